@@ -1,0 +1,1 @@
+"""GraphQL API: schema, resolvers and the Starlette app. Thin: rules live in `domain`."""

@@ -1,0 +1,95 @@
+"""Command line: `python -m api <command>`.
+
+  serve          migrate, load the demo data into an empty database (if enabled), serve
+  migrate        apply Alembic migrations
+  load-demo      load the demo dataset into an empty database
+  export-schema  write schema.graphql (or check it with --check)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from domain.clock import today_shanghai
+from domain.config import get_settings
+
+log = logging.getLogger("api.cli")
+
+
+async def _migrate(url: str) -> None:
+    from domain.db import create_engine
+    from migrations.runner import upgrade
+
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _load_demo(url: str, *, only_if_empty: bool) -> None:
+    from domain.db import create_engine, create_session_factory
+    from seeds.loader import is_empty, load_dataset
+
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            if not await is_empty(session):
+                if only_if_empty:
+                    log.info("database already holds data; demo data not loaded")
+                    return
+                raise SystemExit("the database already holds data; demo data loads only into an empty one")
+            counts = await load_dataset(session, today=today_shanghai())
+            await session.commit()
+            log.info("demo data loaded: %s", counts)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="python -m api")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, load demo data if empty, and serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    sub.add_parser("migrate", help="apply migrations")
+    sub.add_parser("load-demo", help="load the demo dataset into an empty database")
+    export = sub.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", default="schema.graphql")
+    export.add_argument("--check", action="store_true", help="fail if the file differs from the code")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+
+    if args.command == "migrate":
+        asyncio.run(_migrate(settings.database_url))
+    elif args.command == "load-demo":
+        asyncio.run(_load_demo(settings.database_url, only_if_empty=False))
+    elif args.command == "export-schema":
+        from api.schema import schema_sdl
+
+        sdl = schema_sdl()
+        path = Path(args.output)
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != sdl:
+                sys.exit(f"{path} differs from the schema in code; run `python -m api export-schema`")
+            print(f"{path} matches the code")
+        else:
+            path.write_text(sdl, encoding="utf-8")
+            print(f"wrote {path}")
+    elif args.command == "serve":
+        import uvicorn
+
+        asyncio.run(_migrate(settings.database_url))
+        if settings.load_demo_data:
+            asyncio.run(_load_demo(settings.database_url, only_if_empty=True))
+        print(f"GraphQL API (GraphiQL) on http://{args.host}:{args.port}/graphql", flush=True)
+        uvicorn.run("api.app:app_factory", factory=True, host=args.host, port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Composition root: `create_app()` builds the Starlette app; its lifespan builds the engine
+and session factory once. Nothing connects at import time."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.http import GraphQLView
+from api.schema import build_schema
+from domain.config import Settings, get_settings
+from domain.db import create_engine, create_session_factory
+
+log = logging.getLogger("api.app")
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (the caller's X-Request-ID if sane) for logs and errors."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+async def healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    try:
+        async with request.app.state.session_factory() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:
+        log.warning("readiness check failed", exc_info=True)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "reachable"})
+
+
+async def index(_: Request) -> Response:
+    return RedirectResponse("/graphql")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: async_sessionmaker[AsyncSession] | None = None,
+) -> Starlette:
+    """Build the app. Tests pass a `session_factory` bound to their own connection; otherwise
+    the lifespan creates the engine from `settings.database_url` and disposes of it."""
+    settings = settings or get_settings()
+    view = GraphQLView(build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if session_factory is not None:
+            yield
+            return
+        engine = create_engine(settings.database_url, echo=settings.sql_echo)
+        app.state.session_factory = create_session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if session_factory is not None:
+        app.state.session_factory = session_factory
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def app_factory() -> Any:
+    """Entry point for `uvicorn --factory api.app:app_factory`."""
+    return create_app()

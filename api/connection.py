@@ -1,0 +1,117 @@
+"""Relay cursor connections backed by SQL keyset pages (never Python slicing).
+
+Every list field takes `first` (0 to the configured cap, default 20) and `after` (an
+opaque cursor from a previous page) and returns edges, `pageInfo` and `totalCount`.
+`totalCount` runs its COUNT only when a client asks for it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from api.context import Info
+from api.errors import BadInput
+from domain.pagination import InvalidCursor, Ordering, Page, PageRequest
+
+NodeT = TypeVar("NodeT")
+RowT = TypeVar("RowT")
+
+DEFAULT_PAGE_SIZE = 20
+
+
+@strawberry.type(description="分页信息 — Where a page sits in its list")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="是否有下一页 — Whether more rows follow")
+    has_previous_page: bool = strawberry.field(
+        description="是否有上一页 — Whether this page was asked for after a cursor"
+    )
+    start_cursor: str | None = strawberry.field(description="首条游标 — Cursor of the first edge")
+    end_cursor: str | None = strawberry.field(
+        description="末条游标 — Cursor of the last edge; pass it as `after` for the next page"
+    )
+
+
+@strawberry.type(description="边 — One row of a connection with its cursor")
+class Edge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="游标 — Opaque position of this row")
+    node: NodeT = strawberry.field(description="节点 — The row")
+
+
+@strawberry.type(description="连接 — A page of a list, with its cursors and total size")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]] = strawberry.field(description="边 — Rows of this page with their cursors")
+    page_info: PageInfo = strawberry.field(description="分页信息 — Page information")
+    count_fn: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="节点 — The rows of this page, without cursors")
+    def nodes(self) -> list[NodeT]:
+        return [e.node for e in self.edges]
+
+    @strawberry.field(description="总数 — Number of rows in the whole list (not only this page)")
+    async def total_count(self) -> int:
+        return await self.count_fn()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    raw = json.dumps(list(key), default=_json_default, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def page_request(info: Info, first: int | None, after: str | None, ordering: Ordering[Any]) -> PageRequest:
+    cap = info.context.settings.max_page_size
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if size < 0 or size > cap:
+        raise BadInput(
+            f"`first` must be between 0 and {cap}; page through longer lists with `after`",
+            f"first 须在0到{cap}之间；更长的列表请用 after 翻页",
+            "first",
+            code="PAGE_SIZE_OUT_OF_RANGE",
+        )
+    key = None
+    if after is not None:
+        try:
+            padded = after + "=" * (-len(after) % 4)
+            raw = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+            if not isinstance(raw, list):
+                raise InvalidCursor("not a list")
+            key = ordering.decode(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadInput(
+                "`after` is not a cursor of this list",
+                "after 不是本列表的游标",
+                "after",
+                code="INVALID_CURSOR",
+            ) from exc
+    return PageRequest(first=size, after=key)
+
+
+def build_connection(
+    page: Page[RowT],
+    convert: Callable[[RowT], NodeT],
+    count_fn: Callable[[], Awaitable[int]],
+) -> Connection[NodeT]:
+    edges = [
+        Edge(cursor=encode_cursor(key), node=convert(item)) for item, key in zip(page.items, page.keys, strict=True)
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count_fn=count_fn,
+    )

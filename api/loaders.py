@@ -1,0 +1,194 @@
+"""Per-request DataLoaders, named `<Result>By<Key>Loader`.
+
+Lists nested under many parents (the posts of every unit on a page) are one query per
+level: a page loader collects the parents asked for in one tick and fetches every
+parent's page with a window function; its `counts` loader does the same for totalCount.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Select, select
+from strawberry.dataloader import DataLoader
+
+from domain.pagination import Ordering, Page, PageRequest, count_grouped, fetch_pages
+from domain.people.models import Person
+from domain.posts.kinds import PostKind
+from domain.posts.models import Assignment, Post, PostCharge
+from domain.posts.queries import (
+    ASSIGNMENT_ORDER,
+    POST_ORDER,
+    AssignmentFilter,
+    PostFilter,
+    assignments_stmt,
+    charged_units_stmt,
+    posts_stmt,
+    responsible_assignments,
+)
+from domain.tree.models import OrgUnit
+from domain.tree.queries import UNIT_ORDER, UnitFilter, children_stmt, descendants_stmt
+
+if TYPE_CHECKING:
+    from api.context import Context
+
+M = TypeVar("M")
+F = TypeVar("F", bound=Hashable)
+
+
+class ByIdLoader(DataLoader[int, M | None], Generic[M]):
+    model: ClassVar[type[Any]]
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(load_fn=self._load)
+        self.ctx = ctx
+
+    async def _load(self, ids: Sequence[int]) -> list[M | None]:
+        async with self.ctx.db() as session:
+            rows = (await session.scalars(select(self.model).where(self.model.id.in_(list(ids))))).all()
+        found = {r.id: r for r in rows}
+        return [found.get(i) for i in ids]
+
+
+class UnitByIdLoader(ByIdLoader[OrgUnit]):
+    model = OrgUnit
+
+
+class PostByIdLoader(ByIdLoader[Post]):
+    model = Post
+
+
+class PersonByIdLoader(ByIdLoader[Person]):
+    model = Person
+
+
+class AssignmentByIdLoader(ByIdLoader[Assignment]):
+    model = Assignment
+
+
+PageKey = tuple[Hashable, PageRequest, Any]
+CountKey = tuple[Hashable, Any]
+
+
+class PageLoader(DataLoader[PageKey, Page[M]], Generic[M, F]):
+    """Pages of one relation for many parents; subclasses say how to select it."""
+
+    ordering: ClassVar[Ordering[Any]]
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(load_fn=self._load_pages)
+        self.ctx = ctx
+        self.counts: DataLoader[CountKey, int] = DataLoader(load_fn=self._load_counts)
+
+    def statement(self, flt: F) -> tuple[Select[Any], Any, Any]:
+        """(statement selecting the entity, partition column, entity) for a filter."""
+        raise NotImplementedError
+
+    async def _load_pages(self, keys: Sequence[PageKey]) -> list[Page[M]]:
+        groups: dict[tuple[PageRequest, Any], list[Hashable]] = defaultdict(list)
+        for parent, page, flt in keys:
+            groups[(page, flt)].append(parent)
+        found: dict[PageKey, Page[M]] = {}
+        async with self.ctx.db() as session:
+            for (page, flt), parents in groups.items():
+                stmt, partition, entity = self.statement(flt)
+                pages = await fetch_pages(
+                    session, stmt, entity, partition, list(dict.fromkeys(parents)), self.ordering, page
+                )
+                for parent in parents:
+                    found[(parent, page, flt)] = pages[parent]
+        return [found[k] for k in keys]
+
+    async def _load_counts(self, keys: Sequence[CountKey]) -> list[int]:
+        groups: dict[Any, list[Hashable]] = defaultdict(list)
+        for parent, flt in keys:
+            groups[flt].append(parent)
+        found: dict[CountKey, int] = {}
+        async with self.ctx.db() as session:
+            for flt, parents in groups.items():
+                stmt, partition, _ = self.statement(flt)
+                counts = await count_grouped(session, stmt, partition, list(dict.fromkeys(parents)))
+                for parent in parents:
+                    found[(parent, flt)] = counts[parent]
+        return [found[k] for k in keys]
+
+
+class ChildrenByUnitLoader(PageLoader[OrgUnit, UnitFilter]):
+    ordering = UNIT_ORDER
+
+    def statement(self, flt: UnitFilter) -> tuple[Select[Any], Any, Any]:
+        return children_stmt(flt), OrgUnit.parent_id, OrgUnit
+
+
+class DescendantsByUnitLoader(PageLoader[OrgUnit, UnitFilter]):
+    ordering = UNIT_ORDER
+
+    def statement(self, flt: UnitFilter) -> tuple[Select[Any], Any, Any]:
+        stmt, root_id = descendants_stmt(flt)
+        return stmt, root_id, OrgUnit
+
+
+class PostsByUnitLoader(PageLoader[Post, PostFilter]):
+    ordering = POST_ORDER
+
+    def statement(self, flt: PostFilter) -> tuple[Select[Any], Any, Any]:
+        return posts_stmt(flt), Post.unit_id, Post
+
+
+class AssignmentsByPostLoader(PageLoader[Assignment, AssignmentFilter]):
+    ordering = ASSIGNMENT_ORDER
+
+    def statement(self, flt: AssignmentFilter) -> tuple[Select[Any], Any, Any]:
+        return assignments_stmt(flt), Assignment.post_id, Assignment
+
+
+class AssignmentsByPersonLoader(PageLoader[Assignment, AssignmentFilter]):
+    ordering = ASSIGNMENT_ORDER
+
+    def statement(self, flt: AssignmentFilter) -> tuple[Select[Any], Any, Any]:
+        return assignments_stmt(flt), Assignment.person_id, Assignment
+
+
+class ChargedUnitsByPostLoader(PageLoader[OrgUnit, Any]):
+    """Units a post is in charge of (分管); the filter is the date (None: every charge)."""
+
+    ordering = UNIT_ORDER
+
+    def statement(self, flt: date | None) -> tuple[Select[Any], Any, Any]:
+        return charged_units_stmt(flt), PostCharge.post_id, OrgUnit
+
+
+class ResponsiblePersonsByEnterpriseLoader(DataLoader[tuple[int, date], dict[PostKind, Assignment]]):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(load_fn=self._load)
+        self.ctx = ctx
+
+    async def _load(self, keys: Sequence[tuple[int, date]]) -> list[dict[PostKind, Assignment]]:
+        by_day: dict[date, list[int]] = defaultdict(list)
+        for unit_id, day in keys:
+            by_day[day].append(unit_id)
+        found: dict[tuple[int, date], dict[PostKind, Assignment]] = {}
+        async with self.ctx.db() as session:
+            for day, unit_ids in by_day.items():
+                result = await responsible_assignments(session, list(dict.fromkeys(unit_ids)), day)
+                for unit_id in unit_ids:
+                    found[(unit_id, day)] = result[unit_id]
+        return [found[k] for k in keys]
+
+
+class Loaders:
+    def __init__(self, ctx: Context) -> None:
+        self.unit_by_id = UnitByIdLoader(ctx)
+        self.post_by_id = PostByIdLoader(ctx)
+        self.person_by_id = PersonByIdLoader(ctx)
+        self.assignment_by_id = AssignmentByIdLoader(ctx)
+        self.children_by_unit = ChildrenByUnitLoader(ctx)
+        self.descendants_by_unit = DescendantsByUnitLoader(ctx)
+        self.posts_by_unit = PostsByUnitLoader(ctx)
+        self.assignments_by_post = AssignmentsByPostLoader(ctx)
+        self.assignments_by_person = AssignmentsByPersonLoader(ctx)
+        self.charged_units_by_post = ChargedUnitsByPostLoader(ctx)
+        self.responsible_persons_by_enterprise = ResponsiblePersonsByEnterpriseLoader(ctx)

@@ -1,0 +1,51 @@
+"""`node` and `nodes`: lookups by global ID over every node type, batched, capped."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import strawberry
+from strawberry import relay
+
+from api.context import Info
+from api.errors import BadInput
+from api.people.types import Person
+from api.posts.types import Assignment, Post
+from api.tree.types import OrgUnit
+
+NODE_TYPES: dict[str, type[relay.Node]] = {
+    "OrgUnit": OrgUnit,
+    "Post": Post,
+    "Person": Person,
+    "Assignment": Assignment,
+}
+
+
+async def resolve_global_ids(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for gid in ids:
+        if gid.type_name in NODE_TYPES and gid.node_id.isdigit():
+            wanted[gid.type_name].append(gid.node_id)
+    found: dict[tuple[str, str], relay.Node | None] = {}
+    for type_name, node_ids in wanted.items():
+        node_type = NODE_TYPES[type_name]
+        resolved = await node_type.resolve_nodes(info=info, node_ids=node_ids)  # type: ignore[call-overload]
+        for node_id, node in zip(node_ids, resolved, strict=True):
+            found[(type_name, node_id)] = node
+    return [found.get((gid.type_name, gid.node_id)) for gid in ids]
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="节点 — Any object by its global ID; null if there is none")
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        return (await resolve_global_ids(info, [id]))[0]
+
+    @strawberry.field(description="节点列表 — Objects by global ID, in the order asked; null where there is none")
+    async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+        cap = info.context.settings.max_nodes_ids
+        if len(ids) > cap:
+            raise BadInput(
+                f"`ids` may hold at most {cap} IDs", f"ids 最多{cap}个", "ids", code="TOO_MANY_IDS"
+            )
+        return await resolve_global_ids(info, ids)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy import or_, select
+from strawberry import relay
+
+from api.connection import Connection, build_connection, page_request
+from api.context import Info
+from api.ids import try_decode_id
+from api.people.types import Person
+from domain.identifiers import mask_id_number
+from domain.pagination import Ordering, count, fetch_page
+from domain.people.models import Person as PersonRow
+
+PERSON_ORDER: Ordering[PersonRow] = Ordering((PersonRow.name, PersonRow.id), key=lambda p: (p.name, p.id))
+
+
+@strawberry.type
+class PeopleQuery:
+    @strawberry.field(description="人员列表 — Persons, by name; `search` matches part of the name")
+    async def persons(
+        self, info: Info, first: int | None = None, after: str | None = None, search: str | None = None
+    ) -> Connection[Person]:
+        stmt = select(PersonRow)
+        if search and search.strip():
+            term = search.strip()
+            stmt = stmt.where(or_(PersonRow.name.contains(term, autoescape=True)))
+        request = page_request(info, first, after, PERSON_ORDER)
+        async with info.context.db() as session:
+            page = await fetch_page(session, stmt, PERSON_ORDER, request)
+
+        async def total() -> int:
+            async with info.context.db() as session:
+                return await count(session, stmt)
+
+        return build_connection(page, Person.from_row, total)
+
+    @strawberry.field(description="人员 — One person by ID; null if there is none")
+    async def person(self, info: Info, id: relay.GlobalID) -> Person | None:
+        person_id = try_decode_id(id, "Person")
+        row = await info.context.loaders.person_by_id.load(person_id) if person_id is not None else None
+        return Person.from_row(row) if row else None
+
+
+__all__ = ["PeopleQuery", "mask_id_number"]

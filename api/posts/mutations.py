@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+
+from api.context import Info
+from api.errors import UserError, run_mutation
+from api.ids import decode_id
+from api.posts.types import Assignment, Post
+from domain.inputs import UNSET
+from domain.posts import service
+from domain.posts.kinds import PostKind
+
+
+@strawberry.input(description="新建岗位 — A new post at a unit")
+class CreatePostInput:
+    unit_id: relay.GlobalID = strawberry.field(description="单元 — The unit the post belongs to")
+    kind: PostKind = strawberry.field(description="岗位类型 — Kind of post")
+    title: str | None = strawberry.field(default=None, description="岗位名称 — Title; omitted: the kind's name")
+    single_holder: bool | None = strawberry.field(
+        default=None, description="一人一岗 — One holder at a time; omitted: decided by the kind"
+    )
+    in_charge_of_unit_ids: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description="分管单元 — Units below the post's unit that it is in charge of, from today"
+    )
+
+
+@strawberry.type(description="新建岗位结果 — Result of creating a post")
+class CreatePostPayload:
+    post: Post | None = strawberry.field(description="岗位 — The post; null on errors")
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+
+@strawberry.input(description="任职 — Put a person in a post from a date")
+class AssignPersonInput:
+    post_id: relay.GlobalID = strawberry.field(description="岗位 — The post")
+    person_id: relay.GlobalID = strawberry.field(description="人员 — The person")
+    start_date: date = strawberry.field(description="开始日期 — First day held")
+    end_date: date | None = strawberry.field(default=None, description="结束日期 — Last day held, if known")
+    note: str | None = strawberry.field(default=None, description="备注 — Note (e.g. the appointment document)")
+
+
+@strawberry.input(description="结束任职 — Close an open assignment")
+class EndAssignmentInput:
+    assignment_id: relay.GlobalID = strawberry.field(description="任职 — The assignment")
+    end_date: date = strawberry.field(description="结束日期 — Last day held")
+    version: int | None = strawberry.field(default=None, description="版本 — The version read, to refuse stale writes")
+
+
+@strawberry.input(
+    description="更正任职 — Correct a wrongly recorded assignment by a new record; the old one stays in history"
+)
+class CorrectAssignmentInput:
+    assignment_id: relay.GlobalID = strawberry.field(description="任职 — The record to correct")
+    version: int = strawberry.field(description="版本 — The version read")
+    reason: str = strawberry.field(description="更正原因 — Why the record was wrong")
+    person_id: relay.GlobalID | None = strawberry.field(default=strawberry.UNSET, description="人员 — Right person")
+    start_date: date | None = strawberry.field(default=strawberry.UNSET, description="开始日期 — Right start date")
+    end_date: date | None = strawberry.field(
+        default=strawberry.UNSET, description="结束日期 — Right end date; null makes it open"
+    )
+    withdraw: bool = strawberry.field(
+        default=False, description="撤回 — The assignment never happened: withdraw it instead"
+    )
+
+
+@strawberry.type(description="任职变更结果 — Result of a change to assignments")
+class AssignmentPayload:
+    assignment: Assignment | None = strawberry.field(
+        description="任职 — The record written or changed; null on errors"
+    )
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+
+async def _assignment_payload(info: Info, work: Any) -> AssignmentPayload:
+    row, errors = await run_mutation(info, work)
+    return AssignmentPayload(assignment=Assignment.from_row(row) if row else None, user_errors=errors)
+
+
+@strawberry.type
+class PostsMutation:
+    @strawberry.mutation(description="新建岗位 — Create a post at a unit")
+    async def create_post(self, info: Info, input: CreatePostInput) -> CreatePostPayload:
+        async def work(session: AsyncSession) -> Any:
+            charged = [
+                decode_id(gid, "OrgUnit", ("inChargeOfUnitIds", str(i)))
+                for i, gid in enumerate(input.in_charge_of_unit_ids or [])
+            ]
+            return await service.create_post(
+                session,
+                unit_id=decode_id(input.unit_id, "OrgUnit", "unitId"),
+                kind=input.kind,
+                title=input.title,
+                single_holder=input.single_holder,
+                in_charge_of=charged,
+                today=info.context.today,
+            )
+
+        row, errors = await run_mutation(info, work)
+        return CreatePostPayload(post=Post.from_row(row) if row else None, user_errors=errors)
+
+    @strawberry.mutation(description="任职 — Assign a person to a post (实名制)")
+    async def assign_person(self, info: Info, input: AssignPersonInput) -> AssignmentPayload:
+        async def work(session: AsyncSession) -> Any:
+            return await service.assign(
+                session,
+                post_id=decode_id(input.post_id, "Post", "postId"),
+                person_id=decode_id(input.person_id, "Person", "personId"),
+                start_date=input.start_date,
+                end_date=input.end_date,
+                note=input.note,
+            )
+
+        return await _assignment_payload(info, work)
+
+    @strawberry.mutation(description="结束任职 — End an open assignment on a date")
+    async def end_assignment(self, info: Info, input: EndAssignmentInput) -> AssignmentPayload:
+        async def work(session: AsyncSession) -> Any:
+            return await service.end_assignment(
+                session,
+                assignment_id=decode_id(input.assignment_id, "Assignment", "assignmentId"),
+                end_date=input.end_date,
+                version=input.version,
+            )
+
+        return await _assignment_payload(info, work)
+
+    @strawberry.mutation(description="更正任职 — Correct or withdraw an assignment with a new record")
+    async def correct_assignment(self, info: Info, input: CorrectAssignmentInput) -> AssignmentPayload:
+        async def work(session: AsyncSession) -> Any:
+            person = input.person_id
+            return await service.correct_assignment(
+                session,
+                assignment_id=decode_id(input.assignment_id, "Assignment", "assignmentId"),
+                version=input.version,
+                reason=input.reason,
+                person_id=UNSET
+                if person is strawberry.UNSET or person is None
+                else decode_id(person, "Person", "personId"),
+                start_date=UNSET if input.start_date in (strawberry.UNSET, None) else input.start_date,
+                end_date=UNSET if input.end_date is strawberry.UNSET else input.end_date,
+                withdraw=input.withdraw,
+            )
+
+        return await _assignment_payload(info, work)

@@ -1,0 +1,110 @@
+"""The schema, composed from the areas' root types, and its execution extensions.
+
+Limits (depth, aliases, tokens) are built once per schema so that the parser and
+validation caches keep hitting: the same rule classes give the same cache key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as create_alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
+
+from api.node import NodeQuery
+from api.people.mutations import PeopleMutation
+from api.people.queries import PeopleQuery
+from api.people.types import Person
+from api.posts.mutations import PostsMutation
+from api.posts.queries import PostsQuery
+from api.posts.types import Assignment, Post
+from api.tree.mutations import TreeMutation
+from api.tree.queries import TreeQuery
+from api.tree.types import OrgUnit
+from domain.config import Settings
+
+log = logging.getLogger("api.graphql")
+
+MASKED_MESSAGE = "服务器内部错误 — Unexpected error"
+
+
+@strawberry.type(description="查询 — Entry points for reading")
+class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery):
+    pass
+
+
+@strawberry.type(description="变更 — Entry points for changing; each takes one input and returns userErrors")
+class Mutation(TreeMutation, PeopleMutation, PostsMutation):
+    pass
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Errors raised by our code or libraries while resolving a field, other than the
+    GraphQL errors we raise on purpose. Parse, validation and variable errors stay visible."""
+    original = error.original_error
+    return error.path is not None and original is not None and not isinstance(original, GraphQLError)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None)
+        log.error(
+            "unexpected error at %s (request %s)",
+            ".".join(str(p) for p in error.path or []),
+            request_id,
+            exc_info=error.original_error,
+        )
+        return GraphQLError(
+            MASKED_MESSAGE,
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
+
+
+def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+    rules = [
+        create_depth_validator(settings.max_query_depth, should_ignore=None),
+        create_alias_validator(settings.max_aliases),
+    ]
+    max_tokens = settings.max_tokens
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=512),
+        MaskUnexpectedErrors,
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return extensions
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[OrgUnit, Post, Person, Assignment],
+        extensions=_extensions(settings),
+    )
+
+
+def schema_sdl() -> str:
+    """The SDL published as schema.graphql; it does not depend on settings."""
+    return build_schema(Settings()).as_str() + "\n"

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from api.connection import Connection, build_connection, page_request
+from api.context import Info
+from domain.posts.kinds import PostKind
+from domain.posts.queries import POST_ORDER, PostFilter
+from domain.tree.kinds import RiskClass, Trade, UnitKind
+from domain.tree.models import OrgUnit as OrgUnitRow
+from domain.tree.queries import UNIT_ORDER, UnitFilter
+
+if TYPE_CHECKING:
+    from api.posts.types import Post, ResponsiblePersons
+
+PostRef = Annotated["Post", strawberry.lazy("api.posts.types")]
+ResponsiblePersonsRef = Annotated["ResponsiblePersons", strawberry.lazy("api.posts.types")]
+
+
+@strawberry.input(description="单元筛选 — Filter of organisation units")
+class UnitFilterInput:
+    kinds: list[UnitKind] | None = strawberry.field(default=None, description="单元类型 — Only these kinds")
+    search: str | None = strawberry.field(
+        default=None, description="搜索 — Part of the name or code, or a whole credit code"
+    )
+    trades: list[Trade] | None = strawberry.field(default=None, description="行业 — Only enterprises of these trades")
+    risk_classes: list[RiskClass] | None = strawberry.field(
+        default=None, description="企业分类 — Only enterprises of these A/B/C/D classes"
+    )
+    placarded: bool | None = strawberry.field(default=None, description="挂牌 — Placarded (挂牌) enterprises or not")
+    high_risk: bool | None = strawberry.field(default=None, description="高危行业 — High-risk enterprises or not")
+    small_micro: bool | None = strawberry.field(
+        default=None, description="小微企业 — Enterprises under 30 staff, or not"
+    )
+    include_archived: bool = strawberry.field(
+        default=False, description="含已撤销 — Also list archived units"
+    )
+
+    def to_domain(self) -> UnitFilter:
+        return UnitFilter(
+            kinds=tuple(self.kinds) if self.kinds else None,
+            search=self.search,
+            trades=tuple(self.trades) if self.trades else None,
+            risk_classes=tuple(self.risk_classes) if self.risk_classes else None,
+            placarded=self.placarded,
+            high_risk=self.high_risk,
+            small_micro=self.small_micro,
+            include_archived=self.include_archived,
+        )
+
+
+def unit_filter(given: UnitFilterInput | None) -> UnitFilter:
+    return given.to_domain() if given else UnitFilter()
+
+
+@strawberry.input(description="岗位筛选 — Filter of posts")
+class PostFilterInput:
+    kinds: list[PostKind] | None = strawberry.field(default=None, description="岗位类型 — Only these kinds")
+    include_archived: bool = strawberry.field(default=False, description="含已撤销 — Also list archived posts")
+
+    def to_domain(self) -> PostFilter:
+        return PostFilter(kinds=tuple(self.kinds) if self.kinds else None, include_archived=self.include_archived)
+
+
+@strawberry.type(description="企业信息 — Attributes of an enterprise that the rules depend on")
+class EnterpriseProfile:
+    credit_code: str = strawberry.field(description="统一社会信用代码 — Unified social credit code")
+    trade: Trade = strawberry.field(description="行业 — Trade")
+    high_risk: bool = strawberry.field(description="高危行业 — Whether the enterprise is in a high-risk trade")
+    staff_count: int = strawberry.field(description="从业人数 — Staff count")
+    small_micro: bool = strawberry.field(description="小微企业 — Fewer than 30 staff")
+    risk_class: RiskClass | None = strawberry.field(description="企业分类 — A/B/C/D class, if classed")
+    placarded: bool = strawberry.field(
+        description="挂牌 — Key supervised unit with a public placard and three responsible persons"
+    )
+
+
+@strawberry.type(
+    name="OrgUnit",
+    description="组织单元 — A unit of the organisation tree: district (区), park (园区), department (部室) "
+    "or enterprise (企业)",
+)
+class OrgUnit(relay.Node):
+    id: relay.NodeID[int]
+    kind: UnitKind = strawberry.field(description="单元类型 — Kind of unit")
+    code: str = strawberry.field(description="编码 — Code, unique among the unit's siblings")
+    name: str = strawberry.field(description="名称 — Name")
+    depth: int = strawberry.field(description="层级 — Depth in the tree; districts are 0")
+    version: int = strawberry.field(description="版本 — Version; updates must send the version they read")
+    archived_at: datetime | None = strawberry.field(description="撤销时间 — When the unit was archived, if it was")
+    created_at: datetime = strawberry.field(description="创建时间 — When the unit was created")
+    updated_at: datetime = strawberry.field(description="更新时间 — When the unit last changed")
+    enterprise: EnterpriseProfile | None = strawberry.field(
+        description="企业信息 — Enterprise attributes; null for other kinds"
+    )
+    row: strawberry.Private[OrgUnitRow]
+
+    @classmethod
+    def from_row(cls, row: OrgUnitRow) -> OrgUnit:
+        profile = None
+        if row.kind == UnitKind.ENTERPRISE:
+            profile = EnterpriseProfile(
+                credit_code=row.credit_code or "",
+                trade=Trade(row.trade),
+                high_risk=bool(row.high_risk),
+                staff_count=row.staff_count or 0,
+                small_micro=bool(row.small_micro),
+                risk_class=row.risk_class_value,
+                placarded=bool(row.placarded),
+            )
+        return cls(
+            id=row.id,
+            kind=UnitKind(row.kind),
+            code=row.code,
+            name=row.name,
+            depth=row.depth,
+            version=row.version,
+            archived_at=row.archived_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            enterprise=profile,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[OrgUnit | None]:
+        rows = await info.context.loaders.unit_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="上级单元 — Parent unit; null for a district")
+    async def parent(self, info: Info) -> OrgUnit | None:
+        if self.row.parent_id is None:
+            return None
+        row = await info.context.loaders.unit_by_id.load(self.row.parent_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(
+        description="上级路径 — Ancestors from the district down to the parent (at most the tree's depth)"
+    )
+    async def ancestors(self, info: Info) -> list[OrgUnit]:
+        rows = await info.context.loaders.unit_by_id.load_many(self.row.ancestor_ids)
+        return [OrgUnit.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field(description="下级单元 — Direct children")
+    async def children(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: UnitFilterInput | None = None,
+    ) -> Connection[OrgUnit]:
+        flt = unit_filter(filter)
+        loader = info.context.loaders.children_by_unit
+        page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), flt))
+        return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, flt)))
+
+    @strawberry.field(description="全部下级 — Every unit below this one (the subtree, without the unit itself)")
+    async def descendants(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: UnitFilterInput | None = None,
+    ) -> Connection[OrgUnit]:
+        flt = unit_filter(filter)
+        loader = info.context.loaders.descendants_by_unit
+        page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), flt))
+        return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, flt)))
+
+    @strawberry.field(description="岗位 — Posts (岗位) of this unit")
+    async def posts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: PostFilterInput | None = None,
+    ) -> Connection[PostRef]:
+        from api.posts.types import Post
+
+        flt = filter.to_domain() if filter else PostFilter()
+        loader = info.context.loaders.posts_by_unit
+        page = await loader.load((self.row.id, page_request(info, first, after, POST_ORDER), flt))
+        return build_connection(page, Post.from_row, lambda: loader.counts.load((self.row.id, flt)))
+
+    @strawberry.field(
+        description="三个责任人 — The three responsible persons of a placarded enterprise on a date "
+        "(default today); null for other units"
+    )
+    async def responsible_persons(self, info: Info, on: date | None = None) -> ResponsiblePersonsRef | None:
+        from api.posts.types import ResponsiblePersons
+
+        if self.row.kind != UnitKind.ENTERPRISE:
+            return None
+        return await ResponsiblePersons.load(info, self, on or info.context.today)

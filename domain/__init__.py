@@ -1,0 +1,1 @@
+"""The model and rules of work-safety responsibility, free of GraphQL and HTTP."""

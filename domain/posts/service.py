@@ -1,0 +1,351 @@
+"""Posts, 分管 charges and real-name assignments.
+
+Overlap rules: a post that allows one holder has at most one effective assignment on any
+day; nobody holds the same post twice on one day. The post row is locked (FOR UPDATE on
+PostgreSQL; SQLite serialises writers) before the check, so two concurrent assignments of
+one post cannot both pass it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import utcnow
+from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
+from domain.inputs import UNSET, Maybe, clean_text
+from domain.people.models import Person
+from domain.posts.kinds import (
+    ALLOWED_UNIT_KINDS,
+    MAY_BE_IN_CHARGE,
+    MULTI_HOLDER_BY_DEFAULT,
+    POST_KIND_LABELS,
+    RESPONSIBLE_KINDS,
+    PostKind,
+)
+from domain.posts.models import (
+    Assignment,
+    Post,
+    PostCharge,
+    assignment_overlaps,
+    effective_assignment,
+)
+from domain.tree.kinds import UNIT_KIND_LABELS
+from domain.tree.models import OrgUnit
+
+
+async def create_post(
+    session: AsyncSession,
+    *,
+    unit_id: int,
+    kind: PostKind,
+    title: str | None = None,
+    single_holder: bool | None = None,
+    in_charge_of: Sequence[int] = (),
+    today: date,
+) -> Post:
+    errors = ErrorCollector()
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise not_found("unitId", "组织单元", "Organisation unit")
+    if unit.is_archived:
+        raise DomainError.one(ErrorCode.ARCHIVED, "unitId", "单元已撤销", "The unit is archived")
+    if unit.unit_kind not in ALLOWED_UNIT_KINDS[kind]:
+        allowed = ALLOWED_UNIT_KINDS[kind]
+        errors.add(
+            ErrorCode.INVALID_POST_KIND,
+            "kind",
+            f"{POST_KIND_LABELS[kind]}岗位只能设在{'、'.join(UNIT_KIND_LABELS[k] for k in allowed)}",
+            f"A {kind.value} post belongs to a {' or '.join(k.value.lower() for k in allowed)}",
+        )
+    clean_title = POST_KIND_LABELS[kind]
+    if title is not None:
+        clean_title = (
+            clean_text(errors, "title", title, label_zh="岗位名称", label_en="Title", max_length=200)
+            or clean_title
+        )
+    if kind in RESPONSIBLE_KINDS:
+        if single_holder is False:
+            errors.add(
+                ErrorCode.INVALID_VALUE,
+                "singleHolder",
+                "三个责任人岗位只能由一人担任",
+                "Each of the three responsible persons is one person",
+            )
+        exists = await session.scalar(
+            select(Post.id).where(Post.unit_id == unit_id, Post.kind == kind.value).limit(1)
+        )
+        if exists is not None:
+            errors.add(
+                ErrorCode.DUPLICATE_POST,
+                "kind",
+                f"该企业已有{POST_KIND_LABELS[kind]}岗位",
+                f"The enterprise already has a {kind.value} post",
+            )
+    charged_units = await _check_charges(session, errors, unit, kind, in_charge_of)
+    errors.raise_if_any()
+
+    post = Post(
+        unit_id=unit_id,
+        kind=kind.value,
+        title=clean_title,
+        single_holder=single_holder if single_holder is not None else kind not in MULTI_HOLDER_BY_DEFAULT,
+        version=1,
+    )
+    session.add(post)
+    await session.flush()
+    for charged in charged_units:
+        session.add(PostCharge(post_id=post.id, unit_id=charged.id, start_date=today))
+    await session.flush()
+    return post
+
+
+async def _check_charges(
+    session: AsyncSession,
+    errors: ErrorCollector,
+    unit: OrgUnit,
+    kind: PostKind,
+    in_charge_of: Sequence[int],
+) -> list[OrgUnit]:
+    if not in_charge_of:
+        return []
+    if kind not in MAY_BE_IN_CHARGE:
+        errors.add(
+            ErrorCode.INVALID_CHARGE,
+            "inChargeOfUnitIds",
+            f"{POST_KIND_LABELS[kind]}岗位不分管其他单元",
+            f"A {kind.value} post is not in charge of other units",
+        )
+        return []
+    ids = list(dict.fromkeys(in_charge_of))
+    found = {u.id: u for u in (await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))).all()}
+    result: list[OrgUnit] = []
+    for index, unit_id in enumerate(ids):
+        charged = found.get(unit_id)
+        field = ("inChargeOfUnitIds", str(index))
+        if charged is None:
+            errors.extend(not_found(field, "分管单元", "Unit in charge"))
+        elif charged.id == unit.id or not charged.path.startswith(unit.path):
+            errors.add(
+                ErrorCode.INVALID_CHARGE,
+                field,
+                "分管单元必须是岗位所在单元的下级单元",
+                "A post can only be in charge of units below its own unit",
+            )
+        elif charged.is_archived:
+            errors.add(ErrorCode.ARCHIVED, field, "分管单元已撤销", "The unit in charge is archived")
+        else:
+            result.append(charged)
+    return result
+
+
+async def ensure_responsible_posts(session: AsyncSession, unit: OrgUnit) -> list[Post]:
+    """A placarded enterprise has the three posts of its responsible persons (三个责任人)."""
+    existing = set(
+        (
+            await session.scalars(
+                select(Post.kind).where(Post.unit_id == unit.id, Post.kind.in_(RESPONSIBLE_KINDS))
+            )
+        ).all()
+    )
+    created = []
+    for kind in RESPONSIBLE_KINDS:
+        if kind.value not in existing:
+            post = Post(
+                unit_id=unit.id, kind=kind.value, title=POST_KIND_LABELS[kind], single_holder=True, version=1
+            )
+            session.add(post)
+            created.append(post)
+    if created:
+        await session.flush()
+    return created
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: date
+    end: date | None
+
+
+async def _check_overlaps(
+    session: AsyncSession,
+    errors: ErrorCollector,
+    post: Post,
+    person_id: int,
+    span: _Span,
+    field: str,
+    ignore_id: int | None = None,
+) -> None:
+    stmt = select(Assignment).where(
+        Assignment.post_id == post.id, effective_assignment(), assignment_overlaps(span.start, span.end)
+    )
+    if ignore_id is not None:
+        stmt = stmt.where(Assignment.id != ignore_id)
+    clashes = list((await session.scalars(stmt.order_by(Assignment.start_date).limit(5))).all())
+    same_person = [a for a in clashes if a.person_id == person_id]
+    if same_person:
+        a = same_person[0]
+        errors.add(
+            ErrorCode.OVERLAPPING_ASSIGNMENT,
+            field,
+            f"此人在{a.start_date}起已任该岗位，任期重叠",
+            f"This person already holds the post from {a.start_date}; the periods overlap",
+        )
+    elif post.single_holder and clashes:
+        a = clashes[0]
+        until = a.end_date.isoformat() if a.end_date else "今"
+        until_en = a.end_date.isoformat() if a.end_date else "now"
+        errors.add(
+            ErrorCode.OVERLAPPING_ASSIGNMENT,
+            field,
+            f"该岗位只能一人担任，{a.start_date}至{until}已有任职",
+            f"The post has one holder at a time and is held from {a.start_date} to {until_en}",
+        )
+
+
+def _check_dates(errors: ErrorCollector, start: date, end: date | None, field: str = "endDate") -> None:
+    if end is not None and end < start:
+        errors.add(
+            ErrorCode.INVALID_DATE_RANGE,
+            field,
+            "结束日期不能早于开始日期",
+            "The end date is before the start date",
+        )
+
+
+async def _lock_post(session: AsyncSession, post_id: int) -> Post | None:
+    return (await session.scalars(select(Post).where(Post.id == post_id).with_for_update())).one_or_none()
+
+
+async def assign(
+    session: AsyncSession,
+    *,
+    post_id: int,
+    person_id: int,
+    start_date: date,
+    end_date: date | None = None,
+    note: str | None = None,
+) -> Assignment:
+    errors = ErrorCollector()
+    post = await _lock_post(session, post_id)
+    if post is None:
+        errors.extend(not_found("postId", "岗位", "Post"))
+    elif post.archived_at is not None:
+        errors.add(ErrorCode.ARCHIVED, "postId", "岗位已撤销", "The post is archived")
+    person = await session.get(Person, person_id)
+    if person is None:
+        errors.extend(not_found("personId", "人员", "Person"))
+    _check_dates(errors, start_date, end_date)
+    clean_note = clean_text(
+        errors, "note", note, label_zh="备注", label_en="Note", max_length=500, required=False
+    )
+    if post is not None and person is not None and not errors.errors:
+        await _check_overlaps(session, errors, post, person_id, _Span(start_date, end_date), "startDate")
+    errors.raise_if_any()
+    row = Assignment(
+        post_id=post_id,
+        person_id=person_id,
+        start_date=start_date,
+        end_date=end_date,
+        note=clean_note,
+        withdrawn=False,
+        version=1,
+        ended_at=utcnow() if end_date is not None else None,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def _require_effective(session: AsyncSession, assignment_id: int) -> Assignment:
+    row = await session.get(Assignment, assignment_id)
+    if row is None or row.withdrawn:
+        raise not_found("assignmentId", "任职记录", "Assignment")
+    corrected_by = await session.scalar(
+        select(Assignment.id).where(Assignment.corrects_id == row.id).limit(1)
+    )
+    if corrected_by is not None:
+        raise DomainError.one(
+            ErrorCode.ALREADY_CORRECTED,
+            "assignmentId",
+            "该任职记录已被更正，请对更正后的记录操作",
+            "This assignment was corrected; act on the correcting record",
+        )
+    return row
+
+
+async def end_assignment(
+    session: AsyncSession, *, assignment_id: int, end_date: date, version: int | None = None
+) -> Assignment:
+    row = await _require_effective(session, assignment_id)
+    if version is not None and version != row.version:
+        raise stale()
+    if row.end_date is not None:
+        raise DomainError.one(
+            ErrorCode.ALREADY_ENDED,
+            "assignmentId",
+            f"该任职已于{row.end_date}结束；如需改动请提交更正",
+            f"The assignment already ended on {row.end_date}; submit a correction to change it",
+        )
+    errors = ErrorCollector()
+    _check_dates(errors, row.start_date, end_date)
+    errors.raise_if_any()
+    row.end_date = end_date
+    row.ended_at = utcnow()
+    row.version = row.version + 1
+    await session.flush()
+    return row
+
+
+async def correct_assignment(
+    session: AsyncSession,
+    *,
+    assignment_id: int,
+    version: int,
+    reason: str,
+    person_id: Maybe[int] = UNSET,
+    start_date: Maybe[date] = UNSET,
+    end_date: Maybe[date | None] = UNSET,
+    withdraw: bool = False,
+) -> Assignment:
+    """Write a new row that replaces `assignment_id` (or withdraws it); the old row stays."""
+    row = await _require_effective(session, assignment_id)
+    if version != row.version:
+        raise stale()
+    errors = ErrorCollector()
+    clean_reason = clean_text(
+        errors, "reason", reason, label_zh="更正原因", label_en="Reason", max_length=500
+    )
+    new_person = row.person_id if person_id is UNSET else person_id
+    new_start = row.start_date if start_date is UNSET else start_date
+    new_end = row.end_date if end_date is UNSET else end_date
+    if not withdraw and (new_person, new_start, new_end) == (row.person_id, row.start_date, row.end_date):
+        errors.add(ErrorCode.NOTHING_TO_CHANGE, (), "更正内容与原记录相同", "The correction changes nothing")
+    if new_person != row.person_id and await session.get(Person, new_person) is None:
+        errors.extend(not_found("personId", "人员", "Person"))
+    _check_dates(errors, new_start, new_end)
+    post = await _lock_post(session, row.post_id)
+    assert post is not None
+    if not withdraw and not errors.errors:
+        await _check_overlaps(
+            session, errors, post, new_person, _Span(new_start, new_end), "startDate", row.id
+        )
+    errors.raise_if_any()
+    correction = Assignment(
+        post_id=row.post_id,
+        person_id=new_person,
+        start_date=new_start,
+        end_date=new_end,
+        corrects_id=row.id,
+        withdrawn=withdraw,
+        note=clean_reason,
+        version=1,
+        ended_at=utcnow() if new_end is not None else None,
+    )
+    session.add(correction)
+    await session.flush()
+    return correction

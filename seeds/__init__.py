@@ -1,0 +1,1 @@
+"""Structured data derived from the source documents, and the demo dataset."""

@@ -1,0 +1,135 @@
+"""Loads a dataset file (seeds/demo/demo.yaml) through the domain services, so demo data
+passes exactly the checks that API input does. Loads only into an empty tree."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.people.service import create_person
+from domain.posts import service as posts
+from domain.posts.kinds import PostKind
+from domain.posts.models import Post
+from domain.tree import service as tree
+from domain.tree.kinds import RiskClass, Trade, UnitKind
+from domain.tree.models import OrgUnit
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.yaml"
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    return not (await session.scalar(select(func.count()).select_from(OrgUnit)))
+
+
+class _Loader:
+    def __init__(self, session: AsyncSession, today: date) -> None:
+        self.session = session
+        self.today = today
+        self.people: dict[str, int] = {}
+
+    async def person(self, row: dict[str, Any]) -> None:
+        person = await create_person(
+            self.session, name=row["name"], id_number=str(row["id_number"]), phone=str(row["phone"]), today=self.today
+        )
+        self.people[row["key"]] = person.id
+
+    async def unit(
+        self, kind: UnitKind, row: dict[str, Any], parent: OrgUnit | None, enterprise: tree.EnterpriseAttrs | None = None
+    ) -> OrgUnit:
+        return await tree.create_unit(
+            self.session,
+            kind=kind,
+            code=row["code"],
+            name=row["name"],
+            parent_id=parent.id if parent else None,
+            enterprise=enterprise,
+            today=self.today,
+        )
+
+    async def posts(self, unit: OrgUnit, rows: list[dict[str, Any]], codes: dict[str, int]) -> None:
+        for row in rows:
+            holders = row.get("holders", [])
+            since = min((h["start"] for h in holders), default=self.today)
+            post = await posts.create_post(
+                self.session,
+                unit_id=unit.id,
+                kind=PostKind(row["kind"]),
+                title=row.get("title"),
+                in_charge_of=[codes[c] for c in row.get("in_charge_of", [])],
+                today=since,
+            )
+            for h in holders:
+                await posts.assign(
+                    self.session,
+                    post_id=post.id,
+                    person_id=self.people[h["person"]],
+                    start_date=h["start"],
+                    end_date=h.get("end"),
+                    note=h.get("note"),
+                )
+
+    async def responsible(self, unit: OrgUnit, row: dict[str, Any]) -> None:
+        keys = {
+            PostKind.ADMINISTRATIVE_RESPONSIBLE: row["administrative"],
+            PostKind.SUPERVISORY_RESPONSIBLE: row["supervisory"],
+            PostKind.ENTERPRISE_RESPONSIBLE: row["enterprise"],
+        }
+        found = (await self.session.scalars(select(Post).where(Post.unit_id == unit.id))).all()
+        by_kind = {PostKind(p.kind): p for p in found}
+        for kind, person_key in keys.items():
+            await posts.assign(
+                self.session,
+                post_id=by_kind[kind].id,
+                person_id=self.people[person_key],
+                start_date=row["since"],
+            )
+
+    async def load(self, data: dict[str, Any]) -> dict[str, int]:
+        for row in data.get("people", []):
+            await self.person(row)
+        counts = {"units": 0, "enterprises": 0}
+        for d in data.get("districts", []):
+            district = await self.unit(UnitKind.DISTRICT, d, None)
+            counts["units"] += 1
+            for p in d.get("parks", []):
+                park = await self.unit(UnitKind.PARK, p, district)
+                counts["units"] += 1
+                codes: dict[str, int] = {}
+                pending: list[tuple[OrgUnit, dict[str, Any]]] = []
+                for dep in p.get("departments", []):
+                    department = await self.unit(UnitKind.DEPARTMENT, dep, park)
+                    counts["units"] += 1
+                    codes[dep["code"]] = department.id
+                    pending.append((department, dep))
+                await self.posts(park, p.get("posts", []), codes)
+                for department, dep in pending:
+                    await self.posts(department, dep.get("posts", []), codes)
+                    for e in dep.get("enterprises", []):
+                        attrs = tree.EnterpriseAttrs(
+                            credit_code=e["credit_code"],
+                            trade=Trade(e["trade"]),
+                            staff_count=int(e["staff_count"]),
+                            placarded=bool(e.get("placarded", False)),
+                            risk_class=RiskClass(e["risk_class"]) if e.get("risk_class") else None,
+                        )
+                        ent = await self.unit(UnitKind.ENTERPRISE, e, department, attrs)
+                        counts["units"] += 1
+                        counts["enterprises"] += 1
+                        await self.posts(ent, e.get("posts", []), codes)
+                        if e.get("responsible"):
+                            await self.responsible(ent, e["responsible"])
+        counts["people"] = len(self.people)
+        return counts
+
+
+async def load_dataset(session: AsyncSession, path: Path = DEMO_FILE, *, today: date) -> dict[str, int]:
+    """Load `path` into an empty database in the session's transaction (no commit)."""
+    if not await is_empty(session):
+        raise RuntimeError("the database already holds organisation units; demo data loads only into an empty one")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return await _Loader(session, today).load(data)
