@@ -1,9 +1,9 @@
 """Command line: `python -m api <command>`.
 
-  serve          migrate, load the demo data into an empty database (if enabled), serve
-  migrate        apply Alembic migrations
-  load-demo      load the demo dataset into an empty database
-  export-schema  write schema.graphql (or check it with --check)
+serve          migrate, load the demo data into an empty database (if enabled), serve
+migrate        apply Alembic migrations
+load-demo      load the demo dataset into an empty database
+export-schema  write schema.graphql (or check it with --check)
 """
 
 from __future__ import annotations

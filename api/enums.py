@@ -12,6 +12,8 @@ UnitKindEnum = strawberry.enum(
 )
 TradeEnum = strawberry.enum(Trade, name="Trade", description="行业 — Trade of an enterprise")
 RiskClassEnum = strawberry.enum(
-    RiskClass, name="RiskClass", description="企业分类 — A/B/C/D class; supervision intensity rises from A to D"
+    RiskClass,
+    name="RiskClass",
+    description="企业分类 — A/B/C/D class; supervision intensity rises from A to D",
 )
 PostKindEnum = strawberry.enum(PostKind, name="PostKind", description="岗位类型 — Kind of post (岗位)")

@@ -34,12 +34,20 @@ class _Loader:
 
     async def person(self, row: dict[str, Any]) -> None:
         person = await create_person(
-            self.session, name=row["name"], id_number=str(row["id_number"]), phone=str(row["phone"]), today=self.today
+            self.session,
+            name=row["name"],
+            id_number=str(row["id_number"]),
+            phone=str(row["phone"]),
+            today=self.today,
         )
         self.people[row["key"]] = person.id
 
     async def unit(
-        self, kind: UnitKind, row: dict[str, Any], parent: OrgUnit | None, enterprise: tree.EnterpriseAttrs | None = None
+        self,
+        kind: UnitKind,
+        row: dict[str, Any],
+        parent: OrgUnit | None,
+        enterprise: tree.EnterpriseAttrs | None = None,
     ) -> OrgUnit:
         return await tree.create_unit(
             self.session,
@@ -127,9 +135,17 @@ class _Loader:
         return counts
 
 
+def read_dataset(path: Path = DEMO_FILE) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
 async def load_dataset(session: AsyncSession, path: Path = DEMO_FILE, *, today: date) -> dict[str, int]:
     """Load `path` into an empty database in the session's transaction (no commit)."""
     if not await is_empty(session):
-        raise RuntimeError("the database already holds organisation units; demo data loads only into an empty one")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raise RuntimeError(
+            "the database already holds organisation units; demo data loads only into an empty one"
+        )
+    # A small file read once, before any statement: blocking here costs nothing.
+    data = read_dataset(path)
     return await _Loader(session, today).load(data)

@@ -10,6 +10,7 @@ from uuid import uuid4
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
@@ -372,10 +373,12 @@ async def move_unit(session: AsyncSession, *, unit_id: int, version: int, new_pa
     unit.depth = parent.depth + 1
     unit.version = version + 1
     await session.flush()
-    # Descendant objects already in the session now hold stale paths.
+    # Descendants already loaded in this session learn their new place without another
+    # UPDATE (the bulk statement above wrote it).
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, OrgUnit) and obj is not unit:
-            session.expire(obj)
+        if isinstance(obj, OrgUnit) and obj is not unit and obj.path.startswith(old_path):
+            set_committed_value(obj, "path", new_path + obj.path[len(old_path) :])
+            set_committed_value(obj, "depth", obj.depth + depth_delta)
     return unit
 
 

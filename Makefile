@@ -1,0 +1,49 @@
+# Two commands on a fresh machine (Python 3.11+ and make):
+#   make run    create .venv, install, migrate, load demo data on first start, serve
+#   make test   run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint typecheck schema check-schema migrate load-demo bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m api serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(PY) -m mypy
+
+schema: $(VENV)/.installed
+	$(PY) -m api export-schema
+
+check-schema: $(VENV)/.installed
+	$(PY) -m api export-schema --check
+
+migrate: $(VENV)/.installed
+	$(PY) -m api migrate
+
+load-demo: $(VENV)/.installed
+	$(PY) -m api load-demo
+
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks.list_enterprises
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

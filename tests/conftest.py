@@ -1,0 +1,140 @@
+"""Test harness.
+
+Each test session runs against a real database, built with the Alembic migrations:
+a temporary SQLite file by default, or — when TEST_DATABASE_URL names a PostgreSQL
+server — a fresh database created on that server and dropped afterwards. Each test runs
+inside one outer transaction that is rolled back at its end; the app under test gets a
+session factory bound to that connection, so even requests through HTTP leave nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from api.app import create_app
+from domain.config import Environment, Settings, normalize_database_url
+from domain.db import create_engine, create_session_factory
+from migrations.runner import upgrade
+
+
+def _base_url() -> str | None:
+    raw = os.environ.get("TEST_DATABASE_URL")
+    return normalize_database_url(raw) if raw else None
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    base = _base_url()
+    if base is None or base.startswith("sqlite"):
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = create_engine(database_url)
+    await upgrade(eng)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def dialect(engine: AsyncEngine) -> str:
+    return engine.dialect.name
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return create_session_factory(connection, join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as s:
+        yield s
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:")
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: async_sessionmaker[AsyncSession]) -> Any:
+    return create_app(settings, session_factory=session_factory)
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+    def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")):
+            self.statements.append(statement)
+
+
+@pytest.fixture
+def query_counter(engine: AsyncEngine) -> Any:
+    counter = QueryCounter()
+    event.listen(engine.sync_engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine.sync_engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> Any:
+    """POST a GraphQL document; returns the parsed body (asserting HTTP 200)."""
+
+    async def run(query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, **kwargs
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return run

@@ -1,0 +1,115 @@
+"""Small factories that build valid data through the domain services."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.relay import to_base64
+
+from domain.identifiers import credit_code_check_char, id_number_check_char
+from domain.people.models import Person
+from domain.people.service import create_person
+from domain.posts import service as posts
+from domain.posts.kinds import PostKind
+from domain.posts.models import Assignment, Post
+from domain.tree import service as tree
+from domain.tree.kinds import RiskClass, Trade, UnitKind
+from domain.tree.models import OrgUnit
+
+TODAY = date(2026, 11, 22)
+_seq = itertools.count(1)
+
+
+def gid(type_name: str, pk: int) -> str:
+    return to_base64(type_name, pk)
+
+
+def credit_code(n: int | None = None) -> str:
+    n = next(_seq) if n is None else n
+    body = f"91999999{n:09d}"
+    return body + credit_code_check_char(body)
+
+
+def id_number(n: int | None = None, born: str = "19800101") -> str:
+    n = next(_seq) if n is None else n
+    body = f"999999{born}{n % 1000:03d}"
+    return body + id_number_check_char(body)
+
+
+async def district(session: AsyncSession, code: str | None = None, name: str = "测试区") -> OrgUnit:
+    return await tree.create_unit(
+        session, kind=UnitKind.DISTRICT, code=code or f"D{next(_seq)}", name=name, parent_id=None, today=TODAY
+    )
+
+
+async def unit(
+    session: AsyncSession, kind: UnitKind, parent: OrgUnit, code: str | None = None, name: str = "单元"
+) -> OrgUnit:
+    return await tree.create_unit(
+        session, kind=kind, code=code or f"U{next(_seq)}", name=name, parent_id=parent.id, today=TODAY
+    )
+
+
+async def enterprise(
+    session: AsyncSession,
+    parent: OrgUnit,
+    *,
+    code: str | None = None,
+    name: str = "测试企业（演示）",
+    trade: Trade = Trade.INDUSTRY_TRADE,
+    staff_count: int = 50,
+    placarded: bool = False,
+    risk_class: RiskClass | None = RiskClass.B,
+) -> OrgUnit:
+    return await tree.create_unit(
+        session,
+        kind=UnitKind.ENTERPRISE,
+        code=code or f"E{next(_seq)}",
+        name=name,
+        parent_id=parent.id,
+        enterprise=tree.EnterpriseAttrs(
+            credit_code=credit_code(),
+            trade=trade,
+            staff_count=staff_count,
+            placarded=placarded,
+            risk_class=risk_class,
+        ),
+        today=TODAY,
+    )
+
+
+async def person(session: AsyncSession, name: str = "张三", phone: str | None = "13800000000") -> Person:
+    return await create_person(session, name=name, id_number=id_number(), phone=phone, today=TODAY)
+
+
+async def post(session: AsyncSession, at: OrgUnit, kind: PostKind, **kwargs: Any) -> Post:
+    return await posts.create_post(session, unit_id=at.id, kind=kind, today=TODAY, **kwargs)
+
+
+async def assign(
+    session: AsyncSession, to: Post, who: Person, start: date = date(2024, 1, 1), end: date | None = None
+) -> Assignment:
+    return await posts.assign(session, post_id=to.id, person_id=who.id, start_date=start, end_date=end)
+
+
+async def small_tree(session: AsyncSession) -> dict[str, OrgUnit]:
+    """district → park → two departments → enterprises (one placarded)."""
+    d = await district(session)
+    p = await unit(session, UnitKind.PARK, d, code="P1", name="测试园区")
+    safety = await unit(session, UnitKind.DEPARTMENT, p, code="AQ", name="安全生产部")
+    build = await unit(session, UnitKind.DEPARTMENT, p, code="GH", name="规划建设部")
+    chem = await enterprise(
+        session,
+        safety,
+        code="E-CHEM",
+        name="甲化工有限公司（演示）",
+        trade=Trade.HAZARDOUS_CHEMICALS,
+        placarded=True,
+    )
+    food = await enterprise(
+        session, build, code="E-FOOD", name="乙食品有限公司（演示）", trade=Trade.FOOD, staff_count=12
+    )
+    return {"district": d, "park": p, "safety": safety, "build": build, "chem": chem, "food": food}
