@@ -22,6 +22,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as create_alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
+from strawberry.relay.types import GlobalIDValueError
 
 from api.node import NodeQuery
 from api.people.mutations import PeopleMutation
@@ -50,16 +51,34 @@ class Mutation(TreeMutation, PeopleMutation, PostsMutation):
     pass
 
 
+def is_client_id_error(error: GraphQLError) -> bool:
+    """A global ID argument that does not parse (e.g. `5` for an `ID!`, which GraphQL
+    itself accepts): the client's mistake, found while converting the field's arguments."""
+    return isinstance(error.original_error, GlobalIDValueError)
+
+
 def is_unexpected(error: GraphQLError) -> bool:
     """Errors raised by our code or libraries while resolving a field, other than the
     GraphQL errors we raise on purpose. Parse, validation and variable errors stay visible."""
     original = error.original_error
-    return error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    return (
+        error.path is not None
+        and original is not None
+        and not isinstance(original, GraphQLError)
+        and not is_client_id_error(error)
+    )
 
 
 class MaskUnexpectedErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            if is_client_id_error(error):
+                error.extensions = {**(error.extensions or {}), "code": "INVALID_ID"}
+        return processed
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context = self.execution_context.context

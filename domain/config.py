@@ -45,7 +45,7 @@ class Settings(BaseSettings):
 
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100
-    max_query_depth: int = 12
+    max_query_depth: int = 20
     max_aliases: int = 30
     max_tokens: int = 4000
     max_nodes_ids: int = 100

@@ -1,0 +1,1 @@
+"""Scripts that print figures. Run them with `python -m benchmarks.<name>`."""
