@@ -103,7 +103,8 @@ def build_connection(
     count_fn: Callable[[], Awaitable[int]],
 ) -> Connection[NodeT]:
     edges = [
-        Edge(cursor=encode_cursor(key), node=convert(item)) for item, key in zip(page.items, page.keys, strict=True)
+        Edge(cursor=encode_cursor(key), node=convert(item))
+        for item, key in zip(page.items, page.keys, strict=True)
     ]
     return Connection(
         edges=edges,

@@ -14,13 +14,13 @@ import json
 import logging
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import ExecutionResult
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
-from cross_web import HTTPException
 from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from api.context import Context

@@ -41,7 +41,9 @@ class NodeQuery:
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return (await resolve_global_ids(info, [id]))[0]
 
-    @strawberry.field(description="节点列表 — Objects by global ID, in the order asked; null where there is none")
+    @strawberry.field(
+        description="节点列表 — Objects by global ID, in the order asked; null where there is none"
+    )
     async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
         cap = info.context.settings.max_nodes_ids
         if len(ids) > cap:

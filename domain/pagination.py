@@ -141,7 +141,9 @@ async def count_grouped(
 ) -> dict[Hashable, int]:
     inner = stmt.where(partition.in_(list(parents))).add_columns(partition.label("partition_key"))
     sub = inner.order_by(None).subquery()
-    rows = await session.execute(select(sub.c["partition_key"], func.count()).group_by(sub.c["partition_key"]))
+    rows = await session.execute(
+        select(sub.c["partition_key"], func.count()).group_by(sub.c["partition_key"])
+    )
     counts: dict[Hashable, int] = {p: 0 for p in parents}
     for parent, n in rows.all():
         counts[parent] = int(n)

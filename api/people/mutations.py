@@ -14,7 +14,9 @@ from domain.people import service
 @strawberry.input(description="新建人员 — A new person")
 class CreatePersonInput:
     name: str = strawberry.field(description="姓名 — Name")
-    id_number: str = strawberry.field(description="居民身份证号 — Resident ID number (18 characters, checksummed)")
+    id_number: str = strawberry.field(
+        description="居民身份证号 — Resident ID number (18 characters, checksummed)"
+    )
     phone: str | None = strawberry.field(default=None, description="电话 — Mobile or landline number")
 
 
@@ -30,7 +32,11 @@ class PeopleMutation:
     async def create_person(self, info: Info, input: CreatePersonInput) -> CreatePersonPayload:
         async def work(session: AsyncSession) -> Any:
             return await service.create_person(
-                session, name=input.name, id_number=input.id_number, phone=input.phone, today=info.context.today
+                session,
+                name=input.name,
+                id_number=input.id_number,
+                phone=input.phone,
+                today=info.context.today,
             )
 
         row, errors = await run_mutation(info, work)

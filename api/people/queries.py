@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from strawberry import relay
 
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
 from api.ids import try_decode_id
 from api.people.types import Person
-from domain.identifiers import mask_id_number
 from domain.pagination import Ordering, count, fetch_page
 from domain.people.models import Person as PersonRow
 
@@ -24,7 +23,7 @@ class PeopleQuery:
         stmt = select(PersonRow)
         if search and search.strip():
             term = search.strip()
-            stmt = stmt.where(or_(PersonRow.name.contains(term, autoescape=True)))
+            stmt = stmt.where(PersonRow.name.contains(term, autoescape=True))
         request = page_request(info, first, after, PERSON_ORDER)
         async with info.context.db() as session:
             page = await fetch_page(session, stmt, PERSON_ORDER, request)
@@ -40,6 +39,3 @@ class PeopleQuery:
         person_id = try_decode_id(id, "Person")
         row = await info.context.loaders.person_by_id.load(person_id) if person_id is not None else None
         return Person.from_row(row) if row else None
-
-
-__all__ = ["PeopleQuery", "mask_id_number"]

@@ -20,7 +20,9 @@ from domain.posts.kinds import PostKind
 class CreatePostInput:
     unit_id: relay.GlobalID = strawberry.field(description="单元 — The unit the post belongs to")
     kind: PostKind = strawberry.field(description="岗位类型 — Kind of post")
-    title: str | None = strawberry.field(default=None, description="岗位名称 — Title; omitted: the kind's name")
+    title: str | None = strawberry.field(
+        default=None, description="岗位名称 — Title; omitted: the kind's name"
+    )
     single_holder: bool | None = strawberry.field(
         default=None, description="一人一岗 — One holder at a time; omitted: decided by the kind"
     )
@@ -41,25 +43,34 @@ class AssignPersonInput:
     person_id: relay.GlobalID = strawberry.field(description="人员 — The person")
     start_date: date = strawberry.field(description="开始日期 — First day held")
     end_date: date | None = strawberry.field(default=None, description="结束日期 — Last day held, if known")
-    note: str | None = strawberry.field(default=None, description="备注 — Note (e.g. the appointment document)")
+    note: str | None = strawberry.field(
+        default=None, description="备注 — Note (e.g. the appointment document)"
+    )
 
 
 @strawberry.input(description="结束任职 — Close an open assignment")
 class EndAssignmentInput:
     assignment_id: relay.GlobalID = strawberry.field(description="任职 — The assignment")
     end_date: date = strawberry.field(description="结束日期 — Last day held")
-    version: int | None = strawberry.field(default=None, description="版本 — The version read, to refuse stale writes")
+    version: int | None = strawberry.field(
+        default=None, description="版本 — The version read, to refuse stale writes"
+    )
 
 
 @strawberry.input(
-    description="更正任职 — Correct a wrongly recorded assignment by a new record; the old one stays in history"
+    description="更正任职 — Correct a wrongly recorded assignment by a new record; "
+    "the old one stays in history"
 )
 class CorrectAssignmentInput:
     assignment_id: relay.GlobalID = strawberry.field(description="任职 — The record to correct")
     version: int = strawberry.field(description="版本 — The version read")
     reason: str = strawberry.field(description="更正原因 — Why the record was wrong")
-    person_id: relay.GlobalID | None = strawberry.field(default=strawberry.UNSET, description="人员 — Right person")
-    start_date: date | None = strawberry.field(default=strawberry.UNSET, description="开始日期 — Right start date")
+    person_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET, description="人员 — Right person"
+    )
+    start_date: date | None = strawberry.field(
+        default=strawberry.UNSET, description="开始日期 — Right start date"
+    )
     end_date: date | None = strawberry.field(
         default=strawberry.UNSET, description="结束日期 — Right end date; null makes it open"
     )

@@ -19,5 +19,9 @@ class PostsQuery:
     @strawberry.field(description="任职 — One assignment record by ID; null if there is none")
     async def assignment(self, info: Info, id: relay.GlobalID) -> Assignment | None:
         assignment_id = try_decode_id(id, "Assignment")
-        row = await info.context.loaders.assignment_by_id.load(assignment_id) if assignment_id is not None else None
+        row = (
+            await info.context.loaders.assignment_by_id.load(assignment_id)
+            if assignment_id is not None
+            else None
+        )
         return Assignment.from_row(row) if row else None

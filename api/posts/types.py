@@ -34,7 +34,9 @@ class Post(relay.Node):
         description="一人一岗 — Whether one person at a time holds the post"
     )
     version: int = strawberry.field(description="版本 — Version")
-    archived_at: datetime | None = strawberry.field(description="撤销时间 — When the post was archived, if it was")
+    archived_at: datetime | None = strawberry.field(
+        description="撤销时间 — When the post was archived, if it was"
+    )
     created_at: datetime = strawberry.field(description="创建时间 — When the post was created")
     row: strawberry.Private[PostRow]
 
@@ -84,7 +86,9 @@ class Post(relay.Node):
         after: str | None = None,
         include_history: bool = False,
     ) -> Connection[Assignment]:
-        return await _assignments(info, self.row.id, AssignmentFilter(include_history=include_history), first, after)
+        return await _assignments(
+            info, self.row.id, AssignmentFilter(include_history=include_history), first, after
+        )
 
     @strawberry.field(
         description="分管单元 — Units the post is in charge of (分管, 一岗双责) on a date (default today)"

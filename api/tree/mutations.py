@@ -22,7 +22,9 @@ def _given(value: Any) -> Any:
 
 @strawberry.input(description="企业信息 — Enterprise attributes")
 class EnterpriseInput:
-    credit_code: str = strawberry.field(description="统一社会信用代码 — Unified social credit code (18 characters)")
+    credit_code: str = strawberry.field(
+        description="统一社会信用代码 — Unified social credit code (18 characters)"
+    )
     trade: Trade = strawberry.field(description="行业 — Trade")
     staff_count: int = strawberry.field(description="从业人数 — Staff count")
     placarded: bool = strawberry.field(default=False, description="挂牌 — Key supervised unit with a placard")
@@ -34,7 +36,9 @@ class EnterpriseInput:
 
 @strawberry.input(description="企业信息修改 — Changes to enterprise attributes; omitted fields stay")
 class EnterpriseChangesInput:
-    credit_code: str | None = strawberry.field(default=strawberry.UNSET, description="统一社会信用代码 — Credit code")
+    credit_code: str | None = strawberry.field(
+        default=strawberry.UNSET, description="统一社会信用代码 — Credit code"
+    )
     trade: Trade | None = strawberry.field(default=strawberry.UNSET, description="行业 — Trade")
     staff_count: int | None = strawberry.field(default=strawberry.UNSET, description="从业人数 — Staff count")
     placarded: bool | None = strawberry.field(default=strawberry.UNSET, description="挂牌 — Placarded")

@@ -59,12 +59,11 @@ class TreeQuery:
         under_path = None
         if under is not None:
             root = await _unit_row(info, under)
-            if root is None:
-                # An unknown subtree has nothing in it.
-                under_path = "/none/"
-            else:
-                under_path = root.path
-        return await _unit_connection(info, units_stmt(unit_filter(filter), under_path=under_path), first, after)
+            # An unknown subtree has nothing in it: "/none/" matches no path.
+            under_path = "/none/" if root is None else root.path
+        return await _unit_connection(
+            info, units_stmt(unit_filter(filter), under_path=under_path), first, after
+        )
 
     @strawberry.field(description="单元 — One unit by ID; null if there is none")
     async def unit(self, info: Info, id: relay.GlobalID) -> OrgUnit | None:
@@ -100,9 +99,7 @@ class TreeQuery:
         if park is None:
             return None
         day = on or info.context.today
-        stmt = units_stmt(
-            UnitFilter(kinds=(UnitKind.ENTERPRISE,), placarded=True), under_path=park.path
-        )
+        stmt = units_stmt(UnitFilter(kinds=(UnitKind.ENTERPRISE,), placarded=True), under_path=park.path)
         request = page_request(info, first, after, UNIT_ORDER)
         async with info.context.db() as session:
             page = await fetch_page(session, stmt, UNIT_ORDER, request)

@@ -28,12 +28,18 @@ class UnitFilterInput:
     search: str | None = strawberry.field(
         default=None, description="搜索 — Part of the name or code, or a whole credit code"
     )
-    trades: list[Trade] | None = strawberry.field(default=None, description="行业 — Only enterprises of these trades")
+    trades: list[Trade] | None = strawberry.field(
+        default=None, description="行业 — Only enterprises of these trades"
+    )
     risk_classes: list[RiskClass] | None = strawberry.field(
         default=None, description="企业分类 — Only enterprises of these A/B/C/D classes"
     )
-    placarded: bool | None = strawberry.field(default=None, description="挂牌 — Placarded (挂牌) enterprises or not")
-    high_risk: bool | None = strawberry.field(default=None, description="高危行业 — High-risk enterprises or not")
+    placarded: bool | None = strawberry.field(
+        default=None, description="挂牌 — Placarded (挂牌) enterprises or not"
+    )
+    high_risk: bool | None = strawberry.field(
+        default=None, description="高危行业 — High-risk enterprises or not"
+    )
     small_micro: bool | None = strawberry.field(
         default=None, description="小微企业 — Enterprises under 30 staff, or not"
     )
@@ -61,17 +67,23 @@ def unit_filter(given: UnitFilterInput | None) -> UnitFilter:
 @strawberry.input(description="岗位筛选 — Filter of posts")
 class PostFilterInput:
     kinds: list[PostKind] | None = strawberry.field(default=None, description="岗位类型 — Only these kinds")
-    include_archived: bool = strawberry.field(default=False, description="含已撤销 — Also list archived posts")
+    include_archived: bool = strawberry.field(
+        default=False, description="含已撤销 — Also list archived posts"
+    )
 
     def to_domain(self) -> PostFilter:
-        return PostFilter(kinds=tuple(self.kinds) if self.kinds else None, include_archived=self.include_archived)
+        return PostFilter(
+            kinds=tuple(self.kinds) if self.kinds else None, include_archived=self.include_archived
+        )
 
 
 @strawberry.type(description="企业信息 — Attributes of an enterprise that the rules depend on")
 class EnterpriseProfile:
     credit_code: str = strawberry.field(description="统一社会信用代码 — Unified social credit code")
     trade: Trade = strawberry.field(description="行业 — Trade")
-    high_risk: bool = strawberry.field(description="高危行业 — Whether the enterprise is in a high-risk trade")
+    high_risk: bool = strawberry.field(
+        description="高危行业 — Whether the enterprise is in a high-risk trade"
+    )
     staff_count: int = strawberry.field(description="从业人数 — Staff count")
     small_micro: bool = strawberry.field(description="小微企业 — Fewer than 30 staff")
     risk_class: RiskClass | None = strawberry.field(description="企业分类 — A/B/C/D class, if classed")
@@ -92,7 +104,9 @@ class OrgUnit(relay.Node):
     name: str = strawberry.field(description="名称 — Name")
     depth: int = strawberry.field(description="层级 — Depth in the tree; districts are 0")
     version: int = strawberry.field(description="版本 — Version; updates must send the version they read")
-    archived_at: datetime | None = strawberry.field(description="撤销时间 — When the unit was archived, if it was")
+    archived_at: datetime | None = strawberry.field(
+        description="撤销时间 — When the unit was archived, if it was"
+    )
     created_at: datetime = strawberry.field(description="创建时间 — When the unit was created")
     updated_at: datetime = strawberry.field(description="更新时间 — When the unit last changed")
     enterprise: EnterpriseProfile | None = strawberry.field(
@@ -161,7 +175,9 @@ class OrgUnit(relay.Node):
         page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), flt))
         return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, flt)))
 
-    @strawberry.field(description="全部下级 — Every unit below this one (the subtree, without the unit itself)")
+    @strawberry.field(
+        description="全部下级 — Every unit below this one (the subtree, without the unit itself)"
+    )
     async def descendants(
         self,
         info: Info,
