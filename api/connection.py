@@ -17,7 +17,7 @@ import strawberry
 
 from api.context import Info
 from api.errors import BadInput
-from domain.pagination import InvalidCursor, Ordering, Page, PageRequest
+from domain.pagination import InvalidCursor, Ordering, Page, PageRequest, count, fetch_page
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
@@ -116,3 +116,30 @@ def build_connection(
         ),
         count_fn=count_fn,
     )
+
+
+async def fetch_root_page(
+    info: Info, stmt: Any, ordering: Ordering[RowT], first: int | None, after: str | None
+) -> tuple[Page[RowT], Callable[[], Awaitable[int]]]:
+    """A top-level list: one keyset page of `stmt`, and its COUNT for `totalCount`."""
+    request = page_request(info, first, after, ordering)
+    async with info.context.db() as session:
+        page = await fetch_page(session, stmt, ordering, request)
+
+    async def total() -> int:
+        async with info.context.db() as session:
+            return await count(session, stmt)
+
+    return page, total
+
+
+async def root_connection(
+    info: Info,
+    stmt: Any,
+    ordering: Ordering[RowT],
+    convert: Callable[[RowT], NodeT],
+    first: int | None,
+    after: str | None,
+) -> Connection[NodeT]:
+    page, total = await fetch_root_page(info, stmt, ordering, first, after)
+    return build_connection(page, convert, total)

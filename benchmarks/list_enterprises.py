@@ -17,18 +17,17 @@ import asyncio
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, utcnow
+from domain.db import create_engine, create_session_factory, temporary_database, utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post
@@ -180,23 +179,10 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
 
-    if args.database_url is None or normalize_database_url(args.database_url).startswith("sqlite"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+    server = normalize_database_url(args.database_url) if args.database_url else None
+    with tempfile.TemporaryDirectory() as tmp:
+        async with temporary_database(server, Path(tmp)) as url:
             await run(url, args.departments, args.enterprises_per_department, args.runs)
-        return
-    base = normalize_database_url(args.database_url)
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(base).set(database=name).render_as_string(hide_password=False)
-        await run(url, args.departments, args.enterprises_per_department, args.runs)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 if __name__ == "__main__":

@@ -10,44 +10,29 @@ session factory bound to that connection, so even requests through HTTP leave no
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory
+from domain.db import create_engine, create_session_factory, temporary_database
 from migrations.runner import upgrade
 
 
-def _base_url() -> str | None:
+def base_url() -> str | None:
     raw = os.environ.get("TEST_DATABASE_URL")
     return normalize_database_url(raw) if raw else None
 
 
 @pytest.fixture(scope="session")
 async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    base = _base_url()
-    if base is None or base.startswith("sqlite"):
-        path = tmp_path_factory.mktemp("db") / "test.db"
-        yield f"sqlite+aiosqlite:///{path}"
-        return
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+    async with temporary_database(base_url(), tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,11 +4,11 @@ import strawberry
 from sqlalchemy import select
 from strawberry import relay
 
-from api.connection import Connection, build_connection, page_request
+from api.connection import Connection, root_connection
 from api.context import Info
 from api.ids import try_decode_id
 from api.people.types import Person
-from domain.pagination import Ordering, count, fetch_page
+from domain.pagination import Ordering
 from domain.people.models import Person as PersonRow
 
 PERSON_ORDER: Ordering[PersonRow] = Ordering((PersonRow.name, PersonRow.id), key=lambda p: (p.name, p.id))
@@ -24,15 +24,7 @@ class PeopleQuery:
         if search and search.strip():
             term = search.strip()
             stmt = stmt.where(PersonRow.name.contains(term, autoescape=True))
-        request = page_request(info, first, after, PERSON_ORDER)
-        async with info.context.db() as session:
-            page = await fetch_page(session, stmt, PERSON_ORDER, request)
-
-        async def total() -> int:
-            async with info.context.db() as session:
-                return await count(session, stmt)
-
-        return build_connection(page, Person.from_row, total)
+        return await root_connection(info, stmt, PERSON_ORDER, Person.from_row, first, after)
 
     @strawberry.field(description="人员 — One person by ID; null if there is none")
     async def person(self, info: Info, id: relay.GlobalID) -> Person | None:

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import strawberry
 from sqlalchemy import Select
 from strawberry import relay
 
-from api.connection import Connection, build_connection, page_request
+from api.connection import Connection, build_connection, fetch_root_page, root_connection
 from api.context import Info
 from api.ids import try_decode_id
 from api.posts.types import ResponsiblePersons
 from api.tree.types import OrgUnit, UnitFilterInput, unit_filter
-from domain.pagination import count, fetch_page
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit as OrgUnitRow
 from domain.tree.queries import UNIT_ORDER, UnitFilter, units_stmt
@@ -25,15 +25,7 @@ async def _unit_row(info: Info, gid: relay.GlobalID) -> OrgUnitRow | None:
 async def _unit_connection(
     info: Info, stmt: Select[tuple[OrgUnitRow]], first: int | None, after: str | None
 ) -> Connection[OrgUnit]:
-    request = page_request(info, first, after, UNIT_ORDER)
-    async with info.context.db() as session:
-        page = await fetch_page(session, stmt, UNIT_ORDER, request)
-
-    async def total() -> int:
-        async with info.context.db() as session:
-            return await count(session, stmt)
-
-    return build_connection(page, OrgUnit.from_row, total)
+    return await root_connection(info, stmt, UNIT_ORDER, OrgUnit.from_row, first, after)
 
 
 @strawberry.type
@@ -100,15 +92,10 @@ class TreeQuery:
             return None
         day = on or info.context.today
         stmt = units_stmt(UnitFilter(kinds=(UnitKind.ENTERPRISE,), placarded=True), under_path=park.path)
-        request = page_request(info, first, after, UNIT_ORDER)
-        async with info.context.db() as session:
-            page = await fetch_page(session, stmt, UNIT_ORDER, request)
-        boards = {
-            row.id: await ResponsiblePersons.load(info, OrgUnit.from_row(row), day) for row in page.items
-        }
-
-        async def total() -> int:
-            async with info.context.db() as session:
-                return await count(session, stmt)
-
+        page, total = await fetch_root_page(info, stmt, UNIT_ORDER, first, after)
+        # Gathered, so the loader sees every enterprise of the page in one batch.
+        loaded = await asyncio.gather(
+            *(ResponsiblePersons.load(info, OrgUnit.from_row(row), day) for row in page.items)
+        )
+        boards = {row.id: board for row, board in zip(page.items, loaded, strict=True)}
         return build_connection(page, lambda row: boards[row.id], total)

@@ -98,3 +98,48 @@ async def test_nodes_lookup_is_batched(session: AsyncSession, gql: Any, query_co
     body = await gql(NODES, {"ids": ids})
     assert [n["id"] for n in body["data"]["nodes"]] == ids
     assert query_counter.count == few
+
+
+BOARD = """
+query($park: ID!) {
+  placardBoard(parkId: $park, first: 100) {
+    totalCount
+    edges { node { enterprise { name ancestors { name } }
+      administrative { person { name } post { title unit { name } } }
+      supervisory { person { name } } enterpriseResponsible { person { name } } } }
+  }
+}"""
+
+
+async def _board_statements(session: AsyncSession, gql: Any, query_counter: Any, enterprises: int) -> int:
+    d = await f.district(session)
+    park = await f.unit(session, UnitKind.PARK, d)
+    dep = await f.unit(session, UnitKind.DEPARTMENT, park)
+    leader = await f.person(session, name="园区领导")
+    for _ in range(enterprises):
+        ent = await f.enterprise(session, dep, placarded=True)
+        admin = await f.post(session, ent, PostKind.ENTERPRISE_PRINCIPAL)
+        await f.assign(session, admin, await f.person(session))
+        from sqlalchemy import select
+
+        from domain.posts.models import Post
+
+        responsible = (
+            await session.scalars(
+                select(Post).where(Post.unit_id == ent.id, Post.kind == PostKind.ADMINISTRATIVE_RESPONSIBLE)
+            )
+        ).one()
+        await f.assign(session, responsible, leader)
+    await session.flush()
+    query_counter.reset()
+    body = await gql(BOARD, {"park": f.gid("OrgUnit", park.id)})
+    edges = body["data"]["placardBoard"]["edges"]
+    assert len(edges) == enterprises
+    assert all(e["node"]["administrative"]["person"]["name"] == "园区领导" for e in edges)
+    return int(query_counter.count)
+
+
+async def test_placard_board_is_batched(session: AsyncSession, gql: Any, query_counter: Any) -> None:
+    few = await _board_statements(session, gql, query_counter, 2)
+    many = await _board_statements(session, gql, query_counter, 12)
+    assert many == few

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 import warnings
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,13 +10,14 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import create_engine
+from domain.db import create_engine, temporary_database
 from domain.models import Base
 from migrations.runner import alembic_config, upgrade
+from tests.conftest import base_url
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -35,21 +35,10 @@ async def test_migrated_schema_matches_the_models(engine: AsyncEngine) -> None:
 
 
 @pytest.fixture
-async def scratch_url(database_url: str, tmp_path: Any) -> AsyncIterator[str]:
-    """An empty database beside the test database."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
-        return
-    name = f"scratch_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+async def scratch_url(tmp_path: Any) -> AsyncIterator[str]:
+    """An empty database on the same server as the test database."""
+    async with temporary_database(base_url(), tmp_path) as url:
+        yield url
 
 
 def _downgrade(connection: Connection) -> None:
