@@ -21,6 +21,7 @@ from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.posts.queries import (
     ASSIGNMENT_ORDER,
+    CHARGE_ORDER,
     POST_ORDER,
     AssignmentFilter,
     PostFilter,
@@ -67,6 +68,10 @@ class PersonByIdLoader(ByIdLoader[Person]):
 
 class AssignmentByIdLoader(ByIdLoader[Assignment]):
     model = Assignment
+
+
+class ChargeByIdLoader(ByIdLoader[PostCharge]):
+    model = PostCharge
 
 
 PageKey = tuple[Hashable, PageRequest, Any]
@@ -161,6 +166,18 @@ class ChargedUnitsByPostLoader(PageLoader[OrgUnit, Any]):
         return charged_units_stmt(flt), PostCharge.post_id, OrgUnit
 
 
+class ChargesByPostLoader(PageLoader[PostCharge, bool]):
+    """分管 records of posts, oldest first; the filter says whether ended ones are included."""
+
+    ordering = CHARGE_ORDER
+
+    def statement(self, include_ended: bool) -> tuple[Select[Any], Any, Any]:
+        stmt = select(PostCharge)
+        if not include_ended:
+            stmt = stmt.where(PostCharge.end_date.is_(None))
+        return stmt, PostCharge.post_id, PostCharge
+
+
 class ResponsiblePersonsByEnterpriseLoader(DataLoader[tuple[int, date], dict[PostKind, Assignment]]):
     def __init__(self, ctx: Context) -> None:
         super().__init__(load_fn=self._load)
@@ -185,6 +202,8 @@ class Loaders:
         self.post_by_id = PostByIdLoader(ctx)
         self.person_by_id = PersonByIdLoader(ctx)
         self.assignment_by_id = AssignmentByIdLoader(ctx)
+        self.charge_by_id = ChargeByIdLoader(ctx)
+        self.charges_by_post = ChargesByPostLoader(ctx)
         self.children_by_unit = ChildrenByUnitLoader(ctx)
         self.descendants_by_unit = DescendantsByUnitLoader(ctx)
         self.posts_by_unit = PostsByUnitLoader(ctx)

@@ -10,7 +10,7 @@ from strawberry import relay
 from api.context import Info
 from api.errors import BadInput
 from api.people.types import Person
-from api.posts.types import Assignment, Post
+from api.posts.types import Assignment, Post, PostCharge
 from api.tree.types import OrgUnit
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
@@ -18,6 +18,7 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
     "Post": Post,
     "Person": Person,
     "Assignment": Assignment,
+    "PostCharge": PostCharge,
 }
 
 

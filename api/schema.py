@@ -30,7 +30,7 @@ from api.people.queries import PeopleQuery
 from api.people.types import Person
 from api.posts.mutations import PostsMutation
 from api.posts.queries import PostsQuery
-from api.posts.types import Assignment, Post
+from api.posts.types import Assignment, Post, PostCharge
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
 from api.tree.types import OrgUnit
@@ -119,7 +119,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrgUnit, Post, Person, Assignment],
+        types=[OrgUnit, Post, Person, Assignment, PostCharge],
         extensions=_extensions(settings),
     )
 

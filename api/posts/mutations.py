@@ -10,9 +10,9 @@ from strawberry import relay
 from api.context import Info
 from api.errors import UserError, run_mutation
 from api.ids import decode_id
-from api.posts.types import Assignment, Post
+from api.posts.types import Assignment, Post, PostCharge
 from domain.inputs import UNSET
-from domain.posts import service
+from domain.posts import charges, service
 from domain.posts.kinds import PostKind
 
 
@@ -79,6 +79,27 @@ class CorrectAssignmentInput:
     )
 
 
+@strawberry.input(description="增加分管 — Put a post in charge of (分管) a unit from a date")
+class AddPostChargeInput:
+    post_id: relay.GlobalID = strawberry.field(description="岗位 — The post")
+    unit_id: relay.GlobalID = strawberry.field(description="分管单元 — A unit below the post's unit")
+    start_date: date = strawberry.field(description="开始日期 — First day in charge")
+
+
+@strawberry.input(description="结束分管 — Close an open 分管 record")
+class EndPostChargeInput:
+    charge_id: relay.GlobalID = strawberry.field(description="分管记录 — The record")
+    end_date: date = strawberry.field(description="结束日期 — Last day in charge")
+
+
+@strawberry.type(description="分管变更结果 — Result of a change to 分管 records")
+class PostChargePayload:
+    charge: PostCharge | None = strawberry.field(
+        description="分管记录 — The record written or closed; null on errors"
+    )
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+
 @strawberry.type(description="任职变更结果 — Result of a change to assignments")
 class AssignmentPayload:
     assignment: Assignment | None = strawberry.field(
@@ -113,6 +134,31 @@ class PostsMutation:
 
         row, errors = await run_mutation(info, work)
         return CreatePostPayload(post=Post.from_row(row) if row else None, user_errors=errors)
+
+    @strawberry.mutation(description="增加分管 — Put a post in charge of a unit (一岗双责) from a date")
+    async def add_post_charge(self, info: Info, input: AddPostChargeInput) -> PostChargePayload:
+        async def work(session: AsyncSession) -> Any:
+            return await charges.add_charge(
+                session,
+                post_id=decode_id(input.post_id, "Post", "postId"),
+                unit_id=decode_id(input.unit_id, "OrgUnit", "unitId"),
+                start_date=input.start_date,
+            )
+
+        row, errors = await run_mutation(info, work)
+        return PostChargePayload(charge=PostCharge.from_row(row) if row else None, user_errors=errors)
+
+    @strawberry.mutation(description="结束分管 — End a post's charge of a unit on a date")
+    async def end_post_charge(self, info: Info, input: EndPostChargeInput) -> PostChargePayload:
+        async def work(session: AsyncSession) -> Any:
+            return await charges.end_charge(
+                session,
+                charge_id=decode_id(input.charge_id, "PostCharge", "chargeId"),
+                end_date=input.end_date,
+            )
+
+        row, errors = await run_mutation(info, work)
+        return PostChargePayload(charge=PostCharge.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="任职 — Assign a person to a post (实名制)")
     async def assign_person(self, info: Info, input: AssignPersonInput) -> AssignmentPayload:

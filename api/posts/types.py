@@ -13,7 +13,8 @@ from api.tree.types import OrgUnit
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment as AssignmentRow
 from domain.posts.models import Post as PostRow
-from domain.posts.queries import ASSIGNMENT_ORDER, AssignmentFilter
+from domain.posts.models import PostCharge as PostChargeRow
+from domain.posts.queries import ASSIGNMENT_ORDER, CHARGE_ORDER, AssignmentFilter
 from domain.tree.queries import UNIT_ORDER
 
 if TYPE_CHECKING:
@@ -91,6 +92,19 @@ class Post(relay.Node):
         )
 
     @strawberry.field(
+        description="分管记录 — The post's 分管 records, oldest first: open ones, or with includeEnded "
+        "also the ended ones"
+    )
+    async def charges(
+        self, info: Info, first: int | None = None, after: str | None = None, include_ended: bool = False
+    ) -> Connection[PostCharge]:
+        loader = info.context.loaders.charges_by_post
+        page = await loader.load((self.row.id, page_request(info, first, after, CHARGE_ORDER), include_ended))
+        return build_connection(
+            page, PostCharge.from_row, lambda: loader.counts.load((self.row.id, include_ended))
+        )
+
+    @strawberry.field(
         description="分管单元 — Units the post is in charge of (分管, 一岗双责) on a date (default today)"
     )
     async def in_charge_of(
@@ -100,6 +114,44 @@ class Post(relay.Node):
         loader = info.context.loaders.charged_units_by_post
         page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), day))
         return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, day)))
+
+
+@strawberry.type(
+    name="PostCharge",
+    description="分管记录 — A post is in charge of (分管) a unit from a start date to an end date "
+    "(both inclusive; open until ended). 一岗双责 follows these records",
+)
+class PostCharge(relay.Node):
+    id: relay.NodeID[int]
+    start_date: date = strawberry.field(description="开始日期 — First day in charge")
+    end_date: date | None = strawberry.field(description="结束日期 — Last day in charge; null while open")
+    created_at: datetime = strawberry.field(description="记录时间 — When this record was written")
+    row: strawberry.Private[PostChargeRow]
+
+    @classmethod
+    def from_row(cls, row: PostChargeRow) -> PostCharge:
+        return cls(
+            id=row.id, start_date=row.start_date, end_date=row.end_date, created_at=row.created_at, row=row
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[PostCharge | None]:
+        rows = await info.context.loaders.charge_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="岗位 — The post in charge")
+    async def post(self, info: Info) -> Post:
+        row = await info.context.loaders.post_by_id.load(self.row.post_id)
+        assert row is not None
+        return Post.from_row(row)
+
+    @strawberry.field(description="分管单元 — The unit in charge")
+    async def unit(self, info: Info) -> OrgUnit:
+        row = await info.context.loaders.unit_by_id.load(self.row.unit_id)
+        assert row is not None
+        return OrgUnit.from_row(row)
 
 
 async def _assignments(

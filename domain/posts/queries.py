@@ -26,6 +26,10 @@ ASSIGNMENT_ORDER: Ordering[Assignment] = Ordering(
     (Assignment.start_date, Assignment.id), key=lambda a: (a.start_date, a.id)
 )
 
+CHARGE_ORDER: Ordering[PostCharge] = Ordering(
+    (PostCharge.start_date, PostCharge.id), key=lambda c: (c.start_date, c.id)
+)
+
 
 @dataclass(frozen=True)
 class PostFilter:

@@ -8,7 +8,7 @@ one post cannot both pass it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,7 +86,7 @@ async def create_post(
                 f"该企业已有{POST_KIND_LABELS[kind]}岗位",
                 f"The enterprise already has a {kind.value} post",
             )
-    charged_units = await _check_charges(session, errors, unit, kind, in_charge_of)
+    charged_units = await check_charges(session, errors, unit, kind, in_charge_of)
     errors.raise_if_any()
 
     post = Post(
@@ -104,19 +104,22 @@ async def create_post(
     return post
 
 
-async def _check_charges(
+async def check_charges(
     session: AsyncSession,
     errors: ErrorCollector,
     unit: OrgUnit,
     kind: PostKind,
     in_charge_of: Sequence[int],
+    field_of: Callable[[int], tuple[str, ...]] = lambda i: ("inChargeOfUnitIds", str(i)),
 ) -> list[OrgUnit]:
+    """The units a post of `kind` at `unit` may be in charge of: below its unit, active.
+    `field_of(i)` names the input field of the i-th unit in errors."""
     if not in_charge_of:
         return []
     if kind not in MAY_BE_IN_CHARGE:
         errors.add(
             ErrorCode.INVALID_CHARGE,
-            "inChargeOfUnitIds",
+            field_of(0)[:1],
             f"{POST_KIND_LABELS[kind]}岗位不分管其他单元",
             f"A {kind.value} post is not in charge of other units",
         )
@@ -126,7 +129,7 @@ async def _check_charges(
     result: list[OrgUnit] = []
     for index, unit_id in enumerate(ids):
         charged = found.get(unit_id)
-        field = ("inChargeOfUnitIds", str(index))
+        field = field_of(index)
         if charged is None:
             errors.extend(not_found(field, "分管单元", "Unit in charge"))
         elif charged.id == unit.id or not charged.path.startswith(unit.path):
@@ -207,7 +210,7 @@ async def _check_overlaps(
         )
 
 
-def _check_dates(errors: ErrorCollector, start: date, end: date | None, field: str = "endDate") -> None:
+def check_dates(errors: ErrorCollector, start: date, end: date | None, field: str = "endDate") -> None:
     if end is not None and end < start:
         errors.add(
             ErrorCode.INVALID_DATE_RANGE,
@@ -239,7 +242,7 @@ async def assign(
     person = await session.get(Person, person_id)
     if person is None:
         errors.extend(not_found("personId", "人员", "Person"))
-    _check_dates(errors, start_date, end_date)
+    check_dates(errors, start_date, end_date)
     clean_note = clean_text(
         errors, "note", note, label_zh="备注", label_en="Note", max_length=500, required=False
     )
@@ -292,7 +295,7 @@ async def end_assignment(
             f"The assignment already ended on {row.end_date}; submit a correction to change it",
         )
     errors = ErrorCollector()
-    _check_dates(errors, row.start_date, end_date)
+    check_dates(errors, row.start_date, end_date)
     errors.raise_if_any()
     row.end_date = end_date
     row.ended_at = utcnow()
@@ -327,7 +330,7 @@ async def correct_assignment(
         errors.add(ErrorCode.NOTHING_TO_CHANGE, (), "更正内容与原记录相同", "The correction changes nothing")
     if new_person != row.person_id and await session.get(Person, new_person) is None:
         errors.extend(not_found("personId", "人员", "Person"))
-    _check_dates(errors, new_start, new_end)
+    check_dates(errors, new_start, new_end)
     post = await _lock_post(session, row.post_id)
     assert post is not None
     if not withdraw and not errors.errors:

@@ -213,3 +213,75 @@ async def test_charges_of_a_deputy(session: AsyncSession, gql: Any) -> None:
     assert outside["data"]["createPost"]["userErrors"] == [
         {"code": "INVALID_CHARGE", "field": ["input", "inChargeOfUnitIds", "0"]}
     ]
+
+
+CHARGES = """
+query($post: ID!, $on: Date) {
+  post(id: $post) {
+    inChargeOf(on: $on) { edges { node { name } } }
+    charges(includeEnded: true) { totalCount edges { node { id startDate endDate unit { name } } } }
+  }
+}"""
+
+
+async def test_charges_change_over_time_and_keep_their_history(session: AsyncSession, gql: Any) -> None:
+    t = await f.small_tree(session)
+    deputy = await f.post(session, t["park"], PostKind.DEPUTY_IN_CHARGE)
+    await session.flush()
+    post_id = f.gid("Post", deputy.id)
+    add = """mutation($i: AddPostChargeInput!) { addPostCharge(input: $i) {
+               charge { id startDate unit { name } } userErrors { code field } } }"""
+    first = await gql(
+        add, {"i": {"postId": post_id, "unitId": f.gid("OrgUnit", t["safety"].id), "startDate": "2024-01-01"}}
+    )
+    charge_id = first["data"]["addPostCharge"]["charge"]["id"]
+    await gql(
+        add, {"i": {"postId": post_id, "unitId": f.gid("OrgUnit", t["build"].id), "startDate": "2024-07-01"}}
+    )
+    ended = await gql(
+        "mutation($i: EndPostChargeInput!) { endPostCharge(input: $i) { charge { endDate } userErrors { code } } }",
+        {"i": {"chargeId": charge_id, "endDate": "2024-06-30"}},
+    )
+    assert ended["data"]["endPostCharge"] == {"charge": {"endDate": "2024-06-30"}, "userErrors": []}
+
+    async def in_charge(on: str) -> list[str]:
+        body = await gql(CHARGES, {"post": post_id, "on": on})
+        return sorted(e["node"]["name"] for e in body["data"]["post"]["inChargeOf"]["edges"])
+
+    assert await in_charge("2024-03-01") == ["安全生产部"]
+    assert await in_charge("2024-08-01") == ["规划建设部"]
+    history = (await gql(CHARGES, {"post": post_id}))["data"]["post"]["charges"]
+    assert history["totalCount"] == 2
+    assert [e["node"]["endDate"] for e in history["edges"]] == ["2024-06-30", None]
+
+    overlapping = await gql(
+        add, {"i": {"postId": post_id, "unitId": f.gid("OrgUnit", t["build"].id), "startDate": "2025-01-01"}}
+    )
+    assert overlapping["data"]["addPostCharge"]["userErrors"] == [
+        {"code": "OVERLAPPING_CHARGE", "field": ["input", "startDate"]}
+    ]
+    outside = await gql(
+        add,
+        {"i": {"postId": post_id, "unitId": f.gid("OrgUnit", t["district"].id), "startDate": "2025-01-01"}},
+    )
+    assert outside["data"]["addPostCharge"]["userErrors"] == [
+        {"code": "INVALID_CHARGE", "field": ["input", "unitId"]}
+    ]
+    frontline = await f.post(session, t["chem"], PostKind.FRONTLINE)
+    await session.flush()
+    refused = await gql(
+        add,
+        {
+            "i": {
+                "postId": f.gid("Post", frontline.id),
+                "unitId": f.gid("OrgUnit", t["chem"].id),
+                "startDate": "2025-01-01",
+            }
+        },
+    )
+    assert [e["code"] for e in refused["data"]["addPostCharge"]["userErrors"]] == ["INVALID_CHARGE"]
+    again = await gql(
+        "mutation($i: EndPostChargeInput!) { endPostCharge(input: $i) { charge { id } userErrors { code } } }",
+        {"i": {"chargeId": charge_id, "endDate": "2024-12-31"}},
+    )
+    assert again["data"]["endPostCharge"]["userErrors"] == [{"code": "ALREADY_ENDED"}]
