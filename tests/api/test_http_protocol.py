@@ -193,3 +193,11 @@ async def test_responses_are_utf8_with_chinese_unescaped(
     await session.flush()
     response = await post(client, '{ units(filter: {search: "安全"}) { edges { node { name } } } }')
     assert "安全生产部" in response.text
+
+
+async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None:
+    page = await client.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"] and "graphiql" in page.text.lower()
+    root = await client.get("/", follow_redirects=False)
+    assert root.status_code in (302, 307) and root.headers["location"] == "/graphql"
