@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Info
+from domain.db import WRITE_TRANSACTION
 from domain.errors import DomainError, ErrorCode, FieldError
 
 log = logging.getLogger("api.errors")
@@ -64,6 +65,8 @@ async def run_mutation(
     """Run `work` in a savepoint: on any failure nothing it wrote survives."""
     ctx = info.context
     async with ctx.db() as session:
+        if not session.in_transaction():
+            await session.connection(execution_options=WRITE_TRANSACTION)
         try:
             async with session.begin_nested():
                 result = await work(session)

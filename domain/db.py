@@ -81,8 +81,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE_TRANSACTION = {"sqlite_begin": "IMMEDIATE"}
+"""Execution options for a transaction that will write. On SQLite it starts with BEGIN
+IMMEDIATE: a deferred transaction that reads and then writes cannot upgrade its lock once
+another writer has committed (SQLITE_BUSY at once, whatever busy_timeout says); taking
+the write lock up front makes writers queue instead. Other databases ignore the option."""
+
+
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
