@@ -27,7 +27,9 @@ async def test_parallel_writes_and_reads_all_succeed(settings: Settings, tmp_pat
         try:
             await upgrade(engine)
             app = create_app(settings, session_factory=create_session_factory(engine))
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t"
+            ) as client:
 
                 async def write(n: int) -> dict[str, object]:
                     variables = {"i": {"name": f"并发{n}", "idNumber": f.id_number(n)}}
