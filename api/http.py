@@ -44,9 +44,10 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             response = await self.run(request)
         except HTTPException as exc:
-            headers = {"Allow": "GET, POST"} if exc.status_code == 405 else None
-            if exc.status_code == 405 and request.method == "GET":
-                headers = {"Allow": "POST"}
+            headers = None
+            if exc.status_code == 405:
+                # GET was refused for a mutation (POST only); any other method for all.
+                headers = {"Allow": "POST" if request.method == "GET" else "GET, POST"}
             response = JSONResponse(
                 {"errors": [{"message": exc.reason}]},
                 status_code=exc.status_code,
