@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -96,7 +96,3 @@ async def run_mutation(
                 )
             ]
     return result, []
-
-
-def payload_kwargs(result: Any, errors: list[UserError], name: str) -> dict[str, Any]:
-    return {name: result, "user_errors": errors}

@@ -30,8 +30,3 @@ class Person(TimestampMixin, Base):
     @property
     def phone_masked(self) -> str | None:
         return mask_phone(self.phone) if self.phone else None
-
-    @property
-    def gender(self) -> str:
-        """'M' or 'F', from the 17th digit of the ID number."""
-        return "M" if int(self.id_number[16]) % 2 == 1 else "F"

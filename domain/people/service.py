@@ -13,10 +13,6 @@ from domain.inputs import clean_text
 from domain.people.models import Person
 
 
-async def get_person(session: AsyncSession, person_id: int) -> Person | None:
-    return await session.get(Person, person_id)
-
-
 async def create_person(
     session: AsyncSession, *, name: str, id_number: str, phone: str | None, today: date
 ) -> Person:

@@ -94,10 +94,6 @@ class Assignment(Base):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates"),
     )
 
-    @property
-    def is_open(self) -> bool:
-        return self.end_date is None
-
     def covers(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,11 +56,6 @@ def apply_unit_filter(stmt: Select[Any], f: UnitFilter) -> Select[Any]:
     return stmt
 
 
-def in_subtree(path: str, *, include_self: bool = True) -> object:
-    lower = OrgUnit.path >= path if include_self else OrgUnit.path > path
-    return and_(lower, OrgUnit.path < subtree_upper_bound(path))
-
-
 def units_stmt(f: UnitFilter, *, under_path: str | None = None) -> Select[Any]:
     stmt = select(OrgUnit)
     if under_path is not None:
@@ -80,7 +74,3 @@ def descendants_stmt(f: UnitFilter) -> tuple[Select[Any], object]:
     upper = func.substr(root.path, 1, func.length(root.path) - 1) + "0"
     stmt = select(OrgUnit).join(root, and_(OrgUnit.path > root.path, OrgUnit.path < upper))
     return apply_unit_filter(stmt, f), root.id
-
-
-def ancestor_ids(units: Sequence[OrgUnit]) -> set[int]:
-    return {i for u in units for i in u.ancestor_ids}
