@@ -24,6 +24,7 @@ from strawberry.extensions.max_aliases import create_validator as create_alias_v
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
 from strawberry.relay.types import GlobalIDValueError
 
+from api.cost import RequestedNodesLimiter
 from api.node import NodeQuery
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
@@ -102,12 +103,18 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
         create_depth_validator(settings.max_query_depth, should_ignore=None),
         create_alias_validator(settings.max_aliases),
     ]
-    max_tokens = settings.max_tokens
+    max_tokens, max_nodes, page_cap = (
+        settings.max_tokens,
+        settings.max_requested_nodes,
+        settings.max_page_size,
+    )
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=512),
+        # After validation (it reads the validated document) and before execution.
+        lambda: RequestedNodesLimiter(limit=max_nodes, page_cap=page_cap),
         MaskUnexpectedErrors,
     ]
     if not settings.introspection:

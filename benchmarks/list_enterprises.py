@@ -35,17 +35,17 @@ from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
 
 QUERY = """
-query Park($park: ID!) {
+query Park($park: ID!, $departments: Int!, $enterprises: Int!) {
   unit(id: $park) {
     name
-    children(first: 100) {
+    children(first: $departments) {
       edges { node {
         name
-        children(first: 100) {
+        children(first: $enterprises) {
           edges { node {
             name
             enterprise { creditCode trade riskClass placarded }
-            posts(first: 10) {
+            posts(first: 5) {
               edges { node {
                 kind title
                 holders(first: 5) { edges { node { startDate person { name phoneMasked } } } }
@@ -138,7 +138,8 @@ async def run(url: str, departments: int, per_department: int, runs: int) -> Non
     transport = httpx.ASGITransport(app=app)
     times: list[float] = []
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        payload = {"query": QUERY, "variables": {"park": "T3JnVW5pdDoy"}}  # OrgUnit:2, the park
+        variables = {"park": "T3JnVW5pdDoy", "departments": departments, "enterprises": per_department}
+        payload = {"query": QUERY, "variables": variables}  # park is OrgUnit:2
         size = 0
         for i in range(runs + 2):
             statements = 0

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 4000
     max_nodes_ids: int = 100
+    # Nodes a document may return: the sum over its connections of the product of `first`.
+    max_requested_nodes: int = 100_000
     introspection: bool = True
 
     @model_validator(mode="after")

@@ -33,7 +33,9 @@ async def test_valid_query_answers_graphql_response_json(client: httpx.AsyncClie
     response = await post(client, "{ districts { totalCount } }")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(GQL_JSON)
-    assert response.json() == {"data": {"districts": {"totalCount": 0}}}
+    body = response.json()
+    assert body["data"] == {"districts": {"totalCount": 0}}
+    assert body["extensions"]["cost"] == {"requestedNodes": 20, "limit": 100_000}
 
 
 @pytest.mark.parametrize(
@@ -82,8 +84,8 @@ async def test_query_over_get_is_allowed(client: httpx.AsyncClient) -> None:
 def _nested(depth: int) -> str:
     inner = "name"
     for _ in range(depth):
-        inner = f"children {{ edges {{ node {{ {inner} }} }} }}"
-    return f"{{ districts {{ edges {{ node {{ {inner} }} }} }} }}"
+        inner = f"children(first: 2) {{ edges {{ node {{ {inner} }} }} }}"
+    return f"{{ districts(first: 2) {{ edges {{ node {{ {inner} }} }} }} }}"
 
 
 async def test_depth_alias_and_token_limits(client: httpx.AsyncClient, settings: Settings) -> None:
@@ -201,3 +203,23 @@ async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None
     assert "text/html" in page.headers["content-type"] and "graphiql" in page.text.lower()
     root = await client.get("/", follow_redirects=False)
     assert root.status_code in (302, 307) and root.headers["location"] == "/graphql"
+
+
+async def test_documents_that_may_return_too_many_nodes_are_refused(client: httpx.AsyncClient) -> None:
+    wide = "{ districts(first: 100) { edges { node { children(first: 100) { edges { node { children(first: 100) { totalCount } } } } } } } }"
+    response = await post(client, wide)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "TOO_MANY_NODES", "requested": 1_010_100, "limit": 100_000}
+
+    # Variables count as given; fragments and `nodes(ids)` count too.
+    query = """
+    query($n: Int!, $ids: [ID!]!) {
+      districts(first: $n) { edges { node { ...Kids } } }
+      nodes(ids: $ids) { id }
+    }
+    fragment Kids on OrgUnit { children(first: 10) { totalCount } }
+    """
+    ok = await post(client, query, {"n": 3, "ids": [f.gid("OrgUnit", 1), f.gid("OrgUnit", 2)]})
+    assert ok.status_code == 200
+    assert ok.json()["extensions"]["cost"]["requestedNodes"] == 3 + 3 * 10 + 2

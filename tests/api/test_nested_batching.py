@@ -15,21 +15,21 @@ TREE = """
 query Tree($park: ID!) {
   unit(id: $park) {
     name
-    children(first: 100) {
+    children(first: 10) {
       totalCount
       edges { node {
         name
-        children(first: 100) {
+        children(first: 20) {
           totalCount
           edges { node {
             name
             ancestors { name }
             enterprise { trade staffCount }
-            posts(first: 10, filter: {kinds: [ENTERPRISE_PRINCIPAL, SAFETY_MANAGER]}) {
+            posts(first: 5, filter: {kinds: [ENTERPRISE_PRINCIPAL, SAFETY_MANAGER]}) {
               totalCount
               edges { node {
                 title
-                holders { totalCount edges { node { startDate person { name idNumberMasked } } } }
+                holders(first: 2) { totalCount edges { node { startDate person { name idNumberMasked } } } }
               } }
             }
             responsiblePersons { administrative { person { name } } }
