@@ -3,6 +3,7 @@ and session factory once. Nothing connects at import time."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import uuid
@@ -24,6 +25,8 @@ from domain.config import Settings, get_settings
 from domain.db import create_engine, create_session_factory
 
 log = logging.getLogger("api.app")
+
+READINESS_TIMEOUT_SECONDS = 2.0
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -55,8 +58,13 @@ async def healthz(_: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """Ready when the database answers `SELECT 1` within `app.state.readiness_timeout` seconds:
+    a database that accepts connections but never answers is as unready as one that refuses."""
     try:
-        async with request.app.state.session_factory() as session:
+        async with (
+            asyncio.timeout(request.app.state.readiness_timeout),
+            request.app.state.session_factory() as session,
+        ):
             await session.execute(text("SELECT 1"))
     except Exception:
         log.warning("readiness check failed", exc_info=True)
@@ -93,13 +101,15 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/", index),
-            Route("/graphql", view, methods=["GET", "POST"]),
+            # Every method reaches the view, which answers the ones it refuses with a JSON 405.
+            Route("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.readiness_timeout = READINESS_TIMEOUT_SECONDS
     if session_factory is not None:
         app.state.session_factory = session_factory
     app.add_middleware(RequestIdMiddleware)

@@ -1,38 +1,118 @@
-"""The GraphQL endpoint: Strawberry's ASGI view, made to follow GraphQL-over-HTTP.
+"""The GraphQL endpoint: Strawberry's ASGI view, made to follow GraphQL-over-HTTP
+(graphql/graphql-over-http, spec/GraphQLOverHTTP.md).
 
-- `application/graphql-response+json` is answered when the client accepts it, and then a
-  request that cannot run (unparsable, invalid, bad variables) gets HTTP 400.
-- A mutation over GET gets 405 with `Allow: POST`.
-- Protocol errors are JSON GraphQL errors, not plain text.
-- The request's session is committed once, after execution and before the response is
-  written; it is always closed.
+Media type: the response uses whichever of `application/graphql-response+json` and
+`application/json` the Accept header ranks higher (a tie goes to the first if it is named);
+`*/*`, `application/*` and a missing header mean `application/json`, for legacy clients.
+An Accept header that allows neither gets 406. Bodies are UTF-8 and say so.
+
+Status codes:
+- Not a well-formed request (body not JSON, `query` missing or not a string, `variables` or
+  `extensions` not an object, `operationName` not a string): 400. A POST body that is not
+  `application/json` in UTF-8: 415.
+- A request error (the document does not parse or validate, its operation cannot be
+  determined, its variables do not coerce, a limit refuses it): `errors` and no `data` entry;
+  400 with `application/graphql-response+json`, 200 with `application/json`.
+- An executed operation, field errors or not: 200.
+- A mutation over GET: 405 with `Allow: POST`; a method other than GET and POST: 405 with
+  `Allow: GET, POST`.
+- Anything unexpected outside a resolver (an extension failing, the commit failing): 500 with
+  the masked message and the request id; the traceback is logged with the request id.
+  (Unexpected errors inside resolvers are masked by `api.schema.MaskUnexpectedErrors`.)
+
+Protocol errors are JSON bodies with `errors`, never plain text. The request's session is
+committed once, after execution and before the response is written; it is always closed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 from typing import Any
 
-from cross_web import HTTPException
-from graphql import ExecutionResult
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.http.types import QueryParams
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.schema import MASKED_MESSAGE
 from domain.clock import today_shanghai
 
 log = logging.getLogger("api.http")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+APPLICATION_JSON = "application/json"
 
 
-def wants_graphql_response(request: Request) -> bool:
-    return GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "")
+@lru_cache(maxsize=256)
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header, or None if it allows neither of ours.
+
+    Each of our types gets the quality of its most specific match (exact, `application/*`,
+    `*/*`), as RFC 9110 §12.5.1 ranks them; q=0 means not acceptable."""
+    if accept is None or not accept.strip():
+        return APPLICATION_JSON
+    ranges: dict[str, float] = {}
+    for item in accept.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges[media.lower()] = max(quality, ranges.get(media.lower(), 0.0))
+
+    def quality_of(media: str) -> float:
+        for key in (media, "application/*", "*/*"):
+            if key in ranges:
+                return ranges[key]
+        return 0.0
+
+    modern, legacy = quality_of(GRAPHQL_RESPONSE_JSON), quality_of(APPLICATION_JSON)
+    if modern <= 0 and legacy <= 0:
+        return None
+    if modern > legacy or (modern == legacy and GRAPHQL_RESPONSE_JSON in ranges):
+        return GRAPHQL_RESPONSE_JSON
+    return APPLICATION_JSON
+
+
+def response_media_type(request: Request) -> str:
+    """The media type of this request's response; `application/json` when none is acceptable
+    (the 406 that says so is itself JSON)."""
+    return negotiate(request.headers.get("accept")) or APPLICATION_JSON
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """The operation did not run: every error is outside any field (parse, validation,
+    operation, variables, limits)."""
+    return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
+
+
+def unexpected_failure(result: ExecutionResult) -> BaseException | None:
+    """An exception Strawberry caught outside any field (e.g. in an extension) and turned into
+    an error without a location. Client errors always carry a location or are GraphQL errors."""
+    for error in result.errors or ():
+        original = error.original_error
+        if (
+            error.path is None
+            and not error.nodes
+            and original is not None
+            and not isinstance(original, GraphQLError)
+        ):
+            return original
+    return None
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -48,17 +128,30 @@ class GraphQLView(GraphQL[Context, None]):
             if exc.status_code == 405:
                 # GET was refused for a mutation (POST only); any other method for all.
                 headers = {"Allow": "POST" if request.method == "GET" else "GET, POST"}
-            response = JSONResponse(
-                {"errors": [{"message": exc.reason}]},
-                status_code=exc.status_code,
-                headers=headers,
-                media_type=GRAPHQL_RESPONSE_JSON if wants_graphql_response(request) else "application/json",
-            )
+            response = self.error_response(request, exc.status_code, {"message": exc.reason}, headers)
+        except Exception:
+            request_id = getattr(request.state, "request_id", "-")
+            log.exception("unexpected failure serving GraphQL (request %s)", request_id)
+            error = {
+                "message": MASKED_MESSAGE,
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            }
+            response = self.error_response(request, 500, error)
         finally:
             ctx: Context | None = getattr(request.state, "gql_context", None)
             if ctx is not None:
                 await ctx.session.close()
         await response(scope, receive, send)
+
+    def error_response(
+        self, request: Request, status: int, error: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> Response:
+        return Response(
+            self.encode_json({"errors": [error]}),
+            status_code=status,
+            headers=headers,
+            media_type=f"{response_media_type(request)}; charset=utf-8",
+        )
 
     def encode_json(self, data: object) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -76,38 +169,62 @@ class GraphQLView(GraphQL[Context, None]):
         request.state.sub_response = response
         return ctx
 
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        try:
+            return super().parse_query_params(params)
+        except HTTPException as exc:
+            # Strawberry's message speaks of a request body, which a GET does not have.
+            raise HTTPException(400, "The `variables` and `extensions` parameters must be JSON") from exc
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
+        """Checks the request is one we can answer and is well-formed, beyond Strawberry's checks."""
+        if negotiate(request.headers.get("accept")) is None:
+            raise HTTPException(406, f"Accept must allow {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}")
+        if request.method == "POST":
+            media, params = parse_content_type(request.content_type or "")
+            if media != APPLICATION_JSON or params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+                raise HTTPException(415, f"The request body must be {APPLICATION_JSON} in UTF-8")
+        data = await super().parse_http_body(request)
+        if isinstance(data, list):  # batching is off, so Strawberry has refused lists already
+            raise HTTPException(400, "Batching is not enabled")
+        if not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null")
+        if data.operation_name == "":
+            data.operation_name = None  # the spec makes an empty name the same as none
+        return data
+
     async def execute_single(self, request: Any, request_adapter: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         try:
             return await super().execute_single(request=request, request_adapter=request_adapter, **kwargs)
         except HTTPException as exc:
+            cause = exc.__cause__
             # Only queries may travel over GET; anything else is the wrong method, not a bad request.
-            if request_adapter.method == "GET" and isinstance(exc.__cause__, InvalidOperationTypeError):
+            if request_adapter.method == "GET" and isinstance(cause, InvalidOperationTypeError):
                 raise HTTPException(405, exc.reason) from exc
+            # No operation of that name: a GraphQL request error, answered like a validation error.
+            if isinstance(cause, CannotGetOperationTypeError):
+                return ExecutionResult(data=None, errors=[GraphQLError(exc.reason)])
             raise
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+        failure = unexpected_failure(result)
+        if failure is not None:
+            raise failure  # logged and answered with 500 by __call__
         data = await super().process_result(request, result)
         ctx: Context = request.state.gql_context
-        try:
-            async with ctx.db() as session:
-                await session.commit()
-        except Exception as exc:
-            log.exception("commit failed (request %s)", ctx.request_id)
-            raise HTTPException(500, f"服务器内部错误 — Unexpected error (request {ctx.request_id})") from exc
-        if (
-            wants_graphql_response(request)
-            and result.data is None
-            and result.errors
-            and all(e.path is None for e in result.errors)
-        ):
-            request.state.sub_response.status_code = 400
+        async with ctx.db() as session:
+            await session.commit()
+        if is_request_error(result):
+            # GraphQL spec: a request error has no `data` entry, not even null.
+            data.pop("data", None)
+            if response_media_type(request) == GRAPHQL_RESPONSE_JSON:
+                request.state.sub_response.status_code = 400
         return data
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
-        request: Request | None = getattr(sub_response, "request", None)
-        if request is not None and wants_graphql_response(request):
-            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        request: Request = sub_response.request  # type: ignore[attr-defined]
+        response.headers["content-type"] = f"{response_media_type(request)}; charset=utf-8"
         return response
 
     async def get_sub_response(self, request: Request) -> Response:

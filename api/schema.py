@@ -2,15 +2,18 @@
 
 Limits (depth, aliases, tokens) are built once per schema so that the parser and
 validation caches keep hitting: the same rule classes give the same cache key.
+
+Errors: client errors (parse, validation, variables, limits, `BadInput`) are shown as they
+are; unexpected errors in resolvers are masked and logged once, with the request id.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -23,6 +26,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as create_alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.types import ExecutionContext
 
 from api.cost import RequestedNodesLimiter
 from api.node import NodeQuery
@@ -98,6 +102,25 @@ class MaskUnexpectedErrors(MaskErrors):
         )
 
 
+class RequireOperationName(SchemaExtension):
+    """GraphQL's GetOperation(): a document with several operations must name the one to run.
+
+    Strawberry runs the first operation when no name is given (0.341.2); this refuses the
+    document instead, after validation, as a request error. Strawberry keeps the name the
+    client sent only in a private attribute."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        if not ctx.pre_execution_errors and document is not None and ctx._provided_operation_name is None:
+            operations = sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+            if operations > 1:
+                ctx.pre_execution_errors = [
+                    GraphQLError("Must provide operation name if query contains multiple operations.")
+                ]
+        yield
+
+
 def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     rules = [
         create_depth_validator(settings.max_query_depth, should_ignore=None),
@@ -113,6 +136,9 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=512),
+        # After validation and before anything that reads the operation (Strawberry's
+        # `operation_name` falls back to the first one).
+        RequireOperationName,
         # After validation (it reads the validated document) and before execution.
         lambda: RequestedNodesLimiter(limit=max_nodes, page_cap=page_cap),
         MaskUnexpectedErrors,
@@ -122,8 +148,17 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
     return extensions
 
 
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Strawberry logs every error at ERROR level, client mistakes included and without the
+        request id. Unexpected errors are logged instead by `MaskUnexpectedErrors` (in resolvers)
+        and by the HTTP view (anywhere else), with the request id; client errors are not logged."""
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[OrgUnit, Post, Person, Assignment, PostCharge],

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from domain.config import DEFAULT_SQLITE_PATH
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -96,9 +98,11 @@ def _sqlite_begin(conn: Any) -> None:
 def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        # Only the default file gets its folder made on first start; a mistyped path must
+        # fail (and /readyz say so) rather than quietly open a new empty database.
         database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and Path(database) == DEFAULT_SQLITE_PATH:
+            DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         engine = _create_async_engine(url, echo=echo, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
