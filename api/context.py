@@ -46,5 +46,9 @@ class Context:
             self._loaders = Loaders(self)
         return self._loaders
 
+    def reset_loaders(self) -> None:
+        """Forget every cached load: what a mutation wrote is read afresh by its payload."""
+        self._loaders = None
+
 
 Info = strawberry.Info[Context, None]

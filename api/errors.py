@@ -62,8 +62,13 @@ class BadInput(GraphQLError):
 async def run_mutation(
     info: Info, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
-    """Run `work` in a savepoint: on any failure nothing it wrote survives."""
+    """Run `work` in a savepoint: on any failure nothing it wrote survives.
+
+    The payload reads the database as the mutation left it: loaders cached by an earlier
+    mutation of the same request are dropped (mutations run one after another, each
+    payload resolved before the next mutation starts)."""
     ctx = info.context
+    ctx.reset_loaders()
     async with ctx.db() as session:
         if not session.in_transaction():
             await session.connection(execution_options=WRITE_TRANSACTION)

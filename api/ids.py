@@ -6,24 +6,41 @@ from collections.abc import Sequence
 
 from strawberry import relay
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, not_found
+
+_LABELS = {
+    "OrgUnit": "组织单元",
+    "Post": "岗位",
+    "Person": "人员",
+    "Assignment": "任职记录",
+    "PostCharge": "分管记录",
+}
+
+# Primary keys are INTEGER columns: 32-bit on PostgreSQL. A larger number names no row (and
+# must not reach the database, which refuses it as a parameter).
+MAX_ROW_ID = 2**31 - 1
 
 
 def decode_id(gid: relay.GlobalID, type_name: str, field: str | Sequence[str]) -> int:
-    if gid.type_name == type_name:
-        try:
-            return int(gid.node_id)
-        except ValueError:
-            pass
-    raise DomainError.one(
-        ErrorCode.NOT_FOUND, field, f"找不到该{type_name}编号", f"No {type_name} has this ID"
-    )
+    """The row id of a global ID of `type_name`. An ID of another type, or one that can name
+    no row, is NOT_FOUND at `field`, as an ID of a missing row is."""
+    row_id = try_decode_id(gid, type_name)
+    if row_id is not None:
+        return row_id
+    label = _LABELS.get(type_name, type_name)
+    if gid.type_name != type_name:
+        raise DomainError.one(
+            ErrorCode.NOT_FOUND,
+            field,
+            f"该编号不是{label}的编号",
+            f"This ID is not the ID of a {type_name}",
+        )
+    raise not_found(field, label, type_name)
 
 
 def try_decode_id(gid: relay.GlobalID, type_name: str) -> int | None:
-    if gid.type_name != type_name:
+    """The row id of a global ID of `type_name`, or None if it can name no such row."""
+    if gid.type_name != type_name or not gid.node_id.isascii() or not gid.node_id.isdigit():
         return None
-    try:
-        return int(gid.node_id)
-    except ValueError:
-        return None
+    row_id = int(gid.node_id)
+    return row_id if 0 < row_id <= MAX_ROW_ID else None

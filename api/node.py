@@ -9,6 +9,7 @@ from strawberry import relay
 
 from api.context import Info
 from api.errors import BadInput
+from api.ids import try_decode_id
 from api.people.types import Person
 from api.posts.types import Assignment, Post, PostCharge
 from api.tree.types import OrgUnit
@@ -25,7 +26,7 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
 async def resolve_global_ids(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
     wanted: dict[str, list[str]] = defaultdict(list)
     for gid in ids:
-        if gid.type_name in NODE_TYPES and gid.node_id.isdigit():
+        if gid.type_name in NODE_TYPES and try_decode_id(gid, gid.type_name) is not None:
             wanted[gid.type_name].append(gid.node_id)
     found: dict[tuple[str, str], relay.Node | None] = {}
     for type_name, node_ids in wanted.items():

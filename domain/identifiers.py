@@ -65,8 +65,12 @@ def normalize_phone(value: str) -> str:
     phone = re.sub(r"[\s()]", "", value.strip())
     if phone.startswith("+86"):
         phone = phone[3:]
-    if _MOBILE_RE.match(phone) or _LANDLINE_RE.match(phone):
+    if _LANDLINE_RE.match(phone):
         return phone
+    # Mobiles are often written in groups ("138-0000-1234"); they are stored as 11 digits.
+    mobile = phone.replace("-", "")
+    if _MOBILE_RE.match(mobile):
+        return mobile
     raise ValueError("not a mainland mobile (11 digits, 1[3-9]…) or landline (0…) number")
 
 

@@ -127,7 +127,12 @@ async def check_charges(
     ids = list(dict.fromkeys(in_charge_of))
     found = {u.id: u for u in (await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))).all()}
     result: list[OrgUnit] = []
-    for index, unit_id in enumerate(ids):
+    seen: set[int] = set()
+    # Errors name the position in the input as given; a repeated unit counts once.
+    for index, unit_id in enumerate(in_charge_of):
+        if unit_id in seen:
+            continue
+        seen.add(unit_id)
         charged = found.get(unit_id)
         field = field_of(index)
         if charged is None:
@@ -183,30 +188,32 @@ async def _check_overlaps(
     field: str,
     ignore_id: int | None = None,
 ) -> None:
-    stmt = select(Assignment).where(
+    clashing = select(Assignment).where(
         Assignment.post_id == post.id, effective_assignment(), assignment_overlaps(span.start, span.end)
     )
     if ignore_id is not None:
-        stmt = stmt.where(Assignment.id != ignore_id)
-    clashes = list((await session.scalars(stmt.order_by(Assignment.start_date).limit(5))).all())
-    same_person = [a for a in clashes if a.person_id == person_id]
-    if same_person:
-        a = same_person[0]
+        clashing = clashing.where(Assignment.id != ignore_id)
+    clashing = clashing.order_by(Assignment.start_date, Assignment.id).limit(1)
+    # The person's own clash is looked for on its own: on a post with many holders it may
+    # come after any number of other holders' rows.
+    same = await session.scalar(clashing.where(Assignment.person_id == person_id))
+    if same is not None:
         errors.add(
             ErrorCode.OVERLAPPING_ASSIGNMENT,
             field,
-            f"此人在{a.start_date}起已任该岗位，任期重叠",
-            f"This person already holds the post from {a.start_date}; the periods overlap",
+            f"此人在{same.start_date}起已任该岗位，任期重叠",
+            f"This person already holds the post from {same.start_date}; the periods overlap",
         )
-    elif post.single_holder and clashes:
-        a = clashes[0]
-        until = a.end_date.isoformat() if a.end_date else "今"
-        until_en = a.end_date.isoformat() if a.end_date else "now"
+        return
+    other = await session.scalar(clashing) if post.single_holder else None
+    if other is not None:
+        until = other.end_date.isoformat() if other.end_date else "今"
+        until_en = other.end_date.isoformat() if other.end_date else "now"
         errors.add(
             ErrorCode.OVERLAPPING_ASSIGNMENT,
             field,
-            f"该岗位只能一人担任，{a.start_date}至{until}已有任职",
-            f"The post has one holder at a time and is held from {a.start_date} to {until_en}",
+            f"该岗位只能一人担任，{other.start_date}至{until}已有任职",
+            f"The post has one holder at a time and is held from {other.start_date} to {until_en}",
         )
 
 
@@ -266,8 +273,16 @@ async def assign(
 
 async def _require_effective(session: AsyncSession, assignment_id: int) -> Assignment:
     row = await session.get(Assignment, assignment_id)
-    if row is None or row.withdrawn:
+    if row is None:
         raise not_found("assignmentId", "任职记录", "Assignment")
+    if row.withdrawn:
+        # A withdrawal is not an assignment in force: there is nothing to end or correct.
+        raise DomainError.one(
+            ErrorCode.NOT_FOUND,
+            "assignmentId",
+            "这是一条撤回记录，不是在册的任职，不能结束或更正",
+            "This record is a withdrawal, not an assignment in force; it cannot be ended or corrected",
+        )
     corrected_by = await session.scalar(
         select(Assignment.id).where(Assignment.corrects_id == row.id).limit(1)
     )

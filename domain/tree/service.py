@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 from uuid import uuid4
 
 from sqlalchemy import func, literal, select, update
@@ -21,6 +22,7 @@ from domain.tree.kinds import ALLOWED_PARENTS, HIGH_RISK_TRADES, UNIT_KIND_LABEL
 from domain.tree.models import OrgUnit, subtree_upper_bound
 
 _TEMP_PATH_PREFIX = "~pending/"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,14 @@ class EnterpriseAttrs:
 
 @dataclass(frozen=True)
 class EnterpriseChanges:
-    credit_code: Maybe[str] = UNSET
-    trade: Maybe[Trade] = UNSET
-    staff_count: Maybe[int] = UNSET
-    placarded: Maybe[bool] = UNSET
-    high_risk: Maybe[bool] = UNSET
+    """UNSET: leave as is. None removes only the risk class; every other attribute is one an
+    enterprise must have, so None for it is refused (REQUIRED)."""
+
+    credit_code: Maybe[str | None] = UNSET
+    trade: Maybe[Trade | None] = UNSET
+    staff_count: Maybe[int | None] = UNSET
+    placarded: Maybe[bool | None] = UNSET
+    high_risk: Maybe[bool | None] = UNSET
     risk_class: Maybe[RiskClass | None] = UNSET
 
 
@@ -82,12 +87,12 @@ async def _credit_code_taken(session: AsyncSession, code: str, exclude_id: int |
     return (await session.scalar(stmt.limit(1))) is not None
 
 
-def _parent_error(kind: UnitKind, parent_kind: UnitKind | None) -> DomainError:
+def _parent_error(kind: UnitKind, parent_kind: UnitKind | None, field: str = "parentId") -> DomainError:
     allowed = [k for k in ALLOWED_PARENTS[kind] if k is not None]
     if not allowed:
         return DomainError.one(
             ErrorCode.INVALID_PARENT,
-            "parentId",
+            field,
             "区是树的根，不能有上级",
             "A district is a root and has no parent",
         )
@@ -96,13 +101,13 @@ def _parent_error(kind: UnitKind, parent_kind: UnitKind | None) -> DomainError:
     if parent_kind is None:
         return DomainError.one(
             ErrorCode.REQUIRED,
-            "parentId",
+            field,
             f"{UNIT_KIND_LABELS[kind]}必须挂在{zh}下",
             f"A {kind.value.lower()} must hang under a {en}",
         )
     return DomainError.one(
         ErrorCode.INVALID_PARENT,
-        "parentId",
+        field,
         f"{UNIT_KIND_LABELS[kind]}不能挂在{UNIT_KIND_LABELS[parent_kind]}下，只能挂在{zh}下",
         f"A {kind.value.lower()} cannot hang under a {parent_kind.value.lower()}; only under a {en}",
     )
@@ -292,25 +297,40 @@ async def update_unit(
     return unit
 
 
+def _not_null(errors: ErrorCollector, value: Maybe[T | None], field: str, zh: str, en: str) -> Maybe[T]:
+    """An attribute every enterprise has: None is refused, as if it was not given."""
+    if value is None:
+        errors.add(
+            ErrorCode.REQUIRED, ("enterprise", field), f"{zh}不能为空", f"{en} cannot be removed (null)"
+        )
+        return UNSET
+    return value
+
+
 def _collect_enterprise_changes(
     errors: ErrorCollector, unit: OrgUnit, given: EnterpriseChanges, changes: dict[str, object]
 ) -> None:
-    if given.credit_code is not UNSET:
-        clean = _clean_credit_code(errors, ("enterprise", "creditCode"), given.credit_code)
+    credit_code = _not_null(errors, given.credit_code, "creditCode", "统一社会信用代码", "The credit code")
+    trade = _not_null(errors, given.trade, "trade", "行业", "The trade")
+    staff_count = _not_null(errors, given.staff_count, "staffCount", "从业人数", "The staff count")
+    placarded = _not_null(errors, given.placarded, "placarded", "是否挂牌", "The placard flag")
+    high_risk = _not_null(errors, given.high_risk, "highRisk", "是否高危行业", "The high-risk flag")
+    if credit_code is not UNSET:
+        clean = _clean_credit_code(errors, ("enterprise", "creditCode"), credit_code)
         if clean and clean != unit.credit_code:
             changes["credit_code"] = clean
-    if given.trade is not UNSET and given.trade.value != unit.trade:
-        changes["trade"] = given.trade.value
+    if trade is not UNSET and trade.value != unit.trade:
+        changes["trade"] = trade.value
         if given.high_risk is UNSET:
-            changes["high_risk"] = given.trade in HIGH_RISK_TRADES
-    if given.high_risk is not UNSET and given.high_risk != unit.high_risk:
-        changes["high_risk"] = given.high_risk
-    if given.staff_count is not UNSET:
-        staff = _clean_staff_count(errors, ("enterprise", "staffCount"), given.staff_count)
+            changes["high_risk"] = trade in HIGH_RISK_TRADES
+    if high_risk is not UNSET and high_risk != unit.high_risk:
+        changes["high_risk"] = high_risk
+    if staff_count is not UNSET:
+        staff = _clean_staff_count(errors, ("enterprise", "staffCount"), staff_count)
         if staff is not None and staff != unit.staff_count:
             changes["staff_count"] = staff
-    if given.placarded is not UNSET and given.placarded != unit.placarded:
-        changes["placarded"] = given.placarded
+    if placarded is not UNSET and placarded != unit.placarded:
+        changes["placarded"] = placarded
     if given.risk_class is not UNSET:
         value = given.risk_class.value if given.risk_class else None
         if value != unit.risk_class:
@@ -335,7 +355,7 @@ async def move_unit(session: AsyncSession, *, unit_id: int, version: int, new_pa
             "A unit cannot be moved under itself or one of its descendants",
         )
     if parent.unit_kind not in ALLOWED_PARENTS[unit.unit_kind]:
-        raise _parent_error(unit.unit_kind, parent.unit_kind)
+        raise _parent_error(unit.unit_kind, parent.unit_kind, "newParentId")
     if parent.is_archived:
         raise DomainError.one(
             ErrorCode.ARCHIVED, "newParentId", "新上级单元已撤销", "The new parent unit is archived"
