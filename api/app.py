@@ -21,6 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import GraphQLView
 from api.schema import build_schema
+from authz.authority import Authority
+from authz.credentials import Authenticator
 from domain.config import Settings, get_settings
 from domain.db import create_engine, create_session_factory
 
@@ -109,6 +111,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.authority = Authority()
+    app.state.authenticator = Authenticator(settings)
     app.state.readiness_timeout = READINESS_TIMEOUT_SECONDS
     if session_factory is not None:
         app.state.session_factory = session_factory

@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authz.authority import Authority
+from authz.catalogue import Action, Resource
+from authz.credentials import Caller
+from authz.reach import Reach
 from domain.config import Settings
 
 if TYPE_CHECKING:
@@ -29,9 +33,12 @@ class Context:
     settings: Settings
     request_id: str
     today: date
+    authority: Authority
+    caller: Caller | None = None
     request: Any = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _loaders: Loaders | None = None
+    _reach: Reach | None = None
 
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
@@ -49,6 +56,23 @@ class Context:
     def reset_loaders(self) -> None:
         """Forget every cached load: what a mutation wrote is read afresh by its payload."""
         self._loaders = None
+        self._reach = None
+
+    @property
+    def reach(self) -> Reach:
+        """The caller's scopes today: every list and lookup filters by them in SQL."""
+        if self._reach is None:
+            caller = self.caller
+            self._reach = self.authority.reach(
+                caller.subject if caller else None, caller.person_id if caller else None, self.today
+            )
+        return self._reach
+
+    def can(self, resource: Resource, action: Action, domain: str) -> bool:
+        """One object, one check, through the Casbin enforcer."""
+        if self.caller is None:
+            return False
+        return self.authority.enforce(self.caller.subject, resource.value, action.value, domain, self.today)
 
 
 Info = strawberry.Info[Context, None]

@@ -32,7 +32,8 @@ from functools import lru_cache
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -45,6 +46,10 @@ from strawberry.types import ExecutionResult
 
 from api.context import Context
 from api.schema import MASKED_MESSAGE
+from authz.credentials import AuthenticationError, Caller
+from authz.watcher import notify_change
+from domain.audit.service import Actor, bind_actor
+from domain.changes import take_authz_dirty
 from domain.clock import today_shanghai
 
 log = logging.getLogger("api.http")
@@ -94,6 +99,50 @@ def response_media_type(request: Request) -> str:
     return negotiate(request.headers.get("accept")) or APPLICATION_JSON
 
 
+INTROSPECTION_FIELDS = frozenset({"__schema", "__type", "__typename"})
+
+
+def is_ide_page(request: Request) -> bool:
+    """A browser asking for the GraphiQL page (what Strawberry renders for such a GET)."""
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and "query" not in request.query_params
+    )
+
+
+def credential_of(request: Request) -> str | None:
+    """`Authorization: Bearer <token or API key>`, or `X-API-Key: <key>`."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    key = request.headers.get("x-api-key", "").strip()
+    return key or None
+
+
+async def is_introspection_only(request: Request) -> bool:
+    """Every operation of the document selects only __schema, __type and __typename."""
+    query: object = request.query_params.get("query")
+    if request.method == "POST":
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return False
+        query = body.get("query") if isinstance(body, dict) else None
+    if not isinstance(query, str):
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(operations) and all(
+        isinstance(sel, FieldNode) and sel.name.value in INTROSPECTION_FIELDS
+        for op in operations
+        for sel in op.selection_set.selections
+    )
+
+
 def is_request_error(result: ExecutionResult) -> bool:
     """The operation did not run: every error is outside any field (parse, validation,
     operation, variables, limits)."""
@@ -122,7 +171,8 @@ class GraphQLView(GraphQL[Context, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
+            refused = await self.authenticate(request)
+            response = refused if refused is not None else await self.run(request)
         except HTTPException as exc:
             headers = None
             if exc.status_code == 405:
@@ -138,10 +188,48 @@ class GraphQLView(GraphQL[Context, None]):
             }
             response = self.error_response(request, 500, error)
         finally:
-            ctx: Context | None = getattr(request.state, "gql_context", None)
-            if ctx is not None:
-                await ctx.session.close()
+            session: AsyncSession | None = getattr(request.state, "db_session", None)
+            if session is not None:
+                await session.close()
         await response(scope, receive, send)
+
+    async def authenticate(self, request: Request) -> Response | None:
+        """Resolve the caller (request.state.caller), or the 401 to answer with.
+
+        The GraphiQL page is open (it holds no data; a token goes in its headers pane).
+        Without credentials only an introspection-only document may run, and only where
+        settings allow it."""
+        state = request.app.state
+        session: AsyncSession = state.session_factory()
+        request.state.db_session = session
+        if is_ide_page(request):
+            return None
+        await state.authority.ensure_loaded(session)
+        credential = credential_of(request)
+        if credential is None:
+            await session.rollback()
+            if state.settings.allows_anonymous_introspection and await is_introspection_only(request):
+                request.state.caller = None
+                return None
+            return self.unauthenticated(
+                request,
+                "Credentials are required: a bearer token or an API key",
+                "需要身份凭证：令牌或API密钥",
+            )
+        try:
+            request.state.caller = await state.authenticator.authenticate(session, credential)
+        except AuthenticationError as exc:
+            return self.unauthenticated(request, exc.message_en, exc.message_zh, invalid=True)
+        finally:
+            # End the read transaction: on SQLite a mutation must start its own with BEGIN
+            # IMMEDIATE, and a read transaction cannot be upgraded without "database is locked".
+            await session.rollback()
+        return None
+
+    def unauthenticated(self, request: Request, en: str, zh: str, *, invalid: bool = False) -> Response:
+        challenge = 'Bearer realm="safety-duty"' + (', error="invalid_token"' if invalid else "")
+        error = {"message": en, "extensions": {"code": "UNAUTHENTICATED", "messageZh": zh}}
+        return self.error_response(request, 401, error, {"WWW-Authenticate": challenge})
 
     def error_response(
         self, request: Request, status: int, error: dict[str, Any], headers: dict[str, str] | None = None
@@ -158,11 +246,17 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         state = request.app.state
+        caller: Caller | None = getattr(request.state, "caller", None)
+        session: AsyncSession = request.state.db_session
+        request_id = getattr(request.state, "request_id", "-")
+        bind_actor(session, Actor(caller.subject if caller else "anonymous", request_id))
         ctx = Context(
-            session=state.session_factory(),
+            session=session,
             settings=state.settings,
-            request_id=getattr(request.state, "request_id", "-"),
+            request_id=request_id,
             today=today_shanghai(),
+            authority=state.authority,
+            caller=caller,
             request=request,
         )
         request.state.gql_context = ctx
@@ -213,7 +307,14 @@ class GraphQLView(GraphQL[Context, None]):
         data = await super().process_result(request, result)
         ctx: Context = request.state.gql_context
         async with ctx.db() as session:
+            # Who-may-do-what changed: other processes hear of it when this commits (NOTIFY
+            # is transactional); this process refreshes at once, before answering.
+            changed = take_authz_dirty(session)
+            if changed:
+                await notify_change(session, changed)
             await session.commit()
+            if changed:
+                await ctx.authority.refresh(session, changed)
         if is_request_error(result):
             # GraphQL spec: a request error has no `data` entry, not even null.
             data.pop("data", None)

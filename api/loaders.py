@@ -12,13 +12,15 @@ from collections.abc import Hashable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from strawberry.dataloader import DataLoader
 
+from authz.domains import ROOT_DOMAIN, post_domain
+from authz.reach import Reach
 from domain.pagination import Ordering, Page, PageRequest, count_grouped, fetch_pages
 from domain.people.models import Person
 from domain.posts.kinds import PostKind
-from domain.posts.models import Assignment, Post, PostCharge
+from domain.posts.models import Assignment, Post, PostCharge, effective_assignment
 from domain.posts.queries import (
     ASSIGNMENT_ORDER,
     CHARGE_ORDER,
@@ -41,15 +43,22 @@ F = TypeVar("F", bound=Hashable)
 
 
 class ByIdLoader(DataLoader[int, M | None], Generic[M]):
+    """Rows by id, only those the caller may read: any other id loads as None, exactly as
+    an id with no row."""
+
     model: ClassVar[type[Any]]
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(load_fn=self._load)
         self.ctx = ctx
 
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        raise NotImplementedError
+
     async def _load(self, ids: Sequence[int]) -> list[M | None]:
+        stmt = select(self.model).where(self.model.id.in_(list(ids)), self.visible(self.ctx.reach))
         async with self.ctx.db() as session:
-            rows = (await session.scalars(select(self.model).where(self.model.id.in_(list(ids))))).all()
+            rows = (await session.scalars(stmt)).all()
         found = {r.id: r for r in rows}
         return [found.get(i) for i in ids]
 
@@ -57,21 +66,36 @@ class ByIdLoader(DataLoader[int, M | None], Generic[M]):
 class UnitByIdLoader(ByIdLoader[OrgUnit]):
     model = OrgUnit
 
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        return reach.units()
+
 
 class PostByIdLoader(ByIdLoader[Post]):
     model = Post
+
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        return reach.posts()
 
 
 class PersonByIdLoader(ByIdLoader[Person]):
     model = Person
 
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        return reach.persons()
+
 
 class AssignmentByIdLoader(ByIdLoader[Assignment]):
     model = Assignment
 
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        return reach.assignments()
+
 
 class ChargeByIdLoader(ByIdLoader[PostCharge]):
     model = PostCharge
+
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        return reach.charges()
 
 
 PageKey = tuple[Hashable, PageRequest, Any]
@@ -125,7 +149,7 @@ class ChildrenByUnitLoader(PageLoader[OrgUnit, UnitFilter]):
     ordering = UNIT_ORDER
 
     def statement(self, flt: UnitFilter) -> tuple[Select[Any], Any, Any]:
-        return children_stmt(flt), OrgUnit.parent_id, OrgUnit
+        return children_stmt(flt).where(self.ctx.reach.units()), OrgUnit.parent_id, OrgUnit
 
 
 class DescendantsByUnitLoader(PageLoader[OrgUnit, UnitFilter]):
@@ -133,28 +157,28 @@ class DescendantsByUnitLoader(PageLoader[OrgUnit, UnitFilter]):
 
     def statement(self, flt: UnitFilter) -> tuple[Select[Any], Any, Any]:
         stmt, root_id = descendants_stmt(flt)
-        return stmt, root_id, OrgUnit
+        return stmt.where(self.ctx.reach.units()), root_id, OrgUnit
 
 
 class PostsByUnitLoader(PageLoader[Post, PostFilter]):
     ordering = POST_ORDER
 
     def statement(self, flt: PostFilter) -> tuple[Select[Any], Any, Any]:
-        return posts_stmt(flt), Post.unit_id, Post
+        return posts_stmt(flt).where(self.ctx.reach.posts()), Post.unit_id, Post
 
 
 class AssignmentsByPostLoader(PageLoader[Assignment, AssignmentFilter]):
     ordering = ASSIGNMENT_ORDER
 
     def statement(self, flt: AssignmentFilter) -> tuple[Select[Any], Any, Any]:
-        return assignments_stmt(flt), Assignment.post_id, Assignment
+        return assignments_stmt(flt).where(self.ctx.reach.assignments()), Assignment.post_id, Assignment
 
 
 class AssignmentsByPersonLoader(PageLoader[Assignment, AssignmentFilter]):
     ordering = ASSIGNMENT_ORDER
 
     def statement(self, flt: AssignmentFilter) -> tuple[Select[Any], Any, Any]:
-        return assignments_stmt(flt), Assignment.person_id, Assignment
+        return assignments_stmt(flt).where(self.ctx.reach.assignments()), Assignment.person_id, Assignment
 
 
 class ChargedUnitsByPostLoader(PageLoader[OrgUnit, Any]):
@@ -163,7 +187,8 @@ class ChargedUnitsByPostLoader(PageLoader[OrgUnit, Any]):
     ordering = UNIT_ORDER
 
     def statement(self, flt: date | None) -> tuple[Select[Any], Any, Any]:
-        return charged_units_stmt(flt), PostCharge.post_id, OrgUnit
+        stmt = charged_units_stmt(flt).where(self.ctx.reach.units(), self.ctx.reach.charges())
+        return stmt, PostCharge.post_id, OrgUnit
 
 
 class ChargesByPostLoader(PageLoader[PostCharge, bool]):
@@ -172,7 +197,7 @@ class ChargesByPostLoader(PageLoader[PostCharge, bool]):
     ordering = CHARGE_ORDER
 
     def statement(self, include_ended: bool) -> tuple[Select[Any], Any, Any]:
-        stmt = select(PostCharge)
+        stmt = select(PostCharge).where(self.ctx.reach.charges())
         if not include_ended:
             stmt = stmt.where(PostCharge.end_date.is_(None))
         return stmt, PostCharge.post_id, PostCharge
@@ -190,14 +215,45 @@ class ResponsiblePersonsByEnterpriseLoader(DataLoader[tuple[int, date], dict[Pos
         found: dict[tuple[int, date], dict[PostKind, Assignment]] = {}
         async with self.ctx.db() as session:
             for day, unit_ids in by_day.items():
-                result = await responsible_assignments(session, list(dict.fromkeys(unit_ids)), day)
+                result = await responsible_assignments(
+                    session, list(dict.fromkeys(unit_ids)), day, self.ctx.reach.assignments()
+                )
                 for unit_id in unit_ids:
                     found[(unit_id, day)] = result[unit_id]
         return [found[k] for k in keys]
 
 
+class DomainsByPersonLoader(DataLoader[int, list[str]]):
+    """Where each person lives for authorization: the unit that registered them and every
+    post they hold or held (see authz.reach)."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(load_fn=self._load)
+        self.ctx = ctx
+
+    async def _load(self, ids: Sequence[int]) -> list[list[str]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        async with self.ctx.db() as session:
+            for person_id, path in await session.execute(
+                select(Person.id, OrgUnit.path)
+                .outerjoin(OrgUnit, OrgUnit.id == Person.registered_unit_id)
+                .where(Person.id.in_(list(ids)))
+            ):
+                # Registered by no unit: only a grant over everything ("*") reaches the root.
+                found[person_id].append(path or ROOT_DOMAIN)
+            for person_id, path, post_id in await session.execute(
+                select(Assignment.person_id, OrgUnit.path, Post.id)
+                .join(Post, Post.id == Assignment.post_id)
+                .join(OrgUnit, OrgUnit.id == Post.unit_id)
+                .where(Assignment.person_id.in_(list(ids)), effective_assignment())
+            ):
+                found[person_id].append(post_domain(path, post_id))
+        return [found.get(i, []) for i in ids]
+
+
 class Loaders:
     def __init__(self, ctx: Context) -> None:
+        self.domains_by_person = DomainsByPersonLoader(ctx)
         self.unit_by_id = UnitByIdLoader(ctx)
         self.post_by_id = PostByIdLoader(ctx)
         self.person_by_id = PersonByIdLoader(ctx)

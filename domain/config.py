@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "dev-insecure-secret-change-me"
+DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
 DEFAULT_SQLITE_PATH = Path("data") / "safety.db"
 
 
@@ -53,14 +53,38 @@ class Settings(BaseSettings):
     max_requested_nodes: int = 100_000
     introspection: bool = True
 
+    # Authentication. Tokens we sign ourselves (HS256 with SECRET_KEY): `make token` mints
+    # them for development; production may turn them off and rely on an OIDC provider.
+    jwt_issuer: str = "safety-duty"
+    jwt_audience: str = "safety-duty-api"
+    jwt_hs256_enabled: bool = True
+    token_ttl_minutes: int = 12 * 60
+    # An OIDC provider (Keycloak, Casdoor, …): its issuer, the audience our API is known by,
+    # and its JWKS (found through the issuer's discovery document when not given).
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_algorithms: list[str] = ["RS256", "ES256"]
+    # Whether a request without credentials may run introspection (and nothing else).
+    # Default: yes in development and test, no in production.
+    anonymous_introspection: bool | None = None
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         self.database_url = normalize_database_url(self.database_url)
         if self.environment is Environment.PRODUCTION and self.secret_key == DEV_SECRET:
             raise ValueError("SECRET_KEY must be set to a real secret outside development")
-        if len(self.secret_key) < 16:
-            raise ValueError("SECRET_KEY must be at least 16 characters")
+        if self.oidc_issuer and not self.oidc_audience:
+            raise ValueError("OIDC_AUDIENCE must be set with OIDC_ISSUER")
+        if len(self.secret_key) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters (HS256 needs a 256-bit key)")
         return self
+
+    @property
+    def allows_anonymous_introspection(self) -> bool:
+        if self.anonymous_introspection is not None:
+            return self.anonymous_introspection
+        return self.environment is not Environment.PRODUCTION
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import authz.models  # noqa: F401  (registers the authorization tables)
 from domain.config import get_settings
 from domain.db import create_engine
 from domain.models import Base

@@ -80,9 +80,32 @@ def app(settings: Settings, session_factory: async_sessionmaker[AsyncSession]) -
 
 
 @pytest.fixture
-async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def platform_admin(session: AsyncSession) -> str:
+    """The subject of a service client that is admin over everything ("*")."""
+    from tests.factories import make_platform_admin
+
+    return await make_platform_admin(session)
+
+
+@pytest.fixture
+async def anonymous_client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that sends no credentials."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+async def client(app: Any, settings: Settings, platform_admin: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client acting as a platform-wide admin (most API tests are about the API, not about
+    who may use it; tests/authz covers that)."""
+    from authz.credentials import mint_token
+
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=headers) as c:
+        # Load the authorization state now, so statement counts in tests see requests alone.
+        assert (await c.post("/graphql", json={"query": "{ __typename }"})).status_code == 200
         yield c
 
 

@@ -113,3 +113,53 @@ async def small_tree(session: AsyncSession) -> dict[str, OrgUnit]:
         session, build, code="E-FOOD", name="乙食品有限公司（演示）", trade=Trade.FOOD, staff_count=12
     )
     return {"district": d, "park": p, "safety": safety, "build": build, "chem": chem, "food": food}
+
+
+async def make_client(
+    session: AsyncSession,
+    *,
+    name: str = "测试接入端",
+    kind: str = "INTEGRATION",
+    unit_id: int | None = None,
+    agency_id: int | None = None,
+) -> Any:
+    from authz.models import ServiceClient
+
+    client = ServiceClient(name=name, kind=kind, unit_id=unit_id, agency_id=agency_id, created_by="system")
+    session.add(client)
+    await session.flush()
+    return client
+
+
+async def grant_role(
+    session: AsyncSession,
+    subject: str,
+    role: str,
+    unit_id: int | None = None,
+    *,
+    subtree: bool = True,
+    start: date = date(2000, 1, 1),
+    end: date | None = None,
+) -> Any:
+    from authz.models import RoleGrant
+
+    grant = RoleGrant(
+        subject=subject,
+        role=role,
+        unit_id=unit_id,
+        subtree=subtree,
+        start_date=start,
+        end_date=end,
+        created_by="system",
+    )
+    session.add(grant)
+    await session.flush()
+    return grant
+
+
+async def make_platform_admin(session: AsyncSession) -> str:
+    """A service client that is admin over everything; returns its subject."""
+    client = await make_client(session, name="测试平台管理端")
+    await grant_role(session, client.subject, "admin")
+    await session.commit()
+    return str(client.subject)

@@ -20,7 +20,7 @@ class PeopleQuery:
     async def persons(
         self, info: Info, first: int | None = None, after: str | None = None, search: str | None = None
     ) -> Connection[Person]:
-        stmt = select(PersonRow)
+        stmt = select(PersonRow).where(info.context.reach.persons())
         if search and search.strip():
             term = search.strip()
             stmt = stmt.where(PersonRow.name.contains(term, autoescape=True))

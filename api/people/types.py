@@ -9,6 +9,7 @@ from strawberry import relay
 
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from authz.catalogue import Action, Resource
 from domain.people.models import Person as PersonRow
 from domain.posts.queries import ASSIGNMENT_ORDER, AssignmentFilter
 
@@ -20,15 +21,12 @@ AssignmentRef = Annotated["Assignment", strawberry.lazy("api.posts.types")]
 
 @strawberry.type(
     name="Person",
-    description="人员 — A person who may hold posts. ID and phone numbers are shown masked",
+    description="人员 — A person who may hold posts. ID and phone numbers are shown masked to those who "
+    "may see contact details, and in full to admins of a unit the person belongs to (and to the person)",
 )
 class Person(relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="姓名 — Name")
-    id_number_masked: str = strawberry.field(
-        description="身份证号（脱敏） — Resident ID number, masked (first 3 and last 4 characters)"
-    )
-    phone_masked: str | None = strawberry.field(description="电话（脱敏） — Phone number, masked")
     version: int = strawberry.field(description="版本 — Version")
     created_at: datetime = strawberry.field(description="创建时间 — When the person was recorded")
     row: strawberry.Private[PersonRow]
@@ -38,8 +36,6 @@ class Person(relay.Node):
         return cls(
             id=row.id,
             name=row.name,
-            id_number_masked=row.id_number_masked,
-            phone_masked=row.phone_masked,
             version=row.version,
             created_at=row.created_at,
             row=row,
@@ -51,6 +47,37 @@ class Person(relay.Node):
     ) -> list[Person | None]:
         rows = await info.context.loaders.person_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
+
+    async def _sees(self, info: Info, resource: Resource) -> bool:
+        ctx = info.context
+        if ctx.caller is not None and ctx.caller.person_id == self.row.id:
+            return True
+        domains = await ctx.loaders.domains_by_person.load(self.row.id)
+        return ctx.reach.allows_any(resource, Action.READ, domains)
+
+    async def _contact(self, info: Info) -> bool:
+        return await self._sees(info, Resource.CONTACT) or await self._sees(info, Resource.PII)
+
+    @strawberry.field(
+        description="身份证号（脱敏） — Resident ID number, masked (first 3 and last 4 characters); "
+        "null if you may not see contact details"
+    )
+    async def id_number_masked(self, info: Info) -> str | None:
+        return self.row.id_number_masked if await self._contact(info) else None
+
+    @strawberry.field(description="电话（脱敏） — Phone number, masked; null if none or you may not see it")
+    async def phone_masked(self, info: Info) -> str | None:
+        return self.row.phone_masked if await self._contact(info) else None
+
+    @strawberry.field(
+        description="身份证号 — Resident ID number in full; null unless you may see personal data (个人信息)"
+    )
+    async def id_number(self, info: Info) -> str | None:
+        return self.row.id_number if await self._sees(info, Resource.PII) else None
+
+    @strawberry.field(description="电话 — Phone number in full; null unless you may see personal data")
+    async def phone(self, info: Info) -> str | None:
+        return self.row.phone if await self._sees(info, Resource.PII) else None
 
     @strawberry.field(
         description="任职 — The person's assignments (their posts): in force on a date if `on` is given, "

@@ -9,11 +9,16 @@ from strawberry import relay
 
 from api.context import Info
 from api.errors import UserError, run_mutation
+from api.guard import post_domain_of, read_person, write_assignment, write_charge, write_post, write_unit
 from api.ids import decode_id
 from api.posts.types import Assignment, Post, PostCharge
+from authz.catalogue import Resource
+from domain.audit.service import record_row, row_snapshot
 from domain.inputs import UNSET
 from domain.posts import charges, service
 from domain.posts.kinds import PostKind
+from domain.posts.models import Assignment as AssignmentRow
+from domain.posts.models import PostCharge as PostChargeRow
 
 
 @strawberry.input(description="新建岗位 — A new post at a unit")
@@ -122,15 +127,24 @@ class PostsMutation:
                 decode_id(gid, "OrgUnit", ("inChargeOfUnitIds", str(i)))
                 for i, gid in enumerate(input.in_charge_of_unit_ids or [])
             ]
-            return await service.create_post(
+            ctx = info.context
+            unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
+            await write_unit(ctx, session, unit_id, "unitId", Resource.POST)
+            for i, charged_id in enumerate(charged):
+                await write_unit(ctx, session, charged_id, ("inChargeOfUnitIds", str(i)), Resource.ASSIGNMENT)
+            post = await service.create_post(
                 session,
-                unit_id=decode_id(input.unit_id, "OrgUnit", "unitId"),
+                unit_id=unit_id,
                 kind=input.kind,
                 title=input.title,
                 single_holder=input.single_holder,
                 in_charge_of=charged,
                 today=info.context.today,
             )
+            await record_row(
+                session, "posts.create_post", post, await post_domain_of(session, post.id) or "/"
+            )
+            return post
 
         row, errors = await run_mutation(info, work)
         return CreatePostPayload(post=Post.from_row(row) if row else None, user_errors=errors)
@@ -138,12 +152,15 @@ class PostsMutation:
     @strawberry.mutation(description="增加分管 — Put a post in charge of a unit (一岗双责) from a date")
     async def add_post_charge(self, info: Info, input: AddPostChargeInput) -> PostChargePayload:
         async def work(session: AsyncSession) -> Any:
-            return await charges.add_charge(
-                session,
-                post_id=decode_id(input.post_id, "Post", "postId"),
-                unit_id=decode_id(input.unit_id, "OrgUnit", "unitId"),
-                start_date=input.start_date,
+            post_id = decode_id(input.post_id, "Post", "postId")
+            unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
+            domain = await write_post(info.context, session, post_id, "postId")
+            await write_unit(info.context, session, unit_id, "unitId", Resource.ASSIGNMENT)
+            charge = await charges.add_charge(
+                session, post_id=post_id, unit_id=unit_id, start_date=input.start_date
             )
+            await record_row(session, "posts.add_charge", charge, domain)
+            return charge
 
         row, errors = await run_mutation(info, work)
         return PostChargePayload(charge=PostCharge.from_row(row) if row else None, user_errors=errors)
@@ -151,11 +168,12 @@ class PostsMutation:
     @strawberry.mutation(description="结束分管 — End a post's charge of a unit on a date")
     async def end_post_charge(self, info: Info, input: EndPostChargeInput) -> PostChargePayload:
         async def work(session: AsyncSession) -> Any:
-            return await charges.end_charge(
-                session,
-                charge_id=decode_id(input.charge_id, "PostCharge", "chargeId"),
-                end_date=input.end_date,
-            )
+            charge_id = decode_id(input.charge_id, "PostCharge", "chargeId")
+            domain = await write_charge(info.context, session, charge_id, "chargeId")
+            before = row_snapshot(await session.get(PostChargeRow, charge_id))
+            charge = await charges.end_charge(session, charge_id=charge_id, end_date=input.end_date)
+            await record_row(session, "posts.end_charge", charge, domain, before)
+            return charge
 
         row, errors = await run_mutation(info, work)
         return PostChargePayload(charge=PostCharge.from_row(row) if row else None, user_errors=errors)
@@ -163,26 +181,34 @@ class PostsMutation:
     @strawberry.mutation(description="任职 — Assign a person to a post (实名制)")
     async def assign_person(self, info: Info, input: AssignPersonInput) -> AssignmentPayload:
         async def work(session: AsyncSession) -> Any:
-            return await service.assign(
+            post_id = decode_id(input.post_id, "Post", "postId")
+            person_id = decode_id(input.person_id, "Person", "personId")
+            domain = await write_post(info.context, session, post_id, "postId")
+            await read_person(info.context, session, person_id, "personId")
+            row = await service.assign(
                 session,
-                post_id=decode_id(input.post_id, "Post", "postId"),
-                person_id=decode_id(input.person_id, "Person", "personId"),
+                post_id=post_id,
+                person_id=person_id,
                 start_date=input.start_date,
                 end_date=input.end_date,
                 note=input.note,
             )
+            await record_row(session, "posts.assign_person", row, domain)
+            return row
 
         return await _assignment_payload(info, work)
 
     @strawberry.mutation(description="结束任职 — End an open assignment on a date")
     async def end_assignment(self, info: Info, input: EndAssignmentInput) -> AssignmentPayload:
         async def work(session: AsyncSession) -> Any:
-            return await service.end_assignment(
-                session,
-                assignment_id=decode_id(input.assignment_id, "Assignment", "assignmentId"),
-                end_date=input.end_date,
-                version=input.version,
+            assignment_id = decode_id(input.assignment_id, "Assignment", "assignmentId")
+            domain = await write_assignment(info.context, session, assignment_id, "assignmentId")
+            before = row_snapshot(await session.get(AssignmentRow, assignment_id))
+            row = await service.end_assignment(
+                session, assignment_id=assignment_id, end_date=input.end_date, version=input.version
             )
+            await record_row(session, "posts.end_assignment", row, domain, before)
+            return row
 
         return await _assignment_payload(info, work)
 
@@ -190,17 +216,26 @@ class PostsMutation:
     async def correct_assignment(self, info: Info, input: CorrectAssignmentInput) -> AssignmentPayload:
         async def work(session: AsyncSession) -> Any:
             person = input.person_id
-            return await service.correct_assignment(
+            assignment_id = decode_id(input.assignment_id, "Assignment", "assignmentId")
+            domain = await write_assignment(info.context, session, assignment_id, "assignmentId")
+            new_person = (
+                UNSET
+                if person is strawberry.UNSET or person is None
+                else decode_id(person, "Person", "personId")
+            )
+            if new_person is not UNSET:
+                await read_person(info.context, session, new_person, "personId")
+            row = await service.correct_assignment(
                 session,
-                assignment_id=decode_id(input.assignment_id, "Assignment", "assignmentId"),
+                assignment_id=assignment_id,
                 version=input.version,
                 reason=input.reason,
-                person_id=UNSET
-                if person is strawberry.UNSET or person is None
-                else decode_id(person, "Person", "personId"),
+                person_id=new_person,
                 start_date=UNSET if input.start_date in (strawberry.UNSET, None) else input.start_date,
                 end_date=UNSET if input.end_date is strawberry.UNSET else input.end_date,
                 withdraw=input.withdraw,
             )
+            await record_row(session, "posts.correct_assignment", row, domain)
+            return row
 
         return await _assignment_payload(info, work)

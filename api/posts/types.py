@@ -61,11 +61,10 @@ class Post(relay.Node):
         rows = await info.context.loaders.post_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field(description="所在单元 — The unit the post belongs to")
-    async def unit(self, info: Info) -> OrgUnit:
+    @strawberry.field(description="所在单元 — The unit the post belongs to; null if you may not read it")
+    async def unit(self, info: Info) -> OrgUnit | None:
         row = await info.context.loaders.unit_by_id.load(self.row.unit_id)
-        assert row is not None
-        return OrgUnit.from_row(row)
+        return OrgUnit.from_row(row) if row else None
 
     @strawberry.field(
         description="任职人员 — Assignments in force on a date (default today): who held the post that day"
@@ -141,17 +140,15 @@ class PostCharge(relay.Node):
         rows = await info.context.loaders.charge_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field(description="岗位 — The post in charge")
-    async def post(self, info: Info) -> Post:
+    @strawberry.field(description="岗位 — The post in charge; null if you may not read it")
+    async def post(self, info: Info) -> Post | None:
         row = await info.context.loaders.post_by_id.load(self.row.post_id)
-        assert row is not None
-        return Post.from_row(row)
+        return Post.from_row(row) if row else None
 
-    @strawberry.field(description="分管单元 — The unit in charge")
-    async def unit(self, info: Info) -> OrgUnit:
+    @strawberry.field(description="分管单元 — The unit in charge; null if you may not read it")
+    async def unit(self, info: Info) -> OrgUnit | None:
         row = await info.context.loaders.unit_by_id.load(self.row.unit_id)
-        assert row is not None
-        return OrgUnit.from_row(row)
+        return OrgUnit.from_row(row) if row else None
 
 
 async def _assignments(
@@ -201,19 +198,17 @@ class Assignment(relay.Node):
         rows = await info.context.loaders.assignment_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field(description="岗位 — The post")
-    async def post(self, info: Info) -> Post:
+    @strawberry.field(description="岗位 — The post; null if you may not read it")
+    async def post(self, info: Info) -> Post | None:
         row = await info.context.loaders.post_by_id.load(self.row.post_id)
-        assert row is not None
-        return Post.from_row(row)
+        return Post.from_row(row) if row else None
 
-    @strawberry.field(description="人员 — The person")
-    async def person(self, info: Info) -> PersonRef:
+    @strawberry.field(description="人员 — The person; null if you may not read it")
+    async def person(self, info: Info) -> PersonRef | None:
         from api.people.types import Person
 
         row = await info.context.loaders.person_by_id.load(self.row.person_id)
-        assert row is not None
-        return Person.from_row(row)
+        return Person.from_row(row) if row else None
 
     @strawberry.field(description="被更正记录 — The record this one corrects, if it is a correction")
     async def corrects(self, info: Info) -> Assignment | None:

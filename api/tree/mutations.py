@@ -8,11 +8,33 @@ from strawberry import relay
 
 from api.context import Info
 from api.errors import UserError, run_mutation
+from api.guard import write_root, write_unit
 from api.ids import decode_id
 from api.tree.types import OrgUnit
+from domain.audit.service import record, row_snapshot
 from domain.inputs import UNSET
 from domain.tree import service
 from domain.tree.kinds import RiskClass, Trade, UnitKind
+from domain.tree.models import OrgUnit as OrgUnitRow
+
+
+async def snapshot_of(session: AsyncSession, unit_id: int) -> dict[str, Any] | None:
+    row = await session.get(OrgUnitRow, unit_id)
+    return row_snapshot(row) if row else None
+
+
+async def audited(
+    session: AsyncSession, action: str, unit: OrgUnitRow, before: dict[str, Any] | None
+) -> None:
+    await record(
+        session,
+        action=action,
+        target_type="OrgUnit",
+        target_id=unit.id,
+        domain=unit.path,
+        before=before,
+        after=row_snapshot(unit),
+    )
 
 
 def _given(value: Any) -> Any:
@@ -113,7 +135,12 @@ class TreeMutation:
                     high_risk=e.high_risk,
                     risk_class=e.risk_class,
                 )
-            return await service.create_unit(
+            ctx = info.context
+            if parent_id is None:
+                write_root(ctx, "parentId")
+            else:
+                await write_unit(ctx, session, parent_id, "parentId")
+            unit = await service.create_unit(
                 session,
                 kind=input.kind,
                 code=input.code,
@@ -122,6 +149,8 @@ class TreeMutation:
                 enterprise=ent,
                 today=info.context.today,
             )
+            await audited(session, "tree.create_unit", unit, None)
+            return unit
 
         return await _unit_payload(info, work)
 
@@ -139,37 +168,48 @@ class TreeMutation:
                     high_risk=_given(e.high_risk),
                     risk_class=_given(e.risk_class),
                 )
-            return await service.update_unit(
+            unit_id = decode_id(input.id, "OrgUnit", "id")
+            await write_unit(info.context, session, unit_id, "id")
+            before = await snapshot_of(session, unit_id)
+            unit = await service.update_unit(
                 session,
-                unit_id=decode_id(input.id, "OrgUnit", "id"),
+                unit_id=unit_id,
                 version=input.version,
                 code=_given(input.code),
                 name=_given(input.name),
                 enterprise=changes,
             )
+            await audited(session, "tree.update_unit", unit, before)
+            return unit
 
         return await _unit_payload(info, work)
 
     @strawberry.mutation(description="移动单元 — Move a unit and its subtree under a new parent")
     async def move_unit(self, info: Info, input: MoveUnitInput) -> UnitPayload:
         async def work(session: AsyncSession) -> Any:
-            return await service.move_unit(
-                session,
-                unit_id=decode_id(input.id, "OrgUnit", "id"),
-                version=input.version,
-                new_parent_id=decode_id(input.new_parent_id, "OrgUnit", "newParentId"),
+            unit_id = decode_id(input.id, "OrgUnit", "id")
+            new_parent_id = decode_id(input.new_parent_id, "OrgUnit", "newParentId")
+            await write_unit(info.context, session, unit_id, "id")
+            await write_unit(info.context, session, new_parent_id, "newParentId")
+            before = await snapshot_of(session, unit_id)
+            unit = await service.move_unit(
+                session, unit_id=unit_id, version=input.version, new_parent_id=new_parent_id
             )
+            await audited(session, "tree.move_unit", unit, before)
+            return unit
 
         return await _unit_payload(info, work)
 
     @strawberry.mutation(description="撤销单元 — Archive a unit that has no active children or holders")
     async def archive_unit(self, info: Info, input: ArchiveUnitInput) -> UnitPayload:
         async def work(session: AsyncSession) -> Any:
-            return await service.archive_unit(
-                session,
-                unit_id=decode_id(input.id, "OrgUnit", "id"),
-                version=input.version,
-                today=info.context.today,
+            unit_id = decode_id(input.id, "OrgUnit", "id")
+            await write_unit(info.context, session, unit_id, "id")
+            before = await snapshot_of(session, unit_id)
+            unit = await service.archive_unit(
+                session, unit_id=unit_id, version=input.version, today=info.context.today
             )
+            await audited(session, "tree.archive_unit", unit, before)
+            return unit
 
         return await _unit_payload(info, work)

@@ -34,7 +34,9 @@ class TreeQuery:
     async def districts(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[OrgUnit]:
-        stmt = units_stmt(UnitFilter(kinds=(UnitKind.DISTRICT,))).where(OrgUnitRow.parent_id.is_(None))
+        stmt = units_stmt(UnitFilter(kinds=(UnitKind.DISTRICT,))).where(
+            OrgUnitRow.parent_id.is_(None), info.context.reach.units()
+        )
         return await _unit_connection(info, stmt, first, after)
 
     @strawberry.field(
@@ -54,7 +56,10 @@ class TreeQuery:
             # An unknown subtree has nothing in it: "/none/" matches no path.
             under_path = "/none/" if root is None else root.path
         return await _unit_connection(
-            info, units_stmt(unit_filter(filter), under_path=under_path), first, after
+            info,
+            units_stmt(unit_filter(filter), under_path=under_path).where(info.context.reach.units()),
+            first,
+            after,
         )
 
     @strawberry.field(description="单元 — One unit by ID; null if there is none")
@@ -91,7 +96,9 @@ class TreeQuery:
         if park is None:
             return None
         day = on or info.context.today
-        stmt = units_stmt(UnitFilter(kinds=(UnitKind.ENTERPRISE,), placarded=True), under_path=park.path)
+        stmt = units_stmt(
+            UnitFilter(kinds=(UnitKind.ENTERPRISE,), placarded=True), under_path=park.path
+        ).where(info.context.reach.units())
         page, total = await fetch_root_page(info, stmt, UNIT_ORDER, first, after)
         # Gathered, so the loader sees every enterprise of the page in one batch.
         loaded = await asyncio.gather(

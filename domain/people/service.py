@@ -14,7 +14,13 @@ from domain.people.models import Person
 
 
 async def create_person(
-    session: AsyncSession, *, name: str, id_number: str, phone: str | None, today: date
+    session: AsyncSession,
+    *,
+    name: str,
+    id_number: str,
+    phone: str | None,
+    today: date,
+    registered_unit_id: int | None = None,
 ) -> Person:
     errors = ErrorCollector()
     clean_name = clean_text(errors, "name", name, label_zh="姓名", label_en="Name", max_length=100)
@@ -45,7 +51,13 @@ async def create_person(
             )
     errors.raise_if_any()
     assert clean_name is not None and number is not None
-    person = Person(name=clean_name, id_number=number, phone=clean_phone, version=1)
+    person = Person(
+        name=clean_name,
+        id_number=number,
+        phone=clean_phone,
+        registered_unit_id=registered_unit_id,
+        version=1,
+    )
     session.add(person)
     await session.flush()
     return person

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.changes import mark_authz_dirty
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.posts.kinds import PostKind
 from domain.posts.models import Post, PostCharge
@@ -47,6 +48,7 @@ async def add_charge(session: AsyncSession, *, post_id: int, unit_id: int, start
     charge = PostCharge(post_id=post_id, unit_id=charged[0].id, start_date=start_date)
     session.add(charge)
     await session.flush()
+    mark_authz_dirty(session, f"post:{post_id}")
     return charge
 
 
@@ -68,4 +70,5 @@ async def end_charge(session: AsyncSession, *, charge_id: int, end_date: date) -
     errors.raise_if_any()
     charge.end_date = end_date
     await session.flush()
+    mark_authz_dirty(session, f"post:{charge.post_id}")
     return charge

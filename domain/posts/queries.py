@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.pagination import Ordering
@@ -81,10 +81,11 @@ CHARGE_PARTITION = PostCharge.post_id
 
 
 async def responsible_assignments(
-    session: AsyncSession, unit_ids: Sequence[int], on: date
+    session: AsyncSession, unit_ids: Sequence[int], on: date, visible: ColumnElement[bool] | None = None
 ) -> dict[int, dict[PostKind, Assignment]]:
-    """The three responsible persons' assignments in force on `on`, per enterprise."""
-    rows = await session.execute(
+    """The three responsible persons' assignments in force on `on`, per enterprise; only
+    those `visible` matches when given."""
+    stmt = (
         select(Assignment, Post.kind, Post.unit_id)
         .join(Post, Post.id == Assignment.post_id)
         .where(
@@ -95,6 +96,9 @@ async def responsible_assignments(
         )
         .order_by(Assignment.start_date)
     )
+    if visible is not None:
+        stmt = stmt.where(visible)
+    rows = await session.execute(stmt)
     result: dict[int, dict[PostKind, Assignment]] = {u: {} for u in unit_ids}
     for assignment, kind, unit_id in rows.all():
         result[unit_id][PostKind(kind)] = assignment

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
 from domain.inputs import UNSET, Maybe, clean_text
@@ -268,6 +269,7 @@ async def assign(
     )
     session.add(row)
     await session.flush()
+    mark_authz_dirty(session, f"person:{person_id}")
     return row
 
 
@@ -316,6 +318,7 @@ async def end_assignment(
     row.ended_at = utcnow()
     row.version = row.version + 1
     await session.flush()
+    mark_authz_dirty(session, f"person:{row.person_id}")
     return row
 
 
@@ -366,4 +369,5 @@ async def correct_assignment(
     )
     session.add(correction)
     await session.flush()
+    mark_authz_dirty(session, f"person:{row.person_id}", f"person:{new_person}")
     return correction

@@ -13,6 +13,7 @@ from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
 from domain.identifiers import normalize_credit_code
@@ -399,6 +400,8 @@ async def move_unit(session: AsyncSession, *, unit_id: int, version: int, new_pa
         if isinstance(obj, OrgUnit) and obj is not unit and obj.path.startswith(old_path):
             set_committed_value(obj, "path", new_path + obj.path[len(old_path) :])
             set_committed_value(obj, "depth", obj.depth + depth_delta)
+    # Every grant below the unit now lives at another path.
+    mark_authz_dirty(session, "*")
     return unit
 
 

@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy import func, select
 
 from api.app import create_app
+from authz.credentials import mint_token
 from domain.config import Settings
 from domain.db import create_engine, create_session_factory, temporary_database
 from domain.people.models import Person
@@ -26,9 +27,13 @@ async def test_parallel_writes_and_reads_all_succeed(settings: Settings, tmp_pat
         engine = create_engine(url)
         try:
             await upgrade(engine)
-            app = create_app(settings, session_factory=create_session_factory(engine))
+            factory = create_session_factory(engine)
+            async with factory() as session:
+                admin = await f.make_platform_admin(session)
+            app = create_app(settings, session_factory=factory)
+            headers = {"Authorization": f"Bearer {mint_token(settings, admin)}"}
             async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://t"
+                transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
             ) as client:
 
                 async def write(n: int) -> dict[str, object]:

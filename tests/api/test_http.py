@@ -24,6 +24,7 @@ from strawberry.extensions.validation_cache import _get_validate_cache
 
 from api.app import create_app
 from api.schema import MASKED_MESSAGE
+from authz.credentials import mint_token
 from domain.config import Environment, Settings
 from domain.db import create_engine, create_session_factory
 from tests import factories as f
@@ -308,11 +309,14 @@ async def test_parser_and_validation_caches_hit_with_the_limits_on(client: httpx
 
 
 async def test_caches_hit_with_introspection_disabled(
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: async_sessionmaker[AsyncSession], platform_admin: str
 ) -> None:
     settings = Settings(environment=Environment.TEST, introspection=False)
     app = create_app(settings, session_factory=session_factory)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+    headers = {"Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
+    ) as client:
         await assert_caches_hit(client)
         refused = await post(client, "{ __schema { types { name } } }")
         assert refused.status_code == 400 and "introspection" in refused.text.lower()
@@ -359,6 +363,7 @@ async def test_unexpected_errors_in_resolvers_are_masked_and_logged_once_with_th
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
+    assert (await client.post("/graphql", json={"query": "{ __typename }"})).status_code == 200
     monkeypatch.setattr(AsyncSession, "execute", broken)  # the database layer fails
     with caplog.at_level(logging.DEBUG):
         response = await client.post(

@@ -1,0 +1,228 @@
+"""Who is calling: bearer tokens (our own HS256, or an OIDC provider's RS256/ES256 checked
+against its JWKS) and API keys of service clients, resolved to a person or a client."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.models import ApiKey, ExternalIdentity, ServiceClient
+from domain.config import Settings
+from domain.people.models import Person
+
+API_KEY_PREFIX = "sdk_"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated caller: a person or a service client."""
+
+    subject: str  # "person:<id>" or "client:<id>"
+    person_id: int | None = None
+    client_id: int | None = None
+    method: str = "token"  # token | oidc | api_key
+
+
+class AuthenticationError(Exception):
+    def __init__(self, code: str, message_en: str, message_zh: str) -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message_en = message_en
+        self.message_zh = message_zh
+
+
+def _invalid(en: str, zh: str) -> AuthenticationError:
+    return AuthenticationError("UNAUTHENTICATED", en, zh)
+
+
+# --- tokens we sign ------------------------------------------------------------------------
+
+
+def mint_token(settings: Settings, subject: str, *, ttl: timedelta | None = None) -> str:
+    """A bearer token for "person:<id>" or "client:<id>", signed with SECRET_KEY."""
+    now = datetime.now(UTC)
+    claims = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": subject,
+        "iat": now,
+        "exp": now + (ttl or timedelta(minutes=settings.token_ttl_minutes)),
+    }
+    return jwt.encode(claims, settings.secret_key, algorithm="HS256")
+
+
+# --- API keys ------------------------------------------------------------------------------
+
+
+def new_api_key() -> tuple[str, str, str]:
+    """(the key to show once, its prefix, the hash to store)."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return f"{API_KEY_PREFIX}{prefix}_{secret}", prefix, hash_secret(secret)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_api_key(key: str) -> tuple[str, str] | None:
+    if not key.startswith(API_KEY_PREFIX):
+        return None
+    prefix, sep, secret = key[len(API_KEY_PREFIX) :].partition("_")
+    if not sep or len(prefix) != 12 or not secret:
+        return None
+    return prefix, secret
+
+
+# --- OIDC keys -------------------------------------------------------------------------------
+
+
+class JwksCache:
+    """The provider's signing keys, fetched on first use and again when a token names a key
+    we do not have (key rotation), at most once a minute."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._keys: dict[str, Any] = {}
+        self._fetched_at: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    def _fetch_json(self, url: str) -> Any:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.loads(response.read())
+
+    def _fetch(self) -> dict[str, Any]:
+        url = self.settings.oidc_jwks_url
+        if not url:
+            issuer = (self.settings.oidc_issuer or "").rstrip("/")
+            url = self._fetch_json(f"{issuer}/.well-known/openid-configuration")["jwks_uri"]
+        keys: dict[str, Any] = {}
+        for jwk in self._fetch_json(url).get("keys", []):
+            if jwk.get("use", "sig") == "sig" and "kid" in jwk:
+                keys[jwk["kid"]] = jwt.PyJWK.from_dict(jwk)
+        return keys
+
+    async def key(self, kid: str) -> Any:
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            now = datetime.now(UTC)
+            if kid not in self._keys and (
+                self._fetched_at is None or now - self._fetched_at > timedelta(seconds=60)
+            ):
+                self._keys = await asyncio.to_thread(self._fetch)
+                self._fetched_at = now
+        if kid not in self._keys:
+            raise _invalid("The token's signing key is unknown", "令牌签名密钥未知")
+        return self._keys[kid]
+
+
+# --- resolving a request's credentials --------------------------------------------------------
+
+
+class Authenticator:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.jwks = JwksCache(settings) if settings.oidc_issuer else None
+
+    async def authenticate(self, session: AsyncSession, credential: str) -> Caller:
+        if credential.startswith(API_KEY_PREFIX):
+            return await self._api_key(session, credential)
+        try:
+            header = jwt.get_unverified_header(credential)
+        except jwt.PyJWTError as exc:
+            raise _invalid("The bearer token is malformed", "令牌格式错误") from exc
+        alg = header.get("alg")
+        if alg == "HS256" and self.settings.jwt_hs256_enabled:
+            claims = self._decode(
+                credential,
+                self.settings.secret_key,
+                ["HS256"],
+                self.settings.jwt_issuer,
+                self.settings.jwt_audience,
+            )
+            return await self._own_subject(session, str(claims.get("sub", "")))
+        if self.jwks is not None and alg in self.settings.oidc_algorithms:
+            key = await self.jwks.key(str(header.get("kid", "")))
+            claims = self._decode(
+                credential,
+                key,
+                self.settings.oidc_algorithms,
+                self.settings.oidc_issuer,
+                self.settings.oidc_audience,
+            )
+            return await self._external(session, str(claims["iss"]), str(claims.get("sub", "")))
+        raise _invalid("The token's algorithm or issuer is not accepted", "不接受该令牌的签名算法或签发方")
+
+    def _decode(
+        self, token: str, key: Any, algorithms: list[str], issuer: str | None, audience: str | None
+    ) -> dict[str, Any]:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                issuer=issuer,
+                audience=audience,
+                options={"require": ["exp", "iss", "sub"]},
+                leeway=30,
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise _invalid("The token has expired", "令牌已过期") from exc
+        except jwt.PyJWTError as exc:
+            raise _invalid(f"The token is not valid: {exc}", "令牌无效") from exc
+        return claims
+
+    async def _own_subject(self, session: AsyncSession, subject: str) -> Caller:
+        kind, _, raw = subject.partition(":")
+        if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31:
+            if kind == "person" and await session.get(Person, int(raw)) is not None:
+                return Caller(subject, person_id=int(raw), method="token")
+            if kind == "client":
+                return await self._client(session, int(raw), "token")
+        raise _invalid("The token's subject is unknown", "令牌对应的用户不存在")
+
+    async def _external(self, session: AsyncSession, issuer: str, subject: str) -> Caller:
+        identity = await session.scalar(
+            select(ExternalIdentity).where(
+                ExternalIdentity.issuer == issuer, ExternalIdentity.subject == subject
+            )
+        )
+        if identity is None:
+            raise _invalid(
+                "No person or client is linked to this identity", "该身份未关联本平台的人员或客户端"
+            )
+        if identity.person_id is not None:
+            return Caller(f"person:{identity.person_id}", person_id=identity.person_id, method="oidc")
+        assert identity.client_id is not None
+        return await self._client(session, identity.client_id, "oidc")
+
+    async def _client(self, session: AsyncSession, client_id: int, method: str) -> Caller:
+        client = await session.get(ServiceClient, client_id)
+        if client is None or client.disabled_at is not None:
+            raise _invalid("The client is unknown or disabled", "客户端不存在或已停用")
+        return Caller(client.subject, client_id=client.id, method=method)
+
+    async def _api_key(self, session: AsyncSession, credential: str) -> Caller:
+        parts = split_api_key(credential)
+        row = None
+        if parts is not None:
+            row = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts[0]))
+        if row is None or parts is None or not hmac.compare_digest(row.secret_hash, hash_secret(parts[1])):
+            raise _invalid("The API key is not valid", "API密钥无效")
+        if row.revoked_at is not None:
+            raise _invalid("The API key has been revoked", "API密钥已吊销")
+        if row.expires_at is not None and row.expires_at <= datetime.now(UTC):
+            raise _invalid("The API key has expired", "API密钥已过期")
+        return await self._client(session, row.client_id, "api_key")
