@@ -8,7 +8,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck schema check-schema migrate load-demo bench clean
+.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins bench bench-authz clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -42,8 +42,21 @@ migrate: $(VENV)/.installed
 load-demo: $(VENV)/.installed
 	$(PY) -m api load-demo
 
+# A bearer token for an existing person or client: make token ARGS="--person 3"
+token: $(VENV)/.installed
+	@$(PY) -m api token $(ARGS)
+
+# A ready-made token for each demo role (demo database)
+demo-logins: $(VENV)/.installed
+	@$(PY) -m api demo-logins
+
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.list_enterprises
+
+# Authorization at 20,000 units and 100,000 role links; on PostgreSQL (which adds the
+# cross-process figure): make bench-authz ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test"
+bench-authz: $(VENV)/.installed
+	$(PY) -m benchmarks.authz $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

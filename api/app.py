@@ -23,12 +23,15 @@ from api.http import GraphQLView
 from api.schema import build_schema
 from authz.authority import Authority
 from authz.credentials import Authenticator
+from authz.watcher import AuthzListener
 from domain.config import Settings, get_settings
 from domain.db import create_engine, create_session_factory
 
 log = logging.getLogger("api.app")
 
 READINESS_TIMEOUT_SECONDS = 2.0
+# How long the start waits for the authorization state to load before serving anyway.
+STARTUP_LOAD_TIMEOUT_SECONDS = 60.0
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -78,27 +81,65 @@ async def index(_: Request) -> Response:
     return RedirectResponse("/graphql")
 
 
+async def _load_authority(app: Starlette, listener: AuthzListener | None) -> None:
+    """Load the authorization state before the first request. A database that is down now
+    does not stop the start: /readyz says so, and the first request loads it."""
+    try:
+        async with asyncio.timeout(STARTUP_LOAD_TIMEOUT_SECONDS):
+            if listener is not None:
+                await listener.reload()
+            else:
+                async with app.state.session_factory() as session:
+                    await app.state.authority.load(session)
+    except Exception:
+        log.warning("authorization state not loaded at startup; the first request will", exc_info=True)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
     session_factory: async_sessionmaker[AsyncSession] | None = None,
+    listen: bool | None = None,
 ) -> Starlette:
     """Build the app. Tests pass a `session_factory` bound to their own connection; otherwise
-    the lifespan creates the engine from `settings.database_url` and disposes of it."""
+    the lifespan creates the engine from `settings.database_url` and disposes of it.
+
+    On PostgreSQL the lifespan also starts an `AuthzListener`, which keeps the authorization
+    state current with changes made by other processes, and loads that state. `listen`
+    overrides the default: on for an engine of the app's own, off for an injected
+    `session_factory` (whose state the test drives itself)."""
     settings = settings or get_settings()
     view = GraphQLView(build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True)
+    on_postgresql = settings.database_url.startswith("postgresql")
+    use_listener = on_postgresql and (listen if listen is not None else session_factory is None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if session_factory is not None:
-            yield
-            return
-        engine = create_engine(settings.database_url, echo=settings.sql_echo)
-        app.state.session_factory = create_session_factory(engine)
+        engine = None
+        if session_factory is None:
+            engine = create_engine(settings.database_url, echo=settings.sql_echo)
+            app.state.session_factory = create_session_factory(engine)
+        listener: AuthzListener | None = None
+        if use_listener:
+            listener = AuthzListener(
+                settings.database_url,
+                app.state.authority,
+                app.state.session_factory,
+                resync_seconds=settings.authz_resync_seconds,
+            )
+            # Listen first, then load: a change committed in between is both loaded and
+            # notified, never missed.
+            await listener.start()
+        app.state.authz_listener = listener
+        if engine is not None or listener is not None:
+            await _load_authority(app, listener)
         try:
             yield
         finally:
-            await engine.dispose()
+            if listener is not None:
+                await listener.stop()
+            if engine is not None:
+                await engine.dispose()
 
     app = Starlette(
         routes=[
@@ -114,6 +155,7 @@ def create_app(
     app.state.authority = Authority()
     app.state.authenticator = Authenticator(settings)
     app.state.readiness_timeout = READINESS_TIMEOUT_SECONDS
+    app.state.authz_listener = None
     if session_factory is not None:
         app.state.session_factory = session_factory
     app.add_middleware(RequestIdMiddleware)

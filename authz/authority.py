@@ -50,7 +50,9 @@ class Authority:
         self.enforcer.set_role_manager(self.rm)
         self.enforcer.model["g"]["g"].rm = self.rm
         self.loaded = False
-        self._load_lock = asyncio.Lock()
+        # Loads and refreshes run one at a time (a request's own refresh, the listener's, a
+        # resync): each reads the database inside the lock, so the last to apply read last.
+        self._lock = asyncio.Lock()
         self._roles_for: dict[tuple[str, str], frozenset[str]] = {}
         self._permissions: list[tuple[str, str, str]] = []
 
@@ -59,11 +61,16 @@ class Authority:
     async def ensure_loaded(self, session: AsyncSession) -> None:
         if self.loaded:
             return
-        async with self._load_lock:
+        async with self._lock:
             if not self.loaded:
-                await self.load(session)
+                await self._load(session)
 
     async def load(self, session: AsyncSession) -> None:
+        """Everything afresh: the templates and every link."""
+        async with self._lock:
+            await self._load(session)
+
+    async def _load(self, session: AsyncSession) -> None:
         await self._load_permissions(session)
         self.rm.replace_all(await derive_links(session))
         self.loaded = True
@@ -94,8 +101,12 @@ class Authority:
         keys = set(keys)
         if not keys:
             return
+        async with self._lock:
+            await self._refresh(session, keys)
+
+    async def _refresh(self, session: AsyncSession, keys: set[str]) -> None:
         if not self.loaded or "*" in keys:
-            await self.load(session)
+            await self._load(session)
             return
         if "policy" in keys:
             await self._load_permissions(session)

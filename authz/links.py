@@ -305,19 +305,31 @@ async def _client_links(session: AsyncSession, client_ids: Collection[int] | Non
 async def _grant_links(
     session: AsyncSession, person_ids: Collection[int] | None, client_ids: Collection[int] | None
 ) -> list[Link]:
-    stmt = select(RoleGrant, OrgUnit.path).outerjoin(OrgUnit, OrgUnit.id == RoleGrant.unit_id)
+    # Columns, not entities: a full load reads every grant, and ORM identity bookkeeping
+    # for tens of thousands of rows cost most of the load time.
+    stmt = select(
+        RoleGrant.id,
+        RoleGrant.subject,
+        RoleGrant.role,
+        RoleGrant.subtree,
+        RoleGrant.start_date,
+        RoleGrant.end_date,
+        RoleGrant.revoked_at,
+        OrgUnit.path,
+    ).outerjoin(OrgUnit, OrgUnit.id == RoleGrant.unit_id)
     if person_ids is not None or client_ids is not None:
         subjects = [f"person:{i}" for i in person_ids or ()] + [f"client:{i}" for i in client_ids or ()]
         stmt = stmt.where(RoleGrant.subject.in_(subjects))
     links: list[Link] = []
-    for grant, path in (await session.execute(stmt)).all():
-        end = grant.end_date
-        if grant.revoked_at is not None:
-            end = _min_date(end, _day_before(grant.revoked_at))
-        if end is not None and end < grant.start_date:
+    rows = (await session.execute(stmt)).all()
+    for g_id, g_subject, g_role, g_subtree, g_start, g_end, revoked_at, path in rows:
+        end = g_end
+        if revoked_at is not None:
+            end = _min_date(end, _day_before(revoked_at))
+        if end is not None and end < g_start:
             continue
-        domain = EVERYTHING if path is None else (subtree(path) if grant.subtree else path)
-        links.append(Link(grant.subject, grant.role, domain, grant.start_date, end, f"grant:{grant.id}"))
+        domain = EVERYTHING if path is None else (subtree(path) if g_subtree else path)
+        links.append(Link(g_subject, g_role, domain, g_start, end, f"grant:{g_id}"))
     return links
 
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Load the demo dataset into an empty database on first start.
     load_demo_data: bool = True
     sql_echo: bool = False
+    # On PostgreSQL every process also reloads its whole authorization state this often, in
+    # seconds, as a safety net under the change notifications (0 = never).
+    authz_resync_seconds: float = Field(default=300.0, ge=0)
 
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100

@@ -29,6 +29,21 @@ def base_url() -> str | None:
     return normalize_database_url(raw) if raw else None
 
 
+def on_postgresql() -> bool:
+    url = base_url()
+    return url is not None and url.startswith("postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.postgres_only` tests are skipped unless TEST_DATABASE_URL names PostgreSQL."""
+    if on_postgresql():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL=postgresql://…")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     async with temporary_database(base_url(), tmp_path_factory.mktemp("db")) as url:
