@@ -4,6 +4,7 @@ serve          migrate, load the demo data into an empty database (if enabled), 
 migrate        apply Alembic migrations
 load-demo      load the demo dataset into an empty database
 export-schema  write schema.graphql (or check it with --check)
+token, create-api-key, revoke-api-key, demo-logins   credentials (see api/access/cli.py)
 """
 
 from __future__ import annotations
@@ -62,8 +63,14 @@ def main(argv: list[str] | None = None) -> None:
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file differs from the code")
+    from api.access import cli as access_cli
+
+    access_cli.add_commands(sub)
     args = parser.parse_args(argv)
     settings = get_settings()
+    if args.command in access_cli.COMMANDS:
+        access_cli.run(args, settings)
+        return
 
     if args.command == "migrate":
         asyncio.run(_migrate(settings.database_url))

@@ -14,6 +14,11 @@ _LABELS = {
     "Person": "人员",
     "Assignment": "任职记录",
     "PostCharge": "分管记录",
+    "Agency": "服务机构",
+    "AgencyMember": "机构人员记录",
+    "AgencyContract": "服务合同",
+    "ServiceClient": "客户端",
+    "ApiKey": "API密钥",
 }
 
 # Primary keys are INTEGER columns: 32-bit on PostgreSQL. A larger number names no row (and

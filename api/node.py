@@ -7,6 +7,7 @@ from collections import defaultdict
 import strawberry
 from strawberry import relay
 
+from api.access.types import Agency, AgencyContract, AgencyMember, ApiKey, ServiceClient
 from api.context import Info
 from api.errors import BadInput
 from api.ids import try_decode_id
@@ -21,6 +22,9 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
     "Assignment": Assignment,
     "PostCharge": PostCharge,
 }
+# Agencies, contracts, clients and keys (api/access).
+ACCESS_NODE_TYPES: list[type[relay.Node]] = [Agency, AgencyMember, AgencyContract, ServiceClient, ApiKey]
+NODE_TYPES.update({t.__name__: t for t in ACCESS_NODE_TYPES})
 
 
 async def resolve_global_ids(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:

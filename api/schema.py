@@ -28,8 +28,10 @@ from strawberry.extensions.query_depth_limiter import create_validator as create
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import ExecutionContext
 
+from api.access.mutations import AccessMutation
+from api.access.queries import AccessQuery
 from api.cost import RequestedNodesLimiter
-from api.node import NodeQuery
+from api.node import ACCESS_NODE_TYPES, NodeQuery
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.types import Person
@@ -47,12 +49,12 @@ MASKED_MESSAGE = "服务器内部错误 — Unexpected error"
 
 
 @strawberry.type(description="查询 — Entry points for reading")
-class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery):
+class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery, AccessQuery):
     pass
 
 
 @strawberry.type(description="变更 — Entry points for changing; each takes one input and returns userErrors")
-class Mutation(TreeMutation, PeopleMutation, PostsMutation):
+class Mutation(TreeMutation, PeopleMutation, PostsMutation, AccessMutation):
     pass
 
 
@@ -161,7 +163,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrgUnit, Post, Person, Assignment, PostCharge],
+        types=[OrgUnit, Post, Person, Assignment, PostCharge, *ACCESS_NODE_TYPES],
         extensions=_extensions(settings),
     )
 

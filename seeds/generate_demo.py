@@ -251,9 +251,68 @@ def build() -> dict[str, Any]:
         enterprises_per_department=5,
         placard_every=4,
     )
+    access = access_control(rng, people)
     return {
         "people": people.rows,
         "districts": [{"code": "YS", "name": "演示区", "parks": [zhengyang, xincheng]}],
+        **access,
+    }
+
+
+def access_control(rng: random.Random, people: People) -> dict[str, Any]:
+    """Who may do what beyond the posts: admins, agencies with contracts, machine clients.
+
+    Dates here are days relative to the day the data is loaded (`*_days`), so the current
+    contract is in force and the old one expired whenever the demo is loaded."""
+    district_admin, platform_admin = people.new(), people.new()
+    staff = [people.new(), people.new()]
+    former_staff = people.new()
+    return {
+        "role_grants": [
+            {"person": district_admin, "role": "admin", "unit": "YS", "start_days": -365, "note": "区管理员"},
+            {
+                "person": platform_admin,
+                "role": "admin",
+                "unit": None,
+                "start_days": -365,
+                "note": "平台管理员",
+            },
+        ],
+        "agencies": [
+            {
+                "key": "zhenghe",
+                "name": "（演示）正和安全技术服务有限公司",
+                "credit_code": credit_code(rng),
+                "members": [
+                    {"person": staff[0], "start_days": -400},
+                    {"person": staff[1], "start_days": -90},
+                ],
+                "contracts": [
+                    {
+                        "code": "ZH-FW-001",
+                        "start_days": -180,
+                        "end_days": 185,
+                        "enterprises": [f"ZY-E{n:03d}" for n in (1, 2, 3, 4, 5)],
+                    }
+                ],
+                "clients": [{"name": "（演示）正和安全技术服务平台"}],
+            },
+            {
+                "key": "hengan",
+                "name": "（演示）恒安安全技术服务有限公司",
+                "credit_code": credit_code(rng),
+                "members": [{"person": former_staff, "start_days": -900}],
+                "contracts": [
+                    {
+                        "code": "HA-FW-007",
+                        "start_days": -730,
+                        "end_days": -366,
+                        "enterprises": ["XC-E001", "XC-E002", "XC-E003"],
+                    }
+                ],
+            },
+        ],
+        "district_clients": [{"name": "（演示）演示区应急管理局监管平台", "district": "YS"}],
     }
 
 

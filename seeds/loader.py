@@ -3,7 +3,7 @@ passes exactly the checks that API input does. Loads only into an empty tree."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,10 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authz import agencies, clients
+from authz.models import ClientKind, RoleGrant
+from domain.audit.service import record_row
+from domain.changes import mark_authz_dirty
 from domain.people.service import create_person
 from domain.posts import service as posts
 from domain.posts.kinds import PostKind
@@ -31,6 +35,8 @@ class _Loader:
         self.session = session
         self.today = today
         self.people: dict[str, int] = {}
+        # Districts and enterprises by code (unique in the dataset), for grants and contracts.
+        self.units: dict[str, OrgUnit] = {}
 
     async def person(self, row: dict[str, Any]) -> None:
         person = await create_person(
@@ -49,7 +55,7 @@ class _Loader:
         parent: OrgUnit | None,
         enterprise: tree.EnterpriseAttrs | None = None,
     ) -> OrgUnit:
-        return await tree.create_unit(
+        unit = await tree.create_unit(
             self.session,
             kind=kind,
             code=row["code"],
@@ -58,6 +64,9 @@ class _Loader:
             enterprise=enterprise,
             today=self.today,
         )
+        if kind in (UnitKind.DISTRICT, UnitKind.ENTERPRISE):
+            self.units[unit.code] = unit
+        return unit
 
     async def posts(self, unit: OrgUnit, rows: list[dict[str, Any]], codes: dict[str, int]) -> None:
         for row in rows:
@@ -132,6 +141,68 @@ class _Loader:
                         if e.get("responsible"):
                             await self.responsible(ent, e["responsible"])
         counts["people"] = len(self.people)
+        counts |= await self.access(data)
+        return counts
+
+    def day(self, offset: int) -> date:
+        return self.today + timedelta(days=offset)
+
+    async def access(self, data: dict[str, Any]) -> dict[str, int]:
+        """Admins' grants, agencies with their staff, contracts and clients, district systems."""
+        counts = {"role_grants": 0, "agencies": 0, "contracts": 0, "clients": 0}
+        for row in data.get("role_grants", []):
+            # Written as the policy service would: one row, audited, authorization refreshed.
+            unit = self.units[row["unit"]] if row.get("unit") else None
+            person_id = self.people[row["person"]]
+            grant = RoleGrant(
+                subject=f"person:{person_id}",
+                role=row["role"],
+                unit_id=unit.id if unit else None,
+                subtree=True,
+                start_date=self.day(int(row.get("start_days", 0))),
+                created_by="system",
+                note=row.get("note"),
+            )
+            self.session.add(grant)
+            await self.session.flush()
+            await record_row(self.session, "policy.grant_role", grant, unit.path if unit else "/")
+            mark_authz_dirty(self.session, grant.subject)
+            counts["role_grants"] += 1
+        for a in data.get("agencies", []):
+            agency = await agencies.create_agency(self.session, name=a["name"], credit_code=a["credit_code"])
+            counts["agencies"] += 1
+            for m in a.get("members", []):
+                end = m.get("end_days")
+                await agencies.add_agency_member(
+                    self.session,
+                    agency_id=agency.id,
+                    person_id=self.people[m["person"]],
+                    start_date=self.day(int(m["start_days"])),
+                    end_date=self.day(int(end)) if end is not None else None,
+                )
+            for c in a.get("contracts", []):
+                await agencies.create_contract(
+                    self.session,
+                    agency_id=agency.id,
+                    code=c["code"],
+                    start_date=self.day(int(c["start_days"])),
+                    end_date=self.day(int(c["end_days"])),
+                    unit_ids=[self.units[code].id for code in c["enterprises"]],
+                )
+                counts["contracts"] += 1
+            for c in a.get("clients", []):
+                await clients.create_client(
+                    self.session, name=c["name"], kind=ClientKind.AGENCY, agency_id=agency.id
+                )
+                counts["clients"] += 1
+        for c in data.get("district_clients", []):
+            await clients.create_client(
+                self.session,
+                name=c["name"],
+                kind=ClientKind.DISTRICT_SYSTEM,
+                unit_id=self.units[c["district"]].id,
+            )
+            counts["clients"] += 1
         return counts
 
 

@@ -148,7 +148,7 @@ class OrgUnit(relay.Node):
         rows = await info.context.loaders.unit_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field(description="上级单元 — Parent unit; null for a district")
+    @strawberry.field(description="上级单元 — Parent unit; null for a district or if you may not read it")
     async def parent(self, info: Info) -> OrgUnit | None:
         if self.row.parent_id is None:
             return None
@@ -156,7 +156,8 @@ class OrgUnit(relay.Node):
         return OrgUnit.from_row(row) if row else None
 
     @strawberry.field(
-        description="上级路径 — Ancestors from the district down to the parent (at most the tree's depth)"
+        description="上级路径 — Ancestors from the district down to the parent (at most the tree's depth); "
+        "only those you may read"
     )
     async def ancestors(self, info: Info) -> list[OrgUnit]:
         rows = await info.context.loaders.unit_by_id.load_many(self.row.ancestor_ids)

@@ -84,3 +84,66 @@ async def test_demo_loads_and_the_board_shows_three_responsible_persons(
     # enterprises with nobody in those posts.
     early = await gql(BOARD, {"park": f.gid("OrgUnit", park.id), "on": "2023-07-01"})
     assert all(e["node"]["administrative"] is None for e in early["data"]["placardBoard"]["edges"])
+
+
+async def test_demo_access_admins_agencies_and_clients(session: AsyncSession, app: Any, gql: Any) -> None:
+    """The demo's agency staff see their contract's five enterprises; the expired contract
+    gives nothing; the district system reads the whole district; the admins hold their grants."""
+    from datetime import timedelta
+
+    import httpx
+
+    from api.access.cli import demo_subjects
+    from authz.credentials import mint_token
+    from authz.models import AgencyContract, AgencyMember, RoleGrant, ServiceClient
+    from domain.clock import today_shanghai
+
+    counts = await load_dataset(session, today=today_shanghai())
+    assert counts["role_grants"] == 2 and counts["agencies"] == 2 and counts["contracts"] == 2
+    assert counts["clients"] == 2
+    await session.commit()
+    await app.state.authority.load(session)
+
+    grants = (await session.scalars(select(RoleGrant).order_by(RoleGrant.id))).all()
+    district = (await session.scalars(select(OrgUnit).where(OrgUnit.code == "YS"))).one()
+    assert [(g.role, g.unit_id) for g in grants][-2:] == [("admin", district.id), ("admin", None)]
+    contracts = (await session.scalars(select(AgencyContract).order_by(AgencyContract.id))).all()
+    today = today_shanghai()
+    assert contracts[0].start_date < today < contracts[0].end_date
+    assert contracts[1].end_date < today - timedelta(days=300)
+
+    logins = {login.label.split("（")[0]: login.subject for login in await demo_subjects(session)}
+    assert len(logins) == 11, logins
+
+    async def ask(subject: str, query: str) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {mint_token(app.state.settings, subject)}"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            response = await c.post("/graphql", json={"query": query}, headers=headers)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    enterprises = "{ units(filter: {kinds: [ENTERPRISE]}) { totalCount } }"
+    staff = await ask(logins["第三方机构人员"], enterprises)
+    assert staff["data"]["units"]["totalCount"] == 5
+    agency_system = await ask(logins["第三方机构系统"], enterprises)
+    assert agency_system["data"]["units"]["totalCount"] == 5
+    former = (
+        await session.scalars(select(AgencyMember).where(AgencyMember.agency_id == contracts[1].agency_id))
+    ).one()
+    assert (await ask(f"person:{former.person_id}", enterprises))["data"]["units"]["totalCount"] == 0
+    everything = (await ask(logins["平台管理员"], enterprises))["data"]["units"]["totalCount"]
+    assert everything == counts["enterprises"]
+    assert (await ask(logins["区级系统"], enterprises))["data"]["units"]["totalCount"] == everything
+    assert (await ask(logins["区管理员"], enterprises))["data"]["units"]["totalCount"] == everything
+    district_client = (
+        await session.scalars(select(ServiceClient).where(ServiceClient.unit_id == district.id))
+    ).one()
+    assert logins["区级系统"] == district_client.subject
+    contracts_seen = await ask(
+        logins["区管理员"], "{ agencyContracts { totalCount } serviceClients { totalCount } }"
+    )
+    assert contracts_seen["data"] == {
+        "agencyContracts": {"totalCount": 2},
+        "serviceClients": {"totalCount": 1},
+    }

@@ -1,0 +1,400 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from enum import Enum
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+
+from api.access.loaders import access_loaders
+from api.connection import Connection, build_connection, page_request
+from api.context import Info
+from api.people.types import Person
+from api.tree.types import OrgUnit
+from authz.catalogue import ROLE_LABELS
+from authz.domains import EVERYTHING, is_post_domain
+from authz.links import Link
+from authz.models import Agency as AgencyRow
+from authz.models import AgencyContract as AgencyContractRow
+from authz.models import AgencyMember as AgencyMemberRow
+from authz.models import ApiKey as ApiKeyRow
+from authz.models import ExternalIdentity as ExternalIdentityRow
+from authz.models import ServiceClient as ServiceClientRow
+from domain.tree.models import OrgUnit as OrgUnitRow
+from domain.tree.queries import UNIT_ORDER
+
+
+@strawberry.enum(name="ServiceClientKind", description="客户端类型 — Kind of machine client")
+class ServiceClientKind(Enum):
+    DISTRICT_SYSTEM = strawberry.enum_value(
+        "DISTRICT_SYSTEM", description="区级系统 — Reads its district, read-only"
+    )
+    AGENCY = strawberry.enum_value(
+        "AGENCY", description="机构系统 — Acts for an agency while its contracts run"
+    )
+    INTEGRATION = strawberry.enum_value(
+        "INTEGRATION", description="其他系统 — Has only the roles granted to it"
+    )
+
+
+@strawberry.type(
+    name="Agency",
+    description="第三方服务机构 — A third-party safety service agency (第三方安全服务机构)",
+)
+class Agency(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="名称 — Name")
+    credit_code: str = strawberry.field(description="统一社会信用代码 — Unified social credit code")
+    created_at: datetime = strawberry.field(description="创建时间 — When the agency was recorded")
+    row: strawberry.Private[AgencyRow]
+
+    @classmethod
+    def from_row(cls, row: AgencyRow) -> Agency:
+        return cls(id=row.id, name=row.name, credit_code=row.credit_code, created_at=row.created_at, row=row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Agency | None]:
+        rows = await access_loaders(info.context).agency_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="机构人员 — The agency's staff, past and present, earliest first")
+    async def members(self, info: Info) -> list[AgencyMember]:
+        rows = await access_loaders(info.context).members_by_agency.load(self.row.id)
+        return [AgencyMember.from_row(r) for r in rows]
+
+
+@strawberry.type(
+    name="AgencyMember",
+    description="机构人员 — A person working for an agency over a period; inside the agency's "
+    "contracts they act for it",
+)
+class AgencyMember(relay.Node):
+    id: relay.NodeID[int]
+    start_date: date = strawberry.field(description="开始日期 — First day with the agency")
+    end_date: date | None = strawberry.field(description="结束日期 — Last day with the agency, if ended")
+    revoked_at: datetime | None = strawberry.field(
+        description="撤销时间 — When the record was withdrawn, if it was; it then gives nothing"
+    )
+    note: str | None = strawberry.field(description="备注 — Note")
+    row: strawberry.Private[AgencyMemberRow]
+
+    @classmethod
+    def from_row(cls, row: AgencyMemberRow) -> AgencyMember:
+        return cls(
+            id=row.id,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            revoked_at=row.revoked_at,
+            note=row.note,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AgencyMember | None]:
+        rows = await access_loaders(info.context).member_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="服务机构 — The agency")
+    async def agency(self, info: Info) -> Agency | None:
+        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        return Agency.from_row(row) if row else None
+
+    @strawberry.field(description="人员 — The person; null if you may not see them")
+    async def person(self, info: Info) -> Person | None:
+        row = await info.context.loaders.person_by_id.load(self.row.person_id)
+        return Person.from_row(row) if row else None
+
+
+@strawberry.type(
+    name="AgencyContract",
+    description="服务合同 — An agency serves the listed enterprises over a period: its staff and its "
+    "systems read them and record inspections and hazards for them",
+)
+class AgencyContract(relay.Node):
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="合同编号 — Contract code")
+    start_date: date = strawberry.field(description="开始日期 — First day in force")
+    end_date: date = strawberry.field(description="结束日期 — Last day in force as agreed")
+    terminated_on: date | None = strawberry.field(
+        description="终止日期 — First day no longer in force, if terminated early"
+    )
+    last_day: date = strawberry.field(
+        description="最后有效日 — Last day in force (before the start if it never was)"
+    )
+    note: str | None = strawberry.field(description="备注 — Note")
+    created_at: datetime = strawberry.field(description="创建时间 — When the contract was recorded")
+    row: strawberry.Private[AgencyContractRow]
+
+    @classmethod
+    def from_row(cls, row: AgencyContractRow) -> AgencyContract:
+        return cls(
+            id=row.id,
+            code=row.code,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            terminated_on=row.terminated_on,
+            last_day=row.last_day,
+            note=row.note,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AgencyContract | None]:
+        rows = await access_loaders(info.context).contract_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="是否有效 — Whether the contract is in force on a date (default today)")
+    def in_force(self, info: Info, on: date | None = None) -> bool:
+        day = on or info.context.today
+        return self.row.start_date <= day <= self.row.last_day
+
+    @strawberry.field(description="服务机构 — The agency")
+    async def agency(self, info: Info) -> Agency | None:
+        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        return Agency.from_row(row) if row else None
+
+    @strawberry.field(description="服务企业 — The enterprises the contract lists; only those you may read")
+    async def enterprises(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[OrgUnit]:
+        loader = access_loaders(info.context).enterprises_by_contract
+        page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), None))
+        return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, None)))
+
+
+@strawberry.type(
+    name="ApiKey",
+    description="API密钥 — An API key of a service client. The key itself is shown once, when it is "
+    "created; only its prefix is shown afterwards",
+)
+class ApiKey(relay.Node):
+    id: relay.NodeID[int]
+    prefix: str = strawberry.field(
+        description="前缀 — The key's public prefix (the 12 characters after `sdk_`), to tell keys apart"
+    )
+    created_at: datetime = strawberry.field(description="创建时间 — When the key was made")
+    expires_at: datetime | None = strawberry.field(description="过期时间 — When the key expires, if it does")
+    revoked_at: datetime | None = strawberry.field(
+        description="吊销时间 — When the key was revoked, if it was"
+    )
+    row: strawberry.Private[ApiKeyRow]
+
+    @classmethod
+    def from_row(cls, row: ApiKeyRow) -> ApiKey:
+        return cls(
+            id=row.id,
+            prefix=row.prefix,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ApiKey | None]:
+        rows = await access_loaders(info.context).api_key_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="客户端 — The client the key belongs to")
+    async def client(self, info: Info) -> ServiceClient | None:
+        row = await access_loaders(info.context).client_by_id.load(self.row.client_id)
+        return ServiceClient.from_row(row) if row else None
+
+
+@strawberry.type(
+    name="ServiceClient",
+    description="接入客户端 — A machine client: a district system, an agency's system or another "
+    "integration; it authenticates with API keys or tokens",
+)
+class ServiceClient(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="名称 — Name")
+    kind: ServiceClientKind = strawberry.field(description="类型 — Kind of client")
+    subject: str = strawberry.field(description="授权主体 — Subject in the policy (`client:<id>`)")
+    created_at: datetime = strawberry.field(description="创建时间 — When the client was registered")
+    disabled_at: datetime | None = strawberry.field(
+        description="停用时间 — When the client was disabled, if it was"
+    )
+    row: strawberry.Private[ServiceClientRow]
+
+    @classmethod
+    def from_row(cls, row: ServiceClientRow) -> ServiceClient:
+        return cls(
+            id=row.id,
+            name=row.name,
+            kind=ServiceClientKind(row.kind),
+            subject=row.subject,
+            created_at=row.created_at,
+            disabled_at=row.disabled_at,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ServiceClient | None]:
+        rows = await access_loaders(info.context).client_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(description="所属区 — The district of a district system; null for other kinds")
+    async def district(self, info: Info) -> OrgUnit | None:
+        if self.row.unit_id is None:
+            return None
+        row = await info.context.loaders.unit_by_id.load(self.row.unit_id)
+        return OrgUnit.from_row(row) if row else None
+
+    @strawberry.field(description="服务机构 — The agency an agency client acts for; null for other kinds")
+    async def agency(self, info: Info) -> Agency | None:
+        if self.row.agency_id is None:
+            return None
+        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        return Agency.from_row(row) if row else None
+
+    @strawberry.field(
+        description="API密钥 — The client's keys, revoked and expired ones included: prefix and dates, "
+        "never the key"
+    )
+    async def api_keys(self, info: Info) -> list[ApiKey]:
+        rows = await access_loaders(info.context).api_keys_by_client.load(self.row.id)
+        return [ApiKey.from_row(r) for r in rows]
+
+
+@strawberry.type(description="外部身份 — An identity provider's subject mapped to a person or a client")
+class ExternalIdentity:
+    issuer: str = strawberry.field(description="签发方 — The provider's issuer (`iss`)")
+    subject: str = strawberry.field(description="外部标识 — The subject at the provider (`sub`)")
+    created_at: datetime = strawberry.field(description="关联时间 — When the identity was linked")
+    row: strawberry.Private[ExternalIdentityRow]
+
+    @classmethod
+    def from_row(cls, row: ExternalIdentityRow) -> ExternalIdentity:
+        return cls(issuer=row.issuer, subject=row.subject, created_at=row.created_at, row=row)
+
+    @strawberry.field(description="人员 — The person it signs in as; null for a client or if not visible")
+    async def person(self, info: Info) -> Person | None:
+        if self.row.person_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(self.row.person_id)
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="客户端 — The client it signs in as; null for a person or if not visible")
+    async def client(self, info: Info) -> ServiceClient | None:
+        if self.row.client_id is None:
+            return None
+        row = await access_loaders(info.context).client_by_id.load(self.row.client_id)
+        return ServiceClient.from_row(row) if row else None
+
+
+# --- the caller ---------------------------------------------------------------------------
+
+
+@strawberry.type(description="当前角色 — One role the caller holds, where, since when and why")
+class ViewerRole:
+    role: str = strawberry.field(description="角色 — Role name (admin, principal, agency, …)")
+    role_label: str = strawberry.field(description="角色名称 — Role name in Chinese")
+    domain: str = strawberry.field(
+        description="范围 — Where it holds: `*` everywhere, `/1/2/*` a unit's subtree, `/1/2/` the unit "
+        "alone, `/1/2/p33/` one post"
+    )
+    subtree: bool = strawberry.field(description="含下级 — Whether it covers everything below the unit")
+    unit_id: relay.GlobalID | None = strawberry.field(
+        description="单元 — The unit the role is held at (for a post, the post's unit); null for `*`"
+    )
+    unit_name: str | None = strawberry.field(description="单元名称 — That unit's name")
+    post_id: relay.GlobalID | None = strawberry.field(
+        description="岗位 — The post, where the role is held on one post"
+    )
+    source: str = strawberry.field(
+        description="来源 — Why the caller holds it: `assignment:45`, `charge:3/assignment:45`, "
+        "`contract:2/member:4`, `client:7`, `grant:9`, …"
+    )
+    start_date: date = strawberry.field(description="开始日期 — First day it holds")
+    end_date: date | None = strawberry.field(description="结束日期 — Last day it holds, if it ends")
+
+
+def _unit_path_of(domain: str) -> tuple[str | None, int | None]:
+    """(the unit's path, the post id) of a link's domain pattern."""
+    if domain == EVERYTHING:
+        return None, None
+    base = domain.removesuffix("*")
+    if is_post_domain(base):
+        head, _, last = base.rstrip("/").rpartition("/")
+        return head + "/", int(last[1:])
+    return base, None
+
+
+async def viewer_roles(info: Info, links: list[Link]) -> list[ViewerRole]:
+    paths = {p for p, _ in map(_unit_path_of, (x.domain for x in links)) if p}
+    units: dict[str, tuple[int, str]] = {}
+    if paths:
+        async with info.context.db() as session:
+            rows = await session.execute(
+                select(OrgUnitRow.path, OrgUnitRow.id, OrgUnitRow.name).where(
+                    OrgUnitRow.path.in_(sorted(paths))
+                )
+            )
+            units = {path: (uid, name) for path, uid, name in rows.all()}
+    roles: list[ViewerRole] = []
+    for link in sorted(links, key=lambda x: (x.domain, x.role, x.start, x.source)):
+        path, post_id = _unit_path_of(link.domain)
+        unit = units.get(path) if path else None
+        roles.append(
+            ViewerRole(
+                role=link.role,
+                role_label=ROLE_LABELS.get(link.role, link.role),
+                domain=link.domain,
+                subtree=link.domain.endswith("*"),
+                unit_id=relay.GlobalID("OrgUnit", str(unit[0])) if unit else None,
+                unit_name=unit[1] if unit else None,
+                post_id=relay.GlobalID("Post", str(post_id)) if post_id is not None else None,
+                source=link.source,
+                start_date=link.start,
+                end_date=link.end,
+            )
+        )
+    return roles
+
+
+@strawberry.type(description="当前调用者 — Who is calling: a person or a service client, and their roles")
+class Viewer:
+    subject: str = strawberry.field(description="授权主体 — `person:<id>` or `client:<id>`")
+    method: str = strawberry.field(
+        description="认证方式 — How the caller authenticated: token, oidc or api_key"
+    )
+    person_id: strawberry.Private[int | None]
+    client_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="人员 — The calling person; null for a client")
+    async def person(self, info: Info) -> Person | None:
+        if self.person_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(self.person_id)
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="客户端 — The calling client; null for a person")
+    async def client(self, info: Info) -> ServiceClient | None:
+        if self.client_id is None:
+            return None
+        async with info.context.db() as session:
+            row = await session.get(ServiceClientRow, self.client_id)
+        return ServiceClient.from_row(row) if row else None
+
+    @strawberry.field(
+        description="角色 — The caller's roles in force on a date (default today), with where and why "
+        "they hold"
+    )
+    async def roles(self, info: Info, on: date | None = None) -> list[ViewerRole]:
+        day = on or info.context.today
+        links = [x for x in info.context.authority.rm.links_of(self.subject) if x.active_on(day)]
+        return await viewer_roles(info, links)
