@@ -8,7 +8,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins bench bench-authz clean
+.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -49,6 +49,12 @@ token: $(VENV)/.installed
 # A ready-made token for each demo role (demo database)
 demo-logins: $(VENV)/.installed
 	@$(PY) -m api demo-logins
+
+# The policy in force today (or ON=YYYY-MM-DD) as model.conf + policy.csv for stock Casbin:
+# make export-policy OUT=policy-export
+OUT ?= policy-export
+export-policy: $(VENV)/.installed
+	$(PY) -m api export-policy --out $(OUT) $(if $(ON),--on $(ON),)
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.list_enterprises

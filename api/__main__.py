@@ -5,6 +5,7 @@ migrate        apply Alembic migrations
 load-demo      load the demo dataset into an empty database
 export-schema  write schema.graphql (or check it with --check)
 token, create-api-key, revoke-api-key, demo-logins   credentials (see api/access/cli.py)
+export-policy  model.conf and policy.csv for stock Casbin (see api/admin/cli.py)
 """
 
 from __future__ import annotations
@@ -64,12 +65,17 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--output", default="schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file differs from the code")
     from api.access import cli as access_cli
+    from api.admin import cli as admin_cli
 
     access_cli.add_commands(sub)
+    admin_cli.add_commands(sub)
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command in access_cli.COMMANDS:
         access_cli.run(args, settings)
+        return
+    if args.command in admin_cli.COMMANDS:
+        admin_cli.run(args, settings)
         return
 
     if args.command == "migrate":

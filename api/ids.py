@@ -19,6 +19,10 @@ _LABELS = {
     "AgencyContract": "服务合同",
     "ServiceClient": "客户端",
     "ApiKey": "API密钥",
+    "Permission": "角色权限",
+    "RoleGrant": "角色授权",
+    "JointResponsibility": "党政同责声明",
+    "AuditEvent": "审计事件",
 }
 
 # Primary keys are INTEGER columns: 32-bit on PostgreSQL. A larger number names no row (and

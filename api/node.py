@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from api.access.types import Agency, AgencyContract, AgencyMember, ApiKey, ServiceClient
+from api.admin.types import AuditEvent, JointResponsibility, Permission, RoleGrant
 from api.context import Info
 from api.errors import BadInput
 from api.ids import try_decode_id
@@ -25,6 +26,9 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
 # Agencies, contracts, clients and keys (api/access).
 ACCESS_NODE_TYPES: list[type[relay.Node]] = [Agency, AgencyMember, AgencyContract, ServiceClient, ApiKey]
 NODE_TYPES.update({t.__name__: t for t in ACCESS_NODE_TYPES})
+# Role templates, grants, declarations and audit events (api/admin), each filtered by reach.
+ADMIN_NODE_TYPES: list[type[relay.Node]] = [Permission, RoleGrant, JointResponsibility, AuditEvent]
+NODE_TYPES.update({t.__name__: t for t in ADMIN_NODE_TYPES})
 
 
 async def resolve_global_ids(info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:

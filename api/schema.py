@@ -30,8 +30,10 @@ from strawberry.types import ExecutionContext
 
 from api.access.mutations import AccessMutation
 from api.access.queries import AccessQuery
+from api.admin.mutations import AdminMutation
+from api.admin.queries import AdminQuery
 from api.cost import RequestedNodesLimiter
-from api.node import ACCESS_NODE_TYPES, NodeQuery
+from api.node import ACCESS_NODE_TYPES, ADMIN_NODE_TYPES, NodeQuery
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.types import Person
@@ -49,12 +51,12 @@ MASKED_MESSAGE = "服务器内部错误 — Unexpected error"
 
 
 @strawberry.type(description="查询 — Entry points for reading")
-class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery, AccessQuery):
+class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery, AccessQuery, AdminQuery):
     pass
 
 
 @strawberry.type(description="变更 — Entry points for changing; each takes one input and returns userErrors")
-class Mutation(TreeMutation, PeopleMutation, PostsMutation, AccessMutation):
+class Mutation(TreeMutation, PeopleMutation, PostsMutation, AccessMutation, AdminMutation):
     pass
 
 
@@ -163,7 +165,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrgUnit, Post, Person, Assignment, PostCharge, *ACCESS_NODE_TYPES],
+        types=[OrgUnit, Post, Person, Assignment, PostCharge, *ACCESS_NODE_TYPES, *ADMIN_NODE_TYPES],
         extensions=_extensions(settings),
     )
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.domains import ROOT_DOMAIN
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember
-from domain.audit.service import actor_of, record, record_row, row_snapshot
+from domain.audit.service import actor_of, insert_audited, record, record_row, row_snapshot
 from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
@@ -80,9 +80,7 @@ async def create_agency(session: AsyncSession, *, name: str, credit_code: str) -
     errors.raise_if_any()
     assert clean_name is not None and code is not None
     agency = Agency(name=clean_name, credit_code=code, created_by=actor_of(session).subject)
-    session.add(agency)
-    await session.flush()
-    await record_row(session, "agency.create", agency, ROOT_DOMAIN)
+    await insert_audited(session, agency, "agency.create", ROOT_DOMAIN)
     return agency
 
 
@@ -138,9 +136,7 @@ async def add_agency_member(
         note=clean_note,
         created_by=actor_of(session).subject,
     )
-    session.add(member)
-    await session.flush()
-    await record_row(session, "agency.add_member", member, ROOT_DOMAIN)
+    await insert_audited(session, member, "agency.add_member", ROOT_DOMAIN)
     mark_authz_dirty(session, f"person:{person_id}")
     return member
 

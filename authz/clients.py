@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.credentials import new_api_key
 from authz.domains import ROOT_DOMAIN
 from authz.models import Agency, ApiKey, ClientKind, ExternalIdentity, ServiceClient
-from domain.audit.service import actor_of, record, record_row, row_snapshot
+from domain.audit.service import actor_of, insert_audited, record, record_row, row_snapshot
 from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
@@ -108,9 +108,7 @@ async def create_client(
         agency_id=agency_id,
         created_by=actor_of(session).subject,
     )
-    session.add(client)
-    await session.flush()
-    await record_row(session, "client.create", client, path)
+    await insert_audited(session, client, "client.create", path)
     mark_authz_dirty(session, client.subject)
     return client
 
@@ -267,7 +265,5 @@ async def link_identity(
         client_id=client_id,
         created_by=actor_of(session).subject,
     )
-    session.add(identity)
-    await session.flush()
-    await record_row(session, "identity.link", identity, domain)
+    await insert_audited(session, identity, "identity.link", domain)
     return identity

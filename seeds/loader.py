@@ -11,10 +11,8 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz import agencies, clients
-from authz.models import ClientKind, RoleGrant
-from domain.audit.service import record_row
-from domain.changes import mark_authz_dirty
+from authz import agencies, clients, policy
+from authz.models import ClientKind
 from domain.people.service import create_person
 from domain.posts import service as posts
 from domain.posts.kinds import PostKind
@@ -151,22 +149,17 @@ class _Loader:
         """Admins' grants, agencies with their staff, contracts and clients, district systems."""
         counts = {"role_grants": 0, "agencies": 0, "contracts": 0, "clients": 0}
         for row in data.get("role_grants", []):
-            # Written as the policy service would: one row, audited, authorization refreshed.
+            # Through the policy service: validated, audited, authorization marked to refresh.
             unit = self.units[row["unit"]] if row.get("unit") else None
-            person_id = self.people[row["person"]]
-            grant = RoleGrant(
-                subject=f"person:{person_id}",
+            await policy.grant_role(
+                self.session,
+                subject=f"person:{self.people[row['person']]}",
                 role=row["role"],
                 unit_id=unit.id if unit else None,
                 subtree=True,
                 start_date=self.day(int(row.get("start_days", 0))),
-                created_by="system",
                 note=row.get("note"),
             )
-            self.session.add(grant)
-            await self.session.flush()
-            await record_row(self.session, "policy.grant_role", grant, unit.path if unit else "/")
-            mark_authz_dirty(self.session, grant.subject)
             counts["role_grants"] += 1
         for a in data.get("agencies", []):
             agency = await agencies.create_agency(self.session, name=a["name"], credit_code=a["credit_code"])

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.models import AuditEvent
+
+T = TypeVar("T")
 
 ACTOR_KEY = "audit_actor"
 REQUEST_KEY = "audit_request_id"
@@ -54,6 +56,14 @@ async def record_row(
         before=before,
         after=row_snapshot(row),
     )
+
+
+async def insert_audited(session: AsyncSession, row: T, action: str, domain: str) -> T:
+    """Insert a row and audit its creation in the same transaction."""
+    session.add(row)
+    await session.flush()
+    await record_row(session, action, row, domain)
+    return row
 
 
 def row_snapshot(row: Any) -> dict[str, Any]:

@@ -1,0 +1,186 @@
+"""`explainAccess` (why a subject may or may not do something to an object) and
+`policyExport` (the policy of one day as stock Casbin reads it).
+
+Both are queries, so refusals are `BadInput` GraphQL errors with a code, as elsewhere for
+query arguments: an unknown or unreadable subject or object is NOT_FOUND (the same for
+both cases); an object the caller may read but whose policy it may not is FORBIDDEN.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+
+from api.admin.types import RoleLink
+from api.context import Info
+from api.errors import BadInput
+from authz.catalogue import Action, Resource, role_name
+from authz.domains import ROOT_DOMAIN, candidate_patterns, post_domain
+from authz.export import model_text, policy_csv
+from domain.tree.models import OrgUnit
+
+
+@strawberry.type(description="策略行 — A role template line (`p, role:x, resource, action`)")
+class PolicyLine:
+    role: str = strawberry.field(description="角色 — Role name")
+    resource: str = strawberry.field(description="资源 — Resource")
+    action: str = strawberry.field(description="操作 — Action")
+
+
+@strawberry.type(description="授权理由 — One template and one role link that together allow the request")
+class AccessReason:
+    policy: PolicyLine = strawberry.field(description="策略行 — The role template")
+    link: RoleLink = strawberry.field(description="角色关联 — The link that gives the role there")
+
+
+@strawberry.type(description="权限解释 — Whether a subject may do something to an object, and why")
+class AccessExplanation:
+    allowed: bool = strawberry.field(description="是否允许 — The enforcer's answer")
+    domain: str = strawberry.field(description="范围 — The object's domain")
+    day: date = strawberry.field(description="日期 — The day asked about")
+    request: list[str] = strawberry.field(
+        description="请求 — The Casbin request (subject, resource, action, domain)"
+    )
+    reasons: list[AccessReason] = strawberry.field(
+        description="理由 — Every (template, link) pair that allows it; empty when denied"
+    )
+    roles_there: list[RoleLink] = strawberry.field(
+        description="该处角色 — Every role link of the subject in force there that day"
+    )
+    explanation: str = strawberry.field(description="说明 — In Chinese")
+    explanation_en: str = strawberry.field(description="说明（英文） — In English")
+
+
+@strawberry.type(description="策略导出 — The policy of one day, for stock Casbin")
+class PolicyExport:
+    day: date = strawberry.field(description="日期 — The day whose role links are exported")
+    model: str = strawberry.field(description="模型 — The exact text of model.conf")
+    policy: str = strawberry.field(
+        description="策略 — Casbin CSV: `p, role:x, resource, action` and `g, subject, role:x, pattern` "
+        "lines. Register keyMatch as the `g` domain matching function when loading it"
+    )
+
+
+def _not_found(argument: str, what_zh: str, what_en: str) -> BadInput:
+    return BadInput(f"{what_en} does not exist", f"{what_zh}不存在", argument, code="NOT_FOUND")
+
+
+async def _subject(info: Info, gid: relay.GlobalID) -> str:
+    from api.node import resolve_global_ids
+
+    if gid.type_name in ("Person", "ServiceClient") and (await resolve_global_ids(info, [gid]))[0]:
+        return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}"
+    raise _not_found("subject", "授权对象", "Subject")
+
+
+async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
+    """The Casbin domain of an object the caller may read (as api/guard.py and authz/reach.py
+    place it): a unit at its path; a post, an assignment and a charge at the post; a person
+    at the unit that registered them ("/" when none did)."""
+    from api.node import resolve_global_ids
+
+    if gid.type_name not in ("OrgUnit", "Post", "Person", "Assignment", "PostCharge"):
+        return None
+    node = (await resolve_global_ids(info, [gid]))[0]
+    if node is None:
+        return None
+    row = node.row  # type: ignore[attr-defined]
+    if gid.type_name == "OrgUnit":
+        return str(row.path)
+    if gid.type_name == "Person":
+        unit_id, post_id = row.registered_unit_id, None
+        if unit_id is None:
+            return ROOT_DOMAIN
+    else:
+        post_id = row.id if gid.type_name == "Post" else row.post_id
+        unit_id = row.unit_id if gid.type_name == "Post" else None
+    async with info.context.db() as session:
+        if post_id is not None and unit_id is None:
+            from domain.posts.models import Post
+
+            unit_id = await session.scalar(select(Post.unit_id).where(Post.id == post_id))
+        path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+    if path is None:
+        return None
+    return post_domain(path, post_id) if post_id is not None else str(path)
+
+
+async def explain_access(
+    info: Info,
+    subject_id: relay.GlobalID,
+    resource: Resource,
+    action: Action,
+    object_id: relay.GlobalID,
+    on: date | None,
+) -> AccessExplanation:
+    ctx = info.context
+    subject = await _subject(info, subject_id)
+    domain = await object_domain(info, object_id)
+    if domain is None:
+        raise _not_found("object", "对象", "Object")
+    if not ctx.reach.allows(Resource.POLICY, Action.READ, domain):
+        raise BadInput(
+            "You may not read the policy where this object lives",
+            "无权查看该对象所在范围的授权",
+            "object",
+            code="FORBIDDEN",
+        )
+    day = on or ctx.today
+    authority = ctx.authority
+    allowed = authority.enforce(subject, resource.value, action.value, domain, day)
+    grants = authority.grants(subject, resource.value, action.value, domain, day)
+    patterns = set(candidate_patterns(domain))
+    there = sorted(
+        (x for x in authority.rm.links_of(subject) if x.active_on(day) and x.domain in patterns),
+        key=lambda x: (x.role, x.domain, x.source),
+    )
+    what = f"{resource.value}/{action.value}"
+    if allowed:
+        because = "；".join(f"{g.link.role}@{g.link.domain}（{g.link.source}）" for g in grants)
+        because_en = "; ".join(f"{g.link.role} at {g.link.domain} ({g.link.source})" for g in grants)
+        zh = f"允许：{subject} 在 {domain} 可 {what}，因为持有角色 {because}"
+        en = f"Allowed: {subject} may {what} at {domain} by holding {because_en}"
+    elif there:
+        roles = "、".join(sorted({x.role for x in there}))
+        zh = f"拒绝：{subject} 在 {domain} 持有的角色（{roles}）均无 {what} 权限"
+        en = f"Denied: none of the roles {subject} holds at {domain} ({roles}) allows {what}"
+    else:
+        zh = f"拒绝：{subject} 在 {domain} 没有任何角色，没有任何策略授予 {what}"
+        en = f"Denied: {subject} holds no role at {domain}; no policy grants {what}"
+    return AccessExplanation(
+        allowed=allowed,
+        domain=domain,
+        day=day,
+        request=[subject, resource.value, action.value, domain],
+        reasons=[
+            AccessReason(
+                policy=PolicyLine(
+                    role=role_name(g.permission[0]), resource=g.permission[1], action=g.permission[2]
+                ),
+                link=RoleLink.of(g.link),
+            )
+            for g in grants
+        ],
+        roles_there=[RoleLink.of(x) for x in there],
+        explanation=zh,
+        explanation_en=en,
+    )
+
+
+def policy_export(info: Info, on: date | None) -> PolicyExport:
+    """Only for callers whose (policy, read) scope is everything: the export holds every
+    subject's links. Others get a FORBIDDEN error, not a partial policy that would replay
+    differently."""
+    ctx = info.context
+    if not ctx.reach.scopes(Resource.POLICY).everything:
+        raise BadInput(
+            "Only a platform-wide policy reader may export the policy",
+            "只有可查看全部授权的管理员可以导出策略",
+            "on",
+            code="FORBIDDEN",
+        )
+    day = on or ctx.today
+    return PolicyExport(day=day, model=model_text(), policy=policy_csv(ctx.authority, day))

@@ -1,0 +1,279 @@
+"""Reading the policy and the audit log. Every list is filtered by the caller's reach
+(`api/admin/loaders.py`); `totalCount` counts only what the caller may see."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TypeVar
+
+import strawberry
+from sqlalchemy import or_, select
+from strawberry import relay
+
+from api.admin.explain import AccessExplanation, PolicyExport, explain_access, policy_export
+from api.admin.loaders import (
+    AUDIT_ORDER,
+    GRANT_ORDER,
+    JOINT_ORDER,
+    PERMISSION_ORDER,
+    audit_visible,
+    grants_visible,
+    joints_visible,
+    permissions_visible,
+)
+from api.admin.types import (
+    AuditEvent,
+    JointResponsibility,
+    Permission,
+    RoleGrant,
+    RoleLink,
+)
+from api.connection import Connection, Edge, PageInfo, page_request, root_connection
+from api.context import Info
+from api.errors import BadInput
+from api.ids import try_decode_id
+from authz.catalogue import Action, Resource
+from authz.domains import EVERYTHING, ROOT_DOMAIN
+from authz.links import Link
+from authz.models import JointResponsibility as JointRow
+from authz.models import Permission as PermissionRow
+from authz.models import RoleGrant as RoleGrantRow
+from domain.audit.models import AuditEvent as AuditEventRow
+from domain.tree.models import OrgUnit as OrgUnitRow
+
+T = TypeVar("T")
+
+
+def _subject_filter(subject: relay.GlobalID | None) -> str | None:
+    """ "person:<id>" / "client:<id>" of a Person or ServiceClient ID; "" (matches nothing)
+    for an ID of another type."""
+    if subject is None:
+        return None
+    for type_name, kind in (("Person", "person"), ("ServiceClient", "client")):
+        row_id = try_decode_id(subject, type_name)
+        if row_id is not None:
+            return f"{kind}:{row_id}"
+    return ""
+
+
+def _at_unit(base: str, unit_path: str) -> bool:
+    """A link's domain (without its "*") is the unit itself or one of its posts."""
+    rest = base[len(unit_path) :] if base.startswith(unit_path) else None
+    return rest == "" or (rest is not None and rest.startswith("p") and rest.count("/") == 1)
+
+
+def _link_key(link: Link) -> list[str]:
+    return [link.subject, link.role, link.domain, link.start.isoformat(), link.source]
+
+
+def memory_connection(
+    info: Info,
+    items: list[T],
+    key: Callable[[T], list[str]],
+    convert: Callable[[T], RoleLink],
+    first: int | None,
+    after: str | None,
+) -> Connection[RoleLink]:
+    """A connection over a list held in memory (the role manager's links), sorted by `key`;
+    the cursor is the key of the last row seen, as for SQL keyset pages."""
+    request = page_request(info, first, None, PERMISSION_ORDER)  # checks `first` against the cap
+    rows = sorted(items, key=key)
+    if after is not None:
+        try:
+            raw = json.loads(base64.urlsafe_b64decode((after + "=" * (-len(after) % 4)).encode()).decode())
+            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                raise ValueError("not a key")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadInput(
+                "`after` is not a cursor of this list",
+                "after 不是本列表的游标",
+                "after",
+                code="INVALID_CURSOR",
+            ) from exc
+        rows = [r for r in rows if key(r) > raw]
+    page = rows[: request.first]
+
+    def cursor(row: T) -> str:
+        raw = json.dumps(key(row), ensure_ascii=False, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    edges = [Edge(cursor=cursor(r), node=convert(r)) for r in page]
+    total = len(items)
+
+    async def count() -> int:
+        return total
+
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > request.first,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count_fn=count,
+    )
+
+
+@strawberry.type
+class AdminQuery:
+    @strawberry.field(
+        description="角色权限列表 — Role templates (`p` lines); for callers with any right to read the policy"
+    )
+    async def permissions(
+        self,
+        info: Info,
+        role: str | None = None,
+        resource: Resource | None = None,
+        action: Action | None = None,
+        include_revoked: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Permission]:
+        stmt = select(PermissionRow).where(permissions_visible(info.context.reach))
+        if role is not None:
+            stmt = stmt.where(PermissionRow.role == role)
+        if resource is not None:
+            stmt = stmt.where(PermissionRow.resource == resource.value)
+        if action is not None:
+            stmt = stmt.where(PermissionRow.action == action.value)
+        if not include_revoked:
+            stmt = stmt.where(PermissionRow.revoked_at.is_(None))
+        return await root_connection(info, stmt, PERMISSION_ORDER, Permission.from_row, first, after)
+
+    @strawberry.field(
+        description="角色授权列表 — Admins' grants at units where you may read the policy (grants over "
+        "everything only for platform-wide readers)"
+    )
+    async def role_grants(
+        self,
+        info: Info,
+        subject: relay.GlobalID | None = None,
+        role: str | None = None,
+        unit_id: relay.GlobalID | None = None,
+        active_on: date | None = None,
+        include_revoked: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[RoleGrant]:
+        stmt = select(RoleGrantRow).where(grants_visible(info.context.reach))
+        subject_text = _subject_filter(subject)
+        if subject_text is not None:
+            stmt = stmt.where(RoleGrantRow.subject == subject_text)
+        if role is not None:
+            stmt = stmt.where(RoleGrantRow.role == role)
+        if unit_id is not None:
+            stmt = stmt.where(RoleGrantRow.unit_id == (try_decode_id(unit_id, "OrgUnit") or 0))
+        if active_on is not None:
+            stmt = stmt.where(
+                RoleGrantRow.start_date <= active_on,
+                or_(RoleGrantRow.end_date.is_(None), RoleGrantRow.end_date >= active_on),
+            )
+        if not include_revoked:
+            stmt = stmt.where(RoleGrantRow.revoked_at.is_(None))
+        return await root_connection(info, stmt, GRANT_ORDER, RoleGrant.from_row, first, after)
+
+    @strawberry.field(
+        description="角色关联列表 — Effective role links (derived and granted) whose domain lies where you "
+        "may read the policy; default: in force today"
+    )
+    async def role_links(
+        self,
+        info: Info,
+        subject: relay.GlobalID | None = None,
+        role: str | None = None,
+        unit_id: relay.GlobalID | None = None,
+        active_on: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[RoleLink]:
+        ctx = info.context
+        rm = ctx.authority.rm
+        subject_text = _subject_filter(subject)
+        links = rm.links_of(subject_text) if subject_text is not None else rm.all_links()
+        day = active_on or ctx.today
+        unit_path: str | None = None
+        if unit_id is not None:
+            async with ctx.db() as session:
+                unit_path = await session.scalar(
+                    select(OrgUnitRow.path).where(OrgUnitRow.id == (try_decode_id(unit_id, "OrgUnit") or 0))
+                )
+            unit_path = unit_path or "?"
+        reach = ctx.reach
+
+        def keep(link: Link) -> bool:
+            if not link.active_on(day) or (role is not None and link.role != role):
+                return False
+            base = ROOT_DOMAIN if link.domain == EVERYTHING else link.domain.removesuffix("*")
+            if unit_path is not None and not _at_unit(base, unit_path):
+                return False
+            return reach.allows(Resource.POLICY, Action.READ, base)
+
+        return memory_connection(info, [x for x in links if keep(x)], _link_key, RoleLink.of, first, after)
+
+    @strawberry.field(description="党政同责声明列表 — Declarations at units where you may read the policy")
+    async def joint_responsibilities(
+        self,
+        info: Info,
+        unit_id: relay.GlobalID | None = None,
+        include_revoked: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[JointResponsibility]:
+        stmt = select(JointRow).where(joints_visible(info.context.reach))
+        if unit_id is not None:
+            stmt = stmt.where(JointRow.unit_id == (try_decode_id(unit_id, "OrgUnit") or 0))
+        if not include_revoked:
+            stmt = stmt.where(JointRow.revoked_at.is_(None))
+        return await root_connection(info, stmt, JOINT_ORDER, JointResponsibility.from_row, first, after)
+
+    @strawberry.field(description="审计日志 — Changes where you may read the audit log, newest first")
+    async def audit_events(
+        self,
+        info: Info,
+        actor: str | None = None,
+        action: str | None = None,
+        target_type: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[AuditEvent]:
+        stmt = select(AuditEventRow).where(audit_visible(info.context.reach))
+        if actor is not None:
+            stmt = stmt.where(AuditEventRow.actor == actor)
+        if action is not None:
+            stmt = stmt.where(AuditEventRow.action == action)
+        if target_type is not None:
+            stmt = stmt.where(AuditEventRow.target_type == target_type)
+        if since is not None:
+            stmt = stmt.where(AuditEventRow.at >= since)
+        if until is not None:
+            stmt = stmt.where(AuditEventRow.at < until)
+        return await root_connection(info, stmt, AUDIT_ORDER, AuditEvent.from_row, first, after)
+
+    @strawberry.field(
+        description="权限解释 — Whether a person or client may do an action on a resource at an object "
+        "(on a day, default today), and which templates and role links decide it. Needs the right to "
+        "read the policy where the object lives"
+    )
+    async def explain_access(
+        self,
+        info: Info,
+        subject: relay.GlobalID,
+        resource: Resource,
+        action: Action,
+        object: relay.GlobalID,
+        on: date | None = None,
+    ) -> AccessExplanation:
+        return await explain_access(info, subject, Resource(resource), Action(action), object, on)
+
+    @strawberry.field(
+        description="策略导出 — The model and the policy in force on a day (default today) as Casbin CSV; "
+        "only for callers who may read the whole policy (others: a FORBIDDEN error)"
+    )
+    def policy_export(self, info: Info, on: date | None = None) -> PolicyExport:
+        return policy_export(info, on)

@@ -1,0 +1,318 @@
+"""Policy administration: role grants (`g` lines an admin makes), role templates (`p` lines)
+and 党政同责 declarations.
+
+Contract of every function here: validate the whole input first (all field errors at
+once, `ErrorCollector`), then write one row (or fill its `revoked_*` once), write one audit
+event in the same transaction (before/after snapshots; domain = the unit's path, or "/"
+for what holds everywhere), and mark the authorization keys the change touches
+(`domain.changes`) so that every process refreshes after the commit. Nothing is committed
+here; on an error nothing is written.
+
+Who may call these is the caller's business (the API checks it through the enforcer,
+`api/admin/guards.py`): this module only knows what a valid policy is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.catalogue import ROLE_NAME_RE, Action, Resource
+from authz.domains import ROOT_DOMAIN
+from authz.models import JointResponsibility, Permission, RoleGrant, ServiceClient
+from domain.audit.service import actor_of, record_row, row_snapshot
+from domain.changes import mark_authz_dirty
+from domain.db import utcnow
+from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
+from domain.inputs import clean_text
+from domain.people.models import Person
+from domain.posts.models import Post
+from domain.tree.models import OrgUnit
+
+SUBJECT_KINDS = ("person", "client")
+
+
+# --- reading the policy -----------------------------------------------------------------
+
+
+async def known_roles(session: AsyncSession) -> set[str]:
+    """Roles that exist: those with at least one active template (`p` line)."""
+    rows = await session.scalars(select(Permission.role).where(Permission.revoked_at.is_(None)).distinct())
+    return set(rows)
+
+
+async def role_templates(session: AsyncSession, role: str) -> list[tuple[str, str]]:
+    """The (resource, action) pairs the role's active templates allow."""
+    rows = await session.execute(
+        select(Permission.resource, Permission.action)
+        .where(Permission.role == role, Permission.revoked_at.is_(None))
+        .order_by(Permission.id)
+    )
+    return list(dict.fromkeys((r, a) for r, a in rows.all()))
+
+
+def parse_subject(subject: str) -> tuple[str, int] | None:
+    """("person", 3) for "person:3"; None if it is not a subject's form."""
+    kind, _, raw = subject.partition(":")
+    if kind not in SUBJECT_KINDS or not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        return None
+    return kind, int(raw)
+
+
+async def subject_exists(session: AsyncSession, subject: str) -> bool:
+    parsed = parse_subject(subject)
+    if parsed is None:
+        return False
+    kind, row_id = parsed
+    model = Person if kind == "person" else ServiceClient
+    return await session.scalar(select(model.id).where(model.id == row_id)) is not None
+
+
+async def unit_path(session: AsyncSession, unit_id: int | None) -> str | None:
+    """The unit's path; ROOT_DOMAIN for None (everywhere); None if there is no such unit."""
+    if unit_id is None:
+        return ROOT_DOMAIN
+    return await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+
+
+def _clean_note(errors: ErrorCollector, note: str | None) -> str | None:
+    return clean_text(errors, "note", note, label_zh="备注", label_en="Note", max_length=500, required=False)
+
+
+def _already_revoked(field: str, what_zh: str, what_en: str) -> DomainError:
+    return DomainError.one(
+        ErrorCode.ALREADY_REVOKED, field, f"该{what_zh}已撤销", f"The {what_en} is already revoked"
+    )
+
+
+def _revoke(
+    session: AsyncSession, row: RoleGrant | Permission | JointResponsibility, note: str | None
+) -> None:
+    """Revoking is the one change a policy row ever gets; a note given then replaces its note."""
+    row.revoked_at = utcnow()
+    row.revoked_by = actor_of(session).subject
+    if note:
+        row.note = note
+
+
+# --- role grants ------------------------------------------------------------------------
+
+
+async def grant_role(
+    session: AsyncSession,
+    *,
+    subject: str,
+    role: str,
+    unit_id: int | None,
+    start_date: date,
+    subtree: bool = True,
+    end_date: date | None = None,
+    note: str | None = None,
+) -> RoleGrant:
+    """`subject` holds `role` at the unit (its subtree unless `subtree` is false), or
+    everywhere when `unit_id` is None, from `start_date` to `end_date` inclusive."""
+    errors = ErrorCollector()
+    if not await subject_exists(session, subject):
+        errors.add(
+            ErrorCode.UNKNOWN_SUBJECT,
+            "subject",
+            "授权对象不存在（须为人员或接入客户端）",
+            "The subject does not exist (it must be a person or a service client)",
+        )
+    if role not in await known_roles(session):
+        errors.add(
+            ErrorCode.UNKNOWN_ROLE,
+            "role",
+            f"角色“{role}”不存在（没有任何有效权限）",
+            f"There is no role '{role}' (it has no active permission)",
+        )
+    path = await unit_path(session, unit_id)
+    if path is None:
+        errors.extend(not_found("unitId", "组织单元", "Unit"))
+    if end_date is not None and end_date < start_date:
+        errors.add(
+            ErrorCode.INVALID_DATE_RANGE,
+            "endDate",
+            "结束日期不能早于开始日期",
+            "The end date cannot be before the start date",
+        )
+    clean_note = _clean_note(errors, note)
+    errors.raise_if_any()
+    assert path is not None
+    grant = RoleGrant(
+        subject=subject,
+        role=role,
+        unit_id=unit_id,
+        subtree=subtree if unit_id is not None else True,
+        start_date=start_date,
+        end_date=end_date,
+        note=clean_note,
+        created_by=actor_of(session).subject,
+    )
+    session.add(grant)
+    await session.flush()
+    await record_row(session, "policy.grant_role", grant, path)
+    mark_authz_dirty(session, subject)
+    return grant
+
+
+async def revoke_role_grant(session: AsyncSession, *, grant_id: int, note: str | None = None) -> RoleGrant:
+    """End a grant at once: it last held the day before (see authz.links)."""
+    grant = await session.get(RoleGrant, grant_id)
+    if grant is None:
+        raise not_found("grantId", "角色授权", "Role grant")
+    if grant.revoked_at is not None:
+        raise _already_revoked("grantId", "角色授权", "role grant")
+    errors = ErrorCollector()
+    clean_note = _clean_note(errors, note)
+    errors.raise_if_any()
+    before = row_snapshot(grant)
+    _revoke(session, grant, clean_note)
+    await session.flush()
+    path = await unit_path(session, grant.unit_id)
+    await record_row(session, "policy.revoke_role_grant", grant, path or ROOT_DOMAIN, before)
+    mark_authz_dirty(session, grant.subject)
+    return grant
+
+
+# --- role templates ---------------------------------------------------------------------
+
+
+async def grant_permission(
+    session: AsyncSession, *, role: str, resource: str, action: str, note: str | None = None
+) -> Permission:
+    """A new template: holders of `role` may do `action` on `resource` wherever they hold it.
+    A new role name makes a new role."""
+    errors = ErrorCollector()
+    if not ROLE_NAME_RE.match(role):
+        errors.add(
+            ErrorCode.INVALID_VALUE,
+            "role",
+            "角色名须以小写字母开头，只含小写字母、数字和下划线，2至40个字符",
+            "A role name is 2 to 40 lowercase letters, digits or underscores, starting with a letter",
+        )
+    if resource not in {r.value for r in Resource}:
+        errors.add(ErrorCode.UNKNOWN_RESOURCE, "resource", "资源类型不存在", f"Unknown resource '{resource}'")
+    if action not in {a.value for a in Action}:
+        errors.add(ErrorCode.UNKNOWN_ACTION, "action", "操作不存在", f"Unknown action '{action}'")
+    clean_note = _clean_note(errors, note)
+    if not errors.errors:
+        same = await session.scalar(
+            select(Permission.id).where(
+                Permission.role == role,
+                Permission.resource == resource,
+                Permission.action == action,
+                Permission.revoked_at.is_(None),
+            )
+        )
+        if same is not None:
+            errors.add(
+                ErrorCode.DUPLICATE,
+                (),
+                "该角色已有相同的有效权限",
+                "The role already has this permission",
+            )
+    errors.raise_if_any()
+    permission = Permission(
+        role=role, resource=resource, action=action, note=clean_note, created_by=actor_of(session).subject
+    )
+    session.add(permission)
+    await session.flush()
+    await record_row(session, "policy.grant_permission", permission, ROOT_DOMAIN)
+    mark_authz_dirty(session, "policy")
+    return permission
+
+
+async def revoke_permission(
+    session: AsyncSession, *, permission_id: int, note: str | None = None
+) -> Permission:
+    permission = await session.get(Permission, permission_id)
+    if permission is None:
+        raise not_found("permissionId", "权限", "Permission")
+    if permission.revoked_at is not None:
+        raise _already_revoked("permissionId", "权限", "permission")
+    errors = ErrorCollector()
+    clean_note = _clean_note(errors, note)
+    errors.raise_if_any()
+    before = row_snapshot(permission)
+    _revoke(session, permission, clean_note)
+    await session.flush()
+    await record_row(session, "policy.revoke_permission", permission, ROOT_DOMAIN, before)
+    mark_authz_dirty(session, "policy")
+    return permission
+
+
+# --- 党政同责 declarations ----------------------------------------------------------------
+
+
+async def declare_joint_responsibility(
+    session: AsyncSession,
+    *,
+    unit_id: int,
+    post_a_id: int,
+    post_b_id: int,
+    start_date: date,
+    note: str | None = None,
+) -> JointResponsibility:
+    """The holders of both posts (of that unit) are principals of its subtree from
+    `start_date` (authz.links derives the links)."""
+    errors = ErrorCollector()
+    path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+    if path is None:
+        errors.extend(not_found("unitId", "组织单元", "Unit"))
+    for field, post_id in (("postAId", post_a_id), ("postBId", post_b_id)):
+        post_unit = await session.scalar(select(Post.unit_id).where(Post.id == post_id))
+        if post_unit is None:
+            errors.extend(not_found(field, "岗位", "Post"))
+        elif path is not None and post_unit != unit_id:
+            errors.add(
+                ErrorCode.INVALID_VALUE,
+                field,
+                "该岗位不属于此单元",
+                "The post does not belong to this unit",
+            )
+    if post_a_id == post_b_id:
+        errors.add(
+            ErrorCode.INVALID_VALUE,
+            "postBId",
+            "党政同责须为两个不同的岗位",
+            "A joint responsibility names two different posts",
+        )
+    clean_note = _clean_note(errors, note)
+    errors.raise_if_any()
+    assert path is not None
+    joint = JointResponsibility(
+        unit_id=unit_id,
+        post_a_id=post_a_id,
+        post_b_id=post_b_id,
+        start_date=start_date,
+        note=clean_note,
+        created_by=actor_of(session).subject,
+    )
+    session.add(joint)
+    await session.flush()
+    await record_row(session, "policy.declare_joint", joint, path)
+    mark_authz_dirty(session, f"post:{post_a_id}", f"post:{post_b_id}")
+    return joint
+
+
+async def revoke_joint_responsibility(
+    session: AsyncSession, *, joint_id: int, note: str | None = None
+) -> JointResponsibility:
+    joint = await session.get(JointResponsibility, joint_id)
+    if joint is None:
+        raise not_found("jointResponsibilityId", "党政同责声明", "Joint responsibility")
+    if joint.revoked_at is not None:
+        raise _already_revoked("jointResponsibilityId", "党政同责声明", "joint responsibility")
+    errors = ErrorCollector()
+    clean_note = _clean_note(errors, note)
+    errors.raise_if_any()
+    before = row_snapshot(joint)
+    _revoke(session, joint, clean_note)
+    await session.flush()
+    path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == joint.unit_id))
+    await record_row(session, "policy.revoke_joint", joint, path or ROOT_DOMAIN, before)
+    mark_authz_dirty(session, f"post:{joint.post_a_id}", f"post:{joint.post_b_id}")
+    return joint
