@@ -6,8 +6,6 @@ details; API keys work through both headers until revoked or expired."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,18 +13,14 @@ import httpx
 import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.relay import from_base64
 
-from authz.credentials import mint_token
 from authz.models import ApiKey
 from domain.clock import today_shanghai
-from domain.config import Settings
 from domain.people.service import create_person
 from domain.posts.kinds import PostKind
 from domain.tree.kinds import UnitKind
 from tests import factories as f
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+from tests.api.helpers import ok, pk, refused, reload
 
 ERRORS = "userErrors { code field message messageEn }"
 AGENCY = (
@@ -78,67 +72,6 @@ UNITS = "{ units(first: 100) { totalCount nodes { id name } } }"
 NODE = "query($id: ID!) { node(id: $id) { id ... on OrgUnit { name } } }"
 
 
-def ok(body: dict[str, Any]) -> dict[str, Any]:
-    """The payload of a one-mutation document that must succeed."""
-    assert "errors" not in body, body
-    (payload,) = body["data"].values()
-    assert payload["userErrors"] == [], payload
-    result: dict[str, Any] = payload
-    return result
-
-
-def refused(body: dict[str, Any], code: str, field: list[str]) -> None:
-    assert "errors" not in body, body
-    (payload,) = body["data"].values()
-    errors = payload["userErrors"]
-    assert [(e["code"], e["field"]) for e in errors] == [(code, field)], errors
-    for e in errors:
-        assert _CJK.search(e["message"]) and not _CJK.search(e["messageEn"]), e
-    assert all(v is None for k, v in payload.items() if k != "userErrors"), payload
-
-
-class As:
-    """Requests as one subject (a bearer token) or with given headers."""
-
-    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str]) -> None:
-        self.http = http
-        self.headers = headers
-
-    async def raw(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
-        return await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=self.headers
-        )
-
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await self.raw(query, variables)
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-
-@pytest.fixture
-async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        yield c
-
-
-@pytest.fixture
-def as_(http: httpx.AsyncClient, settings: Settings) -> Any:
-    def make(subject: str | None = None, **headers: str) -> As:
-        if subject is not None:
-            headers = {"Authorization": f"Bearer {mint_token(settings, subject)}"}
-        return As(http, headers)
-
-    return make
-
-
-async def reload(app: Any, session: AsyncSession) -> None:
-    """Data written straight to the database: commit it and reload the authorization state."""
-    await session.commit()
-    await app.state.authority.load(session)
-
-
 @pytest.fixture
 async def world(session: AsyncSession, app: Any) -> dict[str, Any]:
     """Two districts; district A has the small tree and a district admin."""
@@ -168,10 +101,6 @@ async def world(session: AsyncSession, app: Any) -> dict[str, Any]:
 
 def gid(kind: str, row_id: int) -> str:
     return f.gid(kind, row_id)
-
-
-def pk(global_id: str) -> int:
-    return int(from_base64(global_id)[1])
 
 
 async def new_agency(gql: Any, name: str = "（演示）甲安全技术服务有限公司") -> str:

@@ -4,27 +4,22 @@ audit log by domain; explainAccess; the policy export."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import from_base64
 
 from authz import policy
 from authz.authority import MODEL_PATH
-from authz.credentials import mint_token
 from domain.clock import today_shanghai
-from domain.config import Settings
 from domain.people.service import create_person
 from domain.posts.kinds import PostKind
 from domain.tree.kinds import UnitKind
 from tests import factories as f
+from tests.api.helpers import error_code, ok, refused
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 ERRORS = "userErrors { code field message messageEn }"
 GRANT = (
     "mutation($input: GrantRoleInput!) { grantRole(input: $input) "
@@ -64,57 +59,6 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 
 def gid(kind: str, row_id: int) -> str:
     return f.gid(kind, row_id)
-
-
-def ok(body: dict[str, Any]) -> dict[str, Any]:
-    assert "errors" not in body, body
-    (payload,) = body["data"].values()
-    assert payload["userErrors"] == [], payload
-    result: dict[str, Any] = payload
-    return result
-
-
-def refused(body: dict[str, Any], code: str, field: list[str]) -> list[dict[str, Any]]:
-    assert "errors" not in body, body
-    (payload,) = body["data"].values()
-    errors: list[dict[str, Any]] = payload["userErrors"]
-    assert [(e["code"], e["field"]) for e in errors] == [(code, field)], errors
-    for e in errors:
-        assert _CJK.search(e["message"]) and not _CJK.search(e["messageEn"]), e
-    assert all(v is None for k, v in payload.items() if k != "userErrors"), payload
-    return errors
-
-
-def error_code(body: dict[str, Any]) -> str:
-    (error,) = body["errors"]
-    code: str = error["extensions"]["code"]
-    return code
-
-
-class As:
-    def __init__(self, http: httpx.AsyncClient, token: str) -> None:
-        self.http = http
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=self.headers
-        )
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-
-@pytest.fixture
-async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        yield c
-
-
-@pytest.fixture
-def as_(http: httpx.AsyncClient, settings: Settings) -> Any:
-    return lambda subject: As(http, mint_token(settings, subject))
 
 
 @pytest.fixture
