@@ -16,13 +16,42 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, column, exists, false, or_, select, true, values
+from sqlalchemy.orm import aliased
 
 from authz.catalogue import Action, Resource
 from authz.domains import EVERYTHING, is_post_domain, key_match, minimal_prefixes
+from domain.db import PathString
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge, effective_assignment
 from domain.tree.models import OrgUnit, subtree_upper_bound
+
+# Subtree bounds per VALUES list: two bind parameters a subtree, well below the limits of
+# SQLite (32,766) and asyncpg (32,767) however many subtrees a caller reaches.
+VALUES_CHUNK = 4000
+
+
+def in_subtree(path: Any, prefix: str) -> ColumnElement[bool]:
+    return and_(path >= prefix, path < subtree_upper_bound(prefix))
+
+
+def in_subtrees(unit_id: Any, prefixes: list[str]) -> ColumnElement[bool]:
+    """`unit_id` is a unit in one of the subtrees. The subtrees' bounds are a VALUES list
+    joined to the path index, one range seek each: with the ranges OR'd in one WHERE,
+    SQLite scans every unit of a kind and tests every range on every row (an agency's 50
+    enterprises among 20,000 units: 37 ms against 3 ms), and building that OR costs more."""
+    clauses = []
+    for i in range(0, len(prefixes), VALUES_CHUNK):
+        bounds = (
+            values(column("lo", PathString), column("hi", PathString), name="subtree")
+            .data([(p, subtree_upper_bound(p)) for p in prefixes[i : i + VALUES_CHUNK]])
+            .cte(nesting=True)
+        )
+        unit = aliased(OrgUnit)
+        clauses.append(
+            unit_id.in_(select(unit.id).join(bounds, and_(unit.path >= bounds.c.lo, unit.path < bounds.c.hi)))
+        )
+    return or_(*clauses)
 
 
 @dataclass(frozen=True)
@@ -61,16 +90,23 @@ class Scopes:
 
     # --- SQL ---------------------------------------------------------------------------
 
-    def unit_clause(self, path: Any = OrgUnit.path) -> ColumnElement[bool]:
+    def _unit_subtrees(self) -> list[str]:
+        return [p for p in self.prefixes if not is_post_domain(p)]
+
+    def unit_clause(self) -> ColumnElement[bool]:
         """Units whose own domain is in scope."""
         if self.everything:
             return true()
-        conds: list[ColumnElement[bool]] = [
-            and_(path >= p, path < subtree_upper_bound(p)) for p in self.prefixes if not is_post_domain(p)
-        ]
+        conds: list[ColumnElement[bool]] = []
+        subtrees = self._unit_subtrees()
+        if len(subtrees) == 1:
+            # One range: an ordered scan of the path index that a LIMIT can stop early.
+            conds.append(in_subtree(OrgUnit.path, subtrees[0]))
+        elif subtrees:
+            conds.append(in_subtrees(OrgUnit.id, subtrees))
         units = [e for e in self.exact if not is_post_domain(e)]
         if units:
-            conds.append(path.in_(units))
+            conds.append(OrgUnit.path.in_(units))
         return or_(*conds) if conds else false()
 
     def _post_ids(self) -> list[int]:
@@ -83,12 +119,9 @@ class Scopes:
         if self.everything:
             return true()
         conds: list[ColumnElement[bool]] = []
-        subtrees = [p for p in self.prefixes if not is_post_domain(p)]
+        subtrees = self._unit_subtrees()
         if subtrees:
-            unit_ids = select(OrgUnit.id).where(
-                or_(*[and_(OrgUnit.path >= p, OrgUnit.path < subtree_upper_bound(p)) for p in subtrees])
-            )
-            conds.append(post.unit_id.in_(unit_ids))
+            conds.append(in_subtrees(post.unit_id, subtrees))
         post_ids = self._post_ids()
         if post_ids:
             conds.append(post.id.in_(post_ids))

@@ -46,8 +46,13 @@ UNIT = f"""id parent {{ id }} ancestors {{ id }}
     supervisory {{ id person {{ {PERSON} }} }}
     enterpriseResponsible {{ id person {{ {PERSON} }} }}
   }}"""
-LISTS = f"""{{
+LISTS = f"""query($root: ID!) {{
   units(first: 100) {{ totalCount nodes {{ id }} }}
+  under: units(first: 100, under: $root) {{ totalCount nodes {{ id }} }}
+  placardBoard(parkId: $root, first: 100) {{
+    totalCount
+    nodes {{ enterprise {{ id }} administrative {{ id person {{ {PERSON} }} }} }}
+  }}
   districts(first: 10) {{ totalCount nodes {{ id }} }}
   persons(first: 100) {{
     totalCount
@@ -138,6 +143,8 @@ async def test_no_caller_sees_outside_its_reach(engine: AsyncEngine, spec: World
             await app.state.authority.load(session)
             objs = await objects(session, built)
         parent_of = {u.id: u.parent_id for u in built.units}
+        root = built.units[0].id
+        placarded = {u.id for u, (_, _, flag) in zip(built.units, spec.units, strict=True) if flag}
         paths = objs.units
         everything = (
             [to_base64("OrgUnit", i) for i in objs.units]
@@ -156,7 +163,7 @@ async def test_no_caller_sees_outside_its_reach(engine: AsyncEngine, spec: World
                 headers = {"Authorization": f"Bearer {mint_token(settings, subject)}"}
 
                 # Lists and their counts: exactly what may be seen.
-                body = await ask(http, headers, LISTS)
+                body = await ask(http, headers, LISTS, {"root": to_base64("OrgUnit", root)})
                 seen.check_everything_in(body, f"lists as {subject}")
                 data = body["data"]
                 assert ids_of(data["units"]) == units, subject
@@ -164,6 +171,18 @@ async def test_no_caller_sees_outside_its_reach(engine: AsyncEngine, spec: World
                 districts = {i for i in units if parent_of[i] is None}
                 assert ids_of(data["districts"]) == districts
                 assert data["districts"]["totalCount"] == len(districts)
+                # Below a unit one may not read is as below one that does not exist: nothing.
+                below_root = {i for i in units if i != root and paths[i].startswith(paths[root])}
+                if root not in units:
+                    below_root = set()
+                assert ids_of(data["under"]) == below_root
+                assert data["under"]["totalCount"] == len(below_root)
+                if root in units:
+                    board = {decode(n["enterprise"]["id"])[1] for n in data["placardBoard"]["nodes"]}
+                    assert board == below_root & placarded
+                    assert data["placardBoard"]["totalCount"] == len(board)
+                else:
+                    assert data["placardBoard"] is None
                 assert ids_of(data["persons"]) == seen.by_type["Person"], subject
                 assert data["persons"]["totalCount"] == len(seen.by_type["Person"])
 
