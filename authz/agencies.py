@@ -182,8 +182,7 @@ async def revoke_agency_member(
     before = row_snapshot(member)
     member.revoked_at = utcnow()
     member.revoked_by = actor_of(session).subject
-    if note:
-        member.note = note[:500]
+    member.closing_note = note[:500] if note else None
     await session.flush()
     await record_row(session, "agency.revoke_member", member, ROOT_DOMAIN, before)
     mark_authz_dirty(session, f"person:{member.person_id}")
@@ -346,8 +345,7 @@ async def terminate_contract(
     contract.terminated_on = terminated_on
     contract.revoked_at = utcnow()
     contract.revoked_by = actor_of(session).subject
-    if clean_note:
-        contract.note = clean_note
+    contract.closing_note = clean_note or None
     await session.flush()
     domain = common_domain(await contract_unit_paths(session, contract.id))
     await record_row(session, "agency.terminate_contract", contract, domain, before)

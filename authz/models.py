@@ -29,6 +29,8 @@ class _Revocable:
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Given when the row was revoked or ended; the note it was made with stays as it was.
+    closing_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
     @property
     def is_revoked(self) -> bool:

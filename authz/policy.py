@@ -90,11 +90,11 @@ def _already_revoked(field: str, what_zh: str, what_en: str) -> DomainError:
 def _revoke(
     session: AsyncSession, row: RoleGrant | Permission | JointResponsibility, note: str | None
 ) -> None:
-    """Revoking is the one change a policy row ever gets; a note given then replaces its note."""
+    """Revoking is the one change a policy row ever gets: who, when and why are filled in
+    once; what the row said stays as it was."""
     row.revoked_at = utcnow()
     row.revoked_by = actor_of(session).subject
-    if note:
-        row.note = note
+    row.closing_note = note or None
 
 
 # --- role grants ------------------------------------------------------------------------

@@ -80,6 +80,9 @@ class AgencyMember(relay.Node):
         description="撤销时间 — When the record was withdrawn, if it was; it then gives nothing"
     )
     note: str | None = strawberry.field(description="备注 — Note")
+    closing_note: str | None = strawberry.field(
+        description="撤销备注 — The note given when the record was withdrawn, if any"
+    )
     row: strawberry.Private[AgencyMemberRow]
 
     @classmethod
@@ -90,6 +93,7 @@ class AgencyMember(relay.Node):
             end_date=row.end_date,
             revoked_at=row.revoked_at,
             note=row.note,
+            closing_note=row.closing_note,
             row=row,
         )
 
@@ -128,6 +132,9 @@ class AgencyContract(relay.Node):
         description="最后有效日 — Last day in force (before the start if it never was)"
     )
     note: str | None = strawberry.field(description="备注 — Note")
+    closing_note: str | None = strawberry.field(
+        description="终止备注 — The note given when the contract was terminated, if any"
+    )
     created_at: datetime = strawberry.field(description="创建时间 — When the contract was recorded")
     row: strawberry.Private[AgencyContractRow]
 
@@ -141,6 +148,7 @@ class AgencyContract(relay.Node):
             terminated_on=row.terminated_on,
             last_day=row.last_day,
             note=row.note,
+            closing_note=row.closing_note,
             created_at=row.created_at,
             row=row,
         )

@@ -106,6 +106,9 @@ class Permission(relay.Node):
     revoked_at: datetime | None = strawberry.field(description="撤销时间 — When it was revoked, if it was")
     revoked_by: str | None = strawberry.field(description="撤销者 — Who revoked it")
     note: str | None = strawberry.field(description="备注 — Note")
+    closing_note: str | None = strawberry.field(
+        description="撤销备注 — The note given when it was revoked, if any; `note` stays as it was made"
+    )
 
     @classmethod
     def from_row(cls, row: PermissionRow) -> Permission:
@@ -119,6 +122,7 @@ class Permission(relay.Node):
             revoked_at=row.revoked_at,
             revoked_by=row.revoked_by,
             note=row.note,
+            closing_note=row.closing_note,
         )
 
     @classmethod
@@ -151,6 +155,9 @@ class RoleGrant(relay.Node):
     )
     revoked_by: str | None = strawberry.field(description="撤销者 — Who revoked it")
     note: str | None = strawberry.field(description="备注 — Note")
+    closing_note: str | None = strawberry.field(
+        description="撤销备注 — The note given when it was revoked, if any; `note` stays as it was made"
+    )
     row: strawberry.Private[RoleGrantRow]
 
     @classmethod
@@ -168,6 +175,7 @@ class RoleGrant(relay.Node):
             revoked_at=row.revoked_at,
             revoked_by=row.revoked_by,
             note=row.note,
+            closing_note=row.closing_note,
             row=row,
         )
 
@@ -206,6 +214,9 @@ class JointResponsibility(relay.Node):
     revoked_at: datetime | None = strawberry.field(description="撤销时间 — When it was revoked, if it was")
     revoked_by: str | None = strawberry.field(description="撤销者 — Who revoked it")
     note: str | None = strawberry.field(description="备注 — Note")
+    closing_note: str | None = strawberry.field(
+        description="撤销备注 — The note given when it was revoked, if any; `note` stays as it was made"
+    )
     row: strawberry.Private[JointRow]
 
     @classmethod
@@ -218,6 +229,7 @@ class JointResponsibility(relay.Node):
             revoked_at=row.revoked_at,
             revoked_by=row.revoked_by,
             note=row.note,
+            closing_note=row.closing_note,
             row=row,
         )
 

@@ -28,7 +28,7 @@ GRANT = (
 )
 REVOKE = (
     "mutation($input: RevokeRoleGrantInput!) { revokeRoleGrant(input: $input) "
-    "{ roleGrant { id revokedAt revokedBy } " + ERRORS + " } }"
+    "{ roleGrant { id revokedAt revokedBy note closingNote } " + ERRORS + " } }"
 )
 PERMIT = (
     "mutation($input: GrantPermissionInput!) { grantPermission(input: $input) "
@@ -132,6 +132,7 @@ async def test_a_grant_takes_effect_at_once_and_revoking_removes_it(
 
     revoked = ok(await gql(REVOKE, {"input": {"grantId": grant["id"], "note": "到期"}}))["roleGrant"]
     assert revoked["revokedAt"] is not None
+    assert (revoked["note"], revoked["closingNote"]) == ("代管安全生产部", "到期")
     assert (await grantee(NODE, {"id": chem}))["data"]["node"] is None
     refused(await gql(REVOKE, {"input": {"grantId": grant["id"]}}), "ALREADY_REVOKED", ["input", "grantId"])
 

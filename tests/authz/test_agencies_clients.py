@@ -178,15 +178,19 @@ async def test_terminate_dates(session: AsyncSession, tree: dict[str, Any]) -> N
         start_date=date(2026, 1, 1),
         end_date=date(2026, 2, 1),
         unit_ids=[tree["chem"].id],
+        note="年度服务",
     )
     for day in (date(2025, 12, 31), date(2026, 2, 2)):
         with pytest.raises(DomainError) as exc:
             await agencies.terminate_contract(session, contract_id=contract.id, terminated_on=day)
         assert codes(exc) == [("INVALID_DATE_RANGE", ("terminatedOn",))]
     # Terminated on its first day: it never held.
-    await agencies.terminate_contract(session, contract_id=contract.id, terminated_on=date(2026, 1, 1))
+    await agencies.terminate_contract(
+        session, contract_id=contract.id, terminated_on=date(2026, 1, 1), note="企业停产"
+    )
     assert contract.last_day < contract.start_date
     assert contract.revoked_at is not None
+    assert (contract.note, contract.closing_note) == ("年度服务", "企业停产")
 
 
 async def test_clients_validate_kind_district_and_agency(session: AsyncSession, tree: dict[str, Any]) -> None:

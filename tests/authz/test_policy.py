@@ -92,11 +92,18 @@ async def test_grant_and_revoke_role_audit_and_mark_the_subject(
     take_authz_dirty(session)
 
     revoked = await policy.revoke_role_grant(session, grant_id=grant.id, note="试点结束")
-    assert revoked.revoked_at is not None and revoked.revoked_by == "system" and revoked.note == "试点结束"
+    assert revoked.revoked_at is not None and revoked.revoked_by == "system"
+    # The reason for revoking is kept beside the note the grant was made with, not over it.
+    assert (revoked.note, revoked.closing_note) == ("试点", "试点结束")
     assert take_authz_dirty(session) == {subject}
     (event,) = await events(session, "policy.revoke_role_grant")
     assert event.before is not None and event.before["revoked_at"] is None
     assert event.after is not None and event.after["revoked_at"] is not None
+    assert (event.before["note"], event.after["note"], event.after["closing_note"]) == (
+        "试点",
+        "试点",
+        "试点结束",
+    )
     assert event.domain == tree["park"].path
 
     with pytest.raises(DomainError) as exc:
