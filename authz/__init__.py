@@ -1,5 +1,5 @@
-"""Authorization: Casbin model, policy storage, enforcement and SQL filters.
-
-Arrives with the authorization issue; until then every caller is anonymous and the API is
-open, which the README states.
+"""Authorization: the Casbin model (`model.conf`), role links derived from who holds what
+(`links`), the per-process enforcer kept current across processes (`authority`, `watcher`),
+the SQL filters every list and lookup goes through (`reach`), credentials (`credentials`),
+agencies and contracts, clients and keys, and policy administration (`policy`, `export`).
 """
