@@ -15,6 +15,7 @@ Who may call these is the caller's business (the API checks it through the enfor
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,20 +82,40 @@ def _clean_note(errors: ErrorCollector, note: str | None) -> str | None:
     return clean_text(errors, "note", note, label_zh="备注", label_en="Note", max_length=500, required=False)
 
 
-def _already_revoked(field: str, what_zh: str, what_en: str) -> DomainError:
-    return DomainError.one(
-        ErrorCode.ALREADY_REVOKED, field, f"该{what_zh}已撤销", f"The {what_en} is already revoked"
-    )
+PolicyRow = TypeVar("PolicyRow", RoleGrant, Permission, JointResponsibility)
 
 
-def _revoke(
-    session: AsyncSession, row: RoleGrant | Permission | JointResponsibility, note: str | None
-) -> None:
+async def _revoke(
+    session: AsyncSession,
+    model: type[PolicyRow],
+    row_id: int,
+    note: str | None,
+    *,
+    field: str,
+    what: tuple[str, str],
+) -> tuple[PolicyRow, dict[str, Any]]:
     """Revoking is the one change a policy row ever gets: who, when and why are filled in
-    once; what the row said stays as it was."""
+    once; what the row said stays as it was. Returns the row and its snapshot before."""
+    what_zh, what_en = what
+    row = await session.get(model, row_id)
+    if row is None:
+        raise not_found(field, what_zh, what_en)
+    if row.revoked_at is not None:
+        raise DomainError.one(
+            ErrorCode.ALREADY_REVOKED,
+            field,
+            f"该{what_zh}已撤销",
+            f"The {what_en.lower()} is already revoked",
+        )
+    errors = ErrorCollector()
+    clean_note = _clean_note(errors, note)
+    errors.raise_if_any()
+    before = row_snapshot(row)
     row.revoked_at = utcnow()
     row.revoked_by = actor_of(session).subject
-    row.closing_note = note or None
+    row.closing_note = clean_note or None
+    await session.flush()
+    return row, before
 
 
 # --- role grants ------------------------------------------------------------------------
@@ -160,17 +181,9 @@ async def grant_role(
 
 async def revoke_role_grant(session: AsyncSession, *, grant_id: int, note: str | None = None) -> RoleGrant:
     """End a grant at once: it last held the day before (see authz.links)."""
-    grant = await session.get(RoleGrant, grant_id)
-    if grant is None:
-        raise not_found("grantId", "角色授权", "Role grant")
-    if grant.revoked_at is not None:
-        raise _already_revoked("grantId", "角色授权", "role grant")
-    errors = ErrorCollector()
-    clean_note = _clean_note(errors, note)
-    errors.raise_if_any()
-    before = row_snapshot(grant)
-    _revoke(session, grant, clean_note)
-    await session.flush()
+    grant, before = await _revoke(
+        session, RoleGrant, grant_id, note, field="grantId", what=("角色授权", "Role grant")
+    )
     path = await unit_path(session, grant.unit_id)
     await record_row(session, "policy.revoke_role_grant", grant, path or ROOT_DOMAIN, before)
     mark_authz_dirty(session, grant.subject)
@@ -228,17 +241,9 @@ async def grant_permission(
 async def revoke_permission(
     session: AsyncSession, *, permission_id: int, note: str | None = None
 ) -> Permission:
-    permission = await session.get(Permission, permission_id)
-    if permission is None:
-        raise not_found("permissionId", "权限", "Permission")
-    if permission.revoked_at is not None:
-        raise _already_revoked("permissionId", "权限", "permission")
-    errors = ErrorCollector()
-    clean_note = _clean_note(errors, note)
-    errors.raise_if_any()
-    before = row_snapshot(permission)
-    _revoke(session, permission, clean_note)
-    await session.flush()
+    permission, before = await _revoke(
+        session, Permission, permission_id, note, field="permissionId", what=("权限", "Permission")
+    )
     await record_row(session, "policy.revoke_permission", permission, ROOT_DOMAIN, before)
     mark_authz_dirty(session, "policy")
     return permission
@@ -301,17 +306,14 @@ async def declare_joint_responsibility(
 async def revoke_joint_responsibility(
     session: AsyncSession, *, joint_id: int, note: str | None = None
 ) -> JointResponsibility:
-    joint = await session.get(JointResponsibility, joint_id)
-    if joint is None:
-        raise not_found("jointResponsibilityId", "党政同责声明", "Joint responsibility")
-    if joint.revoked_at is not None:
-        raise _already_revoked("jointResponsibilityId", "党政同责声明", "joint responsibility")
-    errors = ErrorCollector()
-    clean_note = _clean_note(errors, note)
-    errors.raise_if_any()
-    before = row_snapshot(joint)
-    _revoke(session, joint, clean_note)
-    await session.flush()
+    joint, before = await _revoke(
+        session,
+        JointResponsibility,
+        joint_id,
+        note,
+        field="jointResponsibilityId",
+        what=("党政同责声明", "Joint responsibility"),
+    )
     path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == joint.unit_id))
     await record_row(session, "policy.revoke_joint", joint, path or ROOT_DOMAIN, before)
     mark_authz_dirty(session, f"post:{joint.post_a_id}", f"post:{joint.post_b_id}")
