@@ -40,7 +40,8 @@ class TreeQuery:
         return await _unit_connection(info, stmt, first, after)
 
     @strawberry.field(
-        description="单元列表 — Units matching a filter, anywhere or below the unit `under` (its subtree)"
+        description="单元列表 — Units matching a filter, anywhere or below the unit `under` (its "
+        "descendants, not the unit itself); below a unit you may not read, none"
     )
     async def units(
         self,
