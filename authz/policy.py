@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.catalogue import ROLE_NAME_RE, Action, Resource
 from authz.domains import ROOT_DOMAIN
 from authz.models import JointResponsibility, Permission, RoleGrant, ServiceClient
-from domain.audit.service import actor_of, record_row, row_snapshot
+from domain.audit.service import actor_of, insert_audited, record_row, row_snapshot
 from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
@@ -172,9 +172,7 @@ async def grant_role(
         note=clean_note,
         created_by=actor_of(session).subject,
     )
-    session.add(grant)
-    await session.flush()
-    await record_row(session, "policy.grant_role", grant, path)
+    await insert_audited(session, grant, "policy.grant_role", path)
     mark_authz_dirty(session, subject)
     return grant
 
@@ -231,9 +229,7 @@ async def grant_permission(
     permission = Permission(
         role=role, resource=resource, action=action, note=clean_note, created_by=actor_of(session).subject
     )
-    session.add(permission)
-    await session.flush()
-    await record_row(session, "policy.grant_permission", permission, ROOT_DOMAIN)
+    await insert_audited(session, permission, "policy.grant_permission", ROOT_DOMAIN)
     mark_authz_dirty(session, "policy")
     return permission
 
@@ -296,9 +292,7 @@ async def declare_joint_responsibility(
         note=clean_note,
         created_by=actor_of(session).subject,
     )
-    session.add(joint)
-    await session.flush()
-    await record_row(session, "policy.declare_joint", joint, path)
+    await insert_audited(session, joint, "policy.declare_joint", path)
     mark_authz_dirty(session, f"post:{post_a_id}", f"post:{post_b_id}")
     return joint
 
