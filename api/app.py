@@ -24,6 +24,7 @@ from api.schema import build_schema
 from authz.authority import Authority
 from authz.credentials import Authenticator
 from authz.watcher import AuthzListener
+from domain.clock import today_shanghai
 from domain.config import Settings, get_settings
 from domain.db import create_engine, create_session_factory
 
@@ -156,6 +157,8 @@ def create_app(
     app.state.authenticator = Authenticator(settings)
     app.state.readiness_timeout = READINESS_TIMEOUT_SECONDS
     app.state.authz_listener = None
+    # The platform's calendar date (Asia/Shanghai); tests pin it to judge fixed dates.
+    app.state.clock = today_shanghai
     if session_factory is not None:
         app.state.session_factory = session_factory
     app.add_middleware(RequestIdMiddleware)

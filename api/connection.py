@@ -143,3 +143,62 @@ async def root_connection(
 ) -> Connection[NodeT]:
     page, total = await fetch_root_page(info, stmt, ordering, first, after)
     return build_connection(page, convert, total)
+
+
+def _comparable(key: Sequence[Any]) -> list[Any]:
+    return [v.isoformat() if isinstance(v, date | datetime) else v for v in key]
+
+
+def computed_connection(
+    info: Info,
+    rows: Sequence[RowT],
+    key: Callable[[RowT], Sequence[Any]],
+    convert: Callable[[RowT], NodeT],
+    first: int | None,
+    after: str | None,
+) -> Connection[NodeT]:
+    """A page of a list computed in Python (obligations), ordered by `key` (unique per row,
+    of ints, strings and dates): the same cursors and limits as SQL-backed lists."""
+    cap = info.context.settings.max_page_size
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if size < 0 or size > cap:
+        raise BadInput(
+            f"`first` must be between 0 and {cap}; page through longer lists with `after`",
+            f"first 须在0到{cap}之间；更长的列表请用 after 翻页",
+            "first",
+            code="PAGE_SIZE_OUT_OF_RANGE",
+        )
+    keyed = sorted(((_comparable(key(r)), r) for r in rows), key=lambda kr: kr[0])
+    start = 0
+    if after is not None:
+        try:
+            padded = after + "=" * (-len(after) % 4)
+            raw = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+            if not isinstance(raw, list) or (keyed and len(raw) != len(keyed[0][0])):
+                raise InvalidCursor("not a key of this list")
+            while start < len(keyed) and keyed[start][0] <= raw:
+                start += 1
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise BadInput(
+                "`after` is not a cursor of this list",
+                "after 不是本列表的游标",
+                "after",
+                code="INVALID_CURSOR",
+            ) from exc
+    chunk = keyed[start : start + size]
+    edges = [Edge(cursor=encode_cursor(k), node=convert(r)) for k, r in chunk]
+    total = len(keyed)
+
+    async def count_fn() -> int:
+        return total
+
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=start + size < len(keyed),
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count_fn=count_fn,
+    )

@@ -50,7 +50,6 @@ from authz.credentials import AuthenticationError, Caller
 from authz.watcher import notify_change
 from domain.audit.service import Actor, bind_actor
 from domain.changes import take_authz_dirty
-from domain.clock import today_shanghai
 
 log = logging.getLogger("api.http")
 
@@ -254,7 +253,7 @@ class GraphQLView(GraphQL[Context, None]):
             session=session,
             settings=state.settings,
             request_id=request_id,
-            today=today_shanghai(),
+            today=state.clock(),
             authority=state.authority,
             caller=caller,
             request=request,

@@ -23,6 +23,11 @@ _LABELS = {
     "RoleGrant": "角色授权",
     "JointResponsibility": "党政同责声明",
     "AuditEvent": "审计事件",
+    "DutyList": "职责清单",
+    "DutyListVersion": "清单版本",
+    "DutyItem": "职责",
+    "DutyRecord": "履职记录",
+    "CriticalPeriod": "特殊时期",
 }
 
 # Primary keys are INTEGER columns: 32-bit on PostgreSQL. A larger number names no row (and

@@ -10,6 +10,8 @@ from strawberry import relay
 from api.access.types import Agency, AgencyContract, AgencyMember, ApiKey, ServiceClient
 from api.admin.types import AuditEvent, JointResponsibility, Permission, RoleGrant
 from api.context import Info
+from api.duties.record_types import CriticalPeriod, DutyRecord
+from api.duties.types import DutyItem, DutyList, DutyListVersion
 from api.errors import BadInput
 from api.ids import try_decode_id
 from api.people.types import Person
@@ -23,6 +25,9 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
     "Assignment": Assignment,
     "PostCharge": PostCharge,
 }
+# Duty lists, their versions and items, records and critical periods (api/duties).
+DUTY_NODE_TYPES: list[type[relay.Node]] = [DutyList, DutyListVersion, DutyItem, DutyRecord, CriticalPeriod]
+NODE_TYPES.update({t.__name__: t for t in DUTY_NODE_TYPES})
 # Agencies, contracts, clients and keys (api/access).
 ACCESS_NODE_TYPES: list[type[relay.Node]] = [Agency, AgencyMember, AgencyContract, ServiceClient, ApiKey]
 NODE_TYPES.update({t.__name__: t for t in ACCESS_NODE_TYPES})

@@ -33,7 +33,9 @@ from api.access.queries import AccessQuery
 from api.admin.mutations import AdminMutation
 from api.admin.queries import AdminQuery
 from api.cost import RequestedNodesLimiter
-from api.node import ACCESS_NODE_TYPES, ADMIN_NODE_TYPES, NodeQuery
+from api.duties.mutations import DutiesMutation
+from api.duties.queries import DutiesQuery
+from api.node import ACCESS_NODE_TYPES, ADMIN_NODE_TYPES, DUTY_NODE_TYPES, NodeQuery
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.types import Person
@@ -51,12 +53,12 @@ MASKED_MESSAGE = "服务器内部错误 — Unexpected error"
 
 
 @strawberry.type(description="查询 — Entry points for reading")
-class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery, AccessQuery, AdminQuery):
+class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery, DutiesQuery, AccessQuery, AdminQuery):
     pass
 
 
 @strawberry.type(description="变更 — Entry points for changing; each takes one input and returns userErrors")
-class Mutation(TreeMutation, PeopleMutation, PostsMutation, AccessMutation, AdminMutation):
+class Mutation(TreeMutation, PeopleMutation, PostsMutation, DutiesMutation, AccessMutation, AdminMutation):
     pass
 
 
@@ -165,7 +167,16 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[OrgUnit, Post, Person, Assignment, PostCharge, *ACCESS_NODE_TYPES, *ADMIN_NODE_TYPES],
+        types=[
+            OrgUnit,
+            Post,
+            Person,
+            Assignment,
+            PostCharge,
+            *DUTY_NODE_TYPES,
+            *ACCESS_NODE_TYPES,
+            *ADMIN_NODE_TYPES,
+        ],
         extensions=_extensions(settings),
     )
 

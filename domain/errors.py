@@ -43,6 +43,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_SUBJECT = "UNKNOWN_SUBJECT"
     DUPLICATE = "DUPLICATE"
     ALREADY_REVOKED = "ALREADY_REVOKED"
+    INVALID_RULE = "INVALID_RULE"
 
 
 @dataclass(frozen=True)

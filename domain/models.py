@@ -2,8 +2,36 @@
 
 from domain.audit.models import AuditEvent
 from domain.db import Base
+from domain.duties.models import (
+    CriticalPeriod,
+    DutyItem,
+    DutyList,
+    DutyListVersion,
+    DutyRecord,
+    DutyRecordItem,
+    DutyRecordUnit,
+    DutySource,
+    ExemptionDecision,
+)
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.tree.models import OrgUnit
 
-__all__ = ["Assignment", "AuditEvent", "Base", "OrgUnit", "Person", "Post", "PostCharge"]
+__all__ = [
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "CriticalPeriod",
+    "DutyItem",
+    "DutyList",
+    "DutyListVersion",
+    "DutyRecord",
+    "DutyRecordItem",
+    "DutyRecordUnit",
+    "DutySource",
+    "ExemptionDecision",
+    "OrgUnit",
+    "Person",
+    "Post",
+    "PostCharge",
+]

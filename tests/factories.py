@@ -163,3 +163,56 @@ async def make_platform_admin(session: AsyncSession) -> str:
     await grant_role(session, client.subject, "admin")
     await session.commit()
     return str(client.subject)
+
+
+async def duty_list(
+    session: AsyncSession,
+    at: OrgUnit,
+    kinds: list[PostKind],
+    rules: dict[str, dict[str, Any] | None],
+    *,
+    effective_from: date = date(2024, 1, 1),
+    code: str | None = None,
+) -> Any:
+    """A duty list on `at` for posts of `kinds`, one item per key with its rule."""
+    from domain.duties.lists import ItemInput, create_duty_list
+
+    return await create_duty_list(
+        session,
+        code=code or f"L{next(_seq)}",
+        name="测试职责清单",
+        post_kinds=[k.value for k in kinds],
+        unit_id=at.id,
+        effective_from=effective_from,
+        items=[ItemInput(key=k, text=f"职责 {k}", rule=r) for k, r in rules.items()],
+        actor="system",
+    )
+
+
+async def record(
+    session: AsyncSession,
+    who: Person,
+    kind: str,
+    day: date,
+    units: list[OrgUnit],
+    *,
+    makeup_for: date | None = None,
+    item_ids: tuple[int, ...] = (),
+    title: str = "安全检查",
+) -> Any:
+    from domain.duties.records import Recorder, RecordInput, create_record
+
+    return await create_record(
+        session,
+        data=RecordInput(
+            kind=kind,
+            performed_on=day,
+            title=title,
+            unit_ids=[u.id for u in units],
+            item_ids=item_ids,
+            makeup_for=makeup_for,
+        ),
+        recorder=Recorder(subject=f"person:{who.id}", person_id=who.id),
+        domain=units[0].path,
+        today=TODAY,
+    )

@@ -1,0 +1,443 @@
+"""Changing duty lists, recording performance, exemptions and critical periods.
+
+The recorder of a record is always the authenticated caller (谁检查、谁签字、谁负责); the
+input has no field for it. Rights, checked per unit through `api/duties/guards.py`:
+duty lists and critical periods need duty-write on the unit (catalogue templates: on
+everything); a record needs record-write on every unit it covers, or a post the caller
+holds there; an exemption is requested with record-write on the post and decided by
+someone with record-write above the post's unit who is neither the requester nor a holder.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from api.context import Info
+from api.duties import guards
+from api.duties.record_types import CriticalPeriod, DutyRecord
+from api.duties.types import DutyList, DutyListVersion
+from api.errors import UserError, run_mutation
+from api.ids import decode_id
+from domain.duties import lists as duty_lists
+from domain.duties import records as rec
+from domain.duties.rules import EventKind, RecordKind
+from domain.posts.kinds import PostKind
+
+
+@strawberry.input(description="职责 — One duty of a list")
+class DutyItemInput:
+    key: str = strawberry.field(
+        description="职责编号 — Names the duty across versions (letters, digits, . _ -)"
+    )
+    text: str = strawberry.field(description="职责内容 — The duty's text")
+    rule: JSON | None = strawberry.field(
+        default=None, description="频次规则 — The rule as data (see previewFrequencyRule); null: no frequency"
+    )
+    source_id: strawberry.ID | None = strawberry.field(default=None, description="来源文件 — A DutySource id")
+    source_clause: str | None = strawberry.field(default=None, description="出处条款 — Clause of the source")
+    note: str | None = strawberry.field(default=None, description="说明 — Note")
+    meta: JSON | None = strawberry.field(default=None, description="附加信息 — Extra text fields")
+
+
+def _items(items: list[DutyItemInput]) -> list[duty_lists.ItemInput]:
+    out = []
+    for item in items:
+        # An id that is not a number names no source: -1 gets the service's NOT_FOUND.
+        source = (
+            None if item.source_id is None else (int(item.source_id) if str(item.source_id).isdigit() else -1)
+        )
+        out.append(
+            duty_lists.ItemInput(
+                key=item.key,
+                text=item.text,
+                rule=item.rule,
+                source_id=source,
+                source_clause=item.source_clause,
+                note=item.note,
+                meta=item.meta,
+            )
+        )
+    return out
+
+
+@strawberry.input(
+    description="新建职责清单 — A new duty list for the posts of some kinds at a unit and below"
+)
+class CreateDutyListInput:
+    code: str = strawberry.field(description="清单编号 — Unique code")
+    name: str = strawberry.field(description="名称 — Name")
+    post_kinds: list[PostKind] = strawberry.field(description="适用岗位 — Kinds of post that carry it")
+    unit_id: relay.GlobalID | None = strawberry.field(
+        description="单元 — Posts at this unit and below carry it; null makes a catalogue template"
+    )
+    effective_from: date = strawberry.field(description="生效日期 — First day it applies")
+    items: list[DutyItemInput] = strawberry.field(description="职责 — Its duties, in order")
+    note: str | None = strawberry.field(default=None, description="说明 — Note on the first version")
+
+
+@strawberry.input(description="修订职责清单 — A new version of a list, effective today or later")
+class ReviseDutyListInput:
+    list_id: relay.GlobalID = strawberry.field(description="职责清单 — The list")
+    effective_from: date = strawberry.field(description="生效日期 — First day the new version applies")
+    items: list[DutyItemInput] = strawberry.field(description="职责 — The new version's full set of duties")
+    note: str = strawberry.field(description="修订说明 — What changed and why")
+
+
+@strawberry.input(description="采用模板 — A unit takes a catalogue list as its own")
+class AdoptDutyListTemplateInput:
+    template_id: relay.GlobalID = strawberry.field(description="模板 — The catalogue list")
+    unit_id: relay.GlobalID = strawberry.field(description="单元 — Posts at this unit and below carry it")
+    code: str = strawberry.field(description="清单编号 — Code of the new list")
+    effective_from: date = strawberry.field(description="生效日期 — First day it applies")
+    name: str | None = strawberry.field(default=None, description="名称 — Name; omitted: the template's")
+    post_kinds: list[PostKind] | None = strawberry.field(
+        default=None, description="适用岗位 — Kinds of post; omitted: the template's"
+    )
+
+
+@strawberry.type(description="职责清单变更结果 — Result of a change to duty lists")
+class DutyListPayload:
+    duty_list: DutyList | None = strawberry.field(description="职责清单 — The list; null on errors")
+    version: DutyListVersion | None = strawberry.field(
+        description="版本 — The version written; null on errors"
+    )
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+
+@strawberry.input(description="参加人员 — Someone who took part")
+class ParticipantInput:
+    name: str = strawberry.field(description="姓名 — Name")
+    role: str | None = strawberry.field(default=None, description="职务 — Role")
+    person_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="人员 — The person, if registered"
+    )
+
+
+@strawberry.input(description="附件 — Metadata of a file stored elsewhere")
+class AttachmentInput:
+    name: str = strawberry.field(description="文件名 — File name")
+    media_type: str = strawberry.field(description="文件类型 — Media type")
+    size_bytes: int = strawberry.field(description="大小 — Size in bytes")
+    sha256: str = strawberry.field(description="摘要 — SHA-256 of the content, lowercase hex")
+    uri: str | None = strawberry.field(default=None, description="地址 — Where the file is kept")
+
+
+@strawberry.input(description="履职记录 — A record of performance; the recorder is you")
+class RecordPerformanceInput:
+    kind: RecordKind = strawberry.field(description="类型 — Kind")
+    performed_on: date = strawberry.field(description="履职日期 — When it was done")
+    title: str = strawberry.field(description="标题 — Title")
+    unit_ids: list[relay.GlobalID] = strawberry.field(description="覆盖单位 — Units it covered")
+    duty_item_ids: list[relay.GlobalID] = strawberry.field(
+        default_factory=list, description="履行的职责 — Duties it fulfils; none: any duty of its kind"
+    )
+    findings: str | None = strawberry.field(default=None, description="发现问题 — Findings")
+    participants: list[ParticipantInput] = strawberry.field(
+        default_factory=list, description="参加人员 — Who took part"
+    )
+    attachments: list[AttachmentInput] = strawberry.field(
+        default_factory=list, description="附件 — Files' metadata"
+    )
+    makeup_for: date | None = strawberry.field(
+        default=None,
+        description="补做期间 — A day of an earlier period this makes up for (counted late for it)",
+    )
+
+
+@strawberry.input(
+    description="更正履职记录 — Replace your record by a corrected one; the old one stays in history"
+)
+class CorrectRecordInput:
+    record_id: relay.GlobalID = strawberry.field(
+        description="记录 — The record to correct (the latest version)"
+    )
+    reason: str = strawberry.field(description="更正原因 — Why it was wrong")
+    record: RecordPerformanceInput = strawberry.field(description="更正后的记录 — The record as it should be")
+
+
+@strawberry.input(description="撤回履职记录 — Withdraw your record (it did not happen); it stays in history")
+class WithdrawRecordInput:
+    record_id: relay.GlobalID = strawberry.field(description="记录 — The record")
+    reason: str = strawberry.field(description="撤回原因 — Why")
+
+
+@strawberry.type(description="履职记录变更结果 — Result of a change to records")
+class DutyRecordPayload:
+    record: DutyRecord | None = strawberry.field(description="记录 — The row written; null on errors")
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+
+@strawberry.input(
+    description="申请豁免 — Ask that a post's (or, for per-holder duties, a person's) duty be not applicable "
+    "for some dates, with a reason; someone above must approve"
+)
+class RequestExemptionInput:
+    duty_item_id: relay.GlobalID = strawberry.field(description="职责 — The duty")
+    post_id: relay.GlobalID = strawberry.field(description="岗位 — The post that carries it")
+    person_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="人员 — For per-holder duties: the holder it is for"
+    )
+    start: date = strawberry.field(name="from", description="开始日期 — First day covered")
+    end: date = strawberry.field(name="to", description="结束日期 — Last day covered")
+    reason: str = strawberry.field(description="理由 — e.g. 企业已停产关闭, 岗位空缺")
+
+
+@strawberry.input(description="审批豁免 — Approve or refuse an exemption request")
+class DecideExemptionInput:
+    exemption_id: relay.GlobalID = strawberry.field(description="豁免申请 — The request (a DutyRecord)")
+    approve: bool = strawberry.field(description="同意 — Approve (true) or refuse (false)")
+    note: str | None = strawberry.field(default=None, description="审批意见 — Required when refusing")
+
+
+@strawberry.input(description="声明特殊时期 — A critical period of a unit and its subtree")
+class DeclareCriticalPeriodInput:
+    unit_id: relay.GlobalID = strawberry.field(description="单元 — The unit")
+    kind: EventKind = strawberry.field(description="类型 — Kind")
+    title: str = strawberry.field(description="名称 — e.g. 国庆假期")
+    start_date: date = strawberry.field(description="开始日期 — First day")
+    end_date: date = strawberry.field(description="结束日期 — Last day")
+
+
+@strawberry.input(description="撤回特殊时期 — Withdraw a critical period declared by mistake")
+class WithdrawCriticalPeriodInput:
+    period_id: relay.GlobalID = strawberry.field(description="特殊时期 — The period")
+    reason: str = strawberry.field(description="原因 — Why")
+
+
+@strawberry.type(description="特殊时期变更结果 — Result of a change to critical periods")
+class CriticalPeriodPayload:
+    period: CriticalPeriod | None = strawberry.field(description="特殊时期 — The row written; null on errors")
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+
+def _record_data(data: RecordPerformanceInput, field: str = "") -> rec.RecordInput:
+    prefix = (field,) if field else ()
+    return rec.RecordInput(
+        kind=data.kind.value,
+        performed_on=data.performed_on,
+        title=data.title,
+        unit_ids=[decode_id(u, "OrgUnit", (*prefix, "unitIds", str(n))) for n, u in enumerate(data.unit_ids)],
+        item_ids=[
+            decode_id(i, "DutyItem", (*prefix, "dutyItemIds", str(n)))
+            for n, i in enumerate(data.duty_item_ids)
+        ],
+        findings=data.findings,
+        participants=[
+            rec.Participant(
+                name=p.name,
+                role=p.role,
+                person_id=decode_id(p.person_id, "Person", (*prefix, "participants", str(n), "personId"))
+                if p.person_id
+                else None,
+            )
+            for n, p in enumerate(data.participants)
+        ],
+        attachments=[
+            rec.Attachment(
+                name=a.name, media_type=a.media_type, size_bytes=a.size_bytes, sha256=a.sha256, uri=a.uri
+            )
+            for a in data.attachments
+        ],
+        makeup_for=data.makeup_for,
+    )
+
+
+async def _list_payload(info: Info, work: Any) -> DutyListPayload:
+    result, errors = await run_mutation(info, work)
+    if result is None:
+        return DutyListPayload(duty_list=None, version=None, user_errors=errors)
+    lst, version = result
+    return DutyListPayload(
+        duty_list=DutyList.from_row(lst), version=DutyListVersion.from_row(version), user_errors=errors
+    )
+
+
+@strawberry.type
+class DutiesMutation:
+    @strawberry.mutation(description="新建职责清单 — Create a duty list (version 1)")
+    async def create_duty_list(self, info: Info, input: CreateDutyListInput) -> DutyListPayload:
+        async def work(session: AsyncSession) -> Any:
+            unit_id = decode_id(input.unit_id, "OrgUnit", "unitId") if input.unit_id is not None else None
+            await guards.write_duties(info.context, session, unit_id, "unitId")
+            lst = await duty_lists.create_duty_list(
+                session,
+                code=input.code,
+                name=input.name,
+                post_kinds=[k.value for k in input.post_kinds],
+                unit_id=unit_id,
+                effective_from=input.effective_from,
+                items=_items(input.items),
+                actor=guards.actor(info.context),
+                note=input.note,
+            )
+            return lst, await duty_lists.latest_version(session, lst.id)
+
+        return await _list_payload(info, work)
+
+    @strawberry.mutation(
+        description="修订职责清单 — Write a new version of a list, effective today or later; periods that "
+        "started under earlier versions keep them"
+    )
+    async def revise_duty_list(self, info: Info, input: ReviseDutyListInput) -> DutyListPayload:
+        async def work(session: AsyncSession) -> Any:
+            list_id = decode_id(input.list_id, "DutyList", "listId")
+            lst, domain = await guards.write_list(info.context, session, list_id, "listId")
+            version = await duty_lists.revise_duty_list(
+                session,
+                list_id=list_id,
+                effective_from=input.effective_from,
+                items=_items(input.items),
+                note=input.note,
+                actor=guards.actor(info.context),
+                domain=domain,
+                today=info.context.today,
+            )
+            return lst, version
+
+        return await _list_payload(info, work)
+
+    @strawberry.mutation(description="采用模板 — Make a catalogue list a unit's own")
+    async def adopt_duty_list_template(
+        self, info: Info, input: AdoptDutyListTemplateInput
+    ) -> DutyListPayload:
+        async def work(session: AsyncSession) -> Any:
+            template_id = decode_id(input.template_id, "DutyList", "templateId")
+            unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
+            await guards.read_template(info.context, session, template_id, "templateId")
+            await guards.write_duties(info.context, session, unit_id, "unitId")
+            lst = await duty_lists.adopt_template(
+                session,
+                template_id=template_id,
+                unit_id=unit_id,
+                code=input.code,
+                effective_from=input.effective_from,
+                actor=guards.actor(info.context),
+                name=input.name,
+                post_kinds=[k.value for k in input.post_kinds] if input.post_kinds else None,
+            )
+            return lst, await duty_lists.latest_version(session, lst.id)
+
+        return await _list_payload(info, work)
+
+    @strawberry.mutation(
+        description="记录履职 — Record an inspection, meeting, study, report, drill, training or on-site "
+        "attendance; you are its recorder"
+    )
+    async def record_performance(self, info: Info, input: RecordPerformanceInput) -> DutyRecordPayload:
+        async def work(session: AsyncSession) -> Any:
+            data = _record_data(input)
+            recorder, domain = await guards.write_records(info.context, session, data.unit_ids, "unitIds")
+            return await rec.create_record(
+                session, data=data, recorder=recorder, domain=domain, today=info.context.today
+            )
+
+        return await _record_payload(info, work)
+
+    @strawberry.mutation(description="更正履职记录 — Correct your record by a new one that points at it")
+    async def correct_record(self, info: Info, input: CorrectRecordInput) -> DutyRecordPayload:
+        async def work(session: AsyncSession) -> Any:
+            record_id = decode_id(input.record_id, "DutyRecord", "recordId")
+            await guards.read_record(info.context, session, record_id, "recordId")
+            data = _record_data(input.record, "record")
+            recorder, domain = await guards.write_records(
+                info.context, session, data.unit_ids, ("record", "unitIds")
+            )
+            return await rec.correct_record(
+                session,
+                record_id=record_id,
+                data=data,
+                reason=input.reason,
+                recorder=recorder,
+                domain=domain,
+                today=info.context.today,
+            )
+
+        return await _record_payload(info, work)
+
+    @strawberry.mutation(description="撤回履职记录 — Withdraw your record by a new row that points at it")
+    async def withdraw_record(self, info: Info, input: WithdrawRecordInput) -> DutyRecordPayload:
+        async def work(session: AsyncSession) -> Any:
+            record_id = decode_id(input.record_id, "DutyRecord", "recordId")
+            domain = await guards.read_record(info.context, session, record_id, "recordId")
+            recorder = await guards.recorder(info.context, session, [])
+            return await rec.withdraw_record(
+                session, record_id=record_id, reason=input.reason, recorder=recorder, domain=domain
+            )
+
+        return await _record_payload(info, work)
+
+    @strawberry.mutation(description="申请豁免 — Ask that an obligation be not applicable for some dates")
+    async def request_exemption(self, info: Info, input: RequestExemptionInput) -> DutyRecordPayload:
+        async def work(session: AsyncSession) -> Any:
+            return await guards.request_exemption(info.context, session, input)
+
+        return await _record_payload(info, work)
+
+    @strawberry.mutation(
+        description="审批豁免 — Approve or refuse an exemption request (someone above the holder, not the "
+        "requester or the holder)"
+    )
+    async def decide_exemption(self, info: Info, input: DecideExemptionInput) -> DutyRecordPayload:
+        async def work(session: AsyncSession) -> Any:
+            record_id = decode_id(input.exemption_id, "DutyRecord", "exemptionId")
+            record = await guards.decide_exemption(
+                info.context, session, record_id, input.approve, input.note
+            )
+            return record
+
+        return await _record_payload(info, work)
+
+    @strawberry.mutation(description="声明特殊时期 — Declare a critical period of a unit")
+    async def declare_critical_period(
+        self, info: Info, input: DeclareCriticalPeriodInput
+    ) -> CriticalPeriodPayload:
+        async def work(session: AsyncSession) -> Any:
+            unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
+            domain = await guards.write_duties(info.context, session, unit_id, "unitId")
+            return await rec.declare_critical_period(
+                session,
+                unit_id=unit_id,
+                kind=input.kind.value,
+                title=input.title,
+                start=input.start_date,
+                end=input.end_date,
+                actor=guards.actor(info.context),
+                domain=domain,
+            )
+
+        return await _period_payload(info, work)
+
+    @strawberry.mutation(
+        description="撤回特殊时期 — Withdraw a critical period by a new row that points at it"
+    )
+    async def withdraw_critical_period(
+        self, info: Info, input: WithdrawCriticalPeriodInput
+    ) -> CriticalPeriodPayload:
+        async def work(session: AsyncSession) -> Any:
+            period_id = decode_id(input.period_id, "CriticalPeriod", "periodId")
+            domain = await guards.write_period(info.context, session, period_id, "periodId")
+            return await rec.withdraw_critical_period(
+                session,
+                period_id=period_id,
+                reason=input.reason,
+                actor=guards.actor(info.context),
+                domain=domain,
+            )
+
+        return await _period_payload(info, work)
+
+
+async def _record_payload(info: Info, work: Any) -> DutyRecordPayload:
+    row, errors = await run_mutation(info, work)
+    return DutyRecordPayload(record=DutyRecord.from_row(row) if row else None, user_errors=errors)
+
+
+async def _period_payload(info: Info, work: Any) -> CriticalPeriodPayload:
+    row, errors = await run_mutation(info, work)
+    return CriticalPeriodPayload(period=CriticalPeriod.from_row(row) if row else None, user_errors=errors)

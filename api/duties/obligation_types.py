@@ -1,0 +1,201 @@
+"""Obligations as the API shows them: computed, not stored, so they are plain objects (not
+nodes) identified by their duty, post or holder, and period."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+import strawberry
+
+from api.connection import Edge, PageInfo, computed_connection
+from api.context import Info
+from api.duties.loaders import duty_loaders
+from api.duties.record_types import CriticalPeriod, DutyRecord
+from api.duties.types import DutyItem, DutyList, RuleVariant
+from api.people.types import Person
+from api.posts.types import Post
+from api.tree.types import OrgUnit
+from domain.duties import obligations as ob
+
+ObligationStatus = strawberry.enum(
+    ob.Status,
+    name="ObligationStatus",
+    description="履职状态 — DONE_ON_TIME 按时完成, DONE_LATE 逾期完成, MISSED 未完成, DUE 进行中, "
+    "NOT_YET_DUE 未开始, NOT_APPLICABLE 不适用",
+)
+NotApplicableReason = strawberry.enum(
+    ob.NotApplicableReason,
+    name="NotApplicableReason",
+    description="不适用原因 — SHORT_TENURE 在岗时间过短, EXEMPTED 已批准豁免",
+)
+
+
+async def _units(info: Info, ids: Sequence[int]) -> list[OrgUnit]:
+    rows = await info.context.loaders.unit_by_id.load_many(list(ids))
+    return [OrgUnit.from_row(u) for u in rows if u is not None]
+
+
+async def _records(info: Info, ids: Sequence[int]) -> list[DutyRecord]:
+    rows = await duty_loaders(info.context).record_by_id.load_many(list(ids))
+    return [DutyRecord.from_row(x) for x in rows if x is not None]
+
+
+@strawberry.type(
+    name="Obligation",
+    description="履职义务 — What a holder (or a vacant post) owed for one duty and one period, and whether "
+    "it was done",
+)
+class Obligation:
+    period_start: date = strawberry.field(
+        description="期间开始 — First day of the period (or critical period)"
+    )
+    period_end: date = strawberry.field(description="期间结束 — Last day of the period")
+    share_start: date = strawberry.field(description="责任开始 — First day this holder answered for it")
+    share_end: date = strawberry.field(description="责任结束 — Last day this holder answered for it")
+    due_date: date = strawberry.field(description="截止日期 — When it was due")
+    required: int = strawberry.field(
+        description="应完成 — Records owed, pro-rated to the days held (for coverage: units to cover)"
+    )
+    done_count: int = strawberry.field(description="已完成 — Matching records (on time and late)")
+    status: ob.Status = strawberry.field(description="状态 — Status as of today")
+    not_applicable_reason: ob.NotApplicableReason | None = strawberry.field(
+        description="不适用原因 — Why it is not applicable"
+    )
+    vacant: bool = strawberry.field(description="空岗 — Nobody held the post on these days")
+    data: strawberry.Private[ob.Obligation]
+
+    @classmethod
+    def of(cls, o: ob.Obligation) -> Obligation:
+        return cls(
+            period_start=o.period_start,
+            period_end=o.period_end,
+            share_start=o.share_start,
+            share_end=o.share_end,
+            due_date=o.due_date,
+            required=o.required,
+            done_count=len(o.covered_unit_ids) if o.target_unit_ids else o.done_count,
+            status=o.status,
+            not_applicable_reason=o.not_applicable_reason,
+            vacant=o.person_id is None,
+            data=o,
+        )
+
+    @strawberry.field(description="频次 — The timing that applied (the rule's variant for this unit)")
+    def rule(self) -> RuleVariant:
+        return RuleVariant.of(self.data.variant)
+
+    @strawberry.field(description="职责 — The duty (in the list version that applied)")
+    async def duty_item(self, info: Info) -> DutyItem | None:
+        row = await duty_loaders(info.context).item_through_post.load(self.data.item_id)
+        return DutyItem.from_row(row) if row else None
+
+    @strawberry.field(description="职责清单 — The duty list")
+    async def duty_list(self, info: Info) -> DutyList | None:
+        row = await duty_loaders(info.context).list_through_post.load(self.data.list_id)
+        return DutyList.from_row(row) if row else None
+
+    @strawberry.field(description="岗位 — The post; null for duties counted per holder over all their posts")
+    async def post(self, info: Info) -> Post | None:
+        if self.data.post_id is None:
+            return None
+        row = await info.context.loaders.post_by_id.load(self.data.post_id)
+        return Post.from_row(row) if row else None
+
+    @strawberry.field(description="责任人 — The holder who owed it; null for a vacant post")
+    async def person(self, info: Info) -> Person | None:
+        if self.data.person_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(self.data.person_id)
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="按时记录 — Records that fulfilled it on time")
+    async def on_time_records(self, info: Info) -> list[DutyRecord]:
+        return await _records(info, self.data.on_time_record_ids)
+
+    @strawberry.field(
+        description="逾期记录 — Records that fulfilled it late (after the due date, or make-ups)"
+    )
+    async def late_records(self, info: Info) -> list[DutyRecord]:
+        return await _records(info, self.data.late_record_ids)
+
+    @strawberry.field(description="应覆盖单位 — Units to cover (coverage rules and critical periods)")
+    async def target_units(self, info: Info) -> list[OrgUnit]:
+        return await _units(info, self.data.target_unit_ids)
+
+    @strawberry.field(description="已覆盖单位 — Target units covered")
+    async def covered_units(self, info: Info) -> list[OrgUnit]:
+        return await _units(info, self.data.covered_unit_ids)
+
+    @strawberry.field(description="未覆盖单位 — Target units not yet covered")
+    async def missing_units(self, info: Info) -> list[OrgUnit]:
+        return await _units(info, self.data.missing_unit_ids)
+
+    @strawberry.field(description="特殊时期 — The critical period that triggered it")
+    async def critical_period(self, info: Info) -> CriticalPeriod | None:
+        if self.data.event_id is None:
+            return None
+        row = await duty_loaders(info.context).period_by_id.load(self.data.event_id)
+        return CriticalPeriod.from_row(row) if row else None
+
+    @strawberry.field(description="豁免 — The approved exemption that made it not applicable")
+    async def exemption(self, info: Info) -> DutyRecord | None:
+        if self.data.exemption_record_id is None:
+            return None
+        found = await _records(info, [self.data.exemption_record_id])
+        return found[0] if found else None
+
+
+@strawberry.type(name="ObligationSummary", description="状态统计 — Obligations of the whole list by status")
+class ObligationSummary:
+    done_on_time: int = strawberry.field(description="按时完成 — Done on time")
+    done_late: int = strawberry.field(description="逾期完成 — Done late")
+    missed: int = strawberry.field(description="未完成 — Missed")
+    due: int = strawberry.field(description="进行中 — Due, not yet done")
+    not_yet_due: int = strawberry.field(description="未开始 — Period not started")
+    not_applicable: int = strawberry.field(description="不适用 — Not applicable")
+
+    @classmethod
+    def of(cls, found: Sequence[ob.Obligation]) -> ObligationSummary:
+        c = Counter(o.status for o in found)
+        S = ob.Status
+        return cls(
+            done_on_time=c[S.DONE_ON_TIME],
+            done_late=c[S.DONE_LATE],
+            missed=c[S.MISSED],
+            due=c[S.DUE],
+            not_yet_due=c[S.NOT_YET_DUE],
+            not_applicable=c[S.NOT_APPLICABLE],
+        )
+
+
+@strawberry.type(name="ObligationConnection", description="履职义务列表 — A page of obligations, with counts")
+class ObligationConnection:
+    edges: list[Edge[Obligation]] = strawberry.field(description="边 — Rows of this page with their cursors")
+    page_info: PageInfo = strawberry.field(description="分页信息 — Page information")
+    total_count: int = strawberry.field(description="总数 — Obligations in the whole list")
+    summary: ObligationSummary = strawberry.field(description="状态统计 — The whole list by status")
+
+    @strawberry.field(description="节点 — The rows of this page, without cursors")
+    def nodes(self) -> list[Obligation]:
+        return [e.node for e in self.edges]
+
+
+def obligation_connection(
+    info: Info, found: Sequence[ob.Obligation], first: int | None, after: str | None
+) -> ObligationConnection:
+    page = computed_connection(
+        info,
+        found,
+        lambda o: (*o.sort_key, o.share_start),
+        Obligation.of,
+        first,
+        after,
+    )
+    return ObligationConnection(
+        edges=page.edges,
+        page_info=page.page_info,
+        total_count=len(found),
+        summary=ObligationSummary.of(found),
+    )

@@ -1,0 +1,421 @@
+"""Reading duty lists, duties of posts, obligations with their statuses, records and
+critical periods. Obligations are computed for the posts the caller may read duties of
+(`Reach`), so a caller never learns of an obligation outside their reach."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import Select, and_, exists, false, select
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from api.connection import Connection, computed_connection, root_connection
+from api.context import Info
+from api.duties.loaders import (
+    LIST_ORDER,
+    PERIOD_ORDER,
+    RECORD_ORDER,
+    SOURCE_ORDER,
+    lists_visible,
+    periods_visible,
+    records_visible,
+)
+from api.duties.obligation_types import ObligationConnection, obligation_connection
+from api.duties.record_types import CriticalPeriod, DutyRecord
+from api.duties.types import DutyItem, DutyList, DutySource, FrequencyRule
+from api.errors import BadInput, UserError
+from api.ids import try_decode_id
+from api.posts.types import Post
+from authz.catalogue import Resource
+from domain.duties import obligations as ob
+from domain.duties import queries as dq
+from domain.duties.models import CriticalPeriod as CriticalPeriodRow
+from domain.duties.models import DutyList as DutyListRow
+from domain.duties.models import DutyRecord as DutyRecordRow
+from domain.duties.models import (
+    DutyRecordUnit,
+    effective_period,
+    effective_record,
+)
+from domain.duties.models import (
+    DutySource as DutySourceRow,
+)
+from domain.duties.rules import parse_rule
+from domain.errors import DomainError
+from domain.posts.models import Assignment, assignment_on, effective_assignment
+from domain.posts.models import Post as PostRow
+from domain.tree.models import OrgUnit as OrgUnitRow
+from domain.tree.models import subtree_upper_bound
+
+# Computing a long span for a whole park is the heaviest read there is; three years covers
+# every report the documents ask for.
+MAX_SPAN_DAYS = 3 * 366
+
+
+@strawberry.type(name="PostDuty", description="岗位职责 — One duty a post carries")
+class PostDuty:
+    post: Post = strawberry.field(description="岗位 — The post")
+    duty_list: DutyList = strawberry.field(description="职责清单 — The list the duty is on")
+    duty_item: DutyItem = strawberry.field(description="职责 — The duty")
+
+
+@strawberry.type(
+    name="FrequencyRulePreview", description="规则预览 — A rule checked and rendered, or what is wrong"
+)
+class FrequencyRulePreview:
+    rule: FrequencyRule | None = strawberry.field(description="规则 — The rule; null when invalid")
+    user_errors: list[UserError] = strawberry.field(description="错误 — What is wrong; empty when valid")
+
+
+def _span(start: date, end: date) -> None:
+    if end < start:
+        raise BadInput("`to` is before `from`", "结束日期早于开始日期", "to", code="INVALID_DATE_RANGE")
+    if (end - start).days > MAX_SPAN_DAYS:
+        raise BadInput(
+            f"the span may be at most {MAX_SPAN_DAYS} days",
+            f"期间最长{MAX_SPAN_DAYS}天",
+            "to",
+            code="SPAN_TOO_LONG",
+        )
+
+
+def _visible_posts(info: Info, stmt: Select[Any]) -> Select[Any]:
+    """Of the posts `stmt` selects, those whose duties the caller may read."""
+    return select(PostRow.id).where(
+        PostRow.id.in_(stmt), info.context.reach.scopes(Resource.DUTY).post_clause()
+    )
+
+
+async def _person_id(info: Info, gid: relay.GlobalID | None) -> int | None:
+    """The person asked for (the caller when None), if the caller may see them."""
+    if gid is None:
+        caller = info.context.caller
+        return caller.person_id if caller else None
+    pid = try_decode_id(gid, "Person")
+    if pid is None:
+        return None
+    row = await info.context.loaders.person_by_id.load(pid)
+    return row.id if row else None
+
+
+async def _obligations(
+    info: Info,
+    *,
+    post_id: relay.GlobalID | None,
+    person_id: relay.GlobalID | None,
+    unit_id: relay.GlobalID | None,
+    include_descendants: bool,
+    start: date,
+    end: date,
+    mine: bool = False,
+) -> list[ob.Obligation]:
+    _span(start, end)
+    given = sum(x is not None for x in (post_id, person_id, unit_id))
+    if not mine and given != 1:
+        raise BadInput(
+            "give exactly one of postId, personId, unitId",
+            "须且只能给出 postId、personId、unitId 之一",
+            "postId",
+        )
+    today = info.context.today
+    person: int | None = None
+    if post_id is not None:
+        pid = try_decode_id(post_id, "Post")
+        stmt = select(PostRow.id).where(PostRow.id == (pid or 0))
+    elif unit_id is not None:
+        uid = try_decode_id(unit_id, "OrgUnit")
+        unit = await info.context.loaders.unit_by_id.load(uid) if uid else None
+        if unit is None:
+            return []
+        stmt = dq.posts_of_unit(unit.path, subtree=include_descendants)
+    else:
+        person = await _person_id(info, person_id)
+        if person is None:
+            return []
+        stmt = dq.posts_of_person(person, start, end)
+    async with info.context.db() as session:
+        found = await dq.obligations_of_posts(session, _visible_posts(info, stmt), start, end, today)
+    if person is not None:
+        found = [o for o in found if o.person_id == person]
+    return found
+
+
+def _filter(found: list[ob.Obligation], statuses: list[ob.Status] | None) -> list[ob.Obligation]:
+    return [o for o in found if o.status in statuses] if statuses else found
+
+
+@strawberry.type
+class DutiesQuery:
+    @strawberry.field(description="来源文件列表 — The source documents requirements come from")
+    async def duty_sources(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[DutySource]:
+        return await root_connection(
+            info, select(DutySourceRow), SOURCE_ORDER, DutySource.from_row, first, after
+        )
+
+    @strawberry.field(
+        description="职责清单列表 — Duty lists you may read: of a unit (unitId), the catalogue templates "
+        "(templates: true), or all"
+    )
+    async def duty_lists(
+        self,
+        info: Info,
+        unit_id: relay.GlobalID | None = None,
+        templates: bool | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[DutyList]:
+        stmt = select(DutyListRow).where(lists_visible(info.context.reach))
+        if unit_id is not None:
+            stmt = stmt.where(DutyListRow.unit_id == (try_decode_id(unit_id, "OrgUnit") or 0))
+        if templates is not None:
+            stmt = stmt.where(
+                DutyListRow.unit_id.is_(None) if templates else DutyListRow.unit_id.is_not(None)
+            )
+        return await root_connection(info, stmt, LIST_ORDER, DutyList.from_row, first, after)
+
+    @strawberry.field(
+        description="岗位职责 — A post's duties on a date (default today): every item of the lists it "
+        "carries that applies to its unit; empty if you may not read its duties"
+    )
+    async def post_duties(
+        self,
+        info: Info,
+        post_id: relay.GlobalID,
+        on: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[PostDuty]:
+        pid = try_decode_id(post_id, "Post")
+        return await _post_duties(info, [pid] if pid else [], on or info.context.today, first, after)
+
+    @strawberry.field(
+        description="我的职责 — Your duties on a date (default today): the items of every post you hold then"
+    )
+    async def my_duties(
+        self, info: Info, on: date | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[PostDuty]:
+        day = on or info.context.today
+        person = await _person_id(info, None)
+        post_ids: list[int] = []
+        if person is not None:
+            async with info.context.db() as session:
+                post_ids = list(
+                    (
+                        await session.scalars(
+                            select(Assignment.post_id).where(
+                                Assignment.person_id == person, effective_assignment(), assignment_on(day)
+                            )
+                        )
+                    ).all()
+                )
+        return await _post_duties(info, post_ids, day, first, after)
+
+    @strawberry.field(
+        description="履职义务 — Obligations of a post, a person (what they owed) or a unit (its posts; with "
+        "includeDescendants its whole subtree) for periods overlapping [from, to], with their statuses "
+        "as of today; optionally only some statuses"
+    )
+    async def obligations(
+        self,
+        info: Info,
+        start: Annotated[
+            date, strawberry.argument(name="from", description="开始日期 — First day of the span")
+        ],
+        end: Annotated[date, strawberry.argument(name="to", description="结束日期 — Last day of the span")],
+        post_id: relay.GlobalID | None = None,
+        person_id: relay.GlobalID | None = None,
+        unit_id: relay.GlobalID | None = None,
+        include_descendants: bool = False,
+        statuses: list[ob.Status] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ObligationConnection:
+        found = await _obligations(
+            info,
+            post_id=post_id,
+            person_id=person_id,
+            unit_id=unit_id,
+            include_descendants=include_descendants,
+            start=start,
+            end=end,
+        )
+        return obligation_connection(info, _filter(found, statuses), first, after)
+
+    @strawberry.field(
+        description="本周到期 — Your (or a person's) obligations due this week (Monday to Sunday)"
+    )
+    async def due_this_week(
+        self,
+        info: Info,
+        person_id: relay.GlobalID | None = None,
+        statuses: list[ob.Status] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ObligationConnection:
+        today = info.context.today
+        monday = today - timedelta(days=today.isoweekday() - 1)
+        sunday = monday + timedelta(days=6)
+        found = await _obligations(
+            info,
+            post_id=None,
+            person_id=person_id,
+            unit_id=None,
+            include_descendants=False,
+            start=monday,
+            end=sunday,
+            mine=person_id is None,
+        )
+        found = [o for o in found if monday <= o.due_date <= sunday]
+        return obligation_connection(info, _filter(found, statuses), first, after)
+
+    @strawberry.field(
+        description="逾期未完成 — Missed obligations (due date passed, not done, not exempted) due since a "
+        "date (default 90 days ago): yours, a person's, or a unit's (with its subtree)"
+    )
+    async def overdue(
+        self,
+        info: Info,
+        person_id: relay.GlobalID | None = None,
+        unit_id: relay.GlobalID | None = None,
+        since: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ObligationConnection:
+        today = info.context.today
+        start = since or today - timedelta(days=90)
+        found = await _obligations(
+            info,
+            post_id=None,
+            person_id=person_id,
+            unit_id=unit_id,
+            include_descendants=True,
+            start=start,
+            end=today,
+            mine=person_id is None and unit_id is None,
+        )
+        found = [o for o in found if o.status is ob.Status.MISSED and start <= o.due_date <= today]
+        return obligation_connection(info, found, first, after)
+
+    @strawberry.field(
+        description="履职记录列表 — Records you may read, newest last: of a unit (with its subtree unless "
+        "includeDescendants is false), by a recorder, of some kinds, performed in [from, to]; with "
+        "includeHistory also the rows corrected or withdrawn"
+    )
+    async def duty_records(
+        self,
+        info: Info,
+        unit_id: relay.GlobalID | None = None,
+        include_descendants: bool = True,
+        recorder_id: relay.GlobalID | None = None,
+        kinds: list[str] | None = None,
+        start: Annotated[
+            date | None, strawberry.argument(name="from", description="开始日期 — Earliest day")
+        ] = None,
+        end: Annotated[
+            date | None, strawberry.argument(name="to", description="结束日期 — Latest day")
+        ] = None,
+        include_history: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[DutyRecord]:
+        stmt = select(DutyRecordRow).where(records_visible(info.context.reach))
+        if not include_history:
+            stmt = stmt.where(effective_record())
+        if unit_id is not None:
+            uid = try_decode_id(unit_id, "OrgUnit")
+            unit = await info.context.loaders.unit_by_id.load(uid) if uid else None
+            if unit is None:
+                stmt = stmt.where(false())
+            else:
+                units = select(OrgUnitRow.id).where(
+                    and_(OrgUnitRow.path >= unit.path, OrgUnitRow.path < subtree_upper_bound(unit.path))
+                    if include_descendants
+                    else OrgUnitRow.id == unit.id
+                )
+                stmt = stmt.where(
+                    exists(
+                        select(DutyRecordUnit.record_id).where(
+                            DutyRecordUnit.record_id == DutyRecordRow.id, DutyRecordUnit.unit_id.in_(units)
+                        )
+                    )
+                )
+        if recorder_id is not None:
+            stmt = stmt.where(DutyRecordRow.recorder_person_id == (try_decode_id(recorder_id, "Person") or 0))
+        if kinds:
+            stmt = stmt.where(DutyRecordRow.kind.in_(kinds))
+        if start is not None:
+            stmt = stmt.where(DutyRecordRow.performed_on >= start)
+        if end is not None:
+            stmt = stmt.where(DutyRecordRow.performed_on <= end)
+        return await root_connection(info, stmt, RECORD_ORDER, DutyRecord.from_row, first, after)
+
+    @strawberry.field(
+        description="特殊时期列表 — Critical periods you may read, overlapping [from, to] if given; with "
+        "includeHistory also withdrawn ones"
+    )
+    async def critical_periods(
+        self,
+        info: Info,
+        start: Annotated[
+            date | None, strawberry.argument(name="from", description="开始日期 — Earliest day")
+        ] = None,
+        end: Annotated[
+            date | None, strawberry.argument(name="to", description="结束日期 — Latest day")
+        ] = None,
+        include_history: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CriticalPeriod]:
+        stmt = select(CriticalPeriodRow).where(periods_visible(info.context.reach))
+        if not include_history:
+            stmt = stmt.where(effective_period())
+        if start is not None:
+            stmt = stmt.where(CriticalPeriodRow.end_date >= start)
+        if end is not None:
+            stmt = stmt.where(CriticalPeriodRow.start_date <= end)
+        return await root_connection(info, stmt, PERIOD_ORDER, CriticalPeriod.from_row, first, after)
+
+    @strawberry.field(
+        description="规则预览 — Check a frequency rule (as createDutyList takes it) and render it in Chinese"
+    )
+    def preview_frequency_rule(self, definition: JSON) -> FrequencyRulePreview:
+        try:
+            rule = parse_rule(definition, ("definition",))
+        except DomainError as exc:
+            return FrequencyRulePreview(rule=None, user_errors=[UserError.from_domain(e) for e in exc.errors])
+        return FrequencyRulePreview(rule=FrequencyRule.of(rule), user_errors=[])
+
+
+async def _post_duties(
+    info: Info, post_ids: list[int], day: date, first: int | None, after: str | None
+) -> Connection[PostDuty]:
+    rows: list[tuple[PostRow, DutyListRow, Any]] = []
+    if post_ids:
+        async with info.context.db() as session:
+            posts = (
+                await session.scalars(
+                    select(PostRow).where(
+                        PostRow.id.in_(post_ids),
+                        info.context.reach.posts(),
+                        info.context.reach.scopes(Resource.DUTY).post_clause(),
+                    )
+                )
+            ).all()
+            duties = await dq.duty_items_of_posts(session, [p.id for p in posts], day)
+        for p in posts:
+            rows.extend((p, lst, item) for lst, item in duties.get(p.id, ()))
+    return computed_connection(
+        info,
+        rows,
+        lambda r: (r[0].id, r[1].id, r[2].position),
+        lambda r: PostDuty(
+            post=Post.from_row(r[0]), duty_list=DutyList.from_row(r[1]), duty_item=DutyItem.from_row(r[2])
+        ),
+        first,
+        after,
+    )

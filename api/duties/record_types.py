@@ -1,0 +1,234 @@
+"""Records of performance, exemption requests and critical periods as the API shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+
+from api.context import Info
+from api.duties.loaders import duty_loaders
+from api.duties.types import DutyItem
+from api.people.types import Person
+from api.posts.types import Post
+from api.tree.types import OrgUnit
+from domain.duties import rules as r
+from domain.duties.models import EXEMPTION
+from domain.duties.models import CriticalPeriod as CriticalPeriodRow
+from domain.duties.models import DutyRecord as DutyRecordRow
+from domain.duties.models import ExemptionDecision as ExemptionDecisionRow
+
+
+@strawberry.type(name="RecordParticipant", description="参加人员 — Someone who took part")
+class RecordParticipant:
+    name: str = strawberry.field(description="姓名 — Name")
+    role: str | None = strawberry.field(description="职务 — Role in the activity")
+    person_id: relay.GlobalID | None = strawberry.field(description="人员 — The person, when registered")
+
+
+@strawberry.type(
+    name="RecordAttachment", description="附件 — Metadata of an attached file (the file is stored elsewhere)"
+)
+class RecordAttachment:
+    name: str = strawberry.field(description="文件名 — File name")
+    media_type: str = strawberry.field(description="文件类型 — Media type")
+    size_bytes: int = strawberry.field(description="大小 — Size in bytes")
+    sha256: str = strawberry.field(description="摘要 — SHA-256 of the content")
+    uri: str | None = strawberry.field(description="地址 — Where the file is kept")
+
+
+@strawberry.type(
+    name="ExemptionDecision", description="豁免审批 — Approval or refusal of an exemption request"
+)
+class ExemptionDecision:
+    approved: bool = strawberry.field(description="同意 — Whether it was approved")
+    decided_by: str = strawberry.field(description="审批人 — Subject that decided")
+    note: str | None = strawberry.field(description="审批意见 — Note")
+    created_at: datetime = strawberry.field(description="审批时间 — When")
+    row: strawberry.Private[ExemptionDecisionRow]
+
+    @strawberry.field(description="审批人员 — The person who decided, if you may see them")
+    async def decider(self, info: Info) -> Person | None:
+        if self.row.decided_by_person_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(self.row.decided_by_person_id)
+        return Person.from_row(row) if row else None
+
+
+@strawberry.type(
+    name="DutyRecord",
+    description="履职记录 — A record of performance (检查、会议、学习、报告、演练、培训、到场履职), "
+    "or an exemption request; written once, corrected or withdrawn by a new record pointing at it",
+)
+class DutyRecord(relay.Node):
+    id: relay.NodeID[int]
+    kind: str = strawberry.field(description="类型 — A RecordKind, or EXEMPTION for an exemption request")
+    performed_on: date = strawberry.field(
+        description="履职日期 — When it was done (the request date for exemptions)"
+    )
+    title: str = strawberry.field(description="标题 — Title")
+    findings: str | None = strawberry.field(description="发现问题 — Findings")
+    recorder_subject: str = strawberry.field(
+        description="记录人 — Subject that signed it (谁检查、谁签字、谁负责)"
+    )
+    makeup_for: date | None = strawberry.field(
+        description="补做期间 — A day of the earlier period this makes up for"
+    )
+    withdrawn: bool = strawberry.field(description="撤回 — This row withdraws the record it corrects")
+    reason: str | None = strawberry.field(
+        description="原因 — Why it was corrected or withdrawn; an exemption's reason"
+    )
+    exempt_from: date | None = strawberry.field(description="豁免起 — First day an exemption covers")
+    exempt_to: date | None = strawberry.field(description="豁免止 — Last day an exemption covers")
+    exempt_item_key: str | None = strawberry.field(
+        description="豁免职责 — Key of the duty an exemption covers"
+    )
+    created_at: datetime = strawberry.field(description="记录时间 — When it was written")
+    participants: list[RecordParticipant] = strawberry.field(description="参加人员 — Who took part")
+    attachments: list[RecordAttachment] = strawberry.field(description="附件 — Attached files' metadata")
+    row: strawberry.Private[DutyRecordRow]
+
+    @classmethod
+    def from_row(cls, row: DutyRecordRow) -> DutyRecord:
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            performed_on=row.performed_on,
+            title=row.title,
+            findings=row.findings,
+            recorder_subject=row.recorder,
+            makeup_for=row.makeup_for,
+            withdrawn=row.withdrawn,
+            reason=row.reason,
+            exempt_from=row.exempt_from,
+            exempt_to=row.exempt_to,
+            exempt_item_key=row.exempt_item_key,
+            created_at=row.created_at,
+            participants=[
+                RecordParticipant(
+                    name=p["name"],
+                    role=p.get("role"),
+                    person_id=relay.GlobalID("Person", str(p["personId"])) if p.get("personId") else None,
+                )
+                for p in row.participants or []
+            ],
+            attachments=[
+                RecordAttachment(
+                    name=a["name"],
+                    media_type=a["mediaType"],
+                    size_bytes=a["sizeBytes"],
+                    sha256=a["sha256"],
+                    uri=a.get("uri"),
+                )
+                for a in row.attachments or []
+            ],
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[DutyRecord | None]:
+        rows = await duty_loaders(info.context).record_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="记录人员 — The person who recorded it, if you may see them")
+    async def recorder(self, info: Info) -> Person | None:
+        if self.row.recorder_person_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(self.row.recorder_person_id)
+        return Person.from_row(row) if row else None
+
+    @strawberry.field(description="覆盖单位 — Units it covers that you may see")
+    async def units(self, info: Info) -> list[OrgUnit]:
+        rows = await duty_loaders(info.context).units_by_record.load(self.row.id)
+        return [OrgUnit.from_row(u) for u in rows]
+
+    @strawberry.field(description="履行的职责 — Duties it says it fulfils (none: any duty of its kind)")
+    async def duty_items(self, info: Info) -> list[DutyItem]:
+        rows = await duty_loaders(info.context).items_by_record.load(self.row.id)
+        return [DutyItem.from_row(x) for x in rows]
+
+    @strawberry.field(description="更正的记录 — The record this one corrects or withdraws")
+    async def corrects(self, info: Info) -> DutyRecord | None:
+        if self.row.corrects_id is None:
+            return None
+        row = await duty_loaders(info.context).record_by_id.load(self.row.corrects_id)
+        return DutyRecord.from_row(row) if row else None
+
+    @strawberry.field(description="被更正为 — The record that corrects or withdraws this one, if any")
+    async def corrected_by(self, info: Info) -> DutyRecord | None:
+        rows = await duty_loaders(info.context).correction_by_record.load(self.row.id)
+        return DutyRecord.from_row(rows[0]) if rows else None
+
+    @strawberry.field(description="现行 — Whether this row is in force (not corrected, not a withdrawal)")
+    async def is_current(self, info: Info) -> bool:
+        if self.row.withdrawn:
+            return False
+        return not await duty_loaders(info.context).correction_by_record.load(self.row.id)
+
+    @strawberry.field(description="豁免岗位 — The post an exemption request is for")
+    async def exempt_post(self, info: Info) -> Post | None:
+        if self.row.exempt_post_id is None:
+            return None
+        row = await info.context.loaders.post_by_id.load(self.row.exempt_post_id)
+        return Post.from_row(row) if row else None
+
+    @strawberry.field(description="豁免审批 — The decision on an exemption request, once made")
+    async def decision(self, info: Info) -> ExemptionDecision | None:
+        if self.row.kind != EXEMPTION:
+            return None
+        rows = await duty_loaders(info.context).decision_by_record.load(self.row.id)
+        if not rows:
+            return None
+        d = rows[0]
+        return ExemptionDecision(
+            approved=d.approved, decided_by=d.decided_by, note=d.note, created_at=d.created_at, row=d
+        )
+
+
+@strawberry.type(
+    name="CriticalPeriod",
+    description="特殊时期 — A declared critical period of a unit and its subtree "
+    "(重要节点、复工复产、险情、事故…), during which event-triggered duties fall due",
+)
+class CriticalPeriod(relay.Node):
+    id: relay.NodeID[int]
+    kind: r.EventKind = strawberry.field(description="类型 — Kind")
+    title: str = strawberry.field(description="名称 — Title")
+    start_date: date = strawberry.field(description="开始日期 — First day")
+    end_date: date = strawberry.field(description="结束日期 — Last day")
+    withdrawn: bool = strawberry.field(description="撤回 — This row withdraws the period it corrects")
+    reason: str | None = strawberry.field(description="原因 — Why it was withdrawn")
+    created_at: datetime = strawberry.field(description="声明时间 — When it was declared")
+    created_by: str = strawberry.field(description="声明人 — Subject that declared it")
+    row: strawberry.Private[CriticalPeriodRow]
+
+    @classmethod
+    def from_row(cls, row: CriticalPeriodRow) -> CriticalPeriod:
+        return cls(
+            id=row.id,
+            kind=r.EventKind(row.kind),
+            title=row.title,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            withdrawn=row.withdrawn,
+            reason=row.reason,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[CriticalPeriod | None]:
+        rows = await duty_loaders(info.context).period_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="单元 — The unit whose subtree it concerns")
+    async def unit(self, info: Info) -> OrgUnit | None:
+        row = await info.context.loaders.unit_by_id.load(self.row.unit_id)
+        return OrgUnit.from_row(row) if row else None

@@ -1,0 +1,357 @@
+"""Loads the facts obligations are computed from, in a fixed number of queries whatever the
+number of posts, holders or records (a park's year: nine statements)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.clock import SHANGHAI
+from domain.duties.models import (
+    EXEMPTION,
+    CriticalPeriod,
+    DutyItem,
+    DutyList,
+    DutyListVersion,
+    DutyRecord,
+    DutyRecordItem,
+    DutyRecordUnit,
+    ExemptionDecision,
+    effective_period,
+    effective_record,
+)
+from domain.duties.obligations import (
+    Charge,
+    EventFacts,
+    ExemptionFacts,
+    Facts,
+    ItemVersion,
+    ListFacts,
+    PostFacts,
+    RecordFacts,
+    Tenure,
+)
+from domain.duties.periods import period_of
+from domain.duties.rules import Shape, UnitFacts, parse_rule
+from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
+from domain.tree.models import OrgUnit, subtree_upper_bound
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    return (
+        moment.astimezone(SHANGHAI).date()
+        if moment.tzinfo
+        else moment.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
+    )
+
+
+async def load_lists(session: AsyncSession) -> list[ListFacts]:
+    """Every duty list bound to a unit, with all its versions' items that carry a rule."""
+    lists = (
+        await session.execute(
+            select(DutyList.id, DutyList.post_kinds, OrgUnit.path)
+            .join(OrgUnit, OrgUnit.id == DutyList.unit_id)
+            .where(DutyList.unit_id.is_not(None))
+        )
+    ).all()
+    if not lists:
+        return []
+    versions = (
+        await session.execute(
+            select(DutyListVersion.id, DutyListVersion.list_id, DutyListVersion.effective_from).order_by(
+                DutyListVersion.list_id, DutyListVersion.effective_from
+            )
+        )
+    ).all()
+    spans: dict[int, tuple[int, date, date | None]] = {}
+    by_list: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for vid, lid, eff in versions:
+        by_list[lid].append((vid, eff))
+    for lid, vs in by_list.items():
+        for i, (vid, eff) in enumerate(vs):
+            until = vs[i + 1][1] - timedelta(days=1) if i + 1 < len(vs) else None
+            spans[vid] = (lid, eff, until)
+    items = (
+        await session.execute(
+            select(DutyItem.id, DutyItem.version_id, DutyItem.key, DutyItem.rule).where(
+                DutyItem.rule.is_not(None)
+            )
+        )
+    ).all()
+    items_by_list: dict[int, list[ItemVersion]] = defaultdict(list)
+    for item_id, vid, key, rule in items:
+        if vid not in spans:
+            continue
+        lid, eff, until = spans[vid]
+        items_by_list[lid].append(ItemVersion(lid, vid, item_id, key, parse_rule(rule), eff, until))
+    out = []
+    for lid, kinds, path in lists:
+        if lid not in by_list:
+            continue
+        out.append(
+            ListFacts(
+                id=lid,
+                post_kinds=frozenset(kinds),
+                path=path,
+                first_effective=by_list[lid][0][1],
+                items=tuple(items_by_list.get(lid, ())),
+            )
+        )
+    return out
+
+
+def _record_window(lists: list[ListFacts], lo: date, hi: date) -> tuple[date, date]:
+    """The dates a record may have and still count for a period overlapping [lo, hi]."""
+    start, end = lo, hi
+    for lst in lists:
+        for item in lst.items:
+            for v in item.rule.variants:
+                t = v.timing
+                if t.shape is Shape.PERIODIC:
+                    assert t.every is not None
+                    start = min(start, period_of(t.every, lo, t.interval, t.anchor_year)[0])
+                    end = max(end, period_of(t.every, hi, t.interval, t.anchor_year)[1])
+                elif t.shape is Shape.ONE_OFF:
+                    assert t.deadline is not None
+                    if t.deadline >= lo:
+                        start = min(start, lst.first_effective)
+                        end = max(end, t.deadline)
+                else:
+                    end = max(end, hi + timedelta(days=t.within_days))
+    return start, end
+
+
+async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: date) -> Facts:
+    """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
+    (a statement returning post ids), and of the other posts their holders held then (a
+    per-holder duty spans all of a person's posts)."""
+    lists = await load_lists(session)
+    start, end = _record_window(lists, lo, hi)
+    requested = posts.subquery()
+    holders = (
+        select(Assignment.person_id)
+        .where(
+            Assignment.post_id.in_(select(requested.c[0])),
+            effective_assignment(),
+            assignment_overlaps(start, end),
+        )
+        .scalar_subquery()
+    )
+    wider = select(Assignment.post_id).where(
+        Assignment.person_id.in_(holders), effective_assignment(), assignment_overlaps(start, end)
+    )
+    post_ids = or_(Post.id.in_(select(requested.c[0])), Post.id.in_(wider))
+    post_rows = (
+        await session.execute(
+            select(
+                Post.id,
+                Post.unit_id,
+                Post.kind,
+                Post.created_at,
+                Post.archived_at,
+                OrgUnit.path,
+                OrgUnit.trade,
+                OrgUnit.high_risk,
+                OrgUnit.staff_count,
+                OrgUnit.risk_class,
+                OrgUnit.placarded,
+            )
+            .join(OrgUnit, OrgUnit.id == Post.unit_id)
+            .where(post_ids)
+        )
+    ).all()
+    ids = [r.id for r in post_rows]
+    tenures: dict[int, list[Tenure]] = defaultdict(list)
+    charges: dict[int, list[Charge]] = defaultdict(list)
+    if ids:
+        for a in (
+            await session.execute(
+                select(Assignment.post_id, Assignment.person_id, Assignment.start_date, Assignment.end_date)
+                .where(Assignment.post_id.in_(select(Post.id).where(post_ids)), effective_assignment())
+                .order_by(Assignment.post_id, Assignment.start_date)
+            )
+        ).all():
+            tenures[a.post_id].append(Tenure(a.post_id, a.person_id, a.start_date, a.end_date))
+        for c in (
+            await session.execute(
+                select(
+                    PostCharge.post_id,
+                    PostCharge.unit_id,
+                    PostCharge.start_date,
+                    PostCharge.end_date,
+                    OrgUnit.path,
+                )
+                .join(OrgUnit, OrgUnit.id == PostCharge.unit_id)
+                .where(PostCharge.post_id.in_(select(Post.id).where(post_ids)))
+            )
+        ).all():
+            charges[c.post_id].append(Charge(c.unit_id, c.path, c.start_date, c.end_date))
+    facts_posts = []
+    for r in post_rows:
+        first_held = min((t.start for t in tenures.get(r.id, ())), default=None)
+        created = _local_date(r.created_at) or lo
+        facts_posts.append(
+            PostFacts(
+                id=r.id,
+                unit_id=r.unit_id,
+                path=r.path,
+                kind=r.kind,
+                facts=UnitFacts(r.trade, r.high_risk, r.staff_count, r.risk_class, r.placarded),
+                start=min(created, first_held) if first_held else created,
+                end=_local_date(r.archived_at),
+                charges=tuple(charges.get(r.id, ())),
+            )
+        )
+    persons = {t.person_id for ts in tenures.values() for t in ts}
+    records = await _load_records(session, persons, start, end)
+    events = [
+        EventFacts(e.id, e.kind, e.unit_id, e.path, e.start_date, e.end_date)
+        for e in (
+            await session.execute(
+                select(
+                    CriticalPeriod.id,
+                    CriticalPeriod.kind,
+                    CriticalPeriod.unit_id,
+                    CriticalPeriod.start_date,
+                    CriticalPeriod.end_date,
+                    OrgUnit.path,
+                )
+                .join(OrgUnit, OrgUnit.id == CriticalPeriod.unit_id)
+                .where(effective_period(), CriticalPeriod.end_date >= start, CriticalPeriod.start_date <= end)
+            )
+        ).all()
+    ]
+    exemptions = await _load_exemptions(session, start, end)
+    roots = sorted({p.path for p in facts_posts} | {c.path for p in facts_posts for c in p.charges})
+    enterprises = await _load_enterprises(session, roots)
+    return Facts(
+        posts=facts_posts,
+        lists=lists,
+        tenures=dict(tenures),
+        records=records,
+        events=events,
+        exemptions=exemptions,
+        enterprises=enterprises,
+    )
+
+
+async def _load_records(
+    session: AsyncSession, persons: set[int], start: date, end: date
+) -> list[RecordFacts]:
+    if not persons:
+        return []
+    person_list = sorted(persons)
+    base = and_(
+        effective_record(),
+        DutyRecord.kind != EXEMPTION,
+        DutyRecord.recorder_person_id.is_not(None),
+        or_(
+            DutyRecord.performed_on.between(start, end),
+            DutyRecord.makeup_for.between(start, end),
+        ),
+    )
+    # Large holder sets (a whole park) filter by date alone; the calculator indexes by person.
+    where = base if len(person_list) > 500 else and_(base, DutyRecord.recorder_person_id.in_(person_list))
+    rows = (
+        await session.execute(
+            select(
+                DutyRecord.id,
+                DutyRecord.kind,
+                DutyRecord.performed_on,
+                DutyRecord.recorder_person_id,
+                DutyRecord.makeup_for,
+            ).where(where)
+        )
+    ).all()
+    if not rows:
+        return []
+    record_ids = select(DutyRecord.id).where(where)
+    units: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for rid, uid, path in (
+        await session.execute(
+            select(DutyRecordUnit.record_id, DutyRecordUnit.unit_id, OrgUnit.path)
+            .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
+            .where(DutyRecordUnit.record_id.in_(record_ids))
+        )
+    ).all():
+        units[rid].append((uid, path))
+    items: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for rid, lid, key in (
+        await session.execute(
+            select(DutyRecordItem.record_id, DutyListVersion.list_id, DutyItem.key)
+            .join(DutyItem, DutyItem.id == DutyRecordItem.item_id)
+            .join(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
+            .where(DutyRecordItem.record_id.in_(record_ids))
+        )
+    ).all():
+        items[rid].add((lid, key))
+    out = []
+    for r in rows:
+        if r.recorder_person_id not in persons:
+            continue
+        us = units.get(r.id, ())
+        out.append(
+            RecordFacts(
+                id=r.id,
+                kind=r.kind,
+                performed_on=r.performed_on,
+                person_id=r.recorder_person_id,
+                unit_paths=tuple(p for _, p in us),
+                unit_ids=tuple(u for u, _ in us),
+                items=frozenset(items.get(r.id, ())),
+                makeup_for=r.makeup_for,
+            )
+        )
+    return out
+
+
+async def _load_exemptions(session: AsyncSession, start: date, end: date) -> list[ExemptionFacts]:
+    rows = (
+        await session.execute(
+            select(
+                DutyRecord.id,
+                DutyRecord.exempt_post_id,
+                DutyRecord.exempt_person_id,
+                DutyRecord.exempt_list_id,
+                DutyRecord.exempt_item_key,
+                DutyRecord.exempt_from,
+                DutyRecord.exempt_to,
+            )
+            .join(ExemptionDecision, ExemptionDecision.record_id == DutyRecord.id)
+            .where(
+                DutyRecord.kind == EXEMPTION,
+                effective_record(),
+                ExemptionDecision.approved.is_(True),
+                DutyRecord.exempt_to >= start,
+                DutyRecord.exempt_from <= end,
+            )
+        )
+    ).all()
+    out = []
+    for rid, post_id, person_id, list_id, key, ex_from, ex_to in rows:
+        assert list_id is not None and key is not None and ex_from is not None and ex_to is not None
+        out.append(ExemptionFacts(rid, post_id, person_id, list_id, key, ex_from, ex_to))
+    return out
+
+
+async def _load_enterprises(session: AsyncSession, roots: list[str]) -> list[tuple[str, int, bool]]:
+    """Enterprises under the roots (coverage targets), not archived."""
+    top: list[str] = []
+    for path in roots:  # sorted: a root's descendants follow it
+        if not top or not path.startswith(top[-1]):
+            top.append(path)
+    if not top:
+        return []
+    stmt = select(OrgUnit.path, OrgUnit.id, OrgUnit.placarded).where(
+        OrgUnit.kind == "ENTERPRISE", OrgUnit.archived_at.is_(None)
+    )
+    if len(top) <= 50:
+        stmt = stmt.where(or_(*(and_(OrgUnit.path >= p, OrgUnit.path < subtree_upper_bound(p)) for p in top)))
+    rows = (await session.execute(stmt)).all()
+    return [(r.path, r.id, bool(r.placarded)) for r in rows if any(r.path.startswith(p) for p in top)]

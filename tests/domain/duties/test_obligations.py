@@ -1,0 +1,377 @@
+"""Obligation statuses on fixed dates, computed from real rows through the domain services."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.duties import records as rec
+from domain.duties.models import DutyRecord
+from domain.duties.obligations import NotApplicableReason, Obligation, Status
+from domain.duties.queries import obligations_of_person, obligations_of_posts, posts_of_unit
+from domain.posts.kinds import PostKind
+from domain.posts.models import Post
+from domain.tree.kinds import Trade, UnitKind
+from domain.tree.models import OrgUnit
+from tests import factories as f
+
+MONTHLY_INSPECTION = {"kinds": ["INSPECTION"], "every": "MONTH"}
+
+
+def _by_period(found: list[Obligation]) -> dict[date, Status]:
+    return {o.period_start: o.status for o in found}
+
+
+async def _post_obligations(
+    session: AsyncSession, post_id: int, lo: date, hi: date, today: date
+) -> list[Obligation]:
+    return await obligations_of_posts(session, select(Post.id).where(Post.id == post_id), lo, hi, today)
+
+
+async def test_monthly_leader_inspection_done_late_on_time_missed_and_due(session: AsyncSession) -> None:
+    t = await f.small_tree(session)
+    deputy = await f.post(session, t["park"], PostKind.DEPUTY_IN_CHARGE)
+    leader = await f.person(session, name="赵甲")
+    await f.assign(session, deputy, leader, start=date(2024, 1, 1))
+    await f.duty_list(session, t["park"], [PostKind.DEPUTY_IN_CHARGE], {"check": MONTHLY_INSPECTION})
+    await f.record(session, leader, "INSPECTION", date(2024, 1, 10), [t["chem"]])
+    # February's inspection is made up on 3 March and says so: late for February, and it
+    # does not count for March.
+    await f.record(session, leader, "INSPECTION", date(2024, 3, 3), [t["chem"]], makeup_for=date(2024, 2, 15))
+    # A meeting is not an inspection; an inspection outside the park is out of scope.
+    await f.record(session, leader, "MEETING", date(2024, 3, 5), [t["park"]])
+    other_park = await f.unit(session, UnitKind.PARK, t["district"], name="他园区")
+    await f.record(session, leader, "INSPECTION", date(2024, 3, 6), [other_park])
+
+    found = await _post_obligations(
+        session, deputy.id, date(2024, 1, 1), date(2024, 4, 30), date(2024, 4, 10)
+    )
+    assert _by_period(found) == {
+        date(2024, 1, 1): Status.DONE_ON_TIME,
+        date(2024, 2, 1): Status.DONE_LATE,
+        date(2024, 3, 1): Status.MISSED,
+        date(2024, 4, 1): Status.DUE,
+    }
+    feb = next(o for o in found if o.period_start == date(2024, 2, 1))
+    assert feb.on_time_record_ids == [] and len(feb.late_record_ids) == 1
+    assert all(o.person_id == leader.id and o.required == 1 for o in found)
+    assert {o.due_date for o in found} == {
+        date(2024, 1, 31),
+        date(2024, 2, 29),
+        date(2024, 3, 31),
+        date(2024, 4, 30),
+    }
+
+
+async def test_quarterly_duty_becomes_monthly_in_a_high_risk_enterprise(session: AsyncSession) -> None:
+    t = await f.small_tree(session)
+    rule = {
+        "kinds": ["INSPECTION"],
+        "variants": [{"when": {"high_risk": True}, "every": "MONTH"}, {"every": "QUARTER"}],
+    }
+    await f.duty_list(session, t["park"], [PostKind.ENTERPRISE_PRINCIPAL], {"major-hazard-check": rule})
+    chem_boss, food_boss = await f.person(session, name="钱乙"), await f.person(session, name="孙丙")
+    chem_post = await f.post(session, t["chem"], PostKind.ENTERPRISE_PRINCIPAL)
+    food_post = await f.post(session, t["food"], PostKind.ENTERPRISE_PRINCIPAL)
+    await f.assign(session, chem_post, chem_boss)
+    await f.assign(session, food_post, food_boss)
+    assert t["chem"].high_risk is True and t["food"].high_risk is False
+    await f.record(session, chem_boss, "INSPECTION", date(2024, 1, 20), [t["chem"]])
+    await f.record(session, food_boss, "INSPECTION", date(2024, 2, 20), [t["food"]])
+
+    found = await obligations_of_posts(
+        session,
+        posts_of_unit(t["park"].path, subtree=True),
+        date(2024, 1, 1),
+        date(2024, 3, 31),
+        date(2024, 4, 1),
+    )
+    chem = [o for o in found if o.post_id == chem_post.id]
+    food = [o for o in found if o.post_id == food_post.id]
+    assert _by_period(chem) == {
+        date(2024, 1, 1): Status.DONE_ON_TIME,
+        date(2024, 2, 1): Status.MISSED,
+        date(2024, 3, 1): Status.MISSED,
+    }
+    assert _by_period(food) == {date(2024, 1, 1): Status.DONE_ON_TIME}
+    assert food[0].period_end == date(2024, 3, 31)
+
+
+async def test_half_yearly_full_coverage_of_placarded_enterprises_done_for_all_but_one(
+    session: AsyncSession,
+) -> None:
+    t = await f.small_tree(session)
+    plates = [t["chem"]] + [
+        await f.enterprise(session, t["safety"], name=f"挂牌企业{i}（演示）", placarded=True)
+        for i in range(2)
+    ]
+    unplacarded = await f.enterprise(session, t["safety"], name="未挂牌企业（演示）", placarded=False)
+    rules = {
+        "monthly-guidance": {"kinds": ["INSPECTION"], "every": "MONTH", "per": "HOLDER"},
+        "half-year-coverage": {
+            "kinds": ["INSPECTION"],
+            "every": "HALF_YEAR",
+            "coverage": "PLACARDED",
+            "per": "HOLDER",
+        },
+    }
+    await f.duty_list(session, t["park"], [PostKind.ADMINISTRATIVE_RESPONSIBLE], rules)
+    officer = await f.person(session, name="李丁")
+    for e in (*plates, unplacarded):
+        # Placarded enterprises got their three responsible posts when they were created.
+        resp = (
+            await _responsible_post(session, e)
+            if e.placarded
+            else await f.post(session, e, PostKind.ADMINISTRATIVE_RESPONSIBLE)
+        )
+        await f.assign(session, resp, officer)
+    await f.record(session, officer, "INSPECTION", date(2024, 2, 1), [plates[0]])
+    await f.record(session, officer, "INSPECTION", date(2024, 5, 1), [plates[1], unplacarded])
+
+    found = await obligations_of_person(
+        session, officer.id, date(2024, 1, 1), date(2024, 6, 30), date(2024, 7, 2)
+    )
+    coverage = [o for o in found if o.item_key == "half-year-coverage"]
+    assert len(coverage) == 1
+    half = coverage[0]
+    assert half.post_id is None and half.person_id == officer.id
+    assert set(half.target_unit_ids) == {p.id for p in plates}
+    assert half.missing_unit_ids == (plates[2].id,)
+    assert half.status is Status.MISSED
+    monthly = Counter(o.status for o in found if o.item_key == "monthly-guidance")
+    assert monthly == {Status.DONE_ON_TIME: 2, Status.MISSED: 4}
+
+    await f.record(session, officer, "INSPECTION", date(2024, 6, 28), [plates[2]])
+    found = await obligations_of_person(
+        session, officer.id, date(2024, 1, 1), date(2024, 6, 30), date(2024, 7, 2)
+    )
+    assert next(o for o in found if o.item_key == "half-year-coverage").status is Status.DONE_ON_TIME
+
+
+async def _responsible_post(session: AsyncSession, unit: OrgUnit) -> Post:
+    found = await session.scalar(
+        select(Post).where(Post.unit_id == unit.id, Post.kind == PostKind.ADMINISTRATIVE_RESPONSIBLE.value)
+    )
+    assert found is not None
+    return found
+
+
+async def test_thursday_weekly_report(session: AsyncSession) -> None:
+    t = await f.small_tree(session)
+    rule = {"kinds": ["REPORT"], "every": "WEEK", "weekday": 4}
+    await f.duty_list(session, t["park"], [PostKind.ENTERPRISE_PRINCIPAL], {"weekly-report": rule})
+    boss = await f.person(session, name="周戊")
+    boss_post = await f.post(session, t["food"], PostKind.ENTERPRISE_PRINCIPAL)
+    await f.assign(session, boss_post, boss)
+    # Weeks of March 2024: Mon 4th (Thu 7th), Mon 11th (Thu 14th), Mon 18th (Thu 21st), Mon 25th.
+    await f.record(session, boss, "REPORT", date(2024, 3, 7), [t["food"]])
+    await f.record(session, boss, "REPORT", date(2024, 3, 15), [t["food"]])  # a Friday
+    found = await _post_obligations(
+        session, boss_post.id, date(2024, 3, 4), date(2024, 3, 31), date(2024, 3, 27)
+    )
+    assert _by_period(found) == {
+        date(2024, 3, 4): Status.DONE_ON_TIME,
+        date(2024, 3, 11): Status.DONE_LATE,
+        date(2024, 3, 18): Status.MISSED,
+        date(2024, 3, 25): Status.DUE,
+    }
+    assert [o.due_date for o in found] == [
+        date(2024, 3, 7),
+        date(2024, 3, 14),
+        date(2024, 3, 21),
+        date(2024, 3, 28),
+    ]
+
+
+async def test_holder_changed_mid_quarter_each_answers_for_their_days(session: AsyncSession) -> None:
+    t = await f.small_tree(session)
+    principal = await f.post(session, t["park"], PostKind.PRINCIPAL)
+    await f.duty_list(
+        session,
+        t["park"],
+        [PostKind.PRINCIPAL],
+        {"study": {"kinds": ["MEETING"], "every": "QUARTER", "times": 3}, "check": MONTHLY_INSPECTION},
+    )
+    a, b = await f.person(session, name="吴己"), await f.person(session, name="郑庚")
+    await f.assign(session, principal, a, start=date(2024, 1, 1), end=date(2024, 2, 29))
+    await f.assign(session, principal, b, start=date(2024, 3, 1))
+    for day in (date(2024, 1, 9), date(2024, 2, 20)):
+        await f.record(session, a, "MEETING", day, [t["park"]])
+    await f.record(session, b, "MEETING", date(2024, 3, 20), [t["park"]])
+    await f.record(session, a, "INSPECTION", date(2024, 1, 5), [t["chem"]])
+
+    owed_a = await obligations_of_person(
+        session, a.id, date(2024, 1, 1), date(2024, 3, 31), date(2024, 4, 15)
+    )
+    owed_b = await obligations_of_person(
+        session, b.id, date(2024, 1, 1), date(2024, 3, 31), date(2024, 4, 15)
+    )
+    quarter_a = next(o for o in owed_a if o.item_key == "study")
+    quarter_b = next(o for o in owed_b if o.item_key == "study")
+    # 60 of the quarter's 91 days: 3 × 60/91 = 1.98 → 2; 31 days: 1.02 → 1.
+    assert (quarter_a.share_start, quarter_a.share_end, quarter_a.required) == (
+        date(2024, 1, 1),
+        date(2024, 2, 29),
+        2,
+    )
+    assert (quarter_b.share_start, quarter_b.share_end, quarter_b.required) == (
+        date(2024, 3, 1),
+        date(2024, 3, 31),
+        1,
+    )
+    assert quarter_a.due_date == date(2024, 2, 29) and quarter_b.due_date == date(2024, 3, 31)
+    assert quarter_a.status is Status.DONE_ON_TIME and quarter_b.status is Status.DONE_ON_TIME
+    # Monthly: A owed January and February (did January), B owes March (did nothing).
+    assert _by_period([o for o in owed_a if o.item_key == "check"]) == {
+        date(2024, 1, 1): Status.DONE_ON_TIME,
+        date(2024, 2, 1): Status.MISSED,
+    }
+    assert _by_period([o for o in owed_b if o.item_key == "check"]) == {date(2024, 3, 1): Status.MISSED}
+
+
+async def test_a_few_days_in_post_owe_nothing_and_a_vacancy_is_nobodys_until_exempted(
+    session: AsyncSession,
+) -> None:
+    t = await f.small_tree(session)
+    principal = await f.post(session, t["park"], PostKind.PRINCIPAL)
+    lst = await f.duty_list(session, t["park"], [PostKind.PRINCIPAL], {"check": MONTHLY_INSPECTION})
+    a = await f.person(session, name="冯辛")
+    await f.assign(session, principal, a, start=date(2024, 1, 1), end=date(2024, 1, 5))
+    found = await _post_obligations(
+        session, principal.id, date(2024, 1, 1), date(2024, 1, 31), date(2024, 2, 10)
+    )
+    assert sorted(((o.person_id or 0), o.status, o.not_applicable_reason) for o in found) == [
+        (0, Status.MISSED, None),
+        (a.id, Status.NOT_APPLICABLE, NotApplicableReason.SHORT_TENURE),
+    ]
+    vacant = next(o for o in found if o.person_id is None)
+    assert (vacant.share_start, vacant.share_end) == (date(2024, 1, 6), date(2024, 1, 31))
+
+    officer = await f.person(session, name="陈壬")
+    request = await rec.request_exemption(
+        session,
+        post=principal,
+        person_id=None,
+        list_id=lst.id,
+        item_key="check",
+        start=date(2024, 1, 1),
+        end=date(2024, 1, 31),
+        reason="岗位空缺，待任命",
+        recorder=rec.Recorder(subject=f"person:{officer.id}", person_id=officer.id),
+        unit_id=t["park"].id,
+        domain=t["park"].path,
+        today=date(2024, 2, 10),
+    )
+    # Not yet approved: still missed.
+    found = await _post_obligations(
+        session, principal.id, date(2024, 1, 1), date(2024, 1, 31), date(2024, 2, 10)
+    )
+    assert next(o for o in found if o.person_id is None).status is Status.MISSED
+    approver = await f.person(session, name="褚癸")
+    await rec.decide_exemption(
+        session,
+        record=request,
+        approved=True,
+        note=None,
+        decider=rec.Recorder(subject=f"person:{approver.id}", person_id=approver.id),
+        holder_ids=set(),
+        domain=t["park"].path,
+    )
+    found = await _post_obligations(
+        session, principal.id, date(2024, 1, 1), date(2024, 1, 31), date(2024, 2, 10)
+    )
+    vacant = next(o for o in found if o.person_id is None)
+    assert vacant.status is Status.NOT_APPLICABLE
+    assert vacant.not_applicable_reason is NotApplicableReason.EXEMPTED
+    assert vacant.exemption_record_id == request.id
+
+
+async def test_a_corrected_record_counts_as_corrected_and_a_withdrawn_one_not_at_all(
+    session: AsyncSession,
+) -> None:
+    t = await f.small_tree(session)
+    deputy = await f.post(session, t["park"], PostKind.DEPUTY_IN_CHARGE)
+    leader = await f.person(session, name="卫子")
+    await f.assign(session, deputy, leader)
+    await f.duty_list(session, t["park"], [PostKind.DEPUTY_IN_CHARGE], {"check": MONTHLY_INSPECTION})
+    wrong = await f.record(session, leader, "INSPECTION", date(2024, 3, 10), [t["chem"]])
+    me = rec.Recorder(subject=f"person:{leader.id}", person_id=leader.id)
+
+    async def march() -> Obligation:
+        found = await _post_obligations(
+            session, deputy.id, date(2024, 3, 1), date(2024, 4, 30), date(2024, 5, 2)
+        )
+        return next(o for o in found if o.period_start == date(2024, 3, 1))
+
+    assert (await march()).status is Status.DONE_ON_TIME
+    # The inspection was in fact on 2 April: March was missed, April done.
+    fixed = await rec.correct_record(
+        session,
+        record_id=wrong.id,
+        data=rec.RecordInput(
+            kind="INSPECTION", performed_on=date(2024, 4, 2), title="安全检查", unit_ids=[t["chem"].id]
+        ),
+        reason="日期录错",
+        recorder=me,
+        domain=t["chem"].path,
+        today=f.TODAY,
+    )
+    assert fixed.corrects_id == wrong.id
+    assert (await march()).status is Status.MISSED
+    found = await _post_obligations(session, deputy.id, date(2024, 4, 1), date(2024, 4, 30), date(2024, 5, 2))
+    assert found[0].on_time_record_ids == [fixed.id]
+    await rec.withdraw_record(
+        session, record_id=fixed.id, reason="检查未实际开展", recorder=me, domain=t["chem"].path
+    )
+    found = await _post_obligations(session, deputy.id, date(2024, 4, 1), date(2024, 4, 30), date(2024, 5, 2))
+    assert found[0].status is Status.MISSED
+    # Both earlier rows are still there, unchanged.
+    rows = {r.id: r for r in (await session.scalars(select(DutyRecord))).all()}
+    assert rows[wrong.id].performed_on == date(2024, 3, 10) and rows[fixed.id].withdrawn is False
+
+
+async def test_on_site_at_critical_periods_per_holder(session: AsyncSession) -> None:
+    t = await f.small_tree(session)
+    rule = {
+        "kinds": ["ON_SITE"],
+        "events": ["KEY_DATE", "RESUMPTION", "EMERGENCY", "ACCIDENT"],
+        "per": "HOLDER",
+    }
+    await f.duty_list(session, t["park"], [PostKind.ADMINISTRATIVE_RESPONSIBLE], {"on-site": rule})
+    officer = await f.person(session, name="蒋丑")
+    await f.assign(session, await _responsible_post(session, t["chem"]), officer)
+    second = await f.enterprise(
+        session, t["safety"], name="丙化工（演示）", placarded=True, trade=Trade.HAZARDOUS_CHEMICALS
+    )
+    await f.assign(session, await _responsible_post(session, second), officer)
+    holiday = await rec.declare_critical_period(
+        session,
+        unit_id=t["park"].id,
+        kind="KEY_DATE",
+        title="国庆假期",
+        start=date(2024, 10, 1),
+        end=date(2024, 10, 7),
+        actor="system",
+        domain=t["park"].path,
+    )
+    accident = await rec.declare_critical_period(
+        session,
+        unit_id=t["food"].id,
+        kind="ACCIDENT",
+        title="他企事故",
+        start=date(2024, 10, 3),
+        end=date(2024, 10, 3),
+        actor="system",
+        domain=t["food"].path,
+    )
+    await f.record(session, officer, "ON_SITE", date(2024, 10, 2), [t["chem"]])
+    found = await obligations_of_person(
+        session, officer.id, date(2024, 10, 1), date(2024, 10, 31), date(2024, 10, 9)
+    )
+    assert [o.event_id for o in found] == [holiday.id]  # the food enterprise is not theirs
+    assert set(found[0].target_unit_ids) == {t["chem"].id, second.id}
+    assert found[0].missing_unit_ids == (second.id,) and found[0].status is Status.MISSED
+    assert accident.id not in {o.event_id for o in found}
