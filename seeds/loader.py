@@ -20,6 +20,7 @@ from domain.posts.models import Post
 from domain.tree import service as tree
 from domain.tree.kinds import RiskClass, Trade, UnitKind
 from domain.tree.models import OrgUnit
+from seeds.demo_duties import load_demo_duties
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.yaml"
 
@@ -35,6 +36,7 @@ class _Loader:
         self.people: dict[str, int] = {}
         # Districts and enterprises by code (unique in the dataset), for grants and contracts.
         self.units: dict[str, OrgUnit] = {}
+        self.parks: list[OrgUnit] = []
 
     async def person(self, row: dict[str, Any]) -> None:
         person = await create_person(
@@ -113,6 +115,7 @@ class _Loader:
             counts["units"] += 1
             for p in d.get("parks", []):
                 park = await self.unit(UnitKind.PARK, p, district)
+                self.parks.append(park)
                 counts["units"] += 1
                 codes: dict[str, int] = {}
                 pending: list[tuple[OrgUnit, dict[str, Any]]] = []
@@ -140,6 +143,8 @@ class _Loader:
                             await self.responsible(ent, e["responsible"])
         counts["people"] = len(self.people)
         counts |= await self.access(data)
+        parks = [u for u in self.parks]
+        counts |= await load_demo_duties(self.session, parks, self.today)
         return counts
 
     def day(self, offset: int) -> date:

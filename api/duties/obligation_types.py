@@ -28,7 +28,7 @@ ObligationStatus = strawberry.enum(
 NotApplicableReason = strawberry.enum(
     ob.NotApplicableReason,
     name="NotApplicableReason",
-    description="不适用原因 — SHORT_TENURE 在岗时间过短, EXEMPTED 已批准豁免",
+    description="不适用原因 — PARTIAL_PERIOD 承担该职责的天数不足期间一半, EXEMPTED 已批准豁免",
 )
 
 

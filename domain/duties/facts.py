@@ -86,7 +86,7 @@ async def load_lists(session: AsyncSession) -> list[ListFacts]:
     ).all()
     items_by_list: dict[int, list[ItemVersion]] = defaultdict(list)
     for item_id, vid, key, rule in items:
-        if vid not in spans:
+        if vid not in spans or rule is None:
             continue
         lid, eff, until = spans[vid]
         items_by_list[lid].append(ItemVersion(lid, vid, item_id, key, parse_rule(rule), eff, until))

@@ -113,9 +113,10 @@ class DutyItem(Base):
     )
     source_clause: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # Canonical mapping of domain.duties.rules.Rule, or NULL for a duty without a frequency.
-    rule: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # none_as_null: a duty without a rule is SQL NULL, not JSON 'null', so filters can see it.
+    rule: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
     __table_args__ = (
         Index("uq_duty_item_version_id", "version_id", "key", unique=True),

@@ -53,7 +53,9 @@ class Status(StrEnum):
 
 
 class NotApplicableReason(StrEnum):
-    SHORT_TENURE = "SHORT_TENURE"  # held the post too briefly in the period to owe it
+    # Answered for too little of the period to owe it: held the post, or the list applied,
+    # for under half of it (a count rounds to zero).
+    PARTIAL_PERIOD = "PARTIAL_PERIOD"
     EXEMPTED = "EXEMPTED"  # an approved exemption
 
 
@@ -180,6 +182,7 @@ class Obligation:
     required: int
     variant: Variant
     target_unit_ids: tuple[int, ...] = ()  # coverage and critical periods
+    scope_unit_ids: tuple[int, ...] = ()  # roots of the subtrees where records count
     event_id: int | None = None
     on_time_record_ids: list[int] = field(default_factory=list)
     late_record_ids: list[int] = field(default_factory=list)
@@ -543,6 +546,7 @@ class Calculator:
             required=required,
             variant=variant,
             target_unit_ids=targets,
+            scope_unit_ids=tuple(u for _, u in span.scope),
             event_id=event_id,
         )
         if span.person_id is not None and required:
@@ -592,7 +596,7 @@ class Calculator:
     def _status(self, ob: Obligation, list_id: int) -> None:
         if ob.required == 0:
             ob.status = Status.NOT_APPLICABLE
-            ob.not_applicable_reason = NotApplicableReason.SHORT_TENURE
+            ob.not_applicable_reason = NotApplicableReason.PARTIAL_PERIOD
             return
         if ob.target_unit_ids:
             done_on_time = len(ob.covered_on_time_unit_ids) >= ob.required

@@ -59,11 +59,12 @@ query Board($park: ID!, $on: Date) {
 
 
 async def test_demo_loads_and_the_board_shows_three_responsible_persons(
-    session: AsyncSession, gql: Any
+    session: AsyncSession, gql: Any, app: Any
 ) -> None:
     counts = await load_dataset(session, today=f.TODAY)
     await session.flush()
     assert counts["enterprises"] >= 40 and counts["people"] >= 100
+    assert counts["records"] > 10_000 and counts["exemptions"] == 1 and counts["corrections"] == 2
     park = (await session.scalars(select(OrgUnit).where(OrgUnit.code == "ZY"))).one()
 
     body = await gql(BOARD, {"park": f.gid("OrgUnit", park.id), "on": "2026-06-01"})
@@ -84,6 +85,25 @@ async def test_demo_loads_and_the_board_shows_three_responsible_persons(
     # enterprises with nobody in those posts.
     early = await gql(BOARD, {"park": f.gid("OrgUnit", park.id), "on": "2023-07-01"})
     assert all(e["node"]["administrative"] is None for e in early["data"]["placardBoard"]["edges"])
+
+    # A year of records: every status a frontend must show is there.
+    app.state.clock = lambda: f.TODAY
+    year = await gql(
+        """query($park: ID!, $from: Date!, $to: Date!) {
+          obligations(unitId: $park, includeDescendants: true, from: $from, to: $to, first: 1) {
+            totalCount summary { doneOnTime doneLate missed due notYetDue notApplicable }
+          }
+          dutyRecords(unitId: $park, from: $from, to: $to, first: 1) { totalCount }
+          criticalPeriods { totalCount }
+        }""",
+        {"park": f.gid("OrgUnit", park.id), "from": "2025-11-23", "to": "2026-11-22"},
+    )
+    summary = year["data"]["obligations"]["summary"]
+    assert summary["doneOnTime"] > summary["doneLate"] > 0 and summary["missed"] > 0
+    assert summary["due"] > 0 and summary["notApplicable"] > 0
+    assert summary["doneOnTime"] > 0.7 * year["data"]["obligations"]["totalCount"]
+    assert year["data"]["dutyRecords"]["totalCount"] > 10_000
+    assert year["data"]["criticalPeriods"]["totalCount"] >= 2
 
 
 async def test_demo_access_admins_agencies_and_clients(session: AsyncSession, app: Any, gql: Any) -> None:

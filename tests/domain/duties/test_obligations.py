@@ -245,7 +245,7 @@ async def test_a_few_days_in_post_owe_nothing_and_a_vacancy_is_nobodys_until_exe
     )
     assert sorted(((o.person_id or 0), o.status, o.not_applicable_reason) for o in found) == [
         (0, Status.MISSED, None),
-        (a.id, Status.NOT_APPLICABLE, NotApplicableReason.SHORT_TENURE),
+        (a.id, Status.NOT_APPLICABLE, NotApplicableReason.PARTIAL_PERIOD),
     ]
     vacant = next(o for o in found if o.person_id is None)
     assert (vacant.share_start, vacant.share_end) == (date(2024, 1, 6), date(2024, 1, 31))
