@@ -15,7 +15,7 @@ from domain.duties.models import (
 )
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
-from domain.tree.models import OrgUnit
+from domain.tree.models import EnterpriseProfile, OrgUnit
 
 __all__ = [
     "Assignment",
@@ -29,6 +29,7 @@ __all__ = [
     "DutyRecordItem",
     "DutyRecordUnit",
     "DutySource",
+    "EnterpriseProfile",
     "ExemptionDecision",
     "OrgUnit",
     "Person",

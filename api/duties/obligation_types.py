@@ -120,6 +120,10 @@ class Obligation:
     async def late_records(self, info: Info) -> list[DutyRecord]:
         return await _records(info, self.data.late_record_ids)
 
+    @strawberry.field(description="适用范围 — Units at and under which records count for it")
+    async def scope_units(self, info: Info) -> list[OrgUnit]:
+        return await _units(info, self.data.scope_unit_ids)
+
     @strawberry.field(description="应覆盖单位 — Units to cover (coverage rules and critical periods)")
     async def target_units(self, info: Info) -> list[OrgUnit]:
         return await _units(info, self.data.target_unit_ids)

@@ -178,6 +178,7 @@ class TreeMutation:
                 code=_given(input.code),
                 name=_given(input.name),
                 enterprise=changes,
+                today=info.context.today,
             )
             await audited(session, "tree.update_unit", unit, before)
             return unit

@@ -38,7 +38,7 @@ from domain.duties.obligations import (
 from domain.duties.periods import period_of
 from domain.duties.rules import Shape, UnitFacts, parse_rule
 from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
-from domain.tree.models import OrgUnit, subtree_upper_bound
+from domain.tree.models import EnterpriseProfile, OrgUnit, subtree_upper_bound
 
 
 def _local_date(moment: datetime | None) -> date | None:
@@ -192,6 +192,28 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
             )
         ).all():
             charges[c.post_id].append(Charge(c.unit_id, c.path, c.start_date, c.end_date))
+    history: dict[int, list[tuple[date, UnitFacts]]] = defaultdict(list)
+    for h in (
+        await session.execute(
+            select(
+                EnterpriseProfile.unit_id,
+                EnterpriseProfile.effective_from,
+                EnterpriseProfile.trade,
+                EnterpriseProfile.high_risk,
+                EnterpriseProfile.staff_count,
+                EnterpriseProfile.risk_class,
+                EnterpriseProfile.placarded,
+            )
+            .where(EnterpriseProfile.unit_id.in_(select(Post.unit_id).where(post_ids)))
+            .order_by(EnterpriseProfile.unit_id, EnterpriseProfile.effective_from, EnterpriseProfile.id)
+        )
+    ).all():
+        rows = history[h.unit_id]
+        facts = UnitFacts(h.trade, h.high_risk, h.staff_count, h.risk_class, h.placarded)
+        if rows and rows[-1][0] == h.effective_from:
+            rows[-1] = (h.effective_from, facts)  # the day's last change wins
+        else:
+            rows.append((h.effective_from, facts))
     facts_posts = []
     for r in post_rows:
         first_held = min((t.start for t in tenures.get(r.id, ())), default=None)
@@ -206,6 +228,7 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
                 start=min(created, first_held) if first_held else created,
                 end=_local_date(r.archived_at),
                 charges=tuple(charges.get(r.id, ())),
+                history=tuple(history.get(r.unit_id, ())),
             )
         )
     persons = {t.person_id for ts in tenures.values() for t in ts}

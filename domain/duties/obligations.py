@@ -80,6 +80,19 @@ class PostFacts:
     start: date  # first day the post existed
     end: date | None  # last day (archived), or None
     charges: tuple[Charge, ...] = ()
+    # The unit's profile over time (effective date, facts), oldest first; empty: `facts`.
+    history: tuple[tuple[date, UnitFacts], ...] = ()
+
+    def facts_on(self, day: date) -> UnitFacts:
+        """The unit's facts on a day; before its first profile row, the first row."""
+        if not self.history:
+            return self.facts
+        found = self.history[0][1]
+        for since, facts in self.history:
+            if since > day:
+                break
+            found = facts
+        return found
 
 
 @dataclass(frozen=True)
@@ -411,14 +424,35 @@ class Calculator:
     def _post_item(
         self, post: PostFacts, lst: ListFacts, item: ItemVersion, lo: date, hi: date
     ) -> Iterator[Obligation]:
-        variant = item.rule.variant_for(post.facts)
-        if variant is None:
+        """A rule that depends on the unit takes, for each period, the variant the unit's
+        profile on the period's first day selects: a change of class or trade applies from
+        the next period of the new timing, and periods already begun keep theirs."""
+        if item.rule.depends_on_unit and post.history:
+            for variant in item.rule.variants:
+                yield from self._post_variant(post, lst, item, variant, lo, hi, check=True)
             return
+        found = item.rule.variant_for(post.facts)
+        if found is not None:
+            yield from self._post_variant(post, lst, item, found, lo, hi, check=False)
+
+    def _post_variant(
+        self,
+        post: PostFacts,
+        lst: ListFacts,
+        item: ItemVersion,
+        variant: Variant,
+        lo: date,
+        hi: date,
+        *,
+        check: bool,
+    ) -> Iterator[Obligation]:
         timing = variant.timing
         wide_scope = self._scope(post, item.rule, lo, hi)
         for ps, pe, due, event_id, event_targets in self._version_periods(
             lst, item, timing, lo, hi, wide_scope
         ):
+            if check and item.rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
+                continue
             active_start = max(ps, lst.first_effective, post.start)
             if item.rule.start:
                 active_start = max(active_start, item.rule.start)

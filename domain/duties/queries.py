@@ -13,7 +13,7 @@ from domain.duties.models import DutyItem, DutyList, DutyListVersion
 from domain.duties.obligations import Calculator, Obligation
 from domain.duties.rules import UnitFacts, parse_rule
 from domain.posts.models import Assignment, Post, assignment_overlaps, effective_assignment
-from domain.tree.models import OrgUnit, subtree_upper_bound
+from domain.tree.models import EnterpriseProfile, OrgUnit, subtree_upper_bound
 
 
 async def obligations_of_posts(
@@ -51,8 +51,9 @@ async def duty_items_of_posts(
     session: AsyncSession, post_ids: list[int], on: date
 ) -> dict[int, list[tuple[DutyList, DutyItem]]]:
     """Each post's duties on a date: the items of the version in force then of every list
-    its kind and place carry, less items whose rule does not apply to its unit (a duty
-    only for small-micro enterprises is not on a large one's list). In list and item order."""
+    its kind and place carry, less items whose rule does not apply to its unit as it was that
+    day (a duty only for small-micro enterprises is not on a large one's list). In list and
+    item order."""
     if not post_ids:
         return {}
     posts = (
@@ -60,6 +61,7 @@ async def duty_items_of_posts(
             select(
                 Post.id,
                 Post.kind,
+                Post.unit_id,
                 OrgUnit.path,
                 OrgUnit.trade,
                 OrgUnit.high_risk,
@@ -99,9 +101,24 @@ async def duty_items_of_posts(
     by_list: dict[int, list[DutyItem]] = {}
     for list_id, item in items:
         by_list.setdefault(list_id, []).append(item)
+    profiles: dict[int, UnitFacts] = {}
+    for prof in (
+        await session.scalars(
+            select(EnterpriseProfile)
+            .where(EnterpriseProfile.unit_id.in_(select(Post.unit_id).where(Post.id.in_(post_ids))))
+            .order_by(EnterpriseProfile.unit_id, EnterpriseProfile.effective_from, EnterpriseProfile.id)
+        )
+    ).all():
+        # The row in force on `on`; before the first row, the first row.
+        if prof.unit_id not in profiles or prof.effective_from <= on:
+            profiles[prof.unit_id] = UnitFacts(
+                prof.trade, prof.high_risk, prof.staff_count, prof.risk_class, prof.placarded
+            )
     out: dict[int, list[tuple[DutyList, DutyItem]]] = {}
     for p in posts:
-        facts = UnitFacts(p.trade, p.high_risk, p.staff_count, p.risk_class, p.placarded)
+        facts = profiles.get(p.unit_id) or UnitFacts(
+            p.trade, p.high_risk, p.staff_count, p.risk_class, p.placarded
+        )
         found: list[tuple[DutyList, DutyItem]] = []
         for lst, path in lists:
             if p.kind not in lst.post_kinds or not p.path.startswith(path):

@@ -8,11 +8,12 @@ SQLite and on PostgreSQL (the column uses the "C" collation there).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -21,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.db import Base, PathString, TimestampMixin, UTCDateTime
+from domain.db import Base, PathString, TimestampMixin, UTCDateTime, utcnow
 from domain.tree.kinds import SMALL_MICRO_STAFF_LIMIT, RiskClass, Trade, UnitKind
 
 
@@ -105,3 +106,26 @@ class OrgUnit(TimestampMixin, Base):
 def subtree_upper_bound(path: str) -> str:
     """Exclusive upper bound of the subtree range that starts at `path`."""
     return path[:-1] + "0"
+
+
+class EnterpriseProfile(Base):
+    """The attributes duty rules depend on, as they were from a date: a row is written when
+    an enterprise is created and whenever one of them changes, never updated. A period's rule
+    is chosen from the row in force on its first day (before the first row: the first row)."""
+
+    __tablename__ = "enterprise_profile"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id", ondelete="RESTRICT"), nullable=False)
+    effective_from: Mapped[date] = mapped_column(Date, nullable=False)
+    trade: Mapped[str] = mapped_column(String(32), nullable=False)
+    high_risk: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    staff_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    risk_class: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    placarded: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (Index("ix_enterprise_profile_unit_id", "unit_id", "effective_from", "id"),)
+
+
+PROFILE_FIELDS = ("trade", "high_risk", "staff_count", "risk_class", "placarded")

@@ -14,13 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.changes import mark_authz_dirty
+from domain.clock import today_shanghai
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
 from domain.identifiers import normalize_credit_code
 from domain.inputs import UNSET, Maybe, clean_text
 from domain.posts.models import Assignment, Post, assignment_overlaps, effective_assignment
 from domain.tree.kinds import ALLOWED_PARENTS, HIGH_RISK_TRADES, UNIT_KIND_LABELS, RiskClass, Trade, UnitKind
-from domain.tree.models import OrgUnit, subtree_upper_bound
+from domain.tree.models import PROFILE_FIELDS, EnterpriseProfile, OrgUnit, subtree_upper_bound
 
 _TEMP_PATH_PREFIX = "~pending/"
 T = TypeVar("T")
@@ -225,11 +226,23 @@ async def create_unit(
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     await session.flush()
 
+    if unit.kind == UnitKind.ENTERPRISE:
+        await record_profile(session, unit, today)
     if unit.placarded:
         from domain.posts.service import ensure_responsible_posts
 
         await ensure_responsible_posts(session, unit)
     return unit
+
+
+async def record_profile(session: AsyncSession, unit: OrgUnit, effective_from: date) -> EnterpriseProfile:
+    """Keep the enterprise's rule-relevant attributes as they are from `effective_from`."""
+    row = EnterpriseProfile(
+        unit_id=unit.id, effective_from=effective_from, **{f: getattr(unit, f) for f in PROFILE_FIELDS}
+    )
+    session.add(row)
+    await session.flush()
+    return row
 
 
 async def update_unit(
@@ -240,7 +253,10 @@ async def update_unit(
     code: Maybe[str] = UNSET,
     name: Maybe[str] = UNSET,
     enterprise: EnterpriseChanges | None = None,
+    today: date | None = None,
 ) -> OrgUnit:
+    """`today` dates the new profile row when a rule-relevant attribute changes (default:
+    today in Asia/Shanghai)."""
     unit = await _require_unit(session, unit_id, "id", for_update=True)
     _check_version(unit.version, version)
     if unit.is_archived:
@@ -291,6 +307,8 @@ async def update_unit(
         setattr(unit, attr, value)
     unit.version = version + 1
     await session.flush()
+    if any(f in changes for f in PROFILE_FIELDS):
+        await record_profile(session, unit, today or today_shanghai())
     if unit.placarded:
         from domain.posts.service import ensure_responsible_posts
 

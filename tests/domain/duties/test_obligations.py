@@ -14,6 +14,7 @@ from domain.duties.obligations import NotApplicableReason, Obligation, Status
 from domain.duties.queries import obligations_of_person, obligations_of_posts, posts_of_unit
 from domain.posts.kinds import PostKind
 from domain.posts.models import Post
+from domain.tree import service as tree
 from domain.tree.kinds import Trade, UnitKind
 from domain.tree.models import OrgUnit
 from tests import factories as f
@@ -375,3 +376,45 @@ async def test_on_site_at_critical_periods_per_holder(session: AsyncSession) -> 
     assert set(found[0].target_unit_ids) == {t["chem"].id, second.id}
     assert found[0].missing_unit_ids == (second.id,) and found[0].status is Status.MISSED
     assert accident.id not in {o.event_id for o in found}
+
+
+async def test_a_period_keeps_the_rule_the_enterprise_had_when_it_began(session: AsyncSession) -> None:
+    """Becoming high-risk on 10 May: the quarters begun before keep the quarterly check; the
+    monthly one applies from June, the first month that begins high-risk."""
+    t = await f.small_tree(session)
+    plant = await tree.create_unit(
+        session,
+        kind=UnitKind.ENTERPRISE,
+        code="E-PLANT",
+        name="丁机械有限公司（演示）",
+        parent_id=t["build"].id,
+        enterprise=tree.EnterpriseAttrs(
+            credit_code=f.credit_code(), trade=Trade.MACHINERY, staff_count=80, placarded=False
+        ),
+        today=date(2024, 1, 1),
+    )
+    rule = {
+        "kinds": ["INSPECTION"],
+        "variants": [{"when": {"high_risk": True}, "every": "MONTH"}, {"every": "QUARTER"}],
+    }
+    await f.duty_list(session, t["park"], [PostKind.ENTERPRISE_PRINCIPAL], {"major-hazard-check": rule})
+    boss_post = await f.post(session, plant, PostKind.ENTERPRISE_PRINCIPAL)
+    await f.assign(session, boss_post, await f.person(session, name="沈寅"))
+    await tree.update_unit(
+        session,
+        unit_id=plant.id,
+        version=plant.version,
+        enterprise=tree.EnterpriseChanges(high_risk=True),
+        today=date(2024, 5, 10),
+    )
+    found = await _post_obligations(
+        session, boss_post.id, date(2024, 1, 1), date(2024, 9, 30), date(2024, 10, 1)
+    )
+    assert [(o.period_start, o.period_end) for o in found] == [
+        (date(2024, 1, 1), date(2024, 3, 31)),
+        (date(2024, 4, 1), date(2024, 6, 30)),
+        (date(2024, 6, 1), date(2024, 6, 30)),
+        (date(2024, 7, 1), date(2024, 7, 31)),
+        (date(2024, 8, 1), date(2024, 8, 31)),
+        (date(2024, 9, 1), date(2024, 9, 30)),
+    ]
