@@ -69,7 +69,7 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def page_request(info: Info, first: int | None, after: str | None, ordering: Ordering[Any]) -> PageRequest:
+def page_size(info: Info, first: int | None) -> int:
     cap = info.context.settings.max_page_size
     size = DEFAULT_PAGE_SIZE if first is None else first
     if size < 0 or size > cap:
@@ -79,21 +79,35 @@ def page_request(info: Info, first: int | None, after: str | None, ordering: Ord
             "first",
             code="PAGE_SIZE_OUT_OF_RANGE",
         )
+    return size
+
+
+def _bad_cursor() -> BadInput:
+    return BadInput(
+        "`after` is not a cursor of this list", "after 不是本列表的游标", "after", code="INVALID_CURSOR"
+    )
+
+
+def decode_cursor(after: str) -> list[Any]:
+    """The key list a cursor holds; INVALID_CURSOR if it holds none."""
+    try:
+        padded = after + "=" * (-len(after) % 4)
+        raw = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad_cursor() from exc
+    if not isinstance(raw, list):
+        raise _bad_cursor()
+    return raw
+
+
+def page_request(info: Info, first: int | None, after: str | None, ordering: Ordering[Any]) -> PageRequest:
+    size = page_size(info, first)
     key = None
     if after is not None:
         try:
-            padded = after + "=" * (-len(after) % 4)
-            raw = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-            if not isinstance(raw, list):
-                raise InvalidCursor("not a list")
-            key = ordering.decode(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadInput(
-                "`after` is not a cursor of this list",
-                "after 不是本列表的游标",
-                "after",
-                code="INVALID_CURSOR",
-            ) from exc
+            key = ordering.decode(decode_cursor(after))
+        except (ValueError, InvalidCursor) as exc:
+            raise _bad_cursor() from exc
     return PageRequest(first=size, after=key)
 
 
@@ -157,34 +171,20 @@ def computed_connection(
     first: int | None,
     after: str | None,
 ) -> Connection[NodeT]:
-    """A page of a list computed in Python (obligations), ordered by `key` (unique per row,
-    of ints, strings and dates): the same cursors and limits as SQL-backed lists."""
-    cap = info.context.settings.max_page_size
-    size = DEFAULT_PAGE_SIZE if first is None else first
-    if size < 0 or size > cap:
-        raise BadInput(
-            f"`first` must be between 0 and {cap}; page through longer lists with `after`",
-            f"first 须在0到{cap}之间；更长的列表请用 after 翻页",
-            "first",
-            code="PAGE_SIZE_OUT_OF_RANGE",
-        )
+    """A page of a list computed in Python (obligations, role links), ordered by `key` (unique
+    per row, of ints, strings and dates): the same cursors and limits as SQL-backed lists."""
+    size = page_size(info, first)
     keyed = sorted(((_comparable(key(r)), r) for r in rows), key=lambda kr: kr[0])
     start = 0
     if after is not None:
+        raw = decode_cursor(after)
+        if keyed and len(raw) != len(keyed[0][0]):
+            raise _bad_cursor()
         try:
-            padded = after + "=" * (-len(after) % 4)
-            raw = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-            if not isinstance(raw, list) or (keyed and len(raw) != len(keyed[0][0])):
-                raise InvalidCursor("not a key of this list")
             while start < len(keyed) and keyed[start][0] <= raw:
                 start += 1
-        except (ValueError, TypeError, UnicodeDecodeError) as exc:
-            raise BadInput(
-                "`after` is not a cursor of this list",
-                "after 不是本列表的游标",
-                "after",
-                code="INVALID_CURSOR",
-            ) from exc
+        except TypeError as exc:  # a cursor of another list: values of other types
+            raise _bad_cursor() from exc
     chunk = keyed[start : start + size]
     edges = [Edge(cursor=encode_cursor(k), node=convert(r)) for k, r in chunk]
     total = len(keyed)

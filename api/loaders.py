@@ -251,6 +251,26 @@ class DomainsByPersonLoader(DataLoader[int, list[str]]):
         return [found.get(i, []) for i in ids]
 
 
+class RowsByKeyLoader(DataLoader[int, list[Any]]):
+    """Every row of a small relation for many parents, in one query: `statement` selects
+    (parent key, row) pairs and names the parent column the keys filter."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(load_fn=self._load)
+        self.ctx = ctx
+
+    def statement(self) -> tuple[Select[Any], Any]:
+        raise NotImplementedError
+
+    async def _load(self, keys: Sequence[int]) -> list[list[Any]]:
+        stmt, parent = self.statement()
+        found: dict[int, list[Any]] = defaultdict(list)
+        async with self.ctx.db() as session:
+            for row in (await session.execute(stmt.where(parent.in_(list(keys))))).all():
+                found[row[0]].append(row[1])
+        return [found.get(k, []) for k in keys]
+
+
 class Loaders:
     def __init__(self, ctx: Context) -> None:
         self.domains_by_person = DomainsByPersonLoader(ctx)

@@ -11,14 +11,11 @@ reset drops them too.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, select, true
-from strawberry.dataloader import DataLoader
 
-from api.loaders import ByIdLoader, PageLoader
+from api.loaders import ByIdLoader, PageLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember, ApiKey, ServiceClient
 from authz.reach import Reach
@@ -98,38 +95,19 @@ class ApiKeyByIdLoader(ByIdLoader[ApiKey]):
         return ApiKey.client_id.in_(select(ServiceClient.id).where(clients_visible(reach)))
 
 
-class _ListLoader(DataLoader[int, list[Any]]):
-    """Every row of a small relation for many parents, in one query."""
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(load_fn=self._load)
-        self.ctx = ctx
-
-    def statement(self) -> tuple[Select[Any], Any]:
-        raise NotImplementedError
-
-    async def _load(self, keys: Sequence[int]) -> list[list[Any]]:
-        stmt, parent = self.statement()
-        found: dict[int, list[Any]] = defaultdict(list)
-        async with self.ctx.db() as session:
-            for row in await session.scalars(stmt.where(parent.in_(list(keys)))):
-                found[getattr(row, parent.key)].append(row)
-        return [found.get(k, []) for k in keys]
-
-
-class MembersByAgencyLoader(_ListLoader):
+class MembersByAgencyLoader(RowsByKeyLoader):
     def statement(self) -> tuple[Select[Any], Any]:
         stmt = (
-            select(AgencyMember)
+            select(AgencyMember.agency_id, AgencyMember)
             .where(agencies_visible(self.ctx.reach))
             .order_by(AgencyMember.start_date, AgencyMember.id)
         )
         return stmt, AgencyMember.agency_id
 
 
-class ApiKeysByClientLoader(_ListLoader):
+class ApiKeysByClientLoader(RowsByKeyLoader):
     def statement(self) -> tuple[Select[Any], Any]:
-        stmt = select(ApiKey).order_by(ApiKey.id)
+        stmt = select(ApiKey.client_id, ApiKey).order_by(ApiKey.id)
         return stmt, ApiKey.client_id
 
 

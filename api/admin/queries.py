@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -31,9 +28,8 @@ from api.admin.types import (
     RoleGrant,
     RoleLink,
 )
-from api.connection import Connection, Edge, PageInfo, page_request, root_connection
+from api.connection import Connection, computed_connection, root_connection
 from api.context import Info
-from api.errors import BadInput
 from api.ids import try_decode_id
 from authz.catalogue import Action, Resource
 from authz.domains import EVERYTHING, ROOT_DOMAIN
@@ -67,55 +63,6 @@ def _at_unit(base: str, unit_path: str) -> bool:
 
 def _link_key(link: Link) -> list[str]:
     return [link.subject, link.role, link.domain, link.start.isoformat(), link.source]
-
-
-def memory_connection(
-    info: Info,
-    items: list[T],
-    key: Callable[[T], list[str]],
-    convert: Callable[[T], RoleLink],
-    first: int | None,
-    after: str | None,
-) -> Connection[RoleLink]:
-    """A connection over a list held in memory (the role manager's links), sorted by `key`;
-    the cursor is the key of the last row seen, as for SQL keyset pages."""
-    request = page_request(info, first, None, PERMISSION_ORDER)  # checks `first` against the cap
-    rows = sorted(items, key=key)
-    if after is not None:
-        try:
-            raw = json.loads(base64.urlsafe_b64decode((after + "=" * (-len(after) % 4)).encode()).decode())
-            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-                raise ValueError("not a key")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadInput(
-                "`after` is not a cursor of this list",
-                "after 不是本列表的游标",
-                "after",
-                code="INVALID_CURSOR",
-            ) from exc
-        rows = [r for r in rows if key(r) > raw]
-    page = rows[: request.first]
-
-    def cursor(row: T) -> str:
-        raw = json.dumps(key(row), ensure_ascii=False, separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    edges = [Edge(cursor=cursor(r), node=convert(r)) for r in page]
-    total = len(items)
-
-    async def count() -> int:
-        return total
-
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > request.first,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        count_fn=count,
-    )
 
 
 @strawberry.type
@@ -212,7 +159,7 @@ class AdminQuery:
                 return False
             return reach.allows(Resource.POLICY, Action.READ, base)
 
-        return memory_connection(info, [x for x in links if keep(x)], _link_key, RoleLink.of, first, after)
+        return computed_connection(info, [x for x in links if keep(x)], _link_key, RoleLink.of, first, after)
 
     @strawberry.field(description="党政同责声明列表 — Declarations at units where you may read the policy")
     async def joint_responsibilities(

@@ -11,14 +11,13 @@ per-request loaders (kept beside `ctx.loaders`, so a mutation's reset drops them
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
 from strawberry.dataloader import DataLoader
 
-from api.loaders import ByIdLoader
+from api.loaders import ByIdLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.domains import is_post_domain
 from authz.reach import Reach, Scopes
@@ -167,37 +166,18 @@ class ListByIdThroughPostLoader(_AnyByIdLoader):
     model = DutyList
 
 
-class _RowsByKeyLoader(DataLoader[int, list[Any]]):
-    """Every row of a small relation for many parents, in one query."""
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(load_fn=self._load)
-        self.ctx = ctx
-
-    def statement(self) -> tuple[Select[Any], Any]:
-        raise NotImplementedError
-
-    async def _load(self, keys: Sequence[int]) -> list[list[Any]]:
-        stmt, parent = self.statement()
-        found: dict[int, list[Any]] = defaultdict(list)
-        async with self.ctx.db() as session:
-            for row in (await session.execute(stmt.where(parent.in_(list(keys))))).all():
-                found[row[0]].append(row[1])
-        return [found.get(k, []) for k in keys]
-
-
-class ItemsByVersionLoader(_RowsByKeyLoader):
+class ItemsByVersionLoader(RowsByKeyLoader):
     def statement(self) -> tuple[Select[Any], Any]:
         return select(DutyItem.version_id, DutyItem).order_by(DutyItem.position), DutyItem.version_id
 
 
-class VersionsByListLoader(_RowsByKeyLoader):
+class VersionsByListLoader(RowsByKeyLoader):
     def statement(self) -> tuple[Select[Any], Any]:
         stmt = select(DutyListVersion.list_id, DutyListVersion).order_by(DutyListVersion.number)
         return stmt, DutyListVersion.list_id
 
 
-class UnitsByRecordLoader(_RowsByKeyLoader):
+class UnitsByRecordLoader(RowsByKeyLoader):
     """The units a record covers that the caller may read."""
 
     def statement(self) -> tuple[Select[Any], Any]:
@@ -210,7 +190,7 @@ class UnitsByRecordLoader(_RowsByKeyLoader):
         return stmt, DutyRecordUnit.record_id
 
 
-class ItemsByRecordLoader(_RowsByKeyLoader):
+class ItemsByRecordLoader(RowsByKeyLoader):
     def statement(self) -> tuple[Select[Any], Any]:
         stmt = (
             select(DutyRecordItem.record_id, DutyItem)
@@ -220,7 +200,7 @@ class ItemsByRecordLoader(_RowsByKeyLoader):
         return stmt, DutyRecordItem.record_id
 
 
-class CorrectionByRecordLoader(_RowsByKeyLoader):
+class CorrectionByRecordLoader(RowsByKeyLoader):
     """The row that corrects or withdraws a record, if the caller may see it."""
 
     def statement(self) -> tuple[Select[Any], Any]:
@@ -228,7 +208,7 @@ class CorrectionByRecordLoader(_RowsByKeyLoader):
         return stmt, DutyRecord.corrects_id
 
 
-class DecisionByRecordLoader(_RowsByKeyLoader):
+class DecisionByRecordLoader(RowsByKeyLoader):
     def statement(self) -> tuple[Select[Any], Any]:
         return select(ExemptionDecision.record_id, ExemptionDecision), ExemptionDecision.record_id
 
