@@ -8,7 +8,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz clean
+.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz bench-duties clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -63,6 +63,11 @@ bench: $(VENV)/.installed
 # cross-process figure): make bench-authz ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test"
 bench-authz: $(VENV)/.installed
 	$(PY) -m benchmarks.authz $(ARGS)
+
+# Statuses of every obligation of a park for a year: 2,000 enterprises, 200,000 records; on
+# PostgreSQL: make bench-duties ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test"
+bench-duties: $(VENV)/.installed
+	$(PY) -m benchmarks.obligations $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

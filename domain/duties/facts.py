@@ -232,7 +232,10 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
             )
         )
     persons = {t.person_id for ts in tenures.values() for t in ts}
-    records = await _load_records(session, persons, start, end)
+    holders_of_posts = select(Assignment.person_id).where(
+        Assignment.post_id.in_(select(Post.id).where(post_ids)), effective_assignment()
+    )
+    records = await _load_records(session, persons, holders_of_posts, start, end)
     events = [
         EventFacts(e.id, e.kind, e.unit_id, e.path, e.start_date, e.end_date)
         for e in (
@@ -265,8 +268,11 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
 
 
 async def _load_records(
-    session: AsyncSession, persons: set[int], start: date, end: date
+    session: AsyncSession, persons: set[int], holders: Select[Any], start: date, end: date
 ) -> list[RecordFacts]:
+    """Records in force of the posts' holders that may count for the window. A few holders
+    are named; many (a park) are a subquery, so that neither the statement's parameters
+    nor the records of other parks grow with the park."""
     if not persons:
         return []
     person_list = sorted(persons)
@@ -279,8 +285,8 @@ async def _load_records(
             DutyRecord.makeup_for.between(start, end),
         ),
     )
-    # Large holder sets (a whole park) filter by date alone; the calculator indexes by person.
-    where = base if len(person_list) > 500 else and_(base, DutyRecord.recorder_person_id.in_(person_list))
+    who = holders if len(person_list) > 500 else person_list
+    where = and_(base, DutyRecord.recorder_person_id.in_(who))
     rows = (
         await session.execute(
             select(

@@ -29,6 +29,7 @@ The contract, in the terms users ask about:
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,7 +38,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from domain.duties.periods import days, period_of, periods_between, weekday_in
+from domain.duties.periods import period_of, periods_between, weekday_in
 from domain.duties.rules import Coverage, Per, Rule, Scope, Shape, Timing, UnitFacts, Variant
 
 ONE_DAY = timedelta(days=1)
@@ -179,7 +180,7 @@ class Facts:
 # --- results -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Obligation:
     list_id: int
     version_id: int
@@ -235,8 +236,11 @@ def share_of(times: int, held: int, period: int) -> int:
 
 # --- computation ---------------------------------------------------------------------
 
+# (period start, end, due date, critical period id, critical period's target roots)
+_Period = tuple[date, date, date, int | None, tuple[tuple[str, int], ...] | None]
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class _Span:
     """One share to judge: who, which dates, by when, where."""
 
@@ -264,11 +268,11 @@ class _RecordIndex:
             return ()
         return self.by_person[person][bisect_left(dates, start) : bisect_right(dates, end)]
 
-    def makeups_for(self, person: int, start: date, end: date) -> Iterator[RecordFacts]:
-        for r in self.makeups.get(person, ()):
-            assert r.makeup_for is not None
-            if start <= r.makeup_for <= end:
-                yield r
+    def makeups_for(self, person: int, start: date, end: date) -> list[RecordFacts]:
+        found = self.makeups.get(person)
+        if not found:
+            return []
+        return [r for r in found if r.makeup_for is not None and start <= r.makeup_for <= end]
 
 
 class _Units:
@@ -323,6 +327,12 @@ class Calculator:
         self.events_by_kind: dict[str, list[EventFacts]] = defaultdict(list)
         for ev in facts.events:
             self.events_by_kind[ev.kind].append(ev)
+        self.kinds = {
+            i.item_id: frozenset(str(k) for k in i.rule.kinds) for lst in facts.lists for i in lst.items
+        }
+        # Periods do not depend on the post (critical periods aside): computed once per
+        # list item, timing and span, then shared by every post of the list.
+        self._period_cache: dict[tuple[int, int, int, date, date], list[_Period]] = {}
 
     # -- enumeration of periods ---------------------------------------------------
 
@@ -369,6 +379,17 @@ class Calculator:
 
     def for_posts(self, lo: date, hi: date, post_ids: set[int] | None = None) -> list[Obligation]:
         """Obligations of periods overlapping [lo, hi] for the posts (all if None)."""
+        # A park's year is about a million small objects none of which form cycles: the
+        # cycle collector would walk them again and again (a fifth of the time) for nothing.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._for_posts(lo, hi, post_ids)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _for_posts(self, lo: date, hi: date, post_ids: set[int] | None) -> list[Obligation]:
         out: list[Obligation] = []
         holder_posts: dict[tuple[int, str], list[PostFacts]] = defaultdict(list)
         for post in self.facts.posts:
@@ -447,24 +468,59 @@ class Calculator:
         check: bool,
     ) -> Iterator[Obligation]:
         timing = variant.timing
-        wide_scope = self._scope(post, item.rule, lo, hi)
-        for ps, pe, due, event_id, event_targets in self._version_periods(
-            lst, item, timing, lo, hi, wide_scope
-        ):
-            if check and item.rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
+        rule = item.rule
+        if timing.shape is Shape.EVENT:
+            periods: list[_Period] = list(
+                self._version_periods(lst, item, timing, lo, hi, self._scope(post, rule, lo, hi))
+            )
+        else:
+            key = (lst.id, item.item_id, id(variant), lo, hi)
+            cached = self._period_cache.get(key)
+            if cached is None:
+                cached = self._period_cache[key] = list(self._version_periods(lst, item, timing, lo, hi, ()))
+            periods = cached
+        own_scope = ((post.path, post.unit_id),)
+        tenures = self.facts.tenures.get(post.id, ())
+        start_floor = (
+            max(lst.first_effective, post.start, rule.start)
+            if rule.start
+            else max(lst.first_effective, post.start)
+        )
+        end_cap = rule.end if rule.end and timing.shape is not Shape.ONE_OFF else None
+        for ps, pe, due, event_id, event_targets in periods:
+            if check and rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
                 continue
-            active_start = max(ps, lst.first_effective, post.start)
-            if item.rule.start:
-                active_start = max(active_start, item.rule.start)
+            active_start = ps if ps > start_floor else start_floor
             active_end = min(pe, post.end) if post.end else pe
-            if item.rule.end and timing.shape is not Shape.ONE_OFF:
-                active_end = min(active_end, item.rule.end)
+            if end_cap is not None and end_cap < active_end:
+                active_end = end_cap
             if active_start > active_end:
                 continue
-            scope = self._scope(post, item.rule, ps, pe)
-            for person, s, e in self._segments(post, active_start, active_end):
-                span = _Span(person, ((s, e),), min(due, e), event_targets or scope)
-                yield self._judge(lst, item, variant, post.id, ps, pe, span, event_id, bool(event_targets))
+            scope = (
+                self._scope(post, rule, ps, pe) if post.charges and rule.scope is Scope.SUBTREE else own_scope
+            )
+            if (
+                len(tenures) == 1
+                and tenures[0].start <= active_start
+                and (tenures[0].end is None or tenures[0].end >= active_end)
+            ):
+                segments: Iterable[tuple[int | None, date, date]] = (
+                    (tenures[0].person_id, active_start, active_end),
+                )
+            else:
+                segments = self._segments(post, active_start, active_end)
+            for person, s, e in segments:
+                yield self._judge(
+                    lst,
+                    item,
+                    variant,
+                    post.id,
+                    ps,
+                    pe,
+                    _Span(person, ((s, e),), due if due < e else e, event_targets or scope),
+                    event_id,
+                    bool(event_targets),
+                )
 
     def _segments(self, post: PostFacts, start: date, end: date) -> Iterator[tuple[int | None, date, date]]:
         """Holders' (and vacant) stretches of [start, end]."""
@@ -551,8 +607,10 @@ class Calculator:
         is_event: bool,
     ) -> Obligation:
         timing = variant.timing
-        held = sum(days(s, e) for s, e in span.intervals)
-        period_days = days(ps, pe)
+        held = 0
+        for s, e in span.intervals:
+            held += (e - s).days + 1
+        period_days = (pe - ps).days + 1
         targets: tuple[int, ...] = ()
         if is_event:
             targets = tuple(sorted({u for _, u in span.scope}))
@@ -589,20 +647,25 @@ class Calculator:
         return ob
 
     def _match(self, ob: Obligation, item: ItemVersion, list_id: int, span: _Span, by_unit: bool) -> None:
-        assert span.person_id is not None
-        kinds = {str(k) for k in item.rule.kinds}
+        person = span.person_id
+        assert person is not None
+        candidates: list[tuple[RecordFacts, bool]] = []
+        due = ob.due_date
+        for s, e in span.intervals:
+            for r in self.records.within(person, s, e):
+                candidates.append((r, r.performed_on > due))
+            for r in self.records.makeups_for(person, s, e):
+                candidates.append((r, True))
+        if not candidates:
+            return
+        kinds = self.kinds[item.item_id]
         target_paths = {}
         if by_unit:
             wanted = set(ob.target_unit_ids)
             target_paths = {unit_id: path for path, unit_id in span.scope if unit_id in wanted}
         covered_on_time: set[int] = set()
         covered_late: set[int] = set()
-        candidates: list[tuple[RecordFacts, bool]] = []
-        for s, e in span.intervals:
-            for r in self.records.within(span.person_id, s, e):
-                candidates.append((r, r.performed_on > ob.due_date))
-            for r in self.records.makeups_for(span.person_id, s, e):
-                candidates.append((r, True))
+        roots = [root for root, _ in span.scope]
         for r, late in candidates:
             if r.kind not in kinds or not r.names(list_id, item.key):
                 continue
@@ -611,7 +674,7 @@ class Calculator:
                 if not hit:
                     continue
                 (covered_late if late else covered_on_time).update(hit)
-            elif not _in_scope(r.unit_paths, span.scope):
+            elif not any(p.startswith(root) for p in r.unit_paths for root in roots):
                 continue
             (ob.late_record_ids if late else ob.on_time_record_ids).append(r.id)
         if by_unit:
