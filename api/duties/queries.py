@@ -32,18 +32,12 @@ from api.posts.types import Post
 from authz.catalogue import Resource
 from domain.duties import obligations as ob
 from domain.duties import queries as dq
+from domain.duties.models import EXEMPTION, DutyRecordUnit, effective_period, effective_record
 from domain.duties.models import CriticalPeriod as CriticalPeriodRow
 from domain.duties.models import DutyList as DutyListRow
 from domain.duties.models import DutyRecord as DutyRecordRow
-from domain.duties.models import (
-    DutyRecordUnit,
-    effective_period,
-    effective_record,
-)
-from domain.duties.models import (
-    DutySource as DutySourceRow,
-)
-from domain.duties.rules import parse_rule
+from domain.duties.models import DutySource as DutySourceRow
+from domain.duties.rules import RecordKind, parse_rule
 from domain.errors import DomainError
 from domain.posts.models import Assignment, assignment_on, effective_assignment
 from domain.posts.models import Post as PostRow
@@ -347,6 +341,13 @@ class DutiesQuery:
         if recorder_id is not None:
             stmt = stmt.where(DutyRecordRow.recorder_person_id == (try_decode_id(recorder_id, "Person") or 0))
         if kinds:
+            known = {k.value for k in RecordKind} | {EXEMPTION}
+            if unknown := [k for k in kinds if k not in known]:
+                raise BadInput(
+                    f"unknown record kinds {unknown}: use RecordKind values or EXEMPTION",
+                    f"未知的记录类型 {unknown}：应为 RecordKind 的取值或 EXEMPTION",
+                    "kinds",
+                )
             stmt = stmt.where(DutyRecordRow.kind.in_(kinds))
         if start is not None:
             stmt = stmt.where(DutyRecordRow.performed_on >= start)

@@ -13,7 +13,7 @@ from domain.posts import charges
 from domain.posts.kinds import PostKind
 from seeds.requirements import load_requirements
 from tests import factories as f
-from tests.api.helpers import ok, pk, refused, reload
+from tests.api.helpers import error_code, ok, pk, refused, reload
 from tests.factories import gid
 
 OBLIGATIONS = """
@@ -128,6 +128,11 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
     week = await leader("{ dueThisWeek { totalCount } myDuties { totalCount nodes { dutyItem { key } } } }")
     assert week["data"]["dueThisWeek"]["totalCount"] == 0  # April's is due on the 30th
     assert [n["dutyItem"]["key"] for n in week["data"]["myDuties"]["nodes"]] == ["check"]
+    kinds = await leader('{ i: dutyRecords(kinds: ["INSPECTION"]) { totalCount } }')
+    assert kinds["data"]["i"]["totalCount"] == 2
+    assert (
+        error_code(await leader('{ dutyRecords(kinds: ["INSPECTON"]) { totalCount } }')) == "BAD_USER_INPUT"
+    )
 
 
 async def test_records_are_refused_outside_reach_and_nothing_is_written(
