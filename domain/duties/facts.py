@@ -267,12 +267,15 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
     )
 
 
+MAX_LISTED_PERSONS = 30_000
+
+
 async def _load_records(
     session: AsyncSession, persons: set[int], holders: Select[Any], start: date, end: date
 ) -> list[RecordFacts]:
-    """Records in force of the posts' holders that may count for the window. A few holders
-    are named; many (a park) are a subquery, so that neither the statement's parameters
-    nor the records of other parks grow with the park."""
+    """Records in force of the posts' holders that may count for the window. The holders are
+    named (a park's thousands included: both databases seek them in the recorder index);
+    past the parameter limits of SQLite and asyncpg (32,766) they are a subquery."""
     if not persons:
         return []
     person_list = sorted(persons)
@@ -285,8 +288,9 @@ async def _load_records(
             DutyRecord.makeup_for.between(start, end),
         ),
     )
-    who = holders if len(person_list) > 500 else person_list
+    who = holders if len(person_list) > MAX_LISTED_PERSONS else person_list
     where = and_(base, DutyRecord.recorder_person_id.in_(who))
+    # One row per record and unit (a record covers one unit or a few), in one statement.
     rows = (
         await session.execute(
             select(
@@ -295,46 +299,48 @@ async def _load_records(
                 DutyRecord.performed_on,
                 DutyRecord.recorder_person_id,
                 DutyRecord.makeup_for,
-            ).where(where)
+                DutyRecordUnit.unit_id,
+                OrgUnit.path,
+            )
+            .join(DutyRecordUnit, DutyRecordUnit.record_id == DutyRecord.id)
+            .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
+            .where(where)
+            .order_by(DutyRecord.id)
         )
     ).all()
     if not rows:
         return []
-    record_ids = select(DutyRecord.id).where(where)
-    units: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for rid, uid, path in (
-        await session.execute(
-            select(DutyRecordUnit.record_id, DutyRecordUnit.unit_id, OrgUnit.path)
-            .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
-            .where(DutyRecordUnit.record_id.in_(record_ids))
-        )
-    ).all():
-        units[rid].append((uid, path))
     items: dict[int, set[tuple[int, str]]] = defaultdict(set)
     for rid, lid, key in (
         await session.execute(
             select(DutyRecordItem.record_id, DutyListVersion.list_id, DutyItem.key)
             .join(DutyItem, DutyItem.id == DutyRecordItem.item_id)
             .join(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
-            .where(DutyRecordItem.record_id.in_(record_ids))
+            .where(DutyRecordItem.record_id.in_(select(DutyRecord.id).where(where)))
         )
     ).all():
         items[rid].add((lid, key))
     out = []
-    for r in rows:
-        if r.recorder_person_id not in persons:
+    i = 0
+    while i < len(rows):
+        r = rows[i]
+        j = i + 1
+        while j < len(rows) and rows[j][0] == r[0]:
+            j += 1
+        group = rows[i:j]
+        i = j
+        if r[3] not in persons:
             continue
-        us = units.get(r.id, ())
         out.append(
             RecordFacts(
-                id=r.id,
-                kind=r.kind,
-                performed_on=r.performed_on,
-                person_id=r.recorder_person_id,
-                unit_paths=tuple(p for _, p in us),
-                unit_ids=tuple(u for u, _ in us),
-                items=frozenset(items.get(r.id, ())),
-                makeup_for=r.makeup_for,
+                id=r[0],
+                kind=r[1],
+                performed_on=r[2],
+                person_id=r[3],
+                unit_paths=tuple(g[6] for g in group),
+                unit_ids=tuple(g[5] for g in group),
+                items=frozenset(items.get(r[0], ())),
+                makeup_for=r[4],
             )
         )
     return out
