@@ -3,6 +3,8 @@
 serve          migrate, load the demo data into an empty database (if enabled), serve
 migrate        apply Alembic migrations
 load-demo      load the demo dataset into an empty database
+load-catalogue load the requirement catalogue and the hazard category library
+escalate-hazards  escalate overdue major hazards (servers also do it every hour)
 export-schema  write schema.graphql (or check it with --check)
 token, create-api-key, revoke-api-key, demo-logins   credentials (see api/access/cli.py)
 export-policy  model.conf and policy.csv for stock Casbin (see api/admin/cli.py)
@@ -52,6 +54,37 @@ async def _load_demo(url: str, *, only_if_empty: bool) -> None:
         await engine.dispose()
 
 
+async def _load_catalogue(url: str) -> None:
+    """The requirement catalogue and the hazard category library: reference data every
+    database needs, demo or not. Idempotent."""
+    from domain.db import create_engine, create_session_factory
+    from seeds.hazard_categories import load_hazard_categories
+    from seeds.requirements import load_requirements
+
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            counts = await load_requirements(session) | await load_hazard_categories(session)
+            await session.commit()
+            log.info("catalogue loaded: %s", counts)
+    finally:
+        await engine.dispose()
+
+
+async def _escalate(url: str) -> None:
+    from domain.db import create_engine, create_session_factory
+    from domain.hazards.service import escalate_overdue
+
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            written = await escalate_overdue(session, today_shanghai())
+            await session.commit()
+            print(f"escalated {written} overdue major hazard notice(s)")
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m api")
@@ -61,6 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int, default=8000)
     sub.add_parser("migrate", help="apply migrations")
     sub.add_parser("load-demo", help="load the demo dataset into an empty database")
+    sub.add_parser("load-catalogue", help="load the requirement catalogue and hazard categories (idempotent)")
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file differs from the code")
@@ -82,6 +116,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_migrate(settings.database_url))
     elif args.command == "load-demo":
         asyncio.run(_load_demo(settings.database_url, only_if_empty=False))
+    elif args.command == "escalate-hazards":
+        asyncio.run(_escalate(settings.database_url))
+    elif args.command == "load-catalogue":
+        asyncio.run(_load_catalogue(settings.database_url))
     elif args.command == "export-schema":
         from api.schema import schema_sdl
 

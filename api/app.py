@@ -96,6 +96,23 @@ async def _load_authority(app: Starlette, listener: AuthzListener | None) -> Non
         log.warning("authorization state not loaded at startup; the first request will", exc_info=True)
 
 
+async def _escalation_loop(app: Starlette, every: float) -> None:
+    """Escalate overdue major hazards now and then. Escalation is idempotent and locks the
+    hazards it touches, so several processes doing it at once write each notice once."""
+    from domain.hazards.service import escalate_overdue
+
+    while True:
+        try:
+            async with app.state.session_factory() as session:
+                written = await escalate_overdue(session, app.state.clock())
+                await session.commit()
+            if written:
+                log.info("escalated %d overdue major hazard notice(s)", written)
+        except Exception:
+            log.warning("hazard escalation failed; will retry", exc_info=True)
+        await asyncio.sleep(every)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -134,9 +151,14 @@ def create_app(
         app.state.authz_listener = listener
         if engine is not None or listener is not None:
             await _load_authority(app, listener)
+        escalation = None
+        if engine is not None and settings.hazard_escalation_seconds > 0:
+            escalation = asyncio.create_task(_escalation_loop(app, settings.hazard_escalation_seconds))
         try:
             yield
         finally:
+            if escalation is not None:
+                escalation.cancel()
             if listener is not None:
                 await listener.stop()
             if engine is not None:

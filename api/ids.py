@@ -28,6 +28,8 @@ _LABELS = {
     "DutyItem": "职责",
     "DutyRecord": "履职记录",
     "CriticalPeriod": "特殊时期",
+    "Hazard": "隐患",
+    "HazardCategory": "隐患分类",
 }
 
 # Primary keys are INTEGER columns: 32-bit on PostgreSQL. A larger number names no row (and

@@ -35,7 +35,9 @@ from api.admin.queries import AdminQuery
 from api.cost import RequestedNodesLimiter
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
-from api.node import ACCESS_NODE_TYPES, ADMIN_NODE_TYPES, DUTY_NODE_TYPES, NodeQuery
+from api.hazards.mutations import HazardsMutation
+from api.hazards.queries import HazardsQuery
+from api.node import ACCESS_NODE_TYPES, ADMIN_NODE_TYPES, DUTY_NODE_TYPES, HAZARD_NODE_TYPES, NodeQuery
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.types import Person
@@ -53,12 +55,22 @@ MASKED_MESSAGE = "服务器内部错误 — Unexpected error"
 
 
 @strawberry.type(description="查询 — Entry points for reading")
-class Query(NodeQuery, TreeQuery, PeopleQuery, PostsQuery, DutiesQuery, AccessQuery, AdminQuery):
+class Query(
+    NodeQuery, TreeQuery, PeopleQuery, PostsQuery, DutiesQuery, HazardsQuery, AccessQuery, AdminQuery
+):
     pass
 
 
 @strawberry.type(description="变更 — Entry points for changing; each takes one input and returns userErrors")
-class Mutation(TreeMutation, PeopleMutation, PostsMutation, DutiesMutation, AccessMutation, AdminMutation):
+class Mutation(
+    TreeMutation,
+    PeopleMutation,
+    PostsMutation,
+    DutiesMutation,
+    HazardsMutation,
+    AccessMutation,
+    AdminMutation,
+):
     pass
 
 
@@ -174,6 +186,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             Assignment,
             PostCharge,
             *DUTY_NODE_TYPES,
+            *HAZARD_NODE_TYPES,
             *ACCESS_NODE_TYPES,
             *ADMIN_NODE_TYPES,
         ],

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # On PostgreSQL every process also reloads its whole authorization state this often, in
     # seconds, as a safety net under the change notifications (0 = never).
     authz_resync_seconds: float = Field(default=300.0, ge=0)
+    # How often, in seconds, a server escalates overdue major hazards (0 = never; then run
+    # `python -m api escalate-hazards` from a scheduler).
+    hazard_escalation_seconds: float = Field(default=3600.0, ge=0)
 
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100

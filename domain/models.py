@@ -13,6 +13,7 @@ from domain.duties.models import (
     DutySource,
     ExemptionDecision,
 )
+from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.tree.models import EnterpriseProfile, OrgUnit
@@ -31,6 +32,11 @@ __all__ = [
     "DutySource",
     "EnterpriseProfile",
     "ExemptionDecision",
+    "Hazard",
+    "HazardCategory",
+    "HazardEvent",
+    "HazardNotice",
+    "HazardPlan",
     "OrgUnit",
     "Person",
     "Post",

@@ -111,3 +111,28 @@ def test_demo_logins_need_the_demo_data(tmp_path: Path, monkeypatch: pytest.Monk
             main(["demo-logins"])
     finally:
         get_settings.cache_clear()
+
+
+def test_the_catalogue_loads_into_a_database_without_demo_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "plain.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path.as_posix()}")
+    get_settings.cache_clear()
+    try:
+        main(["migrate"])
+        main(["load-catalogue"])
+        main(["load-catalogue"])  # idempotent: nothing twice
+    finally:
+        get_settings.cache_clear()
+    with sqlite3.connect(path) as db:
+        templates = db.execute(
+            "SELECT count(*), count(DISTINCT code) FROM duty_list WHERE unit_id IS NULL"
+        ).fetchone()
+        categories = db.execute("SELECT count(*), sum(major) FROM hazard_category").fetchone()
+        units = db.execute("SELECT count(*) FROM org_unit").fetchone()
+    assert templates[0] == templates[1] >= 20
+    assert categories[0] >= 20 and categories[1] >= 10
+    assert units == (0,)

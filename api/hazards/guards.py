@@ -1,0 +1,71 @@
+"""The write-side door of the ledger (conventions of api/guard.py: not readable →
+NOT_FOUND, readable but not changeable → FORBIDDEN).
+
+Reporting, planning and rectifying need hazard-write on the hazard's unit; confirming,
+rejecting and verifying are the supervising side's: hazard-write above the unit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.context import Context
+from api.duties.guards import recorder
+from api.guard import forbidden
+from api.hazards.loaders import hazards_visible
+from authz.catalogue import Action, Resource
+from authz.domains import ROOT_DOMAIN
+from domain.errors import not_found
+from domain.hazards import service
+from domain.hazards.models import Hazard
+from domain.hazards.states import Action as HazardAction
+from domain.tree.models import OrgUnit
+
+FROM_ABOVE = frozenset(
+    {
+        HazardAction.CONFIRM,
+        HazardAction.REJECT,
+        HazardAction.PASS_VERIFICATION,
+        HazardAction.FAIL_VERIFICATION,
+    }
+)
+
+
+async def actor(ctx: Context, session: AsyncSession, unit_ids: list[int]) -> service.Actor:
+    who = await recorder(ctx, session, unit_ids)
+    return service.Actor(subject=who.subject, person_id=who.person_id, agency_id=who.agency_id)
+
+
+def parent_domain(path: str) -> str:
+    parts = path.strip("/").split("/")
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ROOT_DOMAIN
+
+
+async def hazard_for_change(
+    ctx: Context,
+    session: AsyncSession,
+    hazard_id: int,
+    action: HazardAction | None,
+    *,
+    from_above: bool = False,
+) -> tuple[Hazard, str]:
+    """The hazard, locked, and its unit's path; refused unless the caller may act on it:
+    from above its unit for the supervising side's actions (and `from_above`), at it else."""
+    visible = await session.scalar(
+        select(Hazard.id).where(Hazard.id == hazard_id, hazards_visible(ctx.reach))
+    )
+    if visible is None:
+        raise not_found("hazardId", "隐患", "Hazard")
+    hazard = await service.load_for_change(session, hazard_id)
+    path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == hazard.unit_id))
+    assert path is not None
+    if from_above or action in FROM_ABOVE:
+        if not ctx.can(Resource.HAZARD, Action.WRITE, parent_domain(path)):
+            raise forbidden(
+                "hazardId",
+                "隐患（确认、验收须由监管方进行）",
+                "Hazard (the supervising side confirms and verifies)",
+            )
+    elif not ctx.can(Resource.HAZARD, Action.WRITE, path):
+        raise forbidden("hazardId", "隐患", "Hazard")
+    return hazard, path

@@ -1,0 +1,621 @@
+"""Reporting hazards, their 五落实 plans and their way through the state machine.
+
+Each change writes its history entry in the same transaction; a refused change writes
+nothing. Who may act (report at a unit, confirm or verify from above it) is the API's
+door; the rules of the ledger itself are here: legal transitions only, a major hazard is
+rectified only under a 五落实 plan, and the rectifier does not verify their own work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit.service import record_row
+from domain.duties.models import DutyRecord
+from domain.duties.records import SHA256_RE
+from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
+from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
+from domain.hazards.states import (
+    OPEN_STATES,
+    STATE_LABELS,
+    TRANSITIONS,
+    Action,
+    EventKind,
+    Grade,
+    HazardDomain,
+    HazardState,
+    Source,
+)
+from domain.inputs import clean_text
+from domain.people.models import Person
+from domain.tree.kinds import UnitKind
+from domain.tree.models import OrgUnit
+
+MAX_EVIDENCE = 50
+DOUBLE_REPORT = "DOUBLE_REPORT"
+ESCALATION = "ESCALATION"
+# An overdue major hazard goes to its park at once, and to its district this many days
+# after its deadline if it is still open.
+DISTRICT_AFTER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated caller acting on the ledger."""
+
+    subject: str
+    person_id: int | None = None
+    agency_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+    uri: str | None = None
+
+
+async def _event(
+    session: AsyncSession,
+    hazard: Hazard,
+    kind: EventKind,
+    actor: Actor,
+    from_state: str | None,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> HazardEvent:
+    event = HazardEvent(
+        hazard_id=hazard.id,
+        kind=kind.value,
+        from_state=from_state,
+        to_state=hazard.state,
+        actor=actor.subject,
+        actor_person_id=actor.person_id,
+        note=note,
+        data=data,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def create_category(
+    session: AsyncSession,
+    *,
+    code: str,
+    name: str,
+    domain: str,
+    major: bool,
+    description: str | None,
+    basis: str | None,
+    actor: Actor,
+) -> HazardCategory:
+    from domain.duties.lists import CODE_RE
+
+    errors = ErrorCollector()
+    if not CODE_RE.match(code or ""):
+        errors.add(
+            ErrorCode.INVALID_VALUE,
+            "code",
+            "编码只能由字母、数字和 . _ - 组成",
+            "must be letters, digits, '.', '_' or '-'",
+        )
+    elif await session.scalar(select(HazardCategory.id).where(HazardCategory.code == code)):
+        errors.add(ErrorCode.DUPLICATE_CODE, "code", "分类编码已被使用", "The code is already used")
+    clean_name = clean_text(errors, "name", name, label_zh="名称", label_en="Name", max_length=200)
+    try:
+        HazardDomain(domain)
+    except ValueError:
+        errors.add(ErrorCode.INVALID_VALUE, "domain", "未知的隐患领域", f"Unknown hazard domain {domain}")
+    clean_description = clean_text(
+        errors,
+        "description",
+        description,
+        label_zh="说明",
+        label_en="Description",
+        max_length=4000,
+        required=False,
+    )
+    clean_basis = clean_text(
+        errors, "basis", basis, label_zh="判定依据", label_en="Basis", max_length=2000, required=False
+    )
+    errors.raise_if_any()
+    category = HazardCategory(
+        code=code,
+        name=clean_name or "",
+        domain=domain,
+        major=major,
+        description=clean_description,
+        basis=clean_basis,
+        created_by=actor.subject,
+    )
+    session.add(category)
+    await session.flush()
+    await record_row(session, "hazard_category.create", category, "/")
+    return category
+
+
+def _check_evidence(errors: ErrorCollector, evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
+    if len(evidence) > MAX_EVIDENCE:
+        errors.add(ErrorCode.INVALID_VALUE, "evidence", "证据材料过多", f"at most {MAX_EVIDENCE}")
+        return []
+    out = []
+    for n, e in enumerate(evidence):
+        base = ("evidence", str(n))
+        clean_text(errors, (*base, "name"), e.name, label_zh="文件名", label_en="Name", max_length=255)
+        clean_text(
+            errors,
+            (*base, "mediaType"),
+            e.media_type,
+            label_zh="文件类型",
+            label_en="Media type",
+            max_length=100,
+        )
+        if e.size_bytes < 0:
+            errors.add(
+                ErrorCode.INVALID_VALUE, (*base, "sizeBytes"), "文件大小不能为负", "cannot be negative"
+            )
+        if not SHA256_RE.match(e.sha256 or ""):
+            errors.add(
+                ErrorCode.INVALID_VALUE,
+                (*base, "sha256"),
+                "应为64位小写十六进制摘要",
+                "must be 64 lowercase hex digits",
+            )
+        out.append(
+            {
+                "name": e.name.strip(),
+                "mediaType": e.media_type.strip(),
+                "sizeBytes": e.size_bytes,
+                "sha256": e.sha256,
+                "uri": e.uri,
+            }
+        )
+    return out
+
+
+async def _recipients(session: AsyncSession, unit: OrgUnit) -> list[OrgUnit]:
+    """Who gets the 双报告: the nearest supervising department above the unit, and its park
+    (whose safety office keeps the ledger)."""
+    ancestors = (
+        await session.scalars(
+            select(OrgUnit).where(OrgUnit.id.in_(unit.ancestor_ids)).order_by(OrgUnit.depth.desc())
+        )
+    ).all()
+    chosen: list[OrgUnit] = []
+    for kind in (UnitKind.DEPARTMENT, UnitKind.PARK):
+        found = next((a for a in ancestors if a.kind == kind.value), None)
+        if found is not None:
+            chosen.append(found)
+    if not chosen and ancestors:
+        chosen.append(ancestors[0])
+    return chosen
+
+
+async def _double_report(session: AsyncSession, hazard: Hazard, unit: OrgUnit, actor: Actor) -> list[int]:
+    recipients = await _recipients(session, unit)
+    session.add_all(HazardNotice(hazard_id=hazard.id, unit_id=r.id, kind=DOUBLE_REPORT) for r in recipients)
+    await session.flush()
+    ids = [r.id for r in recipients]
+    await _event(
+        session, hazard, EventKind.NOTIFIED, actor, hazard.state, data={"kind": DOUBLE_REPORT, "unitIds": ids}
+    )
+    return ids
+
+
+async def report_hazard(
+    session: AsyncSession,
+    *,
+    unit_id: int,
+    category_id: int,
+    grade: str,
+    title: str,
+    description: str,
+    source: str,
+    found_on: date,
+    actor: Actor,
+    domain: str,
+    today: date,
+    evidence: Sequence[Evidence] = (),
+    record_id: int | None = None,
+) -> Hazard:
+    errors = ErrorCollector()
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise not_found("unitId", "组织单元", "Organisation unit")
+    if unit.is_archived:
+        errors.add(ErrorCode.ARCHIVED, "unitId", "单元已撤销", "The unit is archived")
+    category = await session.get(HazardCategory, category_id)
+    if category is None:
+        errors.add(ErrorCode.NOT_FOUND, "categoryId", "隐患分类不存在", "Hazard category does not exist")
+    try:
+        clean_grade = Grade(grade)
+    except ValueError:
+        errors.add(ErrorCode.INVALID_VALUE, "grade", "未知的隐患等级", f"Unknown grade {grade}")
+        clean_grade = None
+    if category is not None and category.major and clean_grade is Grade.GENERAL:
+        errors.add(
+            ErrorCode.INVALID_VALUE,
+            "grade",
+            "该分类属于重大事故隐患，不能定为一般隐患",
+            "This category is a major-hazard category; the grade must be MAJOR",
+        )
+    try:
+        clean_source = Source(source)
+    except ValueError:
+        errors.add(ErrorCode.INVALID_VALUE, "source", "未知的隐患来源", f"Unknown source {source}")
+        clean_source = None
+    if clean_source is Source.INSPECTION and record_id is None:
+        errors.add(
+            ErrorCode.REQUIRED,
+            "recordId",
+            "检查发现的隐患须关联检查记录",
+            "A finding of an inspection names its record",
+        )
+    if record_id is not None:
+        record = await session.get(DutyRecord, record_id)
+        if record is None or record.withdrawn:
+            errors.add(ErrorCode.NOT_FOUND, "recordId", "检查记录不存在", "Record does not exist")
+    if found_on > today:
+        errors.add(ErrorCode.INVALID_VALUE, "foundOn", "发现日期不能晚于今天", "cannot be in the future")
+    clean_title = clean_text(errors, "title", title, label_zh="标题", label_en="Title", max_length=200)
+    clean_description = clean_text(
+        errors, "description", description, label_zh="隐患描述", label_en="Description", max_length=20000
+    )
+    stored_evidence = _check_evidence(errors, evidence)
+    errors.raise_if_any()
+    assert clean_grade is not None and clean_source is not None and category is not None
+    hazard = Hazard(
+        unit_id=unit.id,
+        category_id=category.id,
+        grade=clean_grade.value,
+        title=clean_title or "",
+        description=clean_description or "",
+        evidence=stored_evidence,
+        source=clean_source.value,
+        record_id=record_id,
+        found_on=found_on,
+        found_by=actor.subject,
+        found_by_person_id=actor.person_id,
+        agency_id=actor.agency_id,
+        state=HazardState.REPORTED.value,
+        version=1,
+    )
+    session.add(hazard)
+    await session.flush()
+    await _event(session, hazard, EventKind.REPORTED, actor, None)
+    await record_row(session, "hazard.report", hazard, domain)
+    if clean_grade is Grade.MAJOR:
+        await _double_report(session, hazard, unit, actor)
+    return hazard
+
+
+async def load_for_change(session: AsyncSession, hazard_id: int) -> Hazard:
+    hazard = await session.scalar(select(Hazard).where(Hazard.id == hazard_id).with_for_update())
+    if hazard is None:
+        raise not_found("hazardId", "隐患", "Hazard")
+    return hazard
+
+
+async def latest_plan(session: AsyncSession, hazard_id: int) -> HazardPlan | None:
+    return await session.scalar(
+        select(HazardPlan).where(HazardPlan.hazard_id == hazard_id).order_by(HazardPlan.id.desc()).limit(1)
+    )
+
+
+PLAN_STATES = frozenset({HazardState.REPORTED, HazardState.CONFIRMED, HazardState.RECTIFYING})
+
+
+async def set_plan(
+    session: AsyncSession,
+    *,
+    hazard: Hazard,
+    measures: str,
+    responsible_person_id: int,
+    funds: str | Decimal,
+    deadline: date,
+    contingency_plan: str,
+    actor: Actor,
+) -> HazardPlan:
+    """The 五落实: 措施、责任、资金、时限、预案. A new plan replaces the one before."""
+    errors = ErrorCollector()
+    if HazardState(hazard.state) not in PLAN_STATES:
+        raise DomainError.one(
+            ErrorCode.INVALID_TRANSITION,
+            "hazardId",
+            f"隐患{STATE_LABELS[HazardState(hazard.state)]}，不能再制定整改方案",
+            f"A {hazard.state} hazard takes no new plan",
+        )
+    clean_measures = clean_text(
+        errors, "measures", measures, label_zh="整改措施", label_en="Measures", max_length=20000
+    )
+    clean_contingency = clean_text(
+        errors,
+        "contingencyPlan",
+        contingency_plan,
+        label_zh="应急预案",
+        label_en="Contingency plan",
+        max_length=20000,
+    )
+    if await session.get(Person, responsible_person_id) is None:
+        errors.add(ErrorCode.NOT_FOUND, "responsiblePersonId", "责任人不存在", "Person does not exist")
+    try:
+        amount = Decimal(str(funds))
+        if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e12"):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.add(
+            ErrorCode.INVALID_VALUE,
+            "funds",
+            "资金应为不小于0、至多两位小数的金额（元）",
+            "must be an amount in yuan, ≥ 0, two decimals at most",
+        )
+        amount = Decimal(0)
+    if deadline < hazard.found_on:
+        errors.add(
+            ErrorCode.INVALID_DATE_RANGE,
+            "deadline",
+            "整改时限不能早于发现日期",
+            "cannot be before the day it was found",
+        )
+    errors.raise_if_any()
+    plan = HazardPlan(
+        hazard_id=hazard.id,
+        measures=clean_measures or "",
+        responsible_person_id=responsible_person_id,
+        funds=amount,
+        deadline=deadline,
+        contingency_plan=clean_contingency or "",
+        created_by=actor.subject,
+    )
+    session.add(plan)
+    hazard.deadline = deadline
+    hazard.responsible_person_id = responsible_person_id
+    hazard.version += 1
+    await session.flush()
+    await _event(
+        session,
+        hazard,
+        EventKind.PLAN_SET,
+        actor,
+        hazard.state,
+        data={
+            "planId": plan.id,
+            "deadline": deadline.isoformat(),
+            "responsiblePersonId": responsible_person_id,
+            "funds": str(amount),
+        },
+    )
+    return plan
+
+
+async def transition(
+    session: AsyncSession,
+    *,
+    hazard: Hazard,
+    action: Action,
+    note: str | None,
+    actor: Actor,
+    today: date,
+    deadline: date | None = None,
+) -> Hazard:
+    starts, target, kind = TRANSITIONS[action]
+    current = HazardState(hazard.state)
+    if current not in starts:
+        raise DomainError.one(
+            ErrorCode.INVALID_TRANSITION,
+            "action",
+            f"隐患当前状态为“{STATE_LABELS[current]}”，不能执行该操作",
+            f"A {current.value} hazard cannot take {action.value}",
+        )
+    errors = ErrorCollector()
+    needs_note = action in (Action.REJECT, Action.FAIL_VERIFICATION)
+    clean_note = clean_text(
+        errors, "note", note, label_zh="说明", label_en="Note", max_length=4000, required=needs_note
+    )
+    if action is Action.START_RECTIFICATION:
+        plan = await latest_plan(session, hazard.id)
+        if hazard.grade == Grade.MAJOR and plan is None:
+            raise DomainError.one(
+                ErrorCode.PLAN_REQUIRED,
+                "hazardId",
+                "重大事故隐患须先落实措施、责任、资金、时限和预案（五落实）才能整改",
+                "A major hazard enters rectification only with its plan "
+                "(measures, responsible person, funds, deadline, contingency plan)",
+            )
+        if deadline is not None:
+            if deadline < hazard.found_on:
+                errors.add(
+                    ErrorCode.INVALID_DATE_RANGE,
+                    "deadline",
+                    "整改时限不能早于发现日期",
+                    "cannot be before the day it was found",
+                )
+            elif plan is not None:
+                errors.add(
+                    ErrorCode.INVALID_VALUE, "deadline", "时限以整改方案为准", "the plan sets the deadline"
+                )
+            else:
+                hazard.deadline = deadline
+        elif hazard.deadline is None:
+            errors.add(ErrorCode.REQUIRED, "deadline", "须给出整改时限", "A rectification needs a deadline")
+    if (
+        action in (Action.PASS_VERIFICATION, Action.FAIL_VERIFICATION)
+        and hazard.rectified_by == actor.subject
+    ):
+        raise DomainError.one(
+            ErrorCode.FORBIDDEN,
+            "action",
+            "整改人不能验收自己的整改",
+            "The one who rectified may not verify the rectification",
+        )
+    errors.raise_if_any()
+    hazard.state = target.value
+    if action is Action.SUBMIT_RECTIFICATION:
+        hazard.rectified_by = actor.subject
+    if action is Action.PASS_VERIFICATION:
+        hazard.closed_on = today
+    hazard.version += 1
+    await session.flush()
+    await _event(session, hazard, kind, actor, current.value, note=clean_note)
+    return hazard
+
+
+async def pending_extension(session: AsyncSession, hazard_id: int) -> HazardEvent | None:
+    """The latest extension request, if no decision followed it."""
+    kinds = (EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_REFUSED)
+    last = await session.scalar(
+        select(HazardEvent)
+        .where(HazardEvent.hazard_id == hazard_id, HazardEvent.kind.in_([k.value for k in kinds]))
+        .order_by(HazardEvent.id.desc())
+        .limit(1)
+    )
+    return last if last is not None and last.kind == EventKind.EXTENSION_REQUESTED else None
+
+
+async def request_extension(
+    session: AsyncSession, *, hazard: Hazard, deadline: date, reason: str | None, actor: Actor
+) -> Hazard:
+    """The rectifying side asks for a later deadline, with a reason; the supervising side
+    decides. Both deadlines stay in the history."""
+    if hazard.state != HazardState.RECTIFYING or hazard.deadline is None:
+        raise DomainError.one(
+            ErrorCode.INVALID_TRANSITION,
+            "hazardId",
+            "只有整改中的隐患可以申请延期",
+            "Only a hazard under rectification, with a deadline, may ask for more time",
+        )
+    if await pending_extension(session, hazard.id) is not None:
+        raise DomainError.one(
+            ErrorCode.CONFLICT,
+            "hazardId",
+            "已有待审批的延期申请",
+            "An extension request is already waiting for a decision",
+        )
+    errors = ErrorCollector()
+    clean_reason = clean_text(
+        errors, "reason", reason, label_zh="延期理由", label_en="Reason", max_length=4000
+    )
+    if deadline <= hazard.deadline:
+        errors.add(
+            ErrorCode.INVALID_DATE_RANGE,
+            "deadline",
+            "延期后的时限须晚于现有时限",
+            "must be after the current deadline",
+        )
+    errors.raise_if_any()
+    await _event(
+        session,
+        hazard,
+        EventKind.EXTENSION_REQUESTED,
+        actor,
+        hazard.state,
+        note=clean_reason,
+        data={"from": hazard.deadline.isoformat(), "to": deadline.isoformat()},
+    )
+    return hazard
+
+
+async def decide_extension(
+    session: AsyncSession, *, hazard: Hazard, approve: bool, note: str | None, actor: Actor
+) -> Hazard:
+    request = await pending_extension(session, hazard.id)
+    if request is None or hazard.state != HazardState.RECTIFYING:
+        raise DomainError.one(
+            ErrorCode.INVALID_TRANSITION,
+            "hazardId",
+            "没有待审批的延期申请",
+            "There is no extension request to decide",
+        )
+    if request.actor == actor.subject:
+        raise DomainError.one(
+            ErrorCode.FORBIDDEN,
+            "hazardId",
+            "申请人不能审批自己的延期申请",
+            "The requester may not decide their own request",
+        )
+    errors = ErrorCollector()
+    clean_note = clean_text(
+        errors, "note", note, label_zh="审批意见", label_en="Note", max_length=4000, required=not approve
+    )
+    errors.raise_if_any()
+    assert request.data is not None
+    data = {"requestId": request.id, "from": request.data["from"], "to": request.data["to"]}
+    if approve:
+        hazard.deadline = date.fromisoformat(request.data["to"])
+        hazard.version += 1
+        await session.flush()
+    kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
+    await _event(session, hazard, kind, actor, hazard.state, note=clean_note, data=data)
+    return hazard
+
+
+async def escalate_overdue(session: AsyncSession, today: date) -> int:
+    """Escalate every open major hazard past its deadline: to the park, then (after
+    DISTRICT_AFTER_DAYS more days) to the district, each once, with a notice and a history
+    entry. Returns the number of escalations written; running it again writes none."""
+    overdue = (
+        await session.scalars(
+            select(Hazard)
+            .where(
+                Hazard.grade == Grade.MAJOR.value,
+                Hazard.state.in_([s.value for s in OPEN_STATES]),
+                Hazard.deadline < today,
+            )
+            .order_by(Hazard.id)
+            .with_for_update()
+        )
+    ).all()
+    if not overdue:
+        return 0
+    done = {
+        (h, u)
+        for h, u in (
+            await session.execute(
+                select(HazardNotice.hazard_id, HazardNotice.unit_id).where(
+                    HazardNotice.kind == ESCALATION, HazardNotice.hazard_id.in_([h.id for h in overdue])
+                )
+            )
+        ).all()
+    }
+    units = {
+        u.id: u
+        for u in (
+            await session.scalars(select(OrgUnit).where(OrgUnit.id.in_({h.unit_id for h in overdue})))
+        ).all()
+    }
+    ancestor_ids = {a for u in units.values() for a in u.ancestor_ids}
+    ancestors = {
+        a.id: a for a in (await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ancestor_ids)))).all()
+    }
+    written = 0
+    system = Actor("system")
+    for hazard in overdue:
+        assert hazard.deadline is not None
+        chain = [ancestors[a] for a in units[hazard.unit_id].ancestor_ids if a in ancestors]
+        levels = [(UnitKind.PARK, 0), (UnitKind.DISTRICT, DISTRICT_AFTER_DAYS)]
+        for kind, after in levels:
+            target = next((a for a in chain if a.kind == kind.value), None)
+            if target is None or (hazard.id, target.id) in done or (today - hazard.deadline).days <= after:
+                continue
+            session.add(HazardNotice(hazard_id=hazard.id, unit_id=target.id, kind=ESCALATION))
+            await _event(
+                session,
+                hazard,
+                EventKind.ESCALATED,
+                system,
+                hazard.state,
+                note=f"重大事故隐患逾期未销号，升级至{target.name}",
+                data={"unitId": target.id, "level": kind.value, "deadline": hazard.deadline.isoformat()},
+            )
+            written += 1
+    return written
