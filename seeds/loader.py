@@ -21,6 +21,7 @@ from domain.tree import service as tree
 from domain.tree.kinds import RiskClass, Trade, UnitKind
 from domain.tree.models import OrgUnit
 from seeds.demo_duties import load_demo_duties
+from seeds.demo_hazards import load_demo_hazards
 from seeds.hazard_categories import load_hazard_categories
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.yaml"
@@ -147,6 +148,7 @@ class _Loader:
         parks = [u for u in self.parks]
         counts |= await load_demo_duties(self.session, parks, self.today)
         counts |= await load_hazard_categories(self.session)
+        counts |= await load_demo_hazards(self.session, parks, self.today)
         return counts
 
     def day(self, offset: int) -> date:

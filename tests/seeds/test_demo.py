@@ -105,6 +105,20 @@ async def test_demo_loads_and_the_board_shows_three_responsible_persons(
     assert year["data"]["dutyRecords"]["totalCount"] > 10_000
     assert year["data"]["criticalPeriods"]["totalCount"] >= 2
 
+    # A realistic ledger: open, overdue, closed, major and general hazards.
+    ledger = await gql(
+        """query($park: ID!) {
+          hazardStats(unitId: $park) { total open overdue majorOpen closed byState { state count } }
+          majors: hazards(unitId: $park, filter: {grades: [MAJOR]}) { totalCount }
+          majorHazardBoard(parkId: $park) { totalCount nodes { plan { deadline } } }
+        }""",
+        {"park": f.gid("OrgUnit", park.id)},
+    )
+    stats = ledger["data"]["hazardStats"]
+    assert stats["total"] >= 15 and stats["open"] > 0 and stats["overdue"] > 0 and stats["closed"] > 0
+    assert 0 < ledger["data"]["majors"]["totalCount"] < stats["total"]
+    assert counts["hazards"] >= 30
+
 
 async def test_demo_access_admins_agencies_and_clients(session: AsyncSession, app: Any, gql: Any) -> None:
     """The demo's agency staff see their contract's five enterprises; the expired contract
