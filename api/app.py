@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.schema import build_schema
 from authz.authority import Authority
@@ -171,6 +172,8 @@ def create_app(
             Route("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/public/tip-offs", tip_offs.submit, methods=["POST"]),
+            Route("/public/tip-offs/{code}", tip_offs.status, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

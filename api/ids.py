@@ -30,6 +30,7 @@ _LABELS = {
     "CriticalPeriod": "特殊时期",
     "Hazard": "隐患",
     "HazardCategory": "隐患分类",
+    "TipOff": "举报",
 }
 
 # Primary keys are INTEGER columns: 32-bit on PostgreSQL. A larger number names no row (and

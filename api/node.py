@@ -13,7 +13,7 @@ from api.context import Info
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, DutyListVersion
 from api.errors import BadInput
-from api.hazards.types import Hazard, HazardCategory
+from api.hazards.types import Hazard, HazardCategory, TipOff
 from api.ids import try_decode_id
 from api.people.types import Person
 from api.posts.types import Assignment, Post, PostCharge
@@ -30,7 +30,7 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
 DUTY_NODE_TYPES: list[type[relay.Node]] = [DutyList, DutyListVersion, DutyItem, DutyRecord, CriticalPeriod]
 NODE_TYPES.update({t.__name__: t for t in DUTY_NODE_TYPES})
 # The hazard ledger (api/hazards).
-HAZARD_NODE_TYPES: list[type[relay.Node]] = [Hazard, HazardCategory]
+HAZARD_NODE_TYPES: list[type[relay.Node]] = [Hazard, HazardCategory, TipOff]
 NODE_TYPES.update({t.__name__: t for t in HAZARD_NODE_TYPES})
 # Agencies, contracts, clients and keys (api/access).
 ACCESS_NODE_TYPES: list[type[relay.Node]] = [Agency, AgencyMember, AgencyContract, ServiceClient, ApiKey]

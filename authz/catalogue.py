@@ -18,6 +18,7 @@ class Resource(StrEnum):
     DUTY = "duty"  # 职责清单
     RECORD = "record"  # 履职记录
     HAZARD = "hazard"  # 隐患
+    TIPOFF = "tipoff"  # 举报及举报人信息（吹哨人保密，仅园区安全办）
     COMPLIANCE = "compliance"  # 履职评分
     POLICY = "policy"  # 授权策略
     AUDIT = "audit"  # 审计日志

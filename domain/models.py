@@ -13,7 +13,7 @@ from domain.duties.models import (
     DutySource,
     ExemptionDecision,
 )
-from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
+from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.tree.models import EnterpriseProfile, OrgUnit
@@ -41,4 +41,5 @@ __all__ = [
     "Person",
     "Post",
     "PostCharge",
+    "TipOff",
 ]

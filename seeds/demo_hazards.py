@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember
-from domain.hazards import service
+from domain.clock import SHANGHAI
+from domain.hazards import service, tipoffs
 from domain.hazards.models import HazardCategory
 from domain.hazards.states import Action, Grade, Source
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
@@ -129,7 +130,55 @@ async def load_demo_hazards(session: AsyncSession, parks: list[OrgUnit], today: 
             written += 1
             await _walk(session, hazard, e, found, today, rng)
     escalated = await service.escalate_overdue(session, today)
-    return {"hazards": written, "hazard_escalations": escalated}
+    tips = await _tip_offs(session, parks[0], today, categories) if parks else 0
+    return {"hazards": written, "hazard_escalations": escalated, "tip_offs": tips}
+
+
+async def _tip_offs(session: AsyncSession, park: OrgUnit, today: date, categories: dict[str, int]) -> int:
+    """Two public tip-offs: one still to be checked, one accepted as a hazard."""
+    now = datetime.combine(today - timedelta(days=2), time(9, 30), tzinfo=SHANGHAI)
+    await tipoffs.submit_tip_off(
+        session,
+        park_id=park.id,
+        content="夜间有车间门窗紧闭进行喷漆作业，气味很重",
+        location="园区东区",
+        contact=None,
+        address="demo-1",
+        secret="demo",
+        now=now,
+    )
+    accepted = await tipoffs.submit_tip_off(
+        session,
+        park_id=park.id,
+        content="厂区东门消防通道被货物堵住",
+        location="园区东门",
+        contact="电话 13800009999（演示）",
+        address="demo-2",
+        secret="demo",
+        now=now,
+    )
+    enterprise = await session.scalar(
+        select(OrgUnit)
+        .where(OrgUnit.kind == "ENTERPRISE", OrgUnit.path.startswith(park.path))
+        .order_by(OrgUnit.id)
+    )
+    assert enterprise is not None
+    await tipoffs.triage(
+        session,
+        tip=accepted,
+        accept=tipoffs.Acceptance(
+            unit_id=enterprise.id,
+            category_id=categories["fire-lane"],
+            grade=Grade.GENERAL.value,
+            title="消防通道堵塞（举报）",
+        ),
+        reason=None,
+        actor=service.Actor("system"),
+        unit_path=enterprise.path,
+        park_path=park.path,
+        today=today,
+    )
+    return 2
 
 
 async def _walk(

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from api.loaders import ByIdLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.reach import Reach
-from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
+from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
 from domain.pagination import Ordering
 from domain.tree.models import OrgUnit
 
@@ -28,6 +28,7 @@ BOARD_ORDER: Ordering[Hazard] = Ordering(
     (func.coalesce(Hazard.deadline, NO_DEADLINE), Hazard.id), key=lambda h: (h.deadline or NO_DEADLINE, h.id)
 )
 CATEGORY_ORDER: Ordering[HazardCategory] = Ordering((HazardCategory.id,), key=lambda c: (c.id,))
+TIP_OFF_ORDER: Ordering[TipOff] = Ordering((TipOff.id,), key=lambda t: (t.id,))
 NOTICE_ORDER: Ordering[HazardNotice] = Ordering((HazardNotice.id,), key=lambda n: (n.id,))
 
 
@@ -41,6 +42,16 @@ def hazards_visible(reach: Reach) -> ColumnElement[bool]:
     if not scopes.empty:
         conds.append(Hazard.unit_id.in_(select(OrgUnit.id).where(scopes.unit_clause())))
     return or_(*conds) if conds else false()
+
+
+def tip_offs_visible(reach: Reach) -> ColumnElement[bool]:
+    """Tip-offs, reporters' contacts included: the tip-off right at their park only."""
+    scopes = reach.scopes(Resource.TIPOFF)
+    if scopes.everything:
+        return true()
+    if scopes.empty:
+        return false()
+    return TipOff.park_id.in_(select(OrgUnit.id).where(scopes.unit_clause()))
 
 
 def categories_visible(reach: Reach) -> ColumnElement[bool]:
@@ -59,6 +70,13 @@ class CategoryByIdLoader(ByIdLoader[HazardCategory]):
 
     def visible(self, reach: Reach) -> ColumnElement[bool]:
         return categories_visible(reach)
+
+
+class TipOffByIdLoader(ByIdLoader[TipOff]):
+    model = TipOff
+
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        return tip_offs_visible(reach)
 
 
 class EventsByHazardLoader(RowsByKeyLoader):
@@ -80,6 +98,7 @@ class HazardLoaders:
     def __init__(self, ctx: Context) -> None:
         self.hazard_by_id = HazardByIdLoader(ctx)
         self.category_by_id = CategoryByIdLoader(ctx)
+        self.tip_off_by_id = TipOffByIdLoader(ctx)
         self.events_by_hazard = EventsByHazardLoader(ctx)
         self.plans_by_hazard = PlansByHazardLoader(ctx)
         self.notices_by_hazard = NoticesByHazardLoader(ctx)

@@ -7,19 +7,25 @@ from decimal import Decimal
 from typing import Any
 
 import strawberry
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
 from api.duties.mutations import AttachmentInput
 from api.errors import UserError, run_mutation
-from api.guard import read_person, write_unit
+from api.guard import forbidden, read_person, write_unit
 from api.hazards import guards
-from api.hazards.types import Hazard, HazardCategory
+from api.hazards.loaders import tip_offs_visible
+from api.hazards.types import Hazard, HazardCategory, TipOff
 from api.ids import decode_id
+from authz.catalogue import Action as AuthzAction
 from authz.catalogue import Resource
-from domain.hazards import service
+from domain.errors import ErrorCode, ErrorCollector, not_found
+from domain.hazards import service, tipoffs
+from domain.hazards.models import TipOff as TipOffRow
 from domain.hazards.states import Action, Grade, HazardDomain, Source
+from domain.tree.models import OrgUnit
 
 
 @strawberry.input(description="上报隐患 — A hazard found at a unit; you are its finder")
@@ -75,6 +81,26 @@ class DecideHazardExtensionInput:
     hazard_id: relay.GlobalID = strawberry.field(description="隐患 — The hazard")
     approve: bool = strawberry.field(description="同意 — Approve (true) or refuse (false)")
     note: str | None = strawberry.field(default=None, description="审批意见 — Required when refusing")
+
+
+@strawberry.input(
+    description="处理举报 — Accept a tip-off as a hazard at a unit of its park (you become its finder; the "
+    "reporter's contact stays on the tip-off), or dismiss it with a reason"
+)
+class TriageTipOffInput:
+    tip_off_id: relay.GlobalID = strawberry.field(description="举报 — The tip-off")
+    accept: bool = strawberry.field(description="立案 — Accept (true) or dismiss (false)")
+    reason: str | None = strawberry.field(default=None, description="不予立案理由 — Required to dismiss")
+    unit_id: relay.GlobalID | None = strawberry.field(default=None, description="隐患单位 — To accept")
+    category_id: relay.GlobalID | None = strawberry.field(default=None, description="分类 — To accept")
+    grade: Grade | None = strawberry.field(default=None, description="等级 — To accept")
+    title: str | None = strawberry.field(default=None, description="标题 — To accept")
+
+
+@strawberry.type(description="举报处理结果 — Result of triaging a tip-off")
+class TipOffPayload:
+    tip_off: TipOff | None = strawberry.field(description="举报 — The tip-off; null on errors")
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
 
 @strawberry.input(description="新增隐患分类 — Extend the category library")
@@ -212,6 +238,57 @@ class HazardsMutation:
             )
 
         return await _payload(info, work)
+
+    @strawberry.mutation(
+        description="处理举报 — Accept a tip-off as a hazard, or dismiss it (park safety office)"
+    )
+    async def triage_tip_off(self, info: Info, input: TriageTipOffInput) -> TipOffPayload:
+        async def work(session: AsyncSession) -> Any:
+            tip_id = decode_id(input.tip_off_id, "TipOff", "tipOffId")
+            tip = await session.scalar(
+                select(TipOffRow).where(TipOffRow.id == tip_id, tip_offs_visible(info.context.reach))
+            )
+            if tip is None:
+                raise not_found("tipOffId", "举报", "Tip-off")
+            park_path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == tip.park_id))
+            assert park_path is not None
+            if not info.context.can(Resource.TIPOFF, AuthzAction.WRITE, park_path):
+                raise forbidden("tipOffId", "举报", "Tip-off")
+            acceptance = None
+            unit_path = None
+            if input.accept:
+                errors = ErrorCollector()
+                for name, value in (
+                    ("unitId", input.unit_id),
+                    ("categoryId", input.category_id),
+                    ("grade", input.grade),
+                    ("title", input.title),
+                ):
+                    if value is None:
+                        errors.add(ErrorCode.REQUIRED, name, "立案须填写此项", "required to accept")
+                errors.raise_if_any()
+                assert input.unit_id and input.category_id and input.grade and input.title is not None
+                unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
+                unit_path = await write_unit(info.context, session, unit_id, "unitId", Resource.HAZARD)
+                acceptance = tipoffs.Acceptance(
+                    unit_id=unit_id,
+                    category_id=decode_id(input.category_id, "HazardCategory", "categoryId"),
+                    grade=input.grade.value,
+                    title=input.title,
+                )
+            return await tipoffs.triage(
+                session,
+                tip=tip,
+                accept=acceptance,
+                reason=input.reason,
+                actor=await guards.actor(info.context, session, []),
+                unit_path=unit_path,
+                park_path=park_path,
+                today=info.context.today,
+            )
+
+        row, errors = await run_mutation(info, work)
+        return TipOffPayload(tip_off=TipOff.from_row(row) if row else None, user_errors=errors)
 
     @strawberry.mutation(description="新增隐患分类 — Add a category to the library (platform admins)")
     async def create_hazard_category(

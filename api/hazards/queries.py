@@ -17,16 +17,19 @@ from api.hazards.loaders import (
     CATEGORY_ORDER,
     HAZARD_ORDER,
     NOTICE_ORDER,
+    TIP_OFF_ORDER,
     categories_visible,
     hazards_visible,
+    tip_offs_visible,
 )
-from api.hazards.types import Hazard, HazardCategory, HazardNotice
+from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff
 from api.ids import try_decode_id
 from authz.catalogue import Action, Resource
 from domain.hazards import states as st
 from domain.hazards.models import Hazard as HazardRow
 from domain.hazards.models import HazardCategory as HazardCategoryRow
 from domain.hazards.models import HazardNotice as HazardNoticeRow
+from domain.hazards.models import TipOff as TipOffRow
 from domain.tree.models import OrgUnit, subtree_upper_bound
 
 OPEN = [s.value for s in st.OPEN_STATES]
@@ -163,6 +166,25 @@ class HazardsQuery:
         flt = HazardFilterInput(grades=[st.Grade.MAJOR], states=sorted(st.OPEN_STATES))
         stmt = _ledger(info, await _unit(info, park_id), True, flt)
         return await root_connection(info, stmt, BOARD_ORDER, Hazard.from_row, first, after)
+
+    @strawberry.field(
+        description="举报列表 — Tip-offs of a park (or all you may see), oldest first; for the park safety "
+        "office alone (the tip-off right), as they hold the reporters' contacts"
+    )
+    async def tip_offs(
+        self,
+        info: Info,
+        park_id: relay.GlobalID | None = None,
+        statuses: list[str] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[TipOff]:
+        stmt = select(TipOffRow).where(tip_offs_visible(info.context.reach))
+        if park_id is not None:
+            stmt = stmt.where(TipOffRow.park_id == (try_decode_id(park_id, "OrgUnit") or 0))
+        if statuses:
+            stmt = stmt.where(TipOffRow.status.in_(statuses))
+        return await root_connection(info, stmt, TIP_OFF_ORDER, TipOff.from_row, first, after)
 
     @strawberry.field(description="隐患分类库 — The category library, by domain and majority if given")
     async def hazard_categories(

@@ -22,6 +22,7 @@ from domain.hazards.models import HazardCategory as HazardCategoryRow
 from domain.hazards.models import HazardEvent as HazardEventRow
 from domain.hazards.models import HazardNotice as HazardNoticeRow
 from domain.hazards.models import HazardPlan as HazardPlanRow
+from domain.hazards.models import TipOff as TipOffRow
 
 HazardState = strawberry.enum(
     st.HazardState,
@@ -294,3 +295,48 @@ class Hazard(relay.Node):
             HazardNotice.from_row(r)
             for r in await hazard_loaders(info.context).notices_by_hazard.load(self.row.id)
         ]
+
+
+@strawberry.type(
+    name="TipOff",
+    description="举报 — A public tip-off; only the park safety office (the tip-off right) sees it, "
+    "its reporter's contact included",
+)
+class TipOff(relay.Node):
+    id: relay.NodeID[int]
+    content: str = strawberry.field(description="举报内容 — What was reported")
+    location: str | None = strawberry.field(description="地点 — Where")
+    contact: str | None = strawberry.field(
+        description="举报人联系方式 — The reporter's contact, if given (保密)"
+    )
+    status: str = strawberry.field(description="状态 — RECEIVED 待核查, ACCEPTED 已立案, DISMISSED 不予立案")
+    dismiss_reason: str | None = strawberry.field(description="不予立案理由 — Why it was dismissed")
+    created_at: datetime = strawberry.field(description="举报时间 — When it was filed")
+    row: strawberry.Private[TipOffRow]
+
+    @classmethod
+    def from_row(cls, row: TipOffRow) -> TipOff:
+        return cls(
+            id=row.id,
+            content=row.content,
+            location=row.location,
+            contact=row.contact,
+            status=row.status,
+            dismiss_reason=row.dismiss_reason,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[TipOff | None]:
+        rows = await hazard_loaders(info.context).tip_off_by_id.load_many([int(i) for i in node_ids])
+        return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="隐患 — The hazard it became, if accepted")
+    async def hazard(self, info: Info) -> Hazard | None:
+        if self.row.hazard_id is None:
+            return None
+        row = await hazard_loaders(info.context).hazard_by_id.load(self.row.hazard_id)
+        return Hazard.from_row(row) if row else None

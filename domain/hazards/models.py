@@ -150,3 +150,33 @@ class HazardNotice(Base):
         Index("ix_hazard_notice_unit_id", "unit_id", "id"),
         Index("ix_hazard_notice_hazard_id", "hazard_id"),
     )
+
+
+class TipOff(Base):
+    """A public tip-off (举报), filed without an account. Its content, and above all the
+    reporter's contact, are seen only by those with the tip-off right at its park (the park
+    safety office); the reporter follows it by its tracking code, which shows the status
+    alone. The client address is kept only as a keyed hash, for the rate limit."""
+
+    __tablename__ = "tip_off"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id", ondelete="RESTRICT"), nullable=False)
+    tracking_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    location: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    hazard_id: Mapped[int | None] = mapped_column(ForeignKey("hazard.id", ondelete="RESTRICT"), nullable=True)
+    dismiss_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    triaged_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+    __table_args__ = (
+        Index("uq_tip_off_tracking_code", "tracking_code", unique=True),
+        Index("ix_tip_off_park_id", "park_id", "id"),
+        Index("ix_tip_off_address_hash", "address_hash", "created_at"),
+    )
