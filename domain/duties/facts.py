@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import SHANGHAI
@@ -256,6 +256,24 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
     exemptions = await _load_exemptions(session, start, end)
     roots = sorted({p.path for p in facts_posts} | {c.path for p in facts_posts for c in p.charges})
     enterprises = await _load_enterprises(session, roots)
+    placards: dict[int, list[tuple[date, bool]]] = defaultdict(list)
+    if enterprises:
+        ids = [uid for _, uid, _ in enterprises]
+        chosen = EnterpriseProfile.unit_id.in_(ids) if len(ids) <= MAX_LISTED_PERSONS else true()
+        for uid, since, placarded in (
+            await session.execute(
+                select(
+                    EnterpriseProfile.unit_id, EnterpriseProfile.effective_from, EnterpriseProfile.placarded
+                )
+                .where(chosen)
+                .order_by(EnterpriseProfile.unit_id, EnterpriseProfile.effective_from, EnterpriseProfile.id)
+            )
+        ).all():
+            marks = placards[uid]
+            if marks and marks[-1][0] == since:
+                marks[-1] = (since, placarded)  # the day's last change wins
+            else:
+                marks.append((since, placarded))
     return Facts(
         posts=facts_posts,
         lists=lists,
@@ -264,6 +282,7 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
         events=events,
         exemptions=exemptions,
         enterprises=enterprises,
+        placards=dict(placards),
     )
 
 

@@ -173,8 +173,10 @@ class Facts:
     records: list[RecordFacts]
     events: list[EventFacts] = field(default_factory=list)
     exemptions: list[ExemptionFacts] = field(default_factory=list)
-    # Enterprises (id, path, placarded) that coverage rules may target, not archived.
+    # Enterprises (path, id, placarded now) that coverage rules may target, not archived,
+    # and their placard over time (effective date, placarded), oldest first.
     enterprises: list[tuple[str, int, bool]] = field(default_factory=list)
+    placards: dict[int, list[tuple[date, bool]]] = field(default_factory=dict)
 
 
 # --- results -------------------------------------------------------------------------
@@ -276,17 +278,33 @@ class _RecordIndex:
 
 
 class _Units:
-    def __init__(self, enterprises: Iterable[tuple[str, int, bool]]) -> None:
+    def __init__(
+        self, enterprises: Iterable[tuple[str, int, bool]], placards: dict[int, list[tuple[date, bool]]]
+    ) -> None:
         rows = sorted(enterprises)
         self.paths = [p for p, _, _ in rows]
         self.rows = rows
+        self.placards = placards
 
-    def under(self, path: str, coverage: Coverage) -> Iterator[int]:
+    def _placarded(self, unit_id: int, now: bool, day: date) -> bool:
+        """Placarded on `day` by the enterprise's profile (before its first row: the first
+        row; no profile: as it is now)."""
+        history = self.placards.get(unit_id)
+        if not history:
+            return now
+        found = history[0][1]
+        for since, placarded in history:
+            if since > day:
+                break
+            found = placarded
+        return found
+
+    def under(self, path: str, coverage: Coverage, day: date) -> Iterator[int]:
         upper = path[:-1] + "0"
         for _path, unit_id, placarded in self.rows[
             bisect_left(self.paths, path) : bisect_left(self.paths, upper)
         ]:
-            if coverage is Coverage.ENTERPRISES or placarded:
+            if coverage is Coverage.ENTERPRISES or self._placarded(unit_id, placarded, day):
                 yield unit_id
 
 
@@ -320,7 +338,7 @@ class Calculator:
         self.facts = facts
         self.today = today
         self.records = _RecordIndex(facts.records)
-        self.units = _Units(facts.enterprises)
+        self.units = _Units(facts.enterprises, facts.placards)
         self.exemptions: dict[tuple[int, str], list[ExemptionFacts]] = defaultdict(list)
         for ex in facts.exemptions:
             self.exemptions[(ex.list_id, ex.item_key)].append(ex)
@@ -618,7 +636,8 @@ class Calculator:
         elif timing.coverage is not None:
             found: set[int] = set()
             for root, _ in span.scope:
-                found.update(self.units.under(root, timing.coverage))
+                # The set to cover is fixed on the period's first day, as its rule is.
+                found.update(self.units.under(root, timing.coverage, ps))
             targets = tuple(sorted(found))
             required = len(targets) if share_of(1, held, period_days) else 0
         else:

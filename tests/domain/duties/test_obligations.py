@@ -418,3 +418,35 @@ async def test_a_period_keeps_the_rule_the_enterprise_had_when_it_began(session:
         (date(2024, 8, 1), date(2024, 8, 31)),
         (date(2024, 9, 1), date(2024, 9, 30)),
     ]
+
+
+async def test_the_set_to_cover_is_the_enterprises_placarded_when_the_period_began(
+    session: AsyncSession,
+) -> None:
+    t = await f.small_tree(session)
+    coverage = {"kinds": ["INSPECTION"], "every": "HALF_YEAR", "coverage": "PLACARDED", "per": "HOLDER"}
+    await f.duty_list(session, t["park"], [PostKind.ADMINISTRATIVE_RESPONSIBLE], {"cover": coverage})
+    officer = await f.person(session, name="韩卯")
+    await f.assign(session, await _responsible_post(session, t["chem"]), officer)
+    later = await tree.create_unit(
+        session,
+        kind=UnitKind.ENTERPRISE,
+        code="E-LATER",
+        name="戊材料有限公司（演示）",
+        parent_id=t["safety"].id,
+        enterprise=tree.EnterpriseAttrs(
+            credit_code=f.credit_code(), trade=Trade.OTHER, staff_count=40, placarded=False
+        ),
+        today=date(2024, 1, 1),
+    )
+    # Placarded on 1 May: its responsible posts appear, and the officer takes one at once.
+    later = await tree.update_unit(
+        session, unit_id=later.id, version=later.version, enterprise=tree.EnterpriseChanges(placarded=True),
+        today=date(2024, 5, 1),
+    )  # fmt: skip
+    await f.assign(session, await _responsible_post(session, later), officer, start=date(2024, 5, 1))
+    found = await obligations_of_person(
+        session, officer.id, date(2024, 1, 1), date(2024, 12, 31), date(2025, 1, 5)
+    )
+    targets = {o.period_start: set(o.target_unit_ids) for o in found}
+    assert targets == {date(2024, 1, 1): {t["chem"].id}, date(2024, 7, 1): {t["chem"].id, later.id}}
