@@ -24,6 +24,12 @@ def post_domain(unit_path: str, post_id: int) -> str:
     return f"{unit_path}p{post_id}/"
 
 
+def parent_domain(path: str) -> str:
+    """The domain of the unit above a unit's path; the root domain above a district."""
+    parts = path.strip("/").split("/")
+    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ROOT_DOMAIN
+
+
 def subtree(domain: str) -> str:
     return domain + "*"
 

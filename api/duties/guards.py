@@ -15,7 +15,7 @@ from api.guard import forbidden, read_person, write_post, write_unit
 from api.ids import decode_id
 from authz.agencies import common_domain
 from authz.catalogue import Action, Resource
-from authz.domains import ROOT_DOMAIN, post_domain
+from authz.domains import ROOT_DOMAIN, parent_domain, post_domain
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember, ServiceClient
 from domain.duties import records as rec
 from domain.duties.models import (
@@ -209,11 +209,6 @@ async def request_exemption(ctx: Context, session: AsyncSession, data: RequestEx
     )
 
 
-def _parent_domain(path: str) -> str:
-    parts = path.strip("/").split("/")
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ROOT_DOMAIN
-
-
 async def decide_exemption(
     ctx: Context, session: AsyncSession, record_id: int, approve: bool, note: str | None
 ) -> DutyRecord:
@@ -226,7 +221,7 @@ async def decide_exemption(
         select(OrgUnit.path).join(Post, Post.unit_id == OrgUnit.id).where(Post.id == record.exempt_post_id)
     )
     assert unit_path is not None
-    above = _parent_domain(unit_path)
+    above = parent_domain(unit_path)
     if not ctx.can(Resource.RECORD, Action.WRITE, above):
         raise forbidden(
             "exemptionId",

@@ -14,7 +14,7 @@ from api.duties.guards import recorder
 from api.guard import forbidden
 from api.hazards.loaders import hazards_visible
 from authz.catalogue import Action, Resource
-from authz.domains import ROOT_DOMAIN
+from authz.domains import parent_domain
 from domain.errors import not_found
 from domain.hazards import service
 from domain.hazards.models import Hazard
@@ -34,11 +34,6 @@ FROM_ABOVE = frozenset(
 async def actor(ctx: Context, session: AsyncSession, unit_ids: list[int]) -> service.Actor:
     who = await recorder(ctx, session, unit_ids)
     return service.Actor(subject=who.subject, person_id=who.person_id, agency_id=who.agency_id)
-
-
-def parent_domain(path: str) -> str:
-    parts = path.strip("/").split("/")
-    return "/" + "/".join(parts[:-1]) + "/" if len(parts) > 1 else ROOT_DOMAIN
 
 
 async def hazard_for_change(

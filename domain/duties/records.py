@@ -60,6 +60,49 @@ class Attachment:
     uri: str | None = None
 
 
+def check_attachments(errors: ErrorCollector, items: Sequence[Attachment], field: str, label_zh: str) -> None:
+    """Files' metadata as records and hazards keep it: at most MAX_ATTACHMENTS, each with a
+    name, a media type, a size and a SHA-256 digest."""
+    if len(items) > MAX_ATTACHMENTS:
+        errors.add(ErrorCode.INVALID_VALUE, field, f"{label_zh}过多", f"at most {MAX_ATTACHMENTS}")
+        return
+    for n, a in enumerate(items):
+        base = (field, str(n))
+        clean_text(errors, (*base, "name"), a.name, label_zh="文件名", label_en="Name", max_length=255)
+        clean_text(
+            errors,
+            (*base, "mediaType"),
+            a.media_type,
+            label_zh="文件类型",
+            label_en="Media type",
+            max_length=100,
+        )
+        clean_text(
+            errors, (*base, "uri"), a.uri, label_zh="地址", label_en="URI", max_length=1000, required=False
+        )
+        if a.size_bytes < 0:
+            errors.add(
+                ErrorCode.INVALID_VALUE, (*base, "sizeBytes"), "文件大小不能为负", "cannot be negative"
+            )
+        if not SHA256_RE.match(a.sha256 or ""):
+            errors.add(
+                ErrorCode.INVALID_VALUE,
+                (*base, "sha256"),
+                "应为64位小写十六进制摘要",
+                "must be 64 lowercase hex digits",
+            )
+
+
+def attachment_row(a: Attachment) -> dict[str, Any]:
+    return {
+        "name": a.name.strip(),
+        "mediaType": a.media_type.strip(),
+        "sizeBytes": a.size_bytes,
+        "sha256": a.sha256,
+        "uri": a.uri,
+    }
+
+
 @dataclass(frozen=True)
 class RecordInput:
     kind: str
@@ -165,33 +208,7 @@ async def _check_record(
         )
         if p.person_id is not None and p.person_id not in known:
             errors.add(ErrorCode.NOT_FOUND, (*base, "personId"), "人员不存在", "Person does not exist")
-    if len(data.attachments) > MAX_ATTACHMENTS:
-        errors.add(ErrorCode.INVALID_VALUE, "attachments", "附件过多", f"at most {MAX_ATTACHMENTS}")
-    for n, a in enumerate(data.attachments):
-        base = ("attachments", str(n))
-        clean_text(errors, (*base, "name"), a.name, label_zh="文件名", label_en="Name", max_length=255)
-        clean_text(
-            errors,
-            (*base, "mediaType"),
-            a.media_type,
-            label_zh="文件类型",
-            label_en="Media type",
-            max_length=100,
-        )
-        clean_text(
-            errors, (*base, "uri"), a.uri, label_zh="地址", label_en="URI", max_length=1000, required=False
-        )
-        if a.size_bytes < 0:
-            errors.add(
-                ErrorCode.INVALID_VALUE, (*base, "sizeBytes"), "文件大小不能为负", "cannot be negative"
-            )
-        if not SHA256_RE.match(a.sha256 or ""):
-            errors.add(
-                ErrorCode.INVALID_VALUE,
-                (*base, "sha256"),
-                "应为64位小写十六进制摘要",
-                "must be 64 lowercase hex digits",
-            )
+    check_attachments(errors, data.attachments, "attachments", "附件")
     return unit_ids, item_ids
 
 
@@ -218,16 +235,7 @@ async def _write(
             {"name": p.name.strip(), "role": (p.role or "").strip() or None, "personId": p.person_id}
             for p in data.participants
         ],
-        attachments=[
-            {
-                "name": a.name.strip(),
-                "mediaType": a.media_type.strip(),
-                "sizeBytes": a.size_bytes,
-                "sha256": a.sha256,
-                "uri": a.uri,
-            }
-            for a in data.attachments
-        ],
+        attachments=[attachment_row(a) for a in data.attachments],
         corrects_id=corrects.id if corrects else None,
         reason=reason,
     )

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_row
 from domain.duties.models import DutyRecord
-from domain.duties.records import SHA256_RE
+from domain.duties.records import Attachment, attachment_row, check_attachments
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
 from domain.hazards.states import (
@@ -38,7 +38,6 @@ from domain.people.models import Person
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 
-MAX_EVIDENCE = 50
 DOUBLE_REPORT = "DOUBLE_REPORT"
 ESCALATION = "ESCALATION"
 # An overdue major hazard goes to its park at once, and to its district this many days
@@ -55,13 +54,8 @@ class Actor:
     agency_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Evidence:
-    name: str
-    media_type: str
-    size_bytes: int
-    sha256: str
-    uri: str | None = None
+# Evidence files' metadata, kept as records keep their attachments.
+Evidence = Attachment
 
 
 async def _event(
@@ -142,45 +136,6 @@ async def create_category(
     await session.flush()
     await record_row(session, "hazard_category.create", category, "/")
     return category
-
-
-def _check_evidence(errors: ErrorCollector, evidence: Sequence[Evidence]) -> list[dict[str, Any]]:
-    if len(evidence) > MAX_EVIDENCE:
-        errors.add(ErrorCode.INVALID_VALUE, "evidence", "证据材料过多", f"at most {MAX_EVIDENCE}")
-        return []
-    out = []
-    for n, e in enumerate(evidence):
-        base = ("evidence", str(n))
-        clean_text(errors, (*base, "name"), e.name, label_zh="文件名", label_en="Name", max_length=255)
-        clean_text(
-            errors,
-            (*base, "mediaType"),
-            e.media_type,
-            label_zh="文件类型",
-            label_en="Media type",
-            max_length=100,
-        )
-        if e.size_bytes < 0:
-            errors.add(
-                ErrorCode.INVALID_VALUE, (*base, "sizeBytes"), "文件大小不能为负", "cannot be negative"
-            )
-        if not SHA256_RE.match(e.sha256 or ""):
-            errors.add(
-                ErrorCode.INVALID_VALUE,
-                (*base, "sha256"),
-                "应为64位小写十六进制摘要",
-                "must be 64 lowercase hex digits",
-            )
-        out.append(
-            {
-                "name": e.name.strip(),
-                "mediaType": e.media_type.strip(),
-                "sizeBytes": e.size_bytes,
-                "sha256": e.sha256,
-                "uri": e.uri,
-            }
-        )
-    return out
 
 
 async def _recipients(session: AsyncSession, unit: OrgUnit) -> list[OrgUnit]:
@@ -271,7 +226,7 @@ async def report_hazard(
     clean_description = clean_text(
         errors, "description", description, label_zh="隐患描述", label_en="Description", max_length=20000
     )
-    stored_evidence = _check_evidence(errors, evidence)
+    check_attachments(errors, evidence, "evidence", "证据材料")
     errors.raise_if_any()
     assert clean_grade is not None and clean_source is not None and category is not None
     hazard = Hazard(
@@ -280,7 +235,7 @@ async def report_hazard(
         grade=clean_grade.value,
         title=clean_title or "",
         description=clean_description or "",
-        evidence=stored_evidence,
+        evidence=[attachment_row(e) for e in evidence],
         source=clean_source.value,
         record_id=record_id,
         found_on=found_on,
