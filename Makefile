@@ -8,7 +8,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz bench-duties clean
+.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -68,6 +68,13 @@ bench-authz: $(VENV)/.installed
 # PostgreSQL: make bench-duties ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test"
 bench-duties: $(VENV)/.installed
 	$(PY) -m benchmarks.obligations $(ARGS)
+
+# Compliance scoring at province scale on PostgreSQL: the full rebuild, the district dashboard
+# over HTTP against its one-statement floor, and recording an inspection with the score
+# update. Keeps its database (bench_province on the local server); the first time:
+# make bench-scores ARGS="--generate"   (creates and fills it, about 2 minutes)
+bench-scores: $(VENV)/.installed
+	$(PY) -m benchmarks.scores $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

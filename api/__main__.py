@@ -5,6 +5,8 @@ migrate        apply Alembic migrations
 load-demo      load the demo dataset into an empty database
 load-catalogue load the requirement catalogue and the hazard category library
 escalate-hazards  escalate overdue major hazards (servers also do it every hour)
+rebuild-scores    every tally and score again from the evidence
+refresh-scores    bring the scores to today (servers also do it every ten minutes)
 export-schema  write schema.graphql (or check it with --check)
 token, create-api-key, revoke-api-key, demo-logins   credentials (see api/access/cli.py)
 export-policy  model.conf and policy.csv for stock Casbin (see api/admin/cli.py)
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from domain.clock import today_shanghai
@@ -85,6 +88,32 @@ async def _escalate(url: str) -> None:
         await engine.dispose()
 
 
+async def _scores(url: str, *, full: bool, since: date | None = None, workers: int = 1) -> None:
+    from domain.db import create_engine, create_session_factory
+    from domain.scoring.maintain import rebuild, refresh
+
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            if full:
+                timings = await rebuild(
+                    session,
+                    today_shanghai(),
+                    since=since,
+                    progress=log.info,
+                    workers=workers,
+                    database_url=url,
+                )
+                await session.commit()
+                print("scores rebuilt: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+            else:
+                moved = await refresh(session, today_shanghai())
+                await session.commit()
+                print("scores refreshed" if moved else "scores already current (or not built yet)")
+    finally:
+        await engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m api")
@@ -95,6 +124,11 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply migrations")
     sub.add_parser("load-demo", help="load the demo dataset into an empty database")
     sub.add_parser("load-catalogue", help="load the requirement catalogue and hazard categories (idempotent)")
+    sub.add_parser("escalate-hazards", help="escalate overdue major hazards")
+    rebuild = sub.add_parser("rebuild-scores", help="every tally and score again from the evidence")
+    rebuild.add_argument("--since", type=date.fromisoformat, default=None, help="count scores from this day")
+    rebuild.add_argument("--workers", type=int, default=2, help="processes computing obligations (default 2)")
+    sub.add_parser("refresh-scores", help="bring the scores to today")
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default="schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file differs from the code")
@@ -118,6 +152,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_load_demo(settings.database_url, only_if_empty=False))
     elif args.command == "escalate-hazards":
         asyncio.run(_escalate(settings.database_url))
+    elif args.command == "rebuild-scores":
+        asyncio.run(_scores(settings.database_url, full=True, since=args.since, workers=args.workers))
+    elif args.command == "refresh-scores":
+        asyncio.run(_scores(settings.database_url, full=False))
     elif args.command == "load-catalogue":
         asyncio.run(_load_catalogue(settings.database_url))
     elif args.command == "export-schema":

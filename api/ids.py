@@ -31,6 +31,8 @@ _LABELS = {
     "Hazard": "隐患",
     "HazardCategory": "隐患分类",
     "TipOff": "举报",
+    "ScoringSchemeVersion": "考核方案版本",
+    "EnterpriseClassDecision": "分级记录",
 }
 
 # Primary keys are INTEGER columns: 32-bit on PostgreSQL. A larger number names no row (and

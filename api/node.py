@@ -17,6 +17,7 @@ from api.hazards.types import Hazard, HazardCategory, TipOff
 from api.ids import try_decode_id
 from api.people.types import Person
 from api.posts.types import Assignment, Post, PostCharge
+from api.scoring.types import EnterpriseClassDecision, ScoringSchemeVersion
 from api.tree.types import OrgUnit
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
@@ -32,6 +33,9 @@ NODE_TYPES.update({t.__name__: t for t in DUTY_NODE_TYPES})
 # The hazard ledger (api/hazards).
 HAZARD_NODE_TYPES: list[type[relay.Node]] = [Hazard, HazardCategory, TipOff]
 NODE_TYPES.update({t.__name__: t for t in HAZARD_NODE_TYPES})
+# Scheme versions and class decisions (api/scoring).
+SCORING_NODE_TYPES: list[type[relay.Node]] = [ScoringSchemeVersion, EnterpriseClassDecision]
+NODE_TYPES.update({t.__name__: t for t in SCORING_NODE_TYPES})
 # Agencies, contracts, clients and keys (api/access).
 ACCESS_NODE_TYPES: list[type[relay.Node]] = [Agency, AgencyMember, AgencyContract, ServiceClient, ApiKey]
 NODE_TYPES.update({t.__name__: t for t in ACCESS_NODE_TYPES})

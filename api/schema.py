@@ -37,13 +37,23 @@ from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
-from api.node import ACCESS_NODE_TYPES, ADMIN_NODE_TYPES, DUTY_NODE_TYPES, HAZARD_NODE_TYPES, NodeQuery
+from api.node import (
+    ACCESS_NODE_TYPES,
+    ADMIN_NODE_TYPES,
+    DUTY_NODE_TYPES,
+    HAZARD_NODE_TYPES,
+    SCORING_NODE_TYPES,
+    NodeQuery,
+)
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.types import Person
 from api.posts.mutations import PostsMutation
 from api.posts.queries import PostsQuery
 from api.posts.types import Assignment, Post, PostCharge
+from api.scoring.mutations import ScoringMutation
+from api.scoring.queries import ScoringQuery
+from api.scoring.reports import ReportsMutation
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
 from api.tree.types import OrgUnit
@@ -56,7 +66,15 @@ MASKED_MESSAGE = "服务器内部错误 — Unexpected error"
 
 @strawberry.type(description="查询 — Entry points for reading")
 class Query(
-    NodeQuery, TreeQuery, PeopleQuery, PostsQuery, DutiesQuery, HazardsQuery, AccessQuery, AdminQuery
+    NodeQuery,
+    TreeQuery,
+    PeopleQuery,
+    PostsQuery,
+    DutiesQuery,
+    HazardsQuery,
+    ScoringQuery,
+    AccessQuery,
+    AdminQuery,
 ):
     pass
 
@@ -68,6 +86,8 @@ class Mutation(
     PostsMutation,
     DutiesMutation,
     HazardsMutation,
+    ScoringMutation,
+    ReportsMutation,
     AccessMutation,
     AdminMutation,
 ):
@@ -187,6 +207,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             PostCharge,
             *DUTY_NODE_TYPES,
             *HAZARD_NODE_TYPES,
+            *SCORING_NODE_TYPES,
             *ACCESS_NODE_TYPES,
             *ADMIN_NODE_TYPES,
         ],

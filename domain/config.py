@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     # How often, in seconds, a server escalates overdue major hazards (0 = never; then run
     # `python -m api escalate-hazards` from a scheduler).
     hazard_escalation_seconds: float = Field(default=3600.0, ge=0)
+    # How often, in seconds, a server checks whether the day has moved on and brings the
+    # scores to it (0 = never; then run `python -m api refresh-scores` from a scheduler).
+    score_refresh_seconds: float = Field(default=600.0, ge=0)
+    # How long, in seconds, a compliance report's signed download link stays valid.
+    report_link_seconds: int = Field(default=900, ge=1)
 
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100

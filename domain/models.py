@@ -16,12 +16,21 @@ from domain.duties.models import (
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
+from domain.scoring.models import (
+    ComplianceReport,
+    EnterpriseClass,
+    ScoreSchemeVersion,
+    ScoreState,
+    ScoreTally,
+    UnitScore,
+)
 from domain.tree.models import EnterpriseProfile, OrgUnit
 
 __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "ComplianceReport",
     "CriticalPeriod",
     "DutyItem",
     "DutyList",
@@ -30,6 +39,7 @@ __all__ = [
     "DutyRecordItem",
     "DutyRecordUnit",
     "DutySource",
+    "EnterpriseClass",
     "EnterpriseProfile",
     "ExemptionDecision",
     "Hazard",
@@ -41,5 +51,9 @@ __all__ = [
     "Person",
     "Post",
     "PostCharge",
+    "ScoreSchemeVersion",
+    "ScoreState",
+    "ScoreTally",
     "TipOff",
+    "UnitScore",
 ]

@@ -17,11 +17,14 @@ from domain.people.service import create_person
 from domain.posts import service as posts
 from domain.posts.kinds import PostKind
 from domain.posts.models import Post
+from domain.scoring.maintain import rebuild
+from domain.scoring.models import UnitScore
 from domain.tree import service as tree
 from domain.tree.kinds import RiskClass, Trade, UnitKind
 from domain.tree.models import OrgUnit
 from seeds.demo_duties import load_demo_duties
 from seeds.demo_hazards import load_demo_hazards
+from seeds.demo_scoring import load_demo_scoring
 from seeds.hazard_categories import load_hazard_categories
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.yaml"
@@ -149,6 +152,10 @@ class _Loader:
         counts |= await load_demo_duties(self.session, parks, self.today)
         counts |= await load_hazard_categories(self.session)
         counts |= await load_demo_hazards(self.session, parks, self.today)
+        # Scores are derived from all of the above: built once, then kept current.
+        await rebuild(self.session, self.today)
+        counts |= await load_demo_scoring(self.session, self.today)
+        counts["unit_scores"] = await self.session.scalar(select(func.count()).select_from(UnitScore)) or 0
         return counts
 
     def day(self, offset: int) -> date:

@@ -250,6 +250,7 @@ async def decide_exemption(
         decider=await recorder(ctx, session, []),
         holder_ids=holders,
         domain=post_domain(unit_path, record.exempt_post_id),
+        today=ctx.today,
     )
     return record
 

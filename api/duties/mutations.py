@@ -275,6 +275,7 @@ class DutiesMutation:
                 items=_items(input.items),
                 actor=guards.actor(info.context),
                 note=input.note,
+                today=info.context.today,
             )
             return lst, await duty_lists.latest_version(session, lst.id)
 
@@ -320,6 +321,7 @@ class DutiesMutation:
                 actor=guards.actor(info.context),
                 name=input.name,
                 post_kinds=[k.value for k in input.post_kinds] if input.post_kinds else None,
+                today=info.context.today,
             )
             return lst, await duty_lists.latest_version(session, lst.id)
 
@@ -367,7 +369,12 @@ class DutiesMutation:
             domain = await guards.read_record(info.context, session, record_id, "recordId")
             recorder = await guards.recorder(info.context, session, [])
             return await rec.withdraw_record(
-                session, record_id=record_id, reason=input.reason, recorder=recorder, domain=domain
+                session,
+                record_id=record_id,
+                reason=input.reason,
+                recorder=recorder,
+                domain=domain,
+                today=info.context.today,
             )
 
         return await _record_payload(info, work)
@@ -409,6 +416,7 @@ class DutiesMutation:
                 end=input.end_date,
                 actor=guards.actor(info.context),
                 domain=domain,
+                today=info.context.today,
             )
 
         return await _period_payload(info, work)
@@ -428,6 +436,7 @@ class DutiesMutation:
                 reason=input.reason,
                 actor=guards.actor(info.context),
                 domain=domain,
+                today=info.context.today,
             )
 
         return await _period_payload(info, work)

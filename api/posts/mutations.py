@@ -192,6 +192,7 @@ class PostsMutation:
                 start_date=input.start_date,
                 end_date=input.end_date,
                 note=input.note,
+                today=info.context.today,
             )
             await record_row(session, "posts.assign_person", row, domain)
             return row
@@ -205,7 +206,11 @@ class PostsMutation:
             domain = await write_assignment(info.context, session, assignment_id, "assignmentId")
             before = row_snapshot(await session.get(AssignmentRow, assignment_id))
             row = await service.end_assignment(
-                session, assignment_id=assignment_id, end_date=input.end_date, version=input.version
+                session,
+                assignment_id=assignment_id,
+                end_date=input.end_date,
+                version=input.version,
+                today=info.context.today,
             )
             await record_row(session, "posts.end_assignment", row, domain, before)
             return row
@@ -234,6 +239,7 @@ class PostsMutation:
                 start_date=UNSET if input.start_date in (strawberry.UNSET, None) else input.start_date,
                 end_date=UNSET if input.end_date is strawberry.UNSET else input.end_date,
                 withdraw=input.withdraw,
+                today=info.context.today,
             )
             await record_row(session, "posts.correct_assignment", row, domain)
             return row

@@ -3,11 +3,13 @@ number of posts, holders or records (a park's year: nine statements)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, true
+from sqlalchemy import Select, and_, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import SHANGHAI
@@ -36,7 +38,7 @@ from domain.duties.obligations import (
     Tenure,
 )
 from domain.duties.periods import period_of
-from domain.duties.rules import Shape, UnitFacts, parse_rule
+from domain.duties.rules import Rule, Shape, UnitFacts, parse_rule
 from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
 from domain.tree.models import EnterpriseProfile, OrgUnit, subtree_upper_bound
 
@@ -51,8 +53,59 @@ def _local_date(moment: datetime | None) -> date | None:
     )
 
 
+_RULES: dict[str, Rule] = {}
+
+
+def _parsed(rule: Any) -> Rule:
+    """A stored rule, parsed once per process: facts are loaded on every change (scores are
+    kept current), and the same few hundred rules would be parsed again each time. Rules
+    are immutable values and their items are never edited, so the cache cannot go stale."""
+    key = json.dumps(rule, sort_keys=True, ensure_ascii=False)
+    found = _RULES.get(key)
+    if found is None:
+        if len(_RULES) > 20_000:
+            _RULES.clear()
+        found = _RULES[key] = parse_rule(rule)
+    return found
+
+
+_LISTS: dict[tuple[Any, ...], list[ListFacts]] = {}
+
+
 async def load_lists(session: AsyncSession) -> list[ListFacts]:
-    """Every duty list bound to a unit, with all its versions' items that carry a rule."""
+    """Every duty list bound to a unit, with all its versions' items that carry a rule.
+
+    Kept per process under a fingerprint read in one statement: lists, versions and items
+    are only ever added (versions and items are append-only; a list's unit moves with the
+    tree, whose change time is in the fingerprint), so an unchanged fingerprint means
+    unchanged lists. Every change of evidence loads facts twice to keep scores current;
+    this spares it reading and decoding every rule each time."""
+    fingerprint = tuple(
+        (
+            await session.execute(
+                select(
+                    select(func.count(DutyList.id)).scalar_subquery(),
+                    select(func.max(DutyList.id)).scalar_subquery(),
+                    select(func.count(DutyListVersion.id)).scalar_subquery(),
+                    select(func.max(DutyListVersion.created_at)).scalar_subquery(),
+                    select(func.count(DutyItem.id)).scalar_subquery(),
+                    select(func.max(DutyItem.id)).scalar_subquery(),
+                    select(func.max(OrgUnit.updated_at))
+                    .where(OrgUnit.id.in_(select(DutyList.unit_id)))
+                    .scalar_subquery(),
+                )
+            )
+        ).one()
+    )
+    found = _LISTS.get(fingerprint)
+    if found is None:
+        found = await _load_lists(session)
+        _LISTS.clear()
+        _LISTS[fingerprint] = found
+    return found
+
+
+async def _load_lists(session: AsyncSession) -> list[ListFacts]:
     lists = (
         await session.execute(
             select(DutyList.id, DutyList.post_kinds, OrgUnit.path)
@@ -89,7 +142,7 @@ async def load_lists(session: AsyncSession) -> list[ListFacts]:
         if vid not in spans or rule is None:
             continue
         lid, eff, until = spans[vid]
-        items_by_list[lid].append(ItemVersion(lid, vid, item_id, key, parse_rule(rule), eff, until))
+        items_by_list[lid].append(ItemVersion(lid, vid, item_id, key, _parsed(rule), eff, until))
     out = []
     for lid, kinds, path in lists:
         if lid not in by_list:
@@ -107,7 +160,9 @@ async def load_lists(session: AsyncSession) -> list[ListFacts]:
 
 
 def _record_window(lists: list[ListFacts], lo: date, hi: date) -> tuple[date, date]:
-    """The dates a record may have and still count for a period overlapping [lo, hi]."""
+    """The dates a record may have and still count for a period overlapping [lo, hi], as far
+    as the lists' timings tell; a critical period's own dates widen it further
+    (`_widened_by_events`)."""
     start, end = lo, hi
     for lst in lists:
         for item in lst.items:
@@ -127,12 +182,56 @@ def _record_window(lists: list[ListFacts], lo: date, hi: date) -> tuple[date, da
     return start, end
 
 
+def _grace_days(lists: list[ListFacts]) -> int:
+    """The most days after a critical period any event rule gives to act in."""
+    return max(
+        (
+            v.timing.within_days
+            for lst in lists
+            for item in lst.items
+            for v in item.rule.variants
+            if v.timing.shape is Shape.EVENT
+        ),
+        default=0,
+    )
+
+
+def _widened_by_events(events: list[EventFacts], start: date) -> date:
+    """The window's first day, taken back to the first day of any critical period found: a
+    period that began before the window still counts records from its own first day."""
+    return min([start, *(e.start for e in events)])
+
+
 async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: date) -> Facts:
     """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
     (a statement returning post ids), and of the other posts their holders held then (a
     per-holder duty spans all of a person's posts)."""
     lists = await load_lists(session)
     start, end = _record_window(lists, lo, hi)
+    # Critical periods whose duty (to their end plus the grace days) reaches the window; the
+    # window then runs from the first day of any of them (its holders, records, exemptions).
+    events = [
+        EventFacts(e.id, e.kind, e.unit_id, e.path, e.start_date, e.end_date)
+        for e in (
+            await session.execute(
+                select(
+                    CriticalPeriod.id,
+                    CriticalPeriod.kind,
+                    CriticalPeriod.unit_id,
+                    CriticalPeriod.start_date,
+                    CriticalPeriod.end_date,
+                    OrgUnit.path,
+                )
+                .join(OrgUnit, OrgUnit.id == CriticalPeriod.unit_id)
+                .where(
+                    effective_period(),
+                    CriticalPeriod.end_date >= min(start, lo - timedelta(days=_grace_days(lists))),
+                    CriticalPeriod.start_date <= end,
+                )
+            )
+        ).all()
+    ]
+    start = _widened_by_events(events, start)
     requested = posts.subquery()
     holders = (
         select(Assignment.person_id)
@@ -146,7 +245,14 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
     wider = select(Assignment.post_id).where(
         Assignment.person_id.in_(holders), effective_assignment(), assignment_overlaps(start, end)
     )
-    post_ids = or_(Post.id.in_(select(requested.c[0])), Post.id.in_(wider))
+    # The posts in play, found once: the requested ones and the other posts of their holders.
+    # Later statements name them (a park's thousands included) rather than repeat an OR of
+    # subqueries, which PostgreSQL answers by scanning every post and assignment.
+    in_play = union(select(requested.c[0]), wider).subquery()
+    found_ids = sorted(set((await session.scalars(select(in_play.c[0]))).all()))
+    post_ids = (
+        Post.id.in_(found_ids) if len(found_ids) <= MAX_LISTED_PERSONS else Post.id.in_(select(in_play.c[0]))
+    )
     post_rows = (
         await session.execute(
             select(
@@ -236,26 +342,18 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
         Assignment.post_id.in_(select(Post.id).where(post_ids)), effective_assignment()
     )
     records = await _load_records(session, persons, holders_of_posts, start, end)
-    events = [
-        EventFacts(e.id, e.kind, e.unit_id, e.path, e.start_date, e.end_date)
-        for e in (
-            await session.execute(
-                select(
-                    CriticalPeriod.id,
-                    CriticalPeriod.kind,
-                    CriticalPeriod.unit_id,
-                    CriticalPeriod.start_date,
-                    CriticalPeriod.end_date,
-                    OrgUnit.path,
-                )
-                .join(OrgUnit, OrgUnit.id == CriticalPeriod.unit_id)
-                .where(effective_period(), CriticalPeriod.end_date >= start, CriticalPeriod.start_date <= end)
-            )
-        ).all()
-    ]
     exemptions = await _load_exemptions(session, start, end)
     roots = sorted({p.path for p in facts_posts} | {c.path for p in facts_posts for c in p.charges})
-    enterprises = await _load_enterprises(session, roots)
+    # Only coverage rules look at the enterprises under the posts: a front-line post's facts
+    # (what most record writes load) need none of them.
+    covering = any(
+        v.timing.coverage is not None
+        for lst in lists
+        if any(lst.applies_to(p) for p in facts_posts)
+        for item in lst.items
+        for v in item.rule.variants
+    )
+    enterprises = await _load_enterprises(session, roots) if covering else []
     placards: dict[int, list[tuple[date, bool]]] = defaultdict(list)
     if enterprises:
         ids = [uid for _, uid, _ in enterprises]
@@ -283,7 +381,14 @@ async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: da
         exemptions=exemptions,
         enterprises=enterprises,
         placards=dict(placards),
+        record_source=(persons, holders_of_posts, start, end),
     )
+
+
+async def with_fresh_records(session: AsyncSession, facts: Facts) -> Facts:
+    """The same facts with their records read again: after a change of records alone (a
+    record made, corrected or withdrawn), nothing else needs reading."""
+    return replace(facts, records=await _load_records(session, *facts.record_source))
 
 
 MAX_LISTED_PERSONS = 30_000

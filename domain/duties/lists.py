@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import insert_audited
 from domain.duties.models import DutyItem, DutyList, DutyListVersion, DutySource
+from domain.duties.queries import posts_of_unit
 from domain.duties.rules import parse_rule
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
 from domain.posts.kinds import PostKind
+from domain.scoring.maintain import track
 from domain.tree.models import OrgUnit
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -194,6 +196,41 @@ async def create_duty_list(
     source_clause: str | None = None,
     note: str | None = None,
     template_id: int | None = None,
+    today: date | None = None,
+) -> DutyList:
+    posts = await _posts_under(session, unit_id)
+    async with track(session, today, posts=posts, days=[effective_from, date.max]):
+        return await _create_duty_list(
+            session, code=code, name=name, post_kinds=post_kinds, unit_id=unit_id,
+            effective_from=effective_from, items=items, actor=actor, source_id=source_id,
+            source_clause=source_clause, note=note, template_id=template_id,
+        )  # fmt: skip
+
+
+async def _posts_under(session: AsyncSession, unit_id: int | None) -> set[int]:
+    """Posts a list of the unit may apply to (none for a catalogue template)."""
+    if unit_id is None:
+        return set()
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None:
+        return set()
+    return set((await session.scalars(posts_of_unit(unit.path, subtree=True))).all())
+
+
+async def _create_duty_list(
+    session: AsyncSession,
+    *,
+    code: str,
+    name: str,
+    post_kinds: Sequence[str],
+    unit_id: int | None,
+    effective_from: date,
+    items: Sequence[ItemInput],
+    actor: str,
+    source_id: int | None,
+    source_clause: str | None,
+    note: str | None,
+    template_id: int | None,
 ) -> DutyList:
     errors = ErrorCollector()
     code = _clean_code(errors, "code", code, "清单编号")
@@ -294,9 +331,12 @@ async def revise_duty_list(
     errors.raise_if_any()
     lst = await session.get(DutyList, list_id)
     assert lst is not None
-    return await _add_version(
-        session, lst, latest.number + 1, effective_from, clean_note, clean_items, actor, domain
-    )
+    async with track(
+        session, today, posts=await _posts_under(session, lst.unit_id), days=[effective_from, date.max]
+    ):
+        return await _add_version(
+            session, lst, latest.number + 1, effective_from, clean_note, clean_items, actor, domain
+        )
 
 
 async def adopt_template(
@@ -309,6 +349,7 @@ async def adopt_template(
     actor: str,
     name: str | None = None,
     post_kinds: Sequence[str] | None = None,
+    today: date | None = None,
 ) -> DutyList:
     """A unit takes a catalogue list as its own: a new list with the template's current items."""
     template = await session.get(DutyList, template_id)
@@ -346,6 +387,7 @@ async def adopt_template(
         source_clause=template.source_clause,
         template_id=template.id,
         note=f"采用模板 {template.code}",
+        today=today,
     )
 
 

@@ -9,6 +9,7 @@ triggers (migration 20261126_0004) refuse UPDATE and DELETE on the evidence tabl
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -255,6 +256,7 @@ class ExemptionDecision(Base):
     __table_args__ = (Index("uq_exemption_decision_record_id", "record_id", unique=True),)
 
 
+@cache  # an immutable clause: built once, it is shared by every statement that uses it
 def effective_record() -> ColumnElement[bool]:
     """Records in force: not replaced by a correction, and not withdrawals."""
     correction = aliased(DutyRecord)
@@ -264,6 +266,7 @@ def effective_record() -> ColumnElement[bool]:
     )
 
 
+@cache  # an immutable clause: built once, it is shared by every statement that uses it
 def effective_period() -> ColumnElement[bool]:
     correction = aliased(CriticalPeriod)
     return and_(

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.duties.periods import period_of, periods_between, weekday_in
 from domain.duties.rules import Coverage, Per, Rule, Scope, Shape, Timing, UnitFacts, Variant
@@ -177,6 +178,8 @@ class Facts:
     # and their placard over time (effective date, placarded), oldest first.
     enterprises: list[tuple[str, int, bool]] = field(default_factory=list)
     placards: dict[int, list[tuple[date, bool]]] = field(default_factory=dict)
+    # How the records were read (persons, holders, window), to read them again alone.
+    record_source: Any = field(default=None, repr=False, compare=False)
 
 
 # --- results -------------------------------------------------------------------------
@@ -308,6 +311,18 @@ class _Units:
                 yield unit_id
 
 
+def _event_targets(ev: EventFacts, scope: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """The units a critical period asks a share to cover: the period's unit where it lies in
+    a root of the scope, and the roots that lie under the period's unit."""
+    targets = set()
+    for root, unit_id in scope:
+        if ev.path.startswith(root):
+            targets.add((ev.path, ev.unit_id))
+        elif root.startswith(ev.path):
+            targets.add((root, unit_id))
+    return tuple(sorted(targets))
+
+
 def _in_scope(paths: Iterable[str], scope: tuple[tuple[str, int], ...]) -> bool:
     return any(p.startswith(root) for p in paths for root, _ in scope)
 
@@ -345,6 +360,7 @@ class Calculator:
         self.events_by_kind: dict[str, list[EventFacts]] = defaultdict(list)
         for ev in facts.events:
             self.events_by_kind[ev.kind].append(ev)
+        self.events_by_id = {ev.id: ev for ev in facts.events}
         self.kinds = {
             i.item_id: frozenset(str(k) for k in i.rule.kinds) for lst in facts.lists for i in lst.items
         }
@@ -384,14 +400,9 @@ class Calculator:
                 end = ev.end + timedelta(days=timing.within_days)
                 if ev.start < start or (rule.end and ev.start > rule.end) or end < lo or ev.start > hi:
                     continue
-                targets = []
-                for root, unit_id in scope:
-                    if ev.path.startswith(root):
-                        targets.append((ev.path, ev.unit_id))
-                    elif root.startswith(ev.path):
-                        targets.append((root, unit_id))
+                targets = _event_targets(ev, scope)
                 if targets:
-                    yield ev.start, end, end, ev.id, tuple(sorted(set(targets)))
+                    yield ev.start, end, end, ev.id, targets
 
     # -- posts ----------------------------------------------------------------------
 
@@ -450,13 +461,17 @@ class Calculator:
                 continue
             yield period
 
-    def _scope(self, post: PostFacts, rule: Rule, start: date, end: date) -> tuple[tuple[str, int], ...]:
+    def _scope(
+        self, post: PostFacts, rule: Rule, start: date | None, end: date | None
+    ) -> tuple[tuple[str, int], ...]:
+        """The roots the post acts on: its unit, and (SUBTREE rules) the units it was in
+        charge of at some time in [start, end] (None: ever)."""
         roots = [(post.path, post.unit_id)]
         if rule.scope is Scope.SUBTREE:
             roots += [
                 (c.path, c.unit_id)
                 for c in post.charges
-                if c.start <= end and (c.end is None or c.end >= start)
+                if (end is None or c.start <= end) and (start is None or c.end is None or c.end >= start)
             ]
         return tuple(roots)
 
@@ -488,9 +503,17 @@ class Calculator:
         timing = variant.timing
         rule = item.rule
         if timing.shape is Shape.EVENT:
-            periods: list[_Period] = list(
-                self._version_periods(lst, item, timing, lo, hi, self._scope(post, rule, lo, hi))
-            )
+            # A critical period reaches the post through the units it was in charge of while
+            # the period lasted, whatever span the obligations are computed for.
+            periods: list[_Period] = []
+            for period in self._version_periods(
+                lst, item, timing, lo, hi, self._scope(post, rule, None, None)
+            ):
+                ps, pe, due, event_id, _ = period
+                assert event_id is not None
+                targets = _event_targets(self.events_by_id[event_id], self._scope(post, rule, ps, pe))
+                if targets:
+                    periods.append((ps, pe, due, event_id, targets))
         else:
             key = (lst.id, item.item_id, id(variant), lo, hi)
             cached = self._period_cache.get(key)
@@ -565,7 +588,10 @@ class Calculator:
         hi: date,
         post_ids: set[int] | None,
     ) -> Iterator[Obligation]:
-        """Per-holder items: one obligation per person and period over all their posts."""
+        """Per-holder items: one obligation per person and period over all their posts. A
+        rule that depends on the unit takes, for each period, the first of its variants that
+        a unit of the posts held in the period selects by its profile on the period's first
+        day (as `_post_item` does for a post): periods already begun keep theirs."""
         by_person: dict[int, list[tuple[PostFacts, date, date]]] = defaultdict(list)
         for post in posts:
             for t in self.facts.tenures.get(post.id, ()):
@@ -574,41 +600,52 @@ class Calculator:
         for person, held in by_person.items():
             if post_ids is not None and not any(p.id in post_ids for p, _, _ in held):
                 continue
+            scope = tuple(sorted({(p.path, p.unit_id) for p, _, _ in held}))
             for item in items:
-                variants = [v for v in (item.rule.variant_for(p.facts) for p, _, _ in held) if v is not None]
-                if not variants:
+                rule = item.rule
+                # A rule that does not depend on the unit has its one variant.
+                for variant in rule.variants if rule.depends_on_unit else rule.variants[:1]:
+                    yield from self._holder_variant(lst, item, variant, person, held, scope, lo, hi)
+
+    def _holder_variant(
+        self,
+        lst: ListFacts,
+        item: ItemVersion,
+        variant: Variant,
+        person: int,
+        held: list[tuple[PostFacts, date, date]],
+        scope: tuple[tuple[str, int], ...],
+        lo: date,
+        hi: date,
+    ) -> Iterator[Obligation]:
+        timing = variant.timing
+        rule = item.rule
+        for ps, pe, due, event_id, event_targets in self._version_periods(lst, item, timing, lo, hi, scope):
+            start = max(ps, lst.first_effective)
+            if rule.start:
+                start = max(start, rule.start)
+            end = min(pe, rule.end) if rule.end and timing.shape is not Shape.ONE_OFF else pe
+            intervals = _merge(_clip(((s, e) for _, s, e in held), start, end))
+            if not intervals:
+                continue
+            in_period = [p for p, s, e in held if s <= intervals[-1][1] and e >= intervals[0][0]]
+            if rule.depends_on_unit:
+                anchor = max(ps, lst.first_effective)
+                chosen = [
+                    v for v in (rule.variant_for(p.facts_on(anchor)) for p in in_period) if v is not None
+                ]
+                if not chosen or min(chosen, key=rule.variants.index) is not variant:
                     continue
-                variant = min(variants, key=item.rule.variants.index)
-                timing = variant.timing
-                scope = tuple(sorted({(p.path, p.unit_id) for p, _, _ in held}))
-                for ps, pe, due, event_id, event_targets in self._version_periods(
-                    lst, item, timing, lo, hi, scope
-                ):
-                    start = max(ps, lst.first_effective)
-                    if item.rule.start:
-                        start = max(start, item.rule.start)
-                    end = (
-                        min(pe, item.rule.end) if item.rule.end and timing.shape is not Shape.ONE_OFF else pe
-                    )
-                    intervals = _merge(_clip(((s, e) for _, s, e in held), start, end))
-                    if not intervals:
-                        continue
-                    roots = {
-                        (p.path, p.unit_id)
-                        for p, s, e in held
-                        if s <= intervals[-1][1] and e >= intervals[0][0]
-                    }
-                    targets = event_targets
-                    if event_targets is not None:
-                        targets = tuple(t for t in event_targets if _in_scope([t[0]], tuple(roots)))
-                        if not targets:
-                            continue
-                    span = _Span(
-                        person, tuple(intervals), min(due, intervals[-1][1]), targets or tuple(sorted(roots))
-                    )
-                    yield self._judge(
-                        lst, item, variant, None, ps, pe, span, event_id, event_targets is not None
-                    )
+            roots = {(p.path, p.unit_id) for p in in_period}
+            targets = event_targets
+            if event_targets is not None:
+                targets = tuple(t for t in event_targets if _in_scope([t[0]], tuple(roots)))
+                if not targets:
+                    continue
+            span = _Span(
+                person, tuple(intervals), min(due, intervals[-1][1]), targets or tuple(sorted(roots))
+            )
+            yield self._judge(lst, item, variant, None, ps, pe, span, event_id, event_targets is not None)
 
     # -- judging a share --------------------------------------------------------------
 

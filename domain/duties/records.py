@@ -35,6 +35,7 @@ from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
 from domain.people.models import Person
 from domain.posts.models import Post
+from domain.scoring.maintain import posts_near, track
 from domain.tree.models import OrgUnit
 
 MAX_UNITS = 200
@@ -252,7 +253,14 @@ async def create_record(
     errors = ErrorCollector()
     unit_ids, item_ids = await _check_record(session, errors, data, today)
     errors.raise_if_any()
-    return await _write(session, data, recorder, unit_ids, item_ids, domain)
+    async with track(
+        session,
+        today,
+        persons=[recorder.person_id],
+        days=[data.performed_on, data.makeup_for],
+        records_only=True,
+    ):
+        return await _write(session, data, recorder, unit_ids, item_ids, domain)
 
 
 async def current_row(session: AsyncSession, record_id: int) -> DutyRecord | None:
@@ -308,18 +316,44 @@ async def correct_record(
     clean_reason = _reason(errors, reason)
     unit_ids, item_ids = await _check_record(session, errors, data, today)
     errors.raise_if_any()
-    return await _write(
-        session, data, recorder, unit_ids, item_ids, domain, corrects=original, reason=clean_reason
-    )
+    async with track(
+        session,
+        today,
+        persons=[original.recorder_person_id, recorder.person_id],
+        days=[original.performed_on, original.makeup_for, data.performed_on, data.makeup_for],
+        records_only=True,
+    ):
+        return await _write(
+            session, data, recorder, unit_ids, item_ids, domain, corrects=original, reason=clean_reason
+        )
 
 
 async def withdraw_record(
-    session: AsyncSession, *, record_id: int, reason: str | None, recorder: Recorder, domain: str
+    session: AsyncSession,
+    *,
+    record_id: int,
+    reason: str | None,
+    recorder: Recorder,
+    domain: str,
+    today: date | None = None,
 ) -> DutyRecord:
     original = await _replaceable(session, record_id, recorder)
     errors = ErrorCollector()
     clean_reason = _reason(errors, reason)
     errors.raise_if_any()
+    days = [original.performed_on, original.makeup_for, original.exempt_from, original.exempt_to]
+    persons = [original.recorder_person_id, original.exempt_person_id]
+    # Withdrawing an exemption request changes exemptions too, not records alone.
+    records_only = original.kind != EXEMPTION
+    async with track(
+        session, today, persons=persons, posts=[original.exempt_post_id], days=days, records_only=records_only
+    ):
+        return await _withdraw(session, original, clean_reason, domain)
+
+
+async def _withdraw(
+    session: AsyncSession, original: DutyRecord, clean_reason: str | None, domain: str
+) -> DutyRecord:
     copy = {
         c: getattr(original, c)
         for c in (
@@ -451,6 +485,7 @@ async def decide_exemption(
     decider: Recorder,
     holder_ids: set[int],
     domain: str,
+    today: date | None = None,
 ) -> ExemptionDecision:
     errors = ErrorCollector()
     clean_note = clean_text(
@@ -478,6 +513,24 @@ async def decide_exemption(
             "The requester or the holder cannot approve; someone above them must",
         )
     errors.raise_if_any()
+    async with track(
+        session,
+        today,
+        persons=[record.exempt_person_id],
+        posts=[record.exempt_post_id],
+        days=[record.exempt_from, record.exempt_to],
+    ):
+        return await _decide(session, record, approved, clean_note, decider, domain)
+
+
+async def _decide(
+    session: AsyncSession,
+    record: DutyRecord,
+    approved: bool,
+    clean_note: str | None,
+    decider: Recorder,
+    domain: str,
+) -> ExemptionDecision:
     return await insert_audited(
         session,
         ExemptionDecision(
@@ -507,6 +560,7 @@ async def declare_critical_period(
     domain: str,
     corrects: CriticalPeriod | None = None,
     reason: str | None = None,
+    today: date | None = None,
 ) -> CriticalPeriod:
     errors = ErrorCollector()
     try:
@@ -531,6 +585,26 @@ async def declare_critical_period(
             "a critical period lasts at most a year",
         )
     errors.raise_if_any()
+    units = [unit_id, corrects.unit_id if corrects else unit_id]
+    days = [start, end, *((corrects.start_date, corrects.end_date) if corrects else ())]
+    async with track(session, today, posts=await posts_near(session, units), days=days):
+        return await _declare(
+            session, unit_id, kind, clean_title, start, end, actor, domain, corrects, reason
+        )
+
+
+async def _declare(
+    session: AsyncSession,
+    unit_id: int,
+    kind: str,
+    clean_title: str | None,
+    start: date,
+    end: date,
+    actor: str,
+    domain: str,
+    corrects: CriticalPeriod | None,
+    reason: str | None,
+) -> CriticalPeriod:
     return await insert_audited(
         session,
         CriticalPeriod(
@@ -549,7 +623,13 @@ async def declare_critical_period(
 
 
 async def withdraw_critical_period(
-    session: AsyncSession, *, period_id: int, reason: str | None, actor: str, domain: str
+    session: AsyncSession,
+    *,
+    period_id: int,
+    reason: str | None,
+    actor: str,
+    domain: str,
+    today: date | None = None,
 ) -> CriticalPeriod:
     original = await session.get(CriticalPeriod, period_id)
     if original is None:
@@ -565,6 +645,14 @@ async def withdraw_critical_period(
         errors, "reason", reason, label_zh="撤回原因", label_en="Reason", max_length=2000
     )
     errors.raise_if_any()
+    posts = await posts_near(session, [original.unit_id])
+    async with track(session, today, posts=posts, days=[original.start_date, original.end_date]):
+        return await _withdraw_period(session, original, actor, domain, clean_reason)
+
+
+async def _withdraw_period(
+    session: AsyncSession, original: CriticalPeriod, actor: str, domain: str, clean_reason: str | None
+) -> CriticalPeriod:
     return await insert_audited(
         session,
         CriticalPeriod(

@@ -73,6 +73,10 @@ EVENT_KIND_LABELS = {
 }
 
 
+# The most days after a critical period a rule may give to act in (`within_days`).
+MAX_WITHIN_DAYS = 366
+
+
 class Coverage(StrEnum):
     PLACARDED = "PLACARDED"  # 挂牌企业全覆盖
     ENTERPRISES = "ENTERPRISES"  # 企业全覆盖
@@ -437,7 +441,7 @@ class _Parser:
             )
         if shapes[0] == "events":
             events = self.enum_list(EventKind, data["events"], (*path, "events"))
-            within = self.integer(data.get("within_days", 0), (*path, "within_days"), 0, 366)
+            within = self.integer(data.get("within_days", 0), (*path, "within_days"), 0, MAX_WITHIN_DAYS)
             if coverage is not None:
                 self.bad(
                     (*path, "coverage"),

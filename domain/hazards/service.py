@@ -35,6 +35,7 @@ from domain.hazards.states import (
 )
 from domain.inputs import clean_text
 from domain.people.models import Person
+from domain.scoring.maintain import refresh_hazard_units
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 
@@ -251,6 +252,7 @@ async def report_hazard(
     await record_row(session, "hazard.report", hazard, domain)
     if clean_grade is Grade.MAJOR:
         await _double_report(session, hazard, unit, actor)
+    await refresh_hazard_units(session, today, [hazard.unit_id])
     return hazard
 
 
@@ -350,6 +352,7 @@ async def set_plan(
             "funds": str(amount),
         },
     )
+    await refresh_hazard_units(session, None, [hazard.unit_id])
     return plan
 
 
@@ -422,6 +425,7 @@ async def transition(
     hazard.version += 1
     await session.flush()
     await _event(session, hazard, kind, actor, current.value, note=clean_note)
+    await refresh_hazard_units(session, today, [hazard.unit_id])
     return hazard
 
 
@@ -511,6 +515,7 @@ async def decide_extension(
         await session.flush()
     kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
     await _event(session, hazard, kind, actor, hazard.state, note=clean_note, data=data)
+    await refresh_hazard_units(session, None, [hazard.unit_id])
     return hazard
 
 

@@ -1,5 +1,9 @@
 """分管 charges over time: a post takes charge of a unit from a date and gives it up on a
-date. Like assignments, a charge row is closed by setting its end date, never rewritten."""
+date. Like assignments, a charge row is closed by setting its end date, never rewritten.
+
+A charge widens where the post's duties are done and what they cover (the units in charge
+during a period), so each change is tracked for the scores from the day it takes effect;
+`today` None judges as of the scores' day."""
 
 from __future__ import annotations
 
@@ -13,10 +17,18 @@ from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.posts.kinds import PostKind
 from domain.posts.models import Post, PostCharge
 from domain.posts.service import check_charges, check_dates
+from domain.scoring.maintain import track
 from domain.tree.models import OrgUnit
 
 
-async def add_charge(session: AsyncSession, *, post_id: int, unit_id: int, start_date: date) -> PostCharge:
+async def add_charge(
+    session: AsyncSession, *, post_id: int, unit_id: int, start_date: date, today: date | None = None
+) -> PostCharge:
+    async with track(session, today, posts=[post_id], days=[start_date, date.max]):
+        return await _add_charge(session, post_id, unit_id, start_date)
+
+
+async def _add_charge(session: AsyncSession, post_id: int, unit_id: int, start_date: date) -> PostCharge:
     post = (await session.scalars(select(Post).where(Post.id == post_id).with_for_update())).one_or_none()
     if post is None:
         raise not_found("postId", "岗位", "Post")
@@ -52,7 +64,17 @@ async def add_charge(session: AsyncSession, *, post_id: int, unit_id: int, start
     return charge
 
 
-async def end_charge(session: AsyncSession, *, charge_id: int, end_date: date) -> PostCharge:
+async def end_charge(
+    session: AsyncSession, *, charge_id: int, end_date: date, today: date | None = None
+) -> PostCharge:
+    row = await session.get(PostCharge, charge_id)
+    if row is None:
+        raise not_found("chargeId", "分管记录", "Charge")
+    async with track(session, today, posts=[row.post_id], days=[end_date, date.max]):
+        return await _end_charge(session, charge_id, end_date)
+
+
+async def _end_charge(session: AsyncSession, charge_id: int, end_date: date) -> PostCharge:
     charge = (
         await session.scalars(select(PostCharge).where(PostCharge.id == charge_id).with_for_update())
     ).one_or_none()

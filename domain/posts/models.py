@@ -9,6 +9,7 @@ effective assignments are the rows no other row corrects, less withdrawals.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import (
     Boolean,
@@ -98,6 +99,7 @@ class Assignment(Base):
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
+@cache  # an immutable clause: built once, it is shared by every statement that uses it
 def effective_assignment() -> ColumnElement[bool]:
     """Rows that are in force: not replaced by a correction, and not withdrawals."""
     correction = aliased(Assignment)

@@ -12,10 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.changes import mark_authz_dirty
+from domain.clock import today_shanghai
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
 from domain.inputs import UNSET, Maybe, clean_text
@@ -35,6 +36,7 @@ from domain.posts.models import (
     assignment_overlaps,
     effective_assignment,
 )
+from domain.scoring.maintain import added, track
 from domain.tree.kinds import UNIT_KIND_LABELS
 from domain.tree.models import OrgUnit
 
@@ -102,6 +104,7 @@ async def create_post(
     for charged in charged_units:
         session.add(PostCharge(post_id=post.id, unit_id=charged.id, start_date=today))
     await session.flush()
+    await added(session, today, posts=[post.id], days=[today])
     return post
 
 
@@ -152,7 +155,9 @@ async def check_charges(
     return result
 
 
-async def ensure_responsible_posts(session: AsyncSession, unit: OrgUnit) -> list[Post]:
+async def ensure_responsible_posts(
+    session: AsyncSession, unit: OrgUnit, today: date | None = None
+) -> list[Post]:
     """A placarded enterprise has the three posts of its responsible persons (三个责任人)."""
     existing = set(
         (
@@ -171,6 +176,7 @@ async def ensure_responsible_posts(session: AsyncSession, unit: OrgUnit) -> list
             created.append(post)
     if created:
         await session.flush()
+        await added(session, today, posts=[p.id for p in created], days=[today or today_shanghai()])
     return created
 
 
@@ -240,6 +246,38 @@ async def assign(
     start_date: date,
     end_date: date | None = None,
     note: str | None = None,
+    today: date | None = None,
+) -> Assignment:
+    days = [start_date, end_date or date.max]
+    first = await _first_days(session, post_id)
+    if first is not None and start_date < first[0]:
+        # The post now exists from `start_date`: its vacancy after this tenure, up to the
+        # day it began before, is owed too.
+        days.append(first[0])
+    async with track(session, today, persons=[person_id], posts=[post_id], days=days):
+        return await _assign(session, post_id, person_id, start_date, end_date, note)
+
+
+async def _first_days(session: AsyncSession, post_id: int) -> tuple[date, date] | None:
+    """The first day a post exists for its duties — its creation or its first holder's first
+    day, whichever is earlier (as `domain.duties.facts` has it) — and its creation day."""
+    post = await session.get(Post, post_id)
+    if post is None:
+        return None
+    created = today_shanghai(post.created_at)
+    first_held = await session.scalar(
+        select(func.min(Assignment.start_date)).where(Assignment.post_id == post_id, effective_assignment())
+    )
+    return (min(created, first_held) if first_held else created), created
+
+
+async def _assign(
+    session: AsyncSession,
+    post_id: int,
+    person_id: int,
+    start_date: date,
+    end_date: date | None,
+    note: str | None,
 ) -> Assignment:
     errors = ErrorCollector()
     post = await _lock_post(session, post_id)
@@ -299,7 +337,22 @@ async def _require_effective(session: AsyncSession, assignment_id: int) -> Assig
 
 
 async def end_assignment(
-    session: AsyncSession, *, assignment_id: int, end_date: date, version: int | None = None
+    session: AsyncSession,
+    *,
+    assignment_id: int,
+    end_date: date,
+    version: int | None = None,
+    today: date | None = None,
+) -> Assignment:
+    row = await session.get(Assignment, assignment_id)
+    if row is None:
+        raise not_found("assignmentId", "任职记录", "Assignment")
+    async with track(session, today, persons=[row.person_id], posts=[row.post_id], days=[end_date, date.max]):
+        return await _end_assignment(session, assignment_id, end_date, version)
+
+
+async def _end_assignment(
+    session: AsyncSession, assignment_id: int, end_date: date, version: int | None
 ) -> Assignment:
     row = await _require_effective(session, assignment_id)
     if version is not None and version != row.version:
@@ -332,9 +385,40 @@ async def correct_assignment(
     start_date: Maybe[date] = UNSET,
     end_date: Maybe[date | None] = UNSET,
     withdraw: bool = False,
+    today: date | None = None,
 ) -> Assignment:
     """Write a new row that replaces `assignment_id` (or withdraws it); the old row stays."""
-    row = await _require_effective(session, assignment_id)
+    row = await session.get(Assignment, assignment_id)
+    if row is None:
+        raise not_found("assignmentId", "任职记录", "Assignment")
+    persons = [row.person_id, None if person_id is UNSET else person_id]
+    # The days the old and the new tenure cover; an end removed (None) opens the new one.
+    days = [row.start_date, row.end_date or date.max]
+    days += [d for d in (start_date, end_date) if isinstance(d, date)]
+    if end_date is None:
+        days.append(date.max)
+    first = await _first_days(session, row.post_id)
+    if first is not None and row.start_date <= first[0]:
+        # The row may be what the post's first day comes from: without it, the post begins
+        # later, at the latest on its creation day.
+        days.append(first[1])
+    async with track(session, today, persons=persons, posts=[row.post_id], days=days):
+        return await _correct_assignment(
+            session, row, version, reason, person_id, start_date, end_date, withdraw
+        )
+
+
+async def _correct_assignment(
+    session: AsyncSession,
+    row: Assignment,
+    version: int,
+    reason: str,
+    person_id: Maybe[int],
+    start_date: Maybe[date],
+    end_date: Maybe[date | None],
+    withdraw: bool,
+) -> Assignment:
+    row = await _require_effective(session, row.id)
     if version != row.version:
         raise stale()
     errors = ErrorCollector()

@@ -20,6 +20,7 @@ from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, sta
 from domain.identifiers import normalize_credit_code
 from domain.inputs import UNSET, Maybe, clean_text
 from domain.posts.models import Assignment, Post, assignment_overlaps, effective_assignment
+from domain.scoring.maintain import posts_near, rebuild_if_built, track
 from domain.tree.kinds import ALLOWED_PARENTS, HIGH_RISK_TRADES, UNIT_KIND_LABELS, RiskClass, Trade, UnitKind
 from domain.tree.models import PROFILE_FIELDS, EnterpriseProfile, OrgUnit, subtree_upper_bound
 
@@ -303,16 +304,21 @@ async def update_unit(
     errors.raise_if_any()
     if not changes:
         return unit
-    for attr, value in changes.items():
-        setattr(unit, attr, value)
-    unit.version = version + 1
-    await session.flush()
-    if any(f in changes for f in PROFILE_FIELDS):
-        await record_profile(session, unit, today or today_shanghai())
-    if unit.placarded:
-        from domain.posts.service import ensure_responsible_posts
+    day = today or today_shanghai()
+    # A new profile decides the periods that begin on its day: the enterprise's own duties,
+    # and coverage by those above it (its posts, its ancestors', and those in charge of it).
+    posts = await posts_near(session, [unit.id]) if any(f in changes for f in PROFILE_FIELDS) else set()
+    async with track(session, day, posts=posts, days=[day]):
+        for attr, value in changes.items():
+            setattr(unit, attr, value)
+        unit.version = version + 1
+        await session.flush()
+        if any(f in changes for f in PROFILE_FIELDS):
+            await record_profile(session, unit, day)
+        if unit.placarded:
+            from domain.posts.service import ensure_responsible_posts
 
-        await ensure_responsible_posts(session, unit)
+            await ensure_responsible_posts(session, unit, day)
     return unit
 
 
@@ -420,6 +426,8 @@ async def move_unit(session: AsyncSession, *, unit_id: int, version: int, new_pa
             set_committed_value(obj, "depth", obj.depth + depth_delta)
     # Every grant below the unit now lives at another path.
     mark_authz_dirty(session, "*")
+    # Lists apply by place and scores roll up by place: both change with a move.
+    await rebuild_if_built(session, None)
     return unit
 
 
@@ -451,7 +459,9 @@ async def archive_unit(session: AsyncSession, *, unit_id: int, version: int, tod
             "该单元的岗位仍有在任或将任的人员，请先结束任职",
             "Posts of the unit still have current or future holders; end those assignments first",
         )
-    unit.archived_at = utcnow()
-    unit.version = version + 1
-    await session.flush()
+    posts = set((await session.scalars(select(Post.id).where(Post.unit_id == unit.id))).all())
+    async with track(session, today, posts=posts, days=[today, date.max]):
+        unit.archived_at = utcnow()
+        unit.version = version + 1
+        await session.flush()
     return unit

@@ -1,0 +1,223 @@
+"""Writing tallies and scores: applying deltas to the leaf counts and to every unit score
+they roll up into, and the scheme book that decides which version scores a period."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import utcnow
+from domain.scoring.formula import PeriodKind, ScoreScope, Sums, score_of
+from domain.scoring.models import ScoreSchemeVersion, ScoreTally, UnitScore
+from domain.scoring.scheme import Scheme, load_scheme
+from domain.scoring.tallies import Counts, LeafKey, ancestors, iter_leaf_sums
+
+RollupKey = tuple[int, str, str, date]  # unit, scope, period kind, period start
+
+
+class SchemeBook:
+    """Every scheme version, by district; a period takes its district's version in force on
+    its first day, or the platform default's."""
+
+    def __init__(self, versions: Iterable[ScoreSchemeVersion]) -> None:
+        by: dict[int | None, list[tuple[date, int, int, Scheme]]] = defaultdict(list)
+        self.schemes: dict[int, Scheme] = {}
+        for v in versions:
+            scheme = load_scheme(v.weights)
+            self.schemes[v.id] = scheme
+            by[v.district_id].append((v.effective_from, v.number, v.id, scheme))
+        for rows in by.values():
+            rows.sort(key=lambda r: (r[0], r[1]))
+        self._by = dict(by)
+        self._days = {k: [r[0] for r in rows] for k, rows in self._by.items()}
+        self.paths: dict[int, str] = {}
+        self.kinds: dict[int, str] = {}
+
+    def set_places(self, places: dict[int, tuple[str, str]]) -> None:
+        self.paths = {u: p for u, (p, _) in places.items()}
+        self.kinds = {u: k for u, (_, k) in places.items()}
+
+    def place(self, unit_id: int) -> dict[str, Any]:
+        """The denormalised place of a unit's score rows: district, park and kind."""
+        ids = ancestors(self.paths[unit_id])
+        return {
+            "district_id": ids[0],
+            "park_id": ids[1] if len(ids) > 1 else None,
+            "unit_kind": self.kinds[unit_id],
+        }
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> SchemeBook:
+        return cls((await session.scalars(select(ScoreSchemeVersion))).all())
+
+    def version(self, district_id: int | None, start: date) -> tuple[int, Scheme]:
+        for key in (district_id, None):
+            rows = self._by.get(key)
+            if not rows:
+                continue
+            i = bisect_right(self._days[key], start)
+            if i:
+                _, _, vid, scheme = rows[i - 1]
+                return vid, scheme
+        raise LookupError("no platform scoring scheme (migration 20261126_0008 inserts it)")
+
+    def district_of(self, unit_id: int) -> int:
+        return ancestors(self.paths[unit_id])[0]
+
+    def for_unit(self, unit_id: int, kind: PeriodKind | str, start: date) -> Scheme:
+        return self.version(self.district_of(unit_id), start)[1]
+
+
+def _insert(session: AsyncSession) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> None:
+    """Add count deltas to the leaf tallies; a row whose counts reach zero goes."""
+    delta = {k: v for k, v in delta.items() if any(v)}
+    if not delta:
+        return
+    persons = sorted({k[0] for k in delta if k[0] is not None})
+    vacant = sorted({k[1] for k in delta if k[0] is None and k[1] is not None})
+    months = sorted({k[3] for k in delta})
+    rows = (
+        await session.scalars(
+            select(ScoreTally)
+            .where(
+                or_(
+                    ScoreTally.person_id.in_(persons),
+                    and_(ScoreTally.person_id.is_(None), ScoreTally.post_id.in_(vacant)),
+                ),
+                ScoreTally.month.in_(months),
+            )
+            .with_for_update()
+        )
+    ).all()
+    existing = {(r.person_id, r.post_id, r.unit_id, r.month, r.weight_class): r for r in rows}
+    gone: list[int] = []
+    for key, (on, late, missed) in delta.items():
+        row = existing.get(key)
+        if row is None:
+            session.add(
+                ScoreTally(
+                    person_id=key[0], post_id=key[1], unit_id=key[2], month=key[3], weight_class=key[4],
+                    on_time=on, late=late, missed=missed,
+                )
+            )  # fmt: skip
+            continue
+        row.on_time += on
+        row.late += late
+        row.missed += missed
+        if row.on_time == row.late == row.missed == 0:
+            gone.append(row.id)
+    await session.flush()
+    if gone:
+        await session.execute(delete(ScoreTally).where(ScoreTally.id.in_(gone)))
+
+
+def rollup_deltas(
+    own: Iterable[tuple[int, PeriodKind | str, date, Sums]], paths: dict[int, str]
+) -> dict[RollupKey, Sums]:
+    """OWN deltas of units → deltas of their OWN rows and of the TREE rows of the unit and
+    every ancestor."""
+    out: dict[RollupKey, Sums] = defaultdict(Sums)
+    for unit, kind, start, sums in own:
+        if sums.is_zero():
+            continue
+        out[(unit, ScoreScope.OWN.value, str(kind), start)].add(sums)
+        for a in ancestors(paths[unit]):
+            out[(a, ScoreScope.TREE.value, str(kind), start)].add(sums)
+    return dict(out)
+
+
+def leaf_rollup_deltas(delta: dict[LeafKey, Counts], book: SchemeBook) -> dict[RollupKey, Sums]:
+    return rollup_deltas(iter_leaf_sums(delta, book.for_unit), book.paths)
+
+
+def _set_score(row: UnitScore, book: SchemeBook) -> None:
+    vid, scheme = book.version(book.district_of(row.unit_id), row.period_start)
+    row.scheme_version_id = vid
+    s = Sums(*(getattr(row, f) for f in Sums.FIELDS))
+    row.score = score_of(s, scheme)
+
+
+async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], book: SchemeBook) -> None:
+    """Add sum deltas to unit scores (creating the rows they need) and rescore them; a row
+    whose sums all reach zero goes. The rows are locked in key order, so concurrent writers
+    in one park wait rather than lose an update."""
+    deltas = {k: v for k, v in deltas.items() if not v.is_zero()}
+    if not deltas:
+        return
+    keys = sorted(deltas)
+    ins = _insert(session)
+    now = utcnow()
+    # One statement run for many rows (compiled once and cached), not a VALUES list whose
+    # statement differs with every row count.
+    await session.execute(
+        ins(UnitScore).on_conflict_do_nothing(
+            index_elements=["unit_id", "scope", "period_kind", "period_start"]
+        ),
+        [
+            {
+                "unit_id": u,
+                "scope": sc,
+                "period_kind": k,
+                "period_start": s,
+                "changed_at": now,
+                **book.place(u),
+            }
+            for u, sc, k, s in keys
+        ],
+    )
+    rows: list[UnitScore] = []
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        rows += (
+            await session.scalars(
+                select(UnitScore)
+                .where(
+                    tuple_(
+                        UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start
+                    ).in_(chunk)
+                )
+                .order_by(UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    for row in rows:
+        d = deltas[(row.unit_id, row.scope, row.period_kind, row.period_start)]
+        for f in Sums.FIELDS:
+            setattr(row, f, getattr(row, f) + getattr(d, f))
+        if all(getattr(row, f) == 0 for f in Sums.FIELDS):
+            # Nothing counts for the unit in the period any more: no row, as a rebuild
+            # writes none (and as a row whose leaf counts reach zero goes).
+            await session.delete(row)
+            continue
+        _set_score(row, book)
+        row.changed_at = now
+    await session.flush()
+
+
+def score_row(key: RollupKey, sums: Sums, book: SchemeBook, now: Any) -> dict[str, Any]:
+    unit, scope, kind, start = key
+    vid, scheme = book.version(book.district_of(unit), start)
+    return {
+        "unit_id": unit,
+        "scope": scope,
+        "period_kind": kind,
+        "period_start": start,
+        "scheme_version_id": vid,
+        "score": score_of(sums, scheme),
+        "changed_at": now,
+        **book.place(unit),
+        **{f: getattr(sums, f) for f in Sums.FIELDS},
+    }
