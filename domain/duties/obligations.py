@@ -323,6 +323,23 @@ def _event_targets(ev: EventFacts, scope: tuple[tuple[str, int], ...]) -> tuple[
     return tuple(sorted(targets))
 
 
+# By the id of a lists object, with the object itself (so the id cannot be reused): facts
+# share one lists object while the lists do not change (`domain.duties.facts.load_lists`).
+_KINDS: dict[int, tuple[list[ListFacts], dict[int, frozenset[str]]]] = {}
+
+
+def _kinds_of(lists: list[ListFacts]) -> dict[int, frozenset[str]]:
+    """The record kinds each item's rule names, by item id."""
+    entry = _KINDS.get(id(lists))
+    if entry is not None and entry[0] is lists:
+        return entry[1]
+    kinds = {i.item_id: frozenset(str(k) for k in i.rule.kinds) for lst in lists for i in lst.items}
+    if len(_KINDS) > 16:
+        _KINDS.clear()
+    _KINDS[id(lists)] = (lists, kinds)
+    return kinds
+
+
 def _in_scope(paths: Iterable[str], scope: tuple[tuple[str, int], ...]) -> bool:
     return any(p.startswith(root) for p in paths for root, _ in scope)
 
@@ -361,9 +378,7 @@ class Calculator:
         for ev in facts.events:
             self.events_by_kind[ev.kind].append(ev)
         self.events_by_id = {ev.id: ev for ev in facts.events}
-        self.kinds = {
-            i.item_id: frozenset(str(k) for k in i.rule.kinds) for lst in facts.lists for i in lst.items
-        }
+        self.kinds = _kinds_of(facts.lists)
         # Periods do not depend on the post (critical periods aside): computed once per
         # list item, timing and span, then shared by every post of the list.
         self._period_cache: dict[tuple[int, int, int, date, date], list[_Period]] = {}
