@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, true, union
+from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import SHANGHAI
@@ -220,7 +220,9 @@ def _widened_by_events(events: list[EventFacts], start: date) -> date:
     return min([start, *(e.start for e in events)])
 
 
-async def load_facts(session: AsyncSession, posts: Select[Any], lo: date, hi: date) -> Facts:
+async def load_facts(
+    session: AsyncSession, posts: Select[Any] | CompoundSelect[Any], lo: date, hi: date
+) -> Facts:
     """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
     (a statement returning post ids), and of the other posts their holders held then (a
     per-holder duty spans all of a person's posts)."""

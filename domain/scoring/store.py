@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, tuple_
+from sqlalchemy import Table, and_, bindparam, delete, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -162,7 +162,7 @@ async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], bo
     # One statement run for many rows (compiled once and cached), not a VALUES list whose
     # statement differs with every row count.
     await session.execute(
-        ins(UnitScore).on_conflict_do_nothing(
+        ins(UnitScore.__table__).on_conflict_do_nothing(
             index_elements=["unit_id", "scope", "period_kind", "period_start"]
         ),
         [
@@ -193,18 +193,34 @@ async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], bo
                 .execution_options(populate_existing=True)
             )
         ).all()
+    gone: list[int] = []
+    changed: list[dict[str, Any]] = []
     for row in rows:
         d = deltas[(row.unit_id, row.scope, row.period_kind, row.period_start)]
-        for f in Sums.FIELDS:
-            setattr(row, f, getattr(row, f) + getattr(d, f))
-        if all(getattr(row, f) == 0 for f in Sums.FIELDS):
+        sums = Sums(*(getattr(row, f) + getattr(d, f) for f in Sums.FIELDS))
+        if sums.is_zero():
             # Nothing counts for the unit in the period any more: no row, as a rebuild
             # writes none (and as a row whose leaf counts reach zero goes).
-            await session.delete(row)
+            gone.append(row.id)
             continue
-        _set_score(row, book)
-        row.changed_at = now
-    await session.flush()
+        vid, scheme = book.version(book.district_of(row.unit_id), row.period_start)
+        changed.append(
+            {"b_id": row.id, "scheme_version_id": vid, "score": score_of(sums, scheme), "changed_at": now,
+             **{f: getattr(sums, f) for f in Sums.FIELDS}}
+        )  # fmt: skip
+    # One statement for every row (the ORM would issue one per set of changed columns); the
+    # rows were read for update above, and are read again (populate_existing) when needed.
+    table = UnitScore.__table__
+    assert isinstance(table, Table)
+    if changed:
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({c: bindparam(c) for c in ("scheme_version_id", "score", "changed_at", *Sums.FIELDS)}),
+            changed,
+        )
+    if gone:
+        await session.execute(delete(table).where(table.c.id.in_(gone)))
 
 
 def score_row(key: RollupKey, sums: Sums, book: SchemeBook, now: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import CompoundSelect, Select, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.duties.facts import load_facts
@@ -99,23 +99,30 @@ class Selection:
             ob.post_id is not None and ob.post_id in self.posts
         )
 
-    async def post_ids(self, session: AsyncSession, lo: date, hi: date) -> list[int]:
-        """The selected posts and the posts the selected persons held in [lo, hi]."""
-        ids = set(self.posts)
+    def posts_statement(self, lo: date, hi: date) -> Select[Any] | CompoundSelect[Any]:
+        """The selected posts and the posts the selected persons held in [lo, hi], as one
+        statement (a UNION: an OR of subqueries would have PostgreSQL scan every post)."""
+        parts: list[Select[Any]] = []
+        if self.posts:
+            parts.append(select(Post.id).where(Post.id.in_(sorted(self.posts))))
         if self.persons:
-            held = select(Assignment.post_id).where(
-                Assignment.person_id.in_(sorted(self.persons)),
-                effective_assignment(),
-                assignment_overlaps(lo, hi),
+            parts.append(
+                select(Assignment.post_id).where(
+                    Assignment.person_id.in_(sorted(self.persons)),
+                    effective_assignment(),
+                    assignment_overlaps(lo, hi),
+                )
             )
-            ids.update((await session.scalars(held)).all())
-        return sorted(ids)
+        if not parts:
+            return select(Post.id).where(Post.id.is_(None))
+        if len(parts) == 1:
+            return parts[0]
+        return union(*parts)
 
 
 async def selected_facts(session: AsyncSession, selection: Selection, lo: date, hi: date) -> Facts:
     """The facts the selected obligations of periods overlapping [lo, hi] are computed from."""
-    stmt = select(Post.id).where(Post.id.in_(await selection.post_ids(session, lo, hi)))
-    return await load_facts(session, stmt, lo, hi)
+    return await load_facts(session, selection.posts_statement(lo, hi), lo, hi)
 
 
 def selected_from(
