@@ -17,7 +17,6 @@ from domain.errors import DomainError, ErrorCode
 from domain.hazards.models import Hazard
 from domain.scoring.formula import (
     COUNTED,
-    HazardFacts,
     HazardStanding,
     PeriodKind,
     ScoreScope,
@@ -34,7 +33,7 @@ from domain.scoring.maintain import current_state
 from domain.scoring.models import ScoreSchemeVersion, ScoreState, ScoreTally, UnitScore
 from domain.scoring.scheme import Scheme, WeightClass, load_scheme, weight_class
 from domain.scoring.store import SchemeBook
-from domain.scoring.tallies import chunk_obligations, leaf_key
+from domain.scoring.tallies import chunk_obligations, leaf_key, load_hazards
 from domain.tree.models import OrgUnit, subtree_upper_bound
 
 # Explaining a subtree computes its obligations for the period; past this many posts the
@@ -397,25 +396,7 @@ async def explain(
         out.by_class.append(b)
     out.by_class.sort(key=lambda b: (-b.points, b.weight_class.value))
     # The hazards that lowered it.
-    hazards = (
-        await session.execute(
-            select(
-                Hazard.id,
-                Hazard.unit_id,
-                Hazard.grade,
-                Hazard.state,
-                Hazard.found_on,
-                Hazard.deadline,
-                Hazard.closed_on,
-            ).where(
-                _in_units(Hazard.unit_id, units, unit),
-                Hazard.found_on <= end,
-                or_(Hazard.closed_on.is_(None), Hazard.closed_on >= start),
-            )
-        )
-    ).all()
-    for h in hazards:
-        facts = HazardFacts(*h)
+    for facts in await load_hazards(session, _in_units(Hazard.unit_id, units, unit), end, start):
         standing = hazard_standing(facts, start, end, state.as_of)
         if standing is None:
             continue
