@@ -25,11 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.duties.queries import posts_of_unit
 from domain.hazards.models import Hazard
-from domain.scoring.formula import Sums, periods_between, periods_of_month
+from domain.scoring.formula import Sums, periods_between
 from domain.scoring.maintain import current_state, default_since
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
-from domain.scoring.scheme import WeightClass
-from domain.scoring.store import RollupKey, SchemeBook, rollup_deltas, score_row
+from domain.scoring.store import RollupKey, SchemeBook, own_sums, rollup_deltas, score_row
 from domain.scoring.tallies import (
     Counts,
     LeafKey,
@@ -174,7 +173,7 @@ async def rebuild_all(
     del parts
     for key, counts in holders.values():
         _merge(leaves, {key: counts})
-    rollups: dict[RollupKey, Sums] = rollup_deltas(_own_sums(leaves, own, book), book.paths)
+    rollups: dict[RollupKey, Sums] = rollup_deltas(own_sums(leaves, own, book), book.paths)
     timings["tally"] += time.perf_counter() - t
     t = time.perf_counter()
     if session.get_bind().dialect.name == "postgresql":
@@ -198,39 +197,6 @@ async def rebuild_all(
     timings["write"] += time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return dict(timings)
-
-
-def _own_sums(
-    leaves: dict[LeafKey, Counts], hazards: list[tuple[int, str, date, Sums]], book: SchemeBook
-) -> list[tuple[int, str, date, Sums]]:
-    """The OWN sums of every (unit, period kind, period start): the hazards' and the
-    leaves'. Equal to `iter_leaf_sums` over the leaves with the sums of one key added up, in
-    far fewer steps: the leaves' counts are first added up per unit, period and weight class
-    (a unit's period has one scheme, and `Sums.add_obligations` is linear in the counts, in
-    integers), then turned into sums once. Every part is non-negative, so a key's sums are
-    zero exactly when all its parts are, and `rollup_deltas` skips the same keys."""
-    counts: dict[tuple[int, str, date, str], Counts] = {}
-    of_month: dict[date, list[tuple[str, date]]] = {}
-    for (_person, _post, unit, month, cls), (on, late, missed) in leaves.items():
-        periods = of_month.get(month)
-        if periods is None:
-            periods = of_month[month] = [(str(k), s) for k, s in periods_of_month(month)]
-        for kind, start in periods:
-            c = counts.get((unit, kind, start, cls))
-            if c is None:
-                counts[(unit, kind, start, cls)] = [on, late, missed]
-            else:
-                c[0] += on
-                c[1] += late
-                c[2] += missed
-    out: dict[tuple[int, str, date], Sums] = defaultdict(Sums)
-    for (unit, kind, start, cls), (on, late, missed) in counts.items():
-        out[(unit, kind, start)].add_obligations(
-            WeightClass(cls), on, late, missed, book.for_unit(unit, kind, start)
-        )
-    for unit, kind, start, sums in hazards:
-        out[(unit, kind, start)].add(sums)
-    return [(unit, kind, start, sums) for (unit, kind, start), sums in out.items()]
 
 
 # The columns a rebuild writes, in the order of its row tuples (ids come from the sequences).

@@ -15,10 +15,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
-from domain.scoring.formula import PeriodKind, ScoreScope, Sums, score_of
+from domain.scoring.formula import PeriodKind, ScoreScope, Sums, periods_of_month, score_of
 from domain.scoring.models import ScoreSchemeVersion, ScoreTally, UnitScore
-from domain.scoring.scheme import Scheme, load_scheme
-from domain.scoring.tallies import Counts, LeafKey, ancestors, iter_leaf_sums
+from domain.scoring.scheme import Scheme, WeightClass, load_scheme
+from domain.scoring.tallies import Counts, LeafKey, ancestors
 
 RollupKey = tuple[int, str, str, date]  # unit, scope, period kind, period start
 
@@ -139,7 +139,39 @@ def rollup_deltas(
 
 
 def leaf_rollup_deltas(delta: dict[LeafKey, Counts], book: SchemeBook) -> dict[RollupKey, Sums]:
-    return rollup_deltas(iter_leaf_sums(delta, book.for_unit), book.paths)
+    return rollup_deltas(own_sums(delta, [], book), book.paths)
+
+
+def own_sums(
+    leaves: dict[LeafKey, Counts], hazards: list[tuple[int, str, date, Sums]], book: SchemeBook
+) -> list[tuple[int, str, date, Sums]]:
+    """The OWN sums of every (unit, period kind, period start) from leaf counts (or count
+    deltas) and hazard sums. Each leaf counts in its month, quarter and year; the counts are
+    first added up per unit, period and weight class (a unit's period has one scheme, and
+    `Sums.add_obligations` is linear in the counts, in integers), then turned into sums
+    once: a rebuild's million leaves and a record's handful go the same way."""
+    counts: dict[tuple[int, str, date, str], Counts] = {}
+    of_month: dict[date, list[tuple[str, date]]] = {}
+    for (_person, _post, unit, month, cls), (on, late, missed) in leaves.items():
+        periods = of_month.get(month)
+        if periods is None:
+            periods = of_month[month] = [(str(k), s) for k, s in periods_of_month(month)]
+        for kind, start in periods:
+            c = counts.get((unit, kind, start, cls))
+            if c is None:
+                counts[(unit, kind, start, cls)] = [on, late, missed]
+            else:
+                c[0] += on
+                c[1] += late
+                c[2] += missed
+    out: dict[tuple[int, str, date], Sums] = defaultdict(Sums)
+    for (unit, kind, start, cls), (on, late, missed) in counts.items():
+        out[(unit, kind, start)].add_obligations(
+            WeightClass(cls), on, late, missed, book.for_unit(unit, kind, start)
+        )
+    for unit, kind, start, sums in hazards:
+        out[(unit, kind, start)].add(sums)
+    return [(unit, kind, start, sums) for (unit, kind, start), sums in out.items()]
 
 
 def _set_score(row: UnitScore, book: SchemeBook) -> None:

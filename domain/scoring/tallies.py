@@ -7,7 +7,7 @@ the counts (on time, late, missed) of the obligations with that key.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,9 +26,8 @@ from domain.scoring.formula import (
     hazard_standing,
     month_of,
     period_end,
-    periods_of_month,
 )
-from domain.scoring.scheme import WeightClass, weight_class
+from domain.scoring.scheme import weight_class
 from domain.tree.models import OrgUnit
 
 LeafKey = tuple[int | None, int | None, int, date, str]
@@ -216,14 +215,3 @@ async def unit_places(session: AsyncSession, unit_ids: Iterable[int]) -> dict[in
         )
         out.update((r.id, (r.path, r.kind)) for r in rows)
     return out
-
-
-def iter_leaf_sums(
-    leaves: dict[LeafKey, Counts], scheme_of: Any
-) -> Iterator[tuple[int, PeriodKind, date, Sums]]:
-    """Each leaf's contribution to the OWN sums of its unit, per month, quarter and year."""
-    for (_person, _post, unit, month, cls), (on, late, missed) in leaves.items():
-        for kind, start in periods_of_month(month):
-            s = Sums()
-            s.add_obligations(WeightClass(cls), on, late, missed, scheme_of(unit, kind, start))
-            yield unit, kind, start, s
