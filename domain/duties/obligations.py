@@ -36,29 +36,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import Any
 
 from domain.duties.periods import period_of, periods_between, weekday_in
 from domain.duties.rules import Coverage, Per, Rule, Scope, Shape, Timing, UnitFacts, Variant
+from domain.duties.statuses import Judged, MatchingDates, judged
+
+# Re-exported: callers have imported the statuses from here.
+from domain.duties.statuses import NotApplicableReason as NotApplicableReason
+from domain.duties.statuses import Status as Status
 
 ONE_DAY = timedelta(days=1)
-
-
-class Status(StrEnum):
-    DONE_ON_TIME = "DONE_ON_TIME"
-    DONE_LATE = "DONE_LATE"
-    MISSED = "MISSED"
-    DUE = "DUE"
-    NOT_YET_DUE = "NOT_YET_DUE"
-    NOT_APPLICABLE = "NOT_APPLICABLE"
-
-
-class NotApplicableReason(StrEnum):
-    # Answered for too little of the period to owe it: held the post, or the list applied,
-    # for under half of it (a count rounds to zero).
-    PARTIAL_PERIOD = "PARTIAL_PERIOD"
-    EXEMPTED = "EXEMPTED"  # an approved exemption
 
 
 # --- facts ---------------------------------------------------------------------------
@@ -382,6 +370,8 @@ class Calculator:
         # Periods do not depend on the post (critical periods aside): computed once per
         # list item, timing and span, then shared by every post of the list.
         self._period_cache: dict[tuple[int, int, int, date, date], list[_Period]] = {}
+        # For `statuses`: a holder's matching record days by (person, list, item, roots).
+        self._matching: dict[tuple[int, int, int, tuple[str, ...]], MatchingDates | None] = {}
 
     # -- enumeration of periods ---------------------------------------------------
 
@@ -428,13 +418,30 @@ class Calculator:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._for_posts(lo, hi, post_ids)
+            found = self._for_posts(lo, hi, post_ids, compact=False)
         finally:
             if enabled:
                 gc.enable()
+        obligations = [o for o in found if isinstance(o, Obligation)]
+        obligations.sort(key=lambda o: o.sort_key)
+        return obligations
 
-    def _for_posts(self, lo: date, hi: date, post_ids: set[int] | None) -> list[Obligation]:
-        out: list[Obligation] = []
+    def statuses(self, lo: date, hi: date, post_ids: set[int] | None = None) -> list[Judged]:
+        """The statuses `for_posts` would give, in no particular order, without the
+        evidence (see `domain.duties.statuses`)."""
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            found = self._for_posts(lo, hi, post_ids, compact=True)
+        finally:
+            if enabled:
+                gc.enable()
+        return [judged(o) if isinstance(o, Obligation) else o for o in found]
+
+    def _for_posts(
+        self, lo: date, hi: date, post_ids: set[int] | None, *, compact: bool
+    ) -> list[Obligation | Judged]:
+        out: list[Obligation | Judged] = []
         holder_posts: dict[tuple[int, str], list[PostFacts]] = defaultdict(list)
         for post in self.facts.posts:
             for lst in self.facts.lists:
@@ -446,12 +453,11 @@ class Calculator:
                         continue
                     if post_ids is not None and post.id not in post_ids:
                         continue
-                    out.extend(self._post_item(post, lst, item, lo, hi))
+                    out.extend(self._post_item(post, lst, item, lo, hi, compact))
         for (list_id, _key), posts in holder_posts.items():
             lst = next(lst for lst in self.facts.lists if lst.id == list_id)
             items = [i for i in lst.items if i.key == _key]
             out.extend(self._holder_item(posts, lst, items, lo, hi, post_ids))
-        out.sort(key=lambda o: o.sort_key)
         return out
 
     def _version_periods(
@@ -491,18 +497,18 @@ class Calculator:
         return tuple(roots)
 
     def _post_item(
-        self, post: PostFacts, lst: ListFacts, item: ItemVersion, lo: date, hi: date
-    ) -> Iterator[Obligation]:
+        self, post: PostFacts, lst: ListFacts, item: ItemVersion, lo: date, hi: date, compact: bool
+    ) -> Iterator[Obligation | Judged]:
         """A rule that depends on the unit takes, for each period, the variant the unit's
         profile on the period's first day selects: a change of class or trade applies from
         the next period of the new timing, and periods already begun keep theirs."""
         if item.rule.depends_on_unit and post.history:
             for variant in item.rule.variants:
-                yield from self._post_variant(post, lst, item, variant, lo, hi, check=True)
+                yield from self._post_variant(post, lst, item, variant, lo, hi, check=True, compact=compact)
             return
         found = item.rule.variant_for(post.facts)
         if found is not None:
-            yield from self._post_variant(post, lst, item, found, lo, hi, check=False)
+            yield from self._post_variant(post, lst, item, found, lo, hi, check=False, compact=compact)
 
     def _post_variant(
         self,
@@ -514,7 +520,8 @@ class Calculator:
         hi: date,
         *,
         check: bool,
-    ) -> Iterator[Obligation]:
+        compact: bool = False,
+    ) -> Iterator[Obligation | Judged]:
         timing = variant.timing
         rule = item.rule
         if timing.shape is Shape.EVENT:
@@ -543,40 +550,167 @@ class Calculator:
             else max(lst.first_effective, post.start)
         )
         end_cap = rule.end if rule.end and timing.shape is not Shape.ONE_OFF else None
+        if post.end is not None and (end_cap is None or post.end < end_cap):
+            end_cap = post.end
+        charged = bool(post.charges) and rule.scope is Scope.SUBTREE
+        if (
+            compact
+            and timing.shape is not Shape.EVENT
+            and timing.coverage is None
+            and len(tenures) == 1
+            and not charged
+        ):
+            yield from self._count_shares(
+                post, lst, item, variant, tenures[0], periods, start_floor, end_cap, own_scope, check
+            )
+            return
         for ps, pe, due, event_id, event_targets in periods:
             if check and rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
                 continue
             active_start = ps if ps > start_floor else start_floor
-            active_end = min(pe, post.end) if post.end else pe
-            if end_cap is not None and end_cap < active_end:
-                active_end = end_cap
+            active_end = end_cap if end_cap is not None and end_cap < pe else pe
             if active_start > active_end:
                 continue
-            scope = (
-                self._scope(post, rule, ps, pe) if post.charges and rule.scope is Scope.SUBTREE else own_scope
+            scope = self._scope(post, rule, ps, pe) if charged else own_scope
+            yield from self._period_shares(
+                post,
+                lst,
+                item,
+                variant,
+                ps,
+                pe,
+                due,
+                event_id,
+                event_targets,
+                active_start,
+                active_end,
+                scope,
             )
-            if (
-                len(tenures) == 1
-                and tenures[0].start <= active_start
-                and (tenures[0].end is None or tenures[0].end >= active_end)
-            ):
-                segments: Iterable[tuple[int | None, date, date]] = (
-                    (tenures[0].person_id, active_start, active_end),
+
+    def _period_shares(
+        self,
+        post: PostFacts,
+        lst: ListFacts,
+        item: ItemVersion,
+        variant: Variant,
+        ps: date,
+        pe: date,
+        due: date,
+        event_id: int | None,
+        event_targets: tuple[tuple[str, int], ...] | None,
+        start: date,
+        end: date,
+        scope: tuple[tuple[str, int], ...],
+    ) -> Iterator[Obligation]:
+        """The shares of a post's period, active over [start, end]: one per holder's stretch
+        and one per vacant stretch."""
+        tenures = self.facts.tenures.get(post.id, ())
+        only = tenures[0] if len(tenures) == 1 else None
+        if only is not None and only.start <= start and (only.end is None or only.end >= end):
+            segments: Iterable[tuple[int | None, date, date]] = ((only.person_id, start, end),)
+        else:
+            segments = self._segments(post, start, end)
+        for person, s, e in segments:
+            yield self._judge(
+                lst,
+                item,
+                variant,
+                post.id,
+                ps,
+                pe,
+                _Span(person, ((s, e),), due if due < e else e, event_targets or scope),
+                event_id,
+                bool(event_targets),
+            )
+
+    def _count_shares(
+        self,
+        post: PostFacts,
+        lst: ListFacts,
+        item: ItemVersion,
+        variant: Variant,
+        tenure: Tenure,
+        periods: list[_Period],
+        start_floor: date,
+        end_cap: date | None,
+        scope: tuple[tuple[str, int], ...],
+        check: bool,
+    ) -> Iterator[Obligation | Judged]:
+        """`_period_shares`, `_judge` and `_status` for a post's periodic duty with one holder
+        and no units to cover, judged by counting the holder's matching records. Most of a
+        rebuild's shares are these (daily checks): everything that does not change from
+        one period to the next is worked out once."""
+        rule = item.rule
+        times = variant.timing.times
+        person = tenure.person_id
+        held_from, held_until = tenure.start, tenure.end
+        key = (person, lst.id, item.item_id, tuple(root for root, _ in scope))
+        if key in self._matching:
+            dates = self._matching[key]
+        else:
+            dates = self._matching[key] = MatchingDates.of(
+                self.records.by_person.get(person, ()),
+                self.records.makeups.get(person, ()),
+                self.kinds[item.item_id],
+                lst.id,
+                item.key,
+                key[3],
+            )
+        exempted = bool(self.exemptions.get((lst.id, item.key)))
+        today = self.today
+        scope_ids = tuple(u for _, u in scope)
+        head = (lst.id, item.key, post.id, person)
+        on_time_s, late_s, missed_s, due_s = (
+            Status.DONE_ON_TIME,
+            Status.DONE_LATE,
+            Status.MISSED,
+            Status.DUE,
+        )
+        for ps, pe, due, event_id, event_targets in periods:
+            if check and rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
+                continue
+            start = ps if ps > start_floor else start_floor
+            end = end_cap if end_cap is not None and end_cap < pe else pe
+            if start > end:
+                continue
+            if held_from > start or (held_until is not None and held_until < end):
+                yield from self._period_shares(
+                    post, lst, item, variant, ps, pe, due, event_id, event_targets, start, end, scope
                 )
+                continue
+            if due > end:
+                due = end
+            if start == ps and end == pe:
+                required = times
             else:
-                segments = self._segments(post, active_start, active_end)
-            for person, s, e in segments:
-                yield self._judge(
-                    lst,
-                    item,
-                    variant,
-                    post.id,
-                    ps,
-                    pe,
-                    _Span(person, ((s, e),), due if due < e else e, event_targets or scope),
-                    event_id,
-                    bool(event_targets),
-                )
+                required = share_of(times, (end - start).days + 1, (pe - ps).days + 1)
+            if not required:
+                status = Status.NOT_APPLICABLE
+            else:
+                on_time, late = dates.count(start, due, end) if dates is not None else (0, 0)
+                if on_time >= required:
+                    status = on_time_s
+                elif on_time + late >= required:
+                    status = late_s
+                elif exempted and self._exempted(lst.id, item.key, post.id, person, start, end):
+                    status = Status.NOT_APPLICABLE
+                elif today > due:
+                    status = missed_s
+                elif today >= start:
+                    status = due_s
+                else:
+                    status = Status.NOT_YET_DUE
+            yield Judged(*head, ps, pe, None, variant, scope_ids, status)
+
+    def _exempted(
+        self, list_id: int, key: str, post_id: int | None, person_id: int | None, start: date, end: date
+    ) -> bool:
+        return any(
+            (ex.post_id == post_id if post_id is not None else ex.person_id == person_id)
+            and ex.start <= start
+            and end <= ex.end
+            for ex in self.exemptions.get((list_id, key), ())
+        )
 
     def _segments(self, post: PostFacts, start: date, end: date) -> Iterator[tuple[int | None, date, date]]:
         """Holders' (and vacant) stretches of [start, end]."""

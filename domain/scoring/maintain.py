@@ -307,8 +307,8 @@ async def refresh(session: AsyncSession, today: date) -> bool:
         facts = await load_facts(session, select(Post.id), lo, hi)
         ids = {p.id for p in facts.posts}
         post_units = {p.id: p.unit_id for p in facts.posts}
-        before = tally(Calculator(facts, old).for_posts(lo, hi, ids), post_units, state.since)
-        after = tally(Calculator(facts, today).for_posts(lo, hi, ids), post_units, state.since)
+        before = tally(Calculator(facts, old).statuses(lo, hi, ids), post_units, state.since)
+        after = tally(Calculator(facts, today).statuses(lo, hi, ids), post_units, state.since)
         await _apply_leaf_delta(session, _difference(before, after))
     await _refresh_hazards(session, None, max(old, state.since), today, today)
     state.as_of = today

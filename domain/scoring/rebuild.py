@@ -32,7 +32,7 @@ from domain.scoring.store import RollupKey, SchemeBook, own_sums, rollup_deltas,
 from domain.scoring.tallies import (
     Counts,
     LeafKey,
-    chunk_obligations,
+    chunk_statuses,
     hazard_sums,
     load_hazards,
     tally,
@@ -60,7 +60,7 @@ async def _chunks(session: AsyncSession) -> list[tuple[int, str, bool]]:
 async def _chunk_part(session: AsyncSession, path: str, subtree: bool, since: date, today: date) -> Part:
     """One chunk's counts: of its posts' obligations, and of its holders' per-holder duties
     one by one (by identity, to be counted once across chunks)."""
-    found, post_units = await chunk_obligations(
+    found, post_units = await chunk_statuses(
         session, posts_of_unit(path, subtree=subtree), since, today, today
     )
     leaves = tally((o for o in found if o.post_id is not None), post_units, since)

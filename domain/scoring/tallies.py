@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.duties.facts import load_facts
 from domain.duties.obligations import Calculator, Facts, Obligation, Status
+from domain.duties.statuses import Judged
 from domain.hazards.models import Hazard
 from domain.posts.models import Assignment, Post, assignment_overlaps, effective_assignment
 from domain.scoring.formula import (
@@ -35,14 +36,14 @@ Counts = list[int]  # [on_time, late, missed]
 _INDEX = {Status.DONE_ON_TIME: 0, Status.DONE_LATE: 1, Status.MISSED: 2}
 
 
-def obligation_unit(ob: Obligation, post_units: dict[int, int]) -> int:
+def obligation_unit(ob: Obligation | Judged, post_units: dict[int, int]) -> int:
     """The unit an obligation counts at: its post's, or a per-holder duty's first scope unit."""
     if ob.post_id is not None:
         return post_units[ob.post_id]
     return ob.scope_unit_ids[0]
 
 
-def leaf_key(ob: Obligation, post_units: dict[int, int]) -> LeafKey:
+def leaf_key(ob: Obligation | Judged, post_units: dict[int, int]) -> LeafKey:
     return (
         ob.person_id,
         ob.post_id,
@@ -53,7 +54,7 @@ def leaf_key(ob: Obligation, post_units: dict[int, int]) -> LeafKey:
 
 
 def tally(
-    obligations: Iterable[Obligation], post_units: dict[int, int], since: date
+    obligations: Iterable[Obligation | Judged], post_units: dict[int, int], since: date
 ) -> dict[LeafKey, Counts]:
     """Counted obligations by leaf key. A rebuild tallies millions of obligations: the
     weight class of a variant and the month of a day are worked out once each."""
@@ -93,7 +94,7 @@ class Selection:
     def __bool__(self) -> bool:
         return bool(self.persons or self.posts)
 
-    def selects(self, ob: Obligation) -> bool:
+    def selects(self, ob: Obligation | Judged) -> bool:
         return (ob.person_id is not None and ob.person_id in self.persons) or (
             ob.post_id is not None and ob.post_id in self.posts
         )
@@ -126,18 +127,19 @@ async def selected_facts(session: AsyncSession, selection: Selection, lo: date, 
 
 def selected_from(
     facts: Facts, selection: Selection, lo: date, hi: date, today: date
-) -> tuple[list[Obligation], dict[int, int]]:
-    """The selected obligations, judged on `today`, and the unit of every post in the facts."""
-    found = Calculator(facts, today).for_posts(lo, hi, {p.id for p in facts.posts})
+) -> tuple[list[Judged], dict[int, int]]:
+    """The statuses of the selected obligations, judged on `today`, and the unit of every
+    post in the facts."""
+    found = Calculator(facts, today).statuses(lo, hi, {p.id for p in facts.posts})
     post_units = {p.id: p.unit_id for p in facts.posts}
     return [o for o in found if selection.selects(o)], post_units
 
 
 async def selected_obligations(
     session: AsyncSession, selection: Selection, lo: date, hi: date, today: date
-) -> tuple[list[Obligation], dict[int, int]]:
-    """The selected obligations of periods overlapping [lo, hi], judged on `today`, and
-    the unit of every post in the facts."""
+) -> tuple[list[Judged], dict[int, int]]:
+    """The statuses of the selected obligations of periods overlapping [lo, hi], judged on
+    `today`, and the unit of every post in the facts."""
     return selected_from(await selected_facts(session, selection, lo, hi), selection, lo, hi, today)
 
 
@@ -150,6 +152,15 @@ async def chunk_obligations(
     wanted = set((await session.scalars(posts)).all())
     found = Calculator(facts, today).for_posts(lo, hi, wanted)
     return found, {p.id: p.unit_id for p in facts.posts}
+
+
+async def chunk_statuses(
+    session: AsyncSession, posts: Select[Any], lo: date, hi: date, today: date
+) -> tuple[list[Judged], dict[int, int]]:
+    """`chunk_obligations` without the evidence: what a rebuild tallies."""
+    facts = await load_facts(session, posts, lo, hi)
+    wanted = set((await session.scalars(posts)).all())
+    return Calculator(facts, today).statuses(lo, hi, wanted), {p.id: p.unit_id for p in facts.posts}
 
 
 # --- hazards ---------------------------------------------------------------------------
