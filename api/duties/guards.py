@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
@@ -110,29 +110,27 @@ async def write_records(
 ) -> tuple[rec.Recorder, str]:
     """Record-write on every unit: by a grant there, or through a post the caller holds at it."""
     base = (field,) if isinstance(field, str) else field
-    rows = dict(
-        (await session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(list(unit_ids))))).all()
-    )
-    # Posts the caller holds today at these units (loaders would wait on the mutation's
-    # own hold of the session, so the guard asks the session directly).
+    # The units' paths with the posts the caller holds today at them, in one statement
+    # (loaders would wait on the mutation's own hold of the session, so the guard asks the
+    # session directly).
+    person_id = ctx.caller.person_id if ctx.caller is not None else None
+    stmt = select(OrgUnit.id, OrgUnit.path, literal(None).label("post_id"))
+    if person_id is not None:
+        held_posts = (
+            select(Post.id, Post.unit_id)
+            .join(Assignment, Assignment.post_id == Post.id)
+            .where(Assignment.person_id == person_id, effective_assignment(), assignment_on(ctx.today))
+            .subquery()
+        )
+        stmt = select(OrgUnit.id, OrgUnit.path, held_posts.c.id).outerjoin(
+            held_posts, held_posts.c.unit_id == OrgUnit.id
+        )
+    rows: dict[int, str] = {}
     own_domains: list[str] = []
-    if ctx.caller is not None and ctx.caller.person_id is not None:
-        own_domains = [
-            post_domain(path, post_id)
-            for path, post_id in (
-                await session.execute(
-                    select(OrgUnit.path, Post.id)
-                    .join(Post, Post.unit_id == OrgUnit.id)
-                    .join(Assignment, Assignment.post_id == Post.id)
-                    .where(
-                        Assignment.person_id == ctx.caller.person_id,
-                        effective_assignment(),
-                        assignment_on(ctx.today),
-                        OrgUnit.id.in_(list(unit_ids)),
-                    )
-                )
-            ).all()
-        ]
+    for unit_id, path, post_id in (await session.execute(stmt.where(OrgUnit.id.in_(list(unit_ids))))).all():
+        rows[unit_id] = path
+        if post_id is not None:
+            own_domains.append(post_domain(path, post_id))
     paths = []
     for n, unit_id in enumerate(unit_ids):
         path = rows.get(unit_id)

@@ -70,39 +70,76 @@ def _parsed(rule: Any) -> Rule:
 
 
 _LISTS: dict[tuple[Any, ...], list[ListFacts]] = {}
+_EVENTS: dict[tuple[Any, ...], list[EventFacts]] = {}
+
+
+def _fingerprint_statement() -> Select[Any]:
+    return select(
+        select(func.count(DutyList.id)).scalar_subquery(),
+        select(func.max(DutyList.id)).scalar_subquery(),
+        select(func.count(DutyListVersion.id)).scalar_subquery(),
+        select(func.max(DutyListVersion.created_at)).scalar_subquery(),
+        select(func.count(DutyItem.id)).scalar_subquery(),
+        select(func.max(DutyItem.id)).scalar_subquery(),
+        select(func.max(OrgUnit.updated_at))
+        .where(OrgUnit.id.in_(select(DutyList.unit_id)))
+        .scalar_subquery(),
+        select(func.count(CriticalPeriod.id)).scalar_subquery(),
+        select(func.max(CriticalPeriod.id)).scalar_subquery(),
+        # Ids may be used again after a rollback (SQLite): the time of the last change tells.
+        select(func.max(CriticalPeriod.created_at)).scalar_subquery(),
+        select(func.max(OrgUnit.updated_at))
+        .where(OrgUnit.id.in_(select(CriticalPeriod.unit_id)))
+        .scalar_subquery(),
+    )
+
+
+_FINGERPRINT = _fingerprint_statement()
 
 
 async def load_lists(session: AsyncSession) -> list[ListFacts]:
-    """Every duty list bound to a unit, with all its versions' items that carry a rule.
+    """Every duty list bound to a unit, with all its versions' items that carry a rule."""
+    return (await _lists_and_events(session))[0]
 
-    Kept per process under a fingerprint read in one statement: lists, versions and items
-    are only ever added (versions and items are append-only; a list's unit moves with the
-    tree, whose change time is in the fingerprint), so an unchanged fingerprint means
-    unchanged lists. Every change of evidence loads facts twice to keep scores current;
-    this spares it reading and decoding every rule each time."""
-    fingerprint = tuple(
-        (
-            await session.execute(
-                select(
-                    select(func.count(DutyList.id)).scalar_subquery(),
-                    select(func.max(DutyList.id)).scalar_subquery(),
-                    select(func.count(DutyListVersion.id)).scalar_subquery(),
-                    select(func.max(DutyListVersion.created_at)).scalar_subquery(),
-                    select(func.count(DutyItem.id)).scalar_subquery(),
-                    select(func.max(DutyItem.id)).scalar_subquery(),
-                    select(func.max(OrgUnit.updated_at))
-                    .where(OrgUnit.id.in_(select(DutyList.unit_id)))
-                    .scalar_subquery(),
-                )
-            )
-        ).one()
-    )
-    found = _LISTS.get(fingerprint)
-    if found is None:
-        found = await _load_lists(session)
+
+async def _lists_and_events(session: AsyncSession) -> tuple[list[ListFacts], list[EventFacts]]:
+    """The duty lists and every critical period in force.
+
+    Both are kept per process under one fingerprint read in one statement: lists, versions,
+    items and critical periods are only ever added (versions, items and critical periods
+    are append-only: a correction or withdrawal is a new row; a list's or a period's unit
+    moves with the tree, whose change time is in the fingerprint), so an unchanged
+    fingerprint means unchanged lists and periods. Every change of evidence loads facts to
+    keep scores current; this spares it reading and decoding every rule each time."""
+    fingerprint = tuple((await session.execute(_FINGERPRINT)).one())
+    lists = _LISTS.get(fingerprint[:7])
+    if lists is None:
+        lists = await _load_lists(session)
         _LISTS.clear()
-        _LISTS[fingerprint] = found
-    return found
+        _LISTS[fingerprint[:7]] = lists
+    events = _EVENTS.get(fingerprint[7:])
+    if events is None:
+        events = await _load_events(session)
+        _EVENTS.clear()
+        _EVENTS[fingerprint[7:]] = events
+    return lists, events
+
+
+async def _load_events(session: AsyncSession) -> list[EventFacts]:
+    rows = await session.execute(
+        select(
+            CriticalPeriod.id,
+            CriticalPeriod.kind,
+            CriticalPeriod.unit_id,
+            CriticalPeriod.start_date,
+            CriticalPeriod.end_date,
+            OrgUnit.path,
+        )
+        .join(OrgUnit, OrgUnit.id == CriticalPeriod.unit_id)
+        .where(effective_period())
+        .order_by(CriticalPeriod.id)
+    )
+    return [EventFacts(e.id, e.kind, e.unit_id, e.path, e.start_date, e.end_date) for e in rows.all()]
 
 
 async def _load_lists(session: AsyncSession) -> list[ListFacts]:
@@ -226,31 +263,12 @@ async def load_facts(
     """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
     (a statement returning post ids), and of the other posts their holders held then (a
     per-holder duty spans all of a person's posts)."""
-    lists = await load_lists(session)
+    lists, every_event = await _lists_and_events(session)
     start, end = _record_window(lists, lo, hi)
     # Critical periods whose duty (to their end plus the grace days) reaches the window; the
     # window then runs from the first day of any of them (its holders, records, exemptions).
-    events = [
-        EventFacts(e.id, e.kind, e.unit_id, e.path, e.start_date, e.end_date)
-        for e in (
-            await session.execute(
-                select(
-                    CriticalPeriod.id,
-                    CriticalPeriod.kind,
-                    CriticalPeriod.unit_id,
-                    CriticalPeriod.start_date,
-                    CriticalPeriod.end_date,
-                    OrgUnit.path,
-                )
-                .join(OrgUnit, OrgUnit.id == CriticalPeriod.unit_id)
-                .where(
-                    effective_period(),
-                    CriticalPeriod.end_date >= min(start, lo - timedelta(days=_grace_days(lists))),
-                    CriticalPeriod.start_date <= end,
-                )
-            )
-        ).all()
-    ]
+    reach = min(start, lo - timedelta(days=_grace_days(lists)))
+    events = [e for e in every_event if e.end >= reach and e.start <= end]
     start = _widened_by_events(events, start)
     requested = posts.subquery()
     holders = (
@@ -434,7 +452,8 @@ async def _load_records(
     )
     who = holders if len(person_list) > MAX_LISTED_PERSONS else person_list
     where = and_(base, DutyRecord.recorder_person_id.in_(who))
-    # One row per record and unit (a record covers one unit or a few), in one statement.
+    # One row per record, unit and named duty (a record covers a unit or a few and names
+    # none or a few duties), in one statement.
     rows = (
         await session.execute(
             select(
@@ -445,25 +464,18 @@ async def _load_records(
                 DutyRecord.makeup_for,
                 DutyRecordUnit.unit_id,
                 OrgUnit.path,
+                DutyListVersion.list_id,
+                DutyItem.key,
             )
             .join(DutyRecordUnit, DutyRecordUnit.record_id == DutyRecord.id)
             .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
+            .outerjoin(DutyRecordItem, DutyRecordItem.record_id == DutyRecord.id)
+            .outerjoin(DutyItem, DutyItem.id == DutyRecordItem.item_id)
+            .outerjoin(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
             .where(where)
-            .order_by(DutyRecord.id)
+            .order_by(DutyRecord.id, DutyRecordUnit.unit_id)
         )
     ).all()
-    if not rows:
-        return []
-    items: dict[int, set[tuple[int, str]]] = defaultdict(set)
-    for rid, lid, key in (
-        await session.execute(
-            select(DutyRecordItem.record_id, DutyListVersion.list_id, DutyItem.key)
-            .join(DutyItem, DutyItem.id == DutyRecordItem.item_id)
-            .join(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
-            .where(DutyRecordItem.record_id.in_(select(DutyRecord.id).where(where)))
-        )
-    ).all():
-        items[rid].add((lid, key))
     out = []
     i = 0
     while i < len(rows):
@@ -475,15 +487,16 @@ async def _load_records(
         i = j
         if r[3] not in persons:
             continue
+        units = dict.fromkeys((g[5], g[6]) for g in group)
         out.append(
             RecordFacts(
                 id=r[0],
                 kind=r[1],
                 performed_on=r[2],
                 person_id=r[3],
-                unit_paths=tuple(g[6] for g in group),
-                unit_ids=tuple(g[5] for g in group),
-                items=frozenset(items.get(r[0], ())),
+                unit_paths=tuple(path for _, path in units),
+                unit_ids=tuple(unit_id for unit_id, _ in units),
+                items=frozenset((g[7], g[8]) for g in group if g[7] is not None),
                 makeup_for=r[4],
             )
         )

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.duties.facts import load_facts, with_fresh_records
-from domain.duties.obligations import Calculator
+from domain.duties.obligations import Calculator, Facts
 from domain.duties.rules import MAX_WITHIN_DAYS
 from domain.hazards.models import Hazard
 from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
@@ -80,11 +80,30 @@ async def _book(session: AsyncSession, unit_ids: Iterable[int]) -> SchemeBook:
     return book
 
 
-async def _apply_leaf_delta(session: AsyncSession, delta: dict[LeafKey, Counts]) -> None:
+def _paths_of(facts: Facts) -> dict[int, str]:
+    """The paths of the posts' units and of their ancestors (a path's prefixes): the units
+    a delta of these facts counts at and rolls up into."""
+    paths: dict[int, str] = {}
+    for post in facts.posts:
+        prefix = "/"
+        for unit_id in ancestors(post.path):
+            prefix += f"{unit_id}/"
+            paths[unit_id] = prefix
+    return paths
+
+
+async def _apply_leaf_delta(
+    session: AsyncSession, delta: dict[LeafKey, Counts], paths: dict[int, str] | None = None
+) -> None:
+    """`paths`: the units' paths when the caller knows them (from the facts it judged)."""
     delta = {k: v for k, v in delta.items() if any(v)}
     if not delta:
         return
-    book = await _book(session, {k[2] for k in delta})
+    if paths is not None and all(k[2] in paths for k in delta):
+        book = await SchemeBook.load(session)
+        book.set_paths(paths)
+    else:
+        book = await _book(session, {k[2] for k in delta})
     await apply_leaves(session, delta)
     await apply_rollups(session, leaf_rollup_deltas(delta, book), book)
 
@@ -171,7 +190,7 @@ async def track(
         with_fresh_records(session, facts) if records_only else selected_facts(session, selection, lo, hi)
     )
     after = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
-    await _apply_leaf_delta(session, _difference(before, after))
+    await _apply_leaf_delta(session, _difference(before, after), _paths_of(facts))
 
 
 async def added(

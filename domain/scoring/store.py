@@ -19,6 +19,7 @@ from domain.scoring.formula import PeriodKind, ScoreScope, Sums, periods_of_mont
 from domain.scoring.models import ScoreSchemeVersion, ScoreTally, UnitScore
 from domain.scoring.scheme import Scheme, WeightClass, load_scheme
 from domain.scoring.tallies import Counts, LeafKey, ancestors
+from domain.tree.models import OrgUnit
 
 RollupKey = tuple[int, str, str, date]  # unit, scope, period kind, period start
 
@@ -44,6 +45,18 @@ class SchemeBook:
     def set_places(self, places: dict[int, tuple[str, str]]) -> None:
         self.paths = {u: p for u, (p, _) in places.items()}
         self.kinds = {u: k for u, (_, k) in places.items()}
+
+    def set_paths(self, paths: dict[int, str]) -> None:
+        """Paths alone: kinds are read when a new score row needs one (`ensure_kinds`)."""
+        self.paths = dict(paths)
+
+    async def ensure_kinds(self, session: AsyncSession, unit_ids: Iterable[int]) -> None:
+        missing = sorted({u for u in unit_ids if u not in self.kinds})
+        for i in range(0, len(missing), 5000):
+            rows = await session.execute(
+                select(OrgUnit.id, OrgUnit.kind).where(OrgUnit.id.in_(missing[i : i + 5000]))
+            )
+            self.kinds.update((r.id, r.kind) for r in rows)
 
     def place(self, unit_id: int) -> dict[str, Any]:
         """The denormalised place of a unit's score rows: district, park and kind."""
@@ -189,42 +202,33 @@ async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], bo
     if not deltas:
         return
     keys = sorted(deltas)
-    ins = _insert(session)
     now = utcnow()
-    # One statement run for many rows (compiled once and cached), not a VALUES list whose
-    # statement differs with every row count.
-    await session.execute(
-        ins(UnitScore.__table__).on_conflict_do_nothing(
-            index_elements=["unit_id", "scope", "period_kind", "period_start"]
-        ),
-        [
-            {
-                "unit_id": u,
-                "scope": sc,
-                "period_kind": k,
-                "period_start": s,
-                "changed_at": now,
-                **book.place(u),
-            }
-            for u, sc, k, s in keys
-        ],
-    )
-    rows: list[UnitScore] = []
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        rows += (
-            await session.scalars(
-                select(UnitScore)
-                .where(
-                    tuple_(
-                        UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start
-                    ).in_(chunk)
-                )
-                .order_by(UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-        ).all()
+    rows = await _rows_for_update(session, keys)
+    # Most changes land in periods that have rows already: only missing rows are created
+    # (then read and locked as the others were).
+    found = {(r.unit_id, r.scope, r.period_kind, r.period_start) for r in rows}
+    missing = [k for k in keys if k not in found]
+    if missing:
+        await book.ensure_kinds(session, {k[0] for k in missing})
+        # One statement run for many rows (compiled once and cached), not a VALUES list
+        # whose statement differs with every row count.
+        await session.execute(
+            _insert(session)(UnitScore.__table__).on_conflict_do_nothing(
+                index_elements=["unit_id", "scope", "period_kind", "period_start"]
+            ),
+            [
+                {
+                    "unit_id": u,
+                    "scope": sc,
+                    "period_kind": k,
+                    "period_start": s,
+                    "changed_at": now,
+                    **book.place(u),
+                }
+                for u, sc, k, s in missing
+            ],
+        )
+        rows += await _rows_for_update(session, missing)
     gone: list[int] = []
     changed: list[dict[str, Any]] = []
     for row in rows:
@@ -253,6 +257,27 @@ async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], bo
         )
     if gone:
         await session.execute(delete(table).where(table.c.id.in_(gone)))
+
+
+async def _rows_for_update(session: AsyncSession, keys: list[RollupKey]) -> list[UnitScore]:
+    """The unit score rows of the keys (sorted), locked in key order."""
+    rows: list[UnitScore] = []
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        rows += (
+            await session.scalars(
+                select(UnitScore)
+                .where(
+                    tuple_(
+                        UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start
+                    ).in_(chunk)
+                )
+                .order_by(UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    return rows
 
 
 def score_row(key: RollupKey, sums: Sums, book: SchemeBook, now: Any) -> dict[str, Any]:
