@@ -351,6 +351,30 @@ def _merge(intervals: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
     return out
 
 
+def _active(
+    post: PostFacts,
+    lst: ListFacts,
+    rule: Rule,
+    variant: Variant,
+    periods: list[_Period],
+    start_floor: date,
+    end_cap: date | None,
+    check: bool,
+) -> Iterator[tuple[_Period, date, date]]:
+    """The periods a post owes under `variant`, each with the part of it the duty was in
+    force for the post: from `start_floor` to `end_cap` at most. `check`: the variant is
+    the one the unit's profile on the period's first day selects (else the period is
+    another variant's)."""
+    for period in periods:
+        ps, pe = period[0], period[1]
+        if check and rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
+            continue
+        start = ps if ps > start_floor else start_floor
+        end = end_cap if end_cap is not None and end_cap < pe else pe
+        if start <= end:
+            yield period, start, end
+
+
 class Calculator:
     """Computes obligations over the facts; `today` decides due / missed."""
 
@@ -564,13 +588,9 @@ class Calculator:
                 post, lst, item, variant, tenures[0], periods, start_floor, end_cap, own_scope, check
             )
             return
-        for ps, pe, due, event_id, event_targets in periods:
-            if check and rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
-                continue
-            active_start = ps if ps > start_floor else start_floor
-            active_end = end_cap if end_cap is not None and end_cap < pe else pe
-            if active_start > active_end:
-                continue
+        for (ps, pe, due, event_id, event_targets), active_start, active_end in _active(
+            post, lst, rule, variant, periods, start_floor, end_cap, check
+        ):
             scope = self._scope(post, rule, ps, pe) if charged else own_scope
             yield from self._period_shares(
                 post,
@@ -666,13 +686,9 @@ class Calculator:
             Status.MISSED,
             Status.DUE,
         )
-        for ps, pe, due, event_id, event_targets in periods:
-            if check and rule.variant_for(post.facts_on(max(ps, lst.first_effective))) is not variant:
-                continue
-            start = ps if ps > start_floor else start_floor
-            end = end_cap if end_cap is not None and end_cap < pe else pe
-            if start > end:
-                continue
+        for (ps, pe, due, event_id, event_targets), start, end in _active(
+            post, lst, rule, variant, periods, start_floor, end_cap, check
+        ):
             if held_from > start or (held_until is not None and held_until < end):
                 yield from self._period_shares(
                     post, lst, item, variant, ps, pe, due, event_id, event_targets, start, end, scope
