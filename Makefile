@@ -72,7 +72,7 @@ bench-duties: $(VENV)/.installed
 # Compliance scoring at province scale on PostgreSQL: the full rebuild, the district dashboard
 # over HTTP against its one-statement floor, and recording an inspection with the score
 # update. Keeps its database (bench_province on the local server); the first time:
-# make bench-scores ARGS="--generate"   (creates and fills it, about 2 minutes)
+# make bench-scores ARGS="--generate"   (creates and fills it, about 4 minutes on 2 cores)
 bench-scores: $(VENV)/.installed
 	$(PY) -m benchmarks.scores $(ARGS)
 

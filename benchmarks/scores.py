@@ -7,7 +7,7 @@ dashboard over HTTP and its floor, and recording an inspection with the score up
 The database is kept between runs (default `bench_province` on the local server; the
 server's own `postgres` database is refused): `--generate` creates it if it is missing and
 fills it, if empty, with `benchmarks.generate_province` at its default size (1 district,
-20 parks, 10,000 enterprises, 1,000,000 records, 100,000 hazards of 2025; about 2 minutes).
+20 parks, 10,000 enterprises, 1,000,000 records, 100,000 hazards of 2025; about 4 minutes on 2 cores).
 Then, printing median and p95 of every timing:
 
 1. rebuild: `rebuild(session, today)` and its commit, with the breakdown it returns; then
@@ -740,7 +740,7 @@ async def prepare_database(args: Args) -> None:
     if empty:
         if not args.generate:
             raise SystemExit("the database is empty: run with --generate to fill it")
-        print("generating the province (about 2 minutes)", flush=True)
+        print("generating the province (about 4 minutes on 2 cores)", flush=True)
         await generate_province.run(args.url, generate_province.Options())
 
 
