@@ -62,7 +62,7 @@ class BadInput(GraphQLError):
 async def run_mutation(
     info: Info, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
-    """Run `work` in a savepoint: on any failure nothing it wrote survives.
+    """Run `work` so that on any failure nothing it wrote survives.
 
     The payload reads the database as the mutation left it: loaders cached by an earlier
     mutation of the same request are dropped (mutations run one after another, each
@@ -70,11 +70,22 @@ async def run_mutation(
     ctx = info.context
     ctx.reset_loaders()
     async with ctx.db() as session:
-        if not session.in_transaction():
+        # The request's first write starts the transaction, and a failure rolls it all back;
+        # a later mutation of the same request runs in a savepoint, so that a failure undoes
+        # its own writes and not those of the mutations before it.
+        first = not session.in_transaction()
+        if first:
             await session.connection(execution_options=WRITE_TRANSACTION)
         try:
-            async with session.begin_nested():
-                result = await work(session)
+            if first:
+                try:
+                    result = await work(session)
+                except BaseException:
+                    await session.rollback()
+                    raise
+            else:
+                async with session.begin_nested():
+                    result = await work(session)
         except DomainError as exc:
             return None, [UserError.from_domain(e) for e in exc.errors]
         except StaleDataError:

@@ -76,7 +76,7 @@ from domain.people.models import Person
 from domain.people.service import create_person
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.scoring.formula import PeriodKind, period_start
-from domain.scoring.maintain import current_state, rebuild, track
+from domain.scoring.maintain import Tracked, current_state, rebuild, track
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.queries import dashboard
 from domain.tree.models import OrgUnit
@@ -396,13 +396,13 @@ class TrackTimer:
         original = track
 
         @asynccontextmanager
-        async def timed(*args: Any, **kwargs: Any) -> AsyncIterator[None]:
+        async def timed(*args: Any, **kwargs: Any) -> AsyncIterator[Tracked]:
             started = time.perf_counter()
             body = 0.0
-            async with original(*args, **kwargs):
+            async with original(*args, **kwargs) as tracked:
                 entered = time.perf_counter()
                 try:
-                    yield
+                    yield tracked
                 finally:
                     body = time.perf_counter() - entered
             self.samples.append(time.perf_counter() - started - body)

@@ -4,9 +4,10 @@ object the caller may not read is NOT_FOUND, one they may read but not change FO
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, literal, or_, select
+from sqlalchemy import Select, and_, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
@@ -84,25 +85,30 @@ async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int])
             select(ServiceClient.agency_id).where(ServiceClient.id == caller.client_id)
         )
     elif caller.person_id is not None and unit_ids:
-        today = ctx.today
-        agency_id = await session.scalar(
-            select(AgencyMember.agency_id)
-            .join(AgencyContract, AgencyContract.agency_id == AgencyMember.agency_id)
-            .join(AgencyContractUnit, AgencyContractUnit.contract_id == AgencyContract.id)
-            .where(
-                AgencyMember.person_id == caller.person_id,
-                AgencyMember.revoked_at.is_(None),
-                AgencyMember.start_date <= today,
-                or_(AgencyMember.end_date.is_(None), AgencyMember.end_date >= today),
-                AgencyContract.revoked_at.is_(None),
-                AgencyContract.start_date <= today,
-                AgencyContract.end_date >= today,
-                or_(AgencyContract.terminated_on.is_(None), AgencyContract.terminated_on >= today),
-                AgencyContractUnit.unit_id.in_(list(unit_ids)),
-            )
-            .limit(1)
-        )
+        agency_id = await session.scalar(_agency_of(caller.person_id, unit_ids, ctx.today))
     return rec.Recorder(subject=caller.subject, person_id=caller.person_id, agency_id=agency_id)
+
+
+def _agency_of(person_id: int, unit_ids: Sequence[int], today: date) -> Select[Any]:
+    """The agency a person acts for at these units today (through a contract covering one
+    of them), if any."""
+    return (
+        select(AgencyMember.agency_id)
+        .join(AgencyContract, AgencyContract.agency_id == AgencyMember.agency_id)
+        .join(AgencyContractUnit, AgencyContractUnit.contract_id == AgencyContract.id)
+        .where(
+            AgencyMember.person_id == person_id,
+            AgencyMember.revoked_at.is_(None),
+            AgencyMember.start_date <= today,
+            or_(AgencyMember.end_date.is_(None), AgencyMember.end_date >= today),
+            AgencyContract.revoked_at.is_(None),
+            AgencyContract.start_date <= today,
+            AgencyContract.end_date >= today,
+            or_(AgencyContract.terminated_on.is_(None), AgencyContract.terminated_on >= today),
+            AgencyContractUnit.unit_id.in_(list(unit_ids)),
+        )
+        .limit(1)
+    )
 
 
 async def write_records(
@@ -110,11 +116,14 @@ async def write_records(
 ) -> tuple[rec.Recorder, str]:
     """Record-write on every unit: by a grant there, or through a post the caller holds at it."""
     base = (field,) if isinstance(field, str) else field
-    # The units' paths with the posts the caller holds today at them, in one statement
-    # (loaders would wait on the mutation's own hold of the session, so the guard asks the
-    # session directly).
-    person_id = ctx.caller.person_id if ctx.caller is not None else None
-    stmt = select(OrgUnit.id, OrgUnit.path, literal(None).label("post_id"))
+    # The units' paths with the posts the caller holds today at them and the agency they act
+    # for there, in one statement (loaders would wait on the mutation's own hold of the
+    # session, so the guard asks the session directly).
+    caller = ctx.caller
+    person_id = caller.person_id if caller is not None else None
+    # A person signed in for themselves (not a service client) acts for the agency found here.
+    own_agency = caller is not None and person_id is not None and caller.client_id is None
+    stmt = select(OrgUnit.id, OrgUnit.path, literal(None).label("post_id"), literal(None).label("agency_id"))
     if person_id is not None:
         held_posts = (
             select(Post.id, Post.unit_id)
@@ -122,13 +131,22 @@ async def write_records(
             .where(Assignment.person_id == person_id, effective_assignment(), assignment_on(ctx.today))
             .subquery()
         )
-        stmt = select(OrgUnit.id, OrgUnit.path, held_posts.c.id).outerjoin(
-            held_posts, held_posts.c.unit_id == OrgUnit.id
-        )
+        stmt = select(
+            OrgUnit.id,
+            OrgUnit.path,
+            held_posts.c.id,
+            _agency_of(person_id, unit_ids, ctx.today).scalar_subquery()
+            if own_agency
+            else literal(None).label("agency_id"),
+        ).outerjoin(held_posts, held_posts.c.unit_id == OrgUnit.id)
     rows: dict[int, str] = {}
     own_domains: list[str] = []
-    for unit_id, path, post_id in (await session.execute(stmt.where(OrgUnit.id.in_(list(unit_ids))))).all():
+    agency_id: int | None = None
+    for unit_id, path, post_id, agency in (
+        await session.execute(stmt.where(OrgUnit.id.in_(list(unit_ids))))
+    ).all():
         rows[unit_id] = path
+        agency_id = agency_id or agency
         if post_id is not None:
             own_domains.append(post_domain(path, post_id))
     paths = []
@@ -152,7 +170,10 @@ async def write_records(
                 "You may not record performance for this unit",
             )
         paths.append(path)
-    who = await recorder(ctx, session, unit_ids)
+    if own_agency and caller is not None:
+        who = rec.Recorder(subject=caller.subject, person_id=person_id, agency_id=agency_id)
+    else:
+        who = await recorder(ctx, session, unit_ids)
     return who, common_domain(paths) if paths else ROOT_DOMAIN
 
 

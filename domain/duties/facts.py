@@ -283,14 +283,10 @@ async def load_facts(
     wider = select(Assignment.post_id).where(
         Assignment.person_id.in_(holders), effective_assignment(), assignment_overlaps(start, end)
     )
-    # The posts in play, found once: the requested ones and the other posts of their holders.
-    # Later statements name them (a park's thousands included) rather than repeat an OR of
-    # subqueries, which PostgreSQL answers by scanning every post and assignment.
+    # The posts in play, read in one statement: the requested ones and the other posts of
+    # their holders (a UNION: an OR of subqueries has PostgreSQL scan every post and
+    # assignment). Later statements name them (a park's thousands included).
     in_play = union(select(requested.c[0]), wider).subquery()
-    found_ids = sorted(set((await session.scalars(select(in_play.c[0]))).all()))
-    post_ids = (
-        Post.id.in_(found_ids) if len(found_ids) <= MAX_LISTED_PERSONS else Post.id.in_(select(in_play.c[0]))
-    )
     post_rows = (
         await session.execute(
             select(
@@ -307,9 +303,13 @@ async def load_facts(
                 OrgUnit.placarded,
             )
             .join(OrgUnit, OrgUnit.id == Post.unit_id)
-            .where(post_ids)
+            .where(Post.id.in_(select(in_play.c[0])))
         )
     ).all()
+    found_ids = sorted(r.id for r in post_rows)
+    post_ids = (
+        Post.id.in_(found_ids) if len(found_ids) <= MAX_LISTED_PERSONS else Post.id.in_(select(in_play.c[0]))
+    )
     ids = [r.id for r in post_rows]
     tenures: dict[int, list[Tenure]] = defaultdict(list)
     charges: dict[int, list[Charge]] = defaultdict(list)
@@ -421,6 +421,19 @@ async def load_facts(
         placards=dict(placards),
         record_source=(persons, holders_of_posts, start, end),
     )
+
+
+def with_added_records(facts: Facts, added: list[RecordFacts]) -> Facts:
+    """The same facts with new records (just written, in force, not corrections) that the
+    facts' own reading would have found: by one of their persons, dated in their window."""
+    persons, _holders, start, end = facts.record_source
+    found = [
+        r
+        for r in added
+        if r.person_id in persons
+        and (start <= r.performed_on <= end or (r.makeup_for is not None and start <= r.makeup_for <= end))
+    ]
+    return replace(facts, records=[*facts.records, *found]) if found else facts
 
 
 async def with_fresh_records(session: AsyncSession, facts: Facts) -> Facts:

@@ -30,6 +30,7 @@ from domain.duties.models import (
     DutyRecordUnit,
     ExemptionDecision,
 )
+from domain.duties.obligations import RecordFacts
 from domain.duties.rules import EventKind, RecordKind, parse_rule
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
@@ -126,9 +127,17 @@ class Recorder:
     agency_id: int | None = None
 
 
+@dataclass(frozen=True)
+class _Checked:
+    unit_ids: list[int]
+    item_ids: list[int]
+    paths: dict[int, str]  # of the units
+    duties: dict[int, tuple[int, str]]  # (list id, item key) of the items
+
+
 async def _check_record(
     session: AsyncSession, errors: ErrorCollector, data: RecordInput, today: date
-) -> tuple[list[int], list[int]]:
+) -> _Checked:
     try:
         kind = RecordKind(data.kind)
     except ValueError:
@@ -154,16 +163,21 @@ async def _check_record(
         required=False,
     )
     unit_ids = list(dict.fromkeys(data.unit_ids))
+    paths: dict[int, str] = {}
+    duties: dict[int, tuple[int, str]] = {}
     if not unit_ids:
         errors.add(ErrorCode.REQUIRED, "unitIds", "须列明覆盖的单位", "Name the units the record covers")
     elif len(unit_ids) > MAX_UNITS:
         errors.add(ErrorCode.INVALID_VALUE, "unitIds", f"最多{MAX_UNITS}个单位", f"at most {MAX_UNITS} units")
     else:
-        found = dict(
-            (
-                await session.execute(select(OrgUnit.id, OrgUnit.archived_at).where(OrgUnit.id.in_(unit_ids)))
-            ).all()
-        )
+        found = {}
+        for uid, archived_at, path in (
+            await session.execute(
+                select(OrgUnit.id, OrgUnit.archived_at, OrgUnit.path).where(OrgUnit.id.in_(unit_ids))
+            )
+        ).all():
+            found[uid] = archived_at
+            paths[uid] = path
         for n, uid in enumerate(unit_ids):
             if uid not in found:
                 errors.add(
@@ -180,9 +194,16 @@ async def _check_record(
             ErrorCode.INVALID_VALUE, "itemIds", f"最多{MAX_ITEMS}项职责", f"at most {MAX_ITEMS} duties"
         )
     elif item_ids:
-        rules: dict[int, Any] = dict(
-            (await session.execute(select(DutyItem.id, DutyItem.rule).where(DutyItem.id.in_(item_ids)))).all()
-        )
+        rules: dict[int, Any] = {}
+        for iid, rule, key, list_id in (
+            await session.execute(
+                select(DutyItem.id, DutyItem.rule, DutyItem.key, DutyListVersion.list_id)
+                .join(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
+                .where(DutyItem.id.in_(item_ids))
+            )
+        ).all():
+            rules[iid] = rule
+            duties[iid] = (list_id, key)
         for n, iid in enumerate(item_ids):
             if iid not in rules:
                 errors.add(ErrorCode.NOT_FOUND, ("itemIds", str(n)), "职责不存在", "Duty item does not exist")
@@ -210,7 +231,7 @@ async def _check_record(
         if p.person_id is not None and p.person_id not in known:
             errors.add(ErrorCode.NOT_FOUND, (*base, "personId"), "人员不存在", "Person does not exist")
     check_attachments(errors, data.attachments, "attachments", "附件")
-    return unit_ids, item_ids
+    return _Checked(unit_ids, item_ids, paths, duties)
 
 
 async def _write(
@@ -251,7 +272,7 @@ async def create_record(
     session: AsyncSession, *, data: RecordInput, recorder: Recorder, domain: str, today: date
 ) -> DutyRecord:
     errors = ErrorCollector()
-    unit_ids, item_ids = await _check_record(session, errors, data, today)
+    checked = await _check_record(session, errors, data, today)
     errors.raise_if_any()
     async with track(
         session,
@@ -259,8 +280,23 @@ async def create_record(
         persons=[recorder.person_id],
         days=[data.performed_on, data.makeup_for],
         records_only=True,
-    ):
-        return await _write(session, data, recorder, unit_ids, item_ids, domain)
+    ) as tracked:
+        record = await _write(session, data, recorder, checked.unit_ids, checked.item_ids, domain)
+        if recorder.person_id is not None:
+            # All the change is this record: the score update takes it as it is.
+            tracked.add_record(
+                RecordFacts(
+                    id=record.id,
+                    kind=record.kind,
+                    performed_on=record.performed_on,
+                    person_id=recorder.person_id,
+                    unit_paths=tuple(checked.paths[u] for u in checked.unit_ids),
+                    unit_ids=tuple(checked.unit_ids),
+                    items=frozenset(checked.duties[i] for i in checked.item_ids),
+                    makeup_for=record.makeup_for,
+                )
+            )
+        return record
 
 
 async def current_row(session: AsyncSession, record_id: int) -> DutyRecord | None:
@@ -314,7 +350,7 @@ async def correct_record(
         )
     errors = ErrorCollector()
     clean_reason = _reason(errors, reason)
-    unit_ids, item_ids = await _check_record(session, errors, data, today)
+    checked = await _check_record(session, errors, data, today)
     errors.raise_if_any()
     async with track(
         session,
@@ -324,7 +360,14 @@ async def correct_record(
         records_only=True,
     ):
         return await _write(
-            session, data, recorder, unit_ids, item_ids, domain, corrects=original, reason=clean_reason
+            session,
+            data,
+            recorder,
+            checked.unit_ids,
+            checked.item_ids,
+            domain,
+            corrects=original,
+            reason=clean_reason,
         )
 
 

@@ -26,8 +26,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
-from domain.duties.facts import load_facts, with_fresh_records
-from domain.duties.obligations import Calculator, Facts
+from domain.duties.facts import load_facts, with_added_records, with_fresh_records
+from domain.duties.obligations import Calculator, Facts, RecordFacts
 from domain.duties.rules import MAX_WITHIN_DAYS
 from domain.hazards.models import Hazard
 from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
@@ -159,6 +159,23 @@ async def _judge(
     return tally(found, post_units, state.since)
 
 
+class Tracked:
+    """What the change inside `track` tells it: `add_record` for each record it wrote that
+    is all the change is (a new record, in force, correcting nothing), so that the facts
+    after it need not be read again."""
+
+    def __init__(self) -> None:
+        self.added: list[RecordFacts] | None = []
+
+    def add_record(self, record: RecordFacts) -> None:
+        if self.added is not None:
+            self.added.append(record)
+
+    def reread(self) -> None:
+        """Something else changed too: the records are read again."""
+        self.added = None
+
+
 @asynccontextmanager
 async def track(
     session: AsyncSession,
@@ -168,7 +185,7 @@ async def track(
     posts: Iterable[int | None] = (),
     days: Iterable[date | None] = (),
     records_only: bool = False,
-) -> AsyncIterator[None]:
+) -> AsyncIterator[Tracked]:
     """Around a change of evidence: the obligations of `persons` and `posts` in periods
     overlapping the span of `days` are judged before and after, and the scores take the
     difference. Days are brought into the scored span (`_scored_span`); nothing happens
@@ -176,19 +193,24 @@ async def track(
     state = await prepare(session, today)
     selection = Selection(frozenset(p for p in persons if p), frozenset(p for p in posts if p))
     span = _scored_span(days, state) if state is not None else None
+    tracked = Tracked()
     if state is None or not selection or span is None:
-        yield
+        yield tracked
         return
     lo, hi = span
     selection = await _with_holders(session, selection, lo, hi)
     facts = await selected_facts(session, selection, lo, hi)
     before = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
-    yield
+    yield tracked
     await session.flush()
-    # A change of records alone (`records_only`) leaves every other fact as it was.
-    facts = await (
-        with_fresh_records(session, facts) if records_only else selected_facts(session, selection, lo, hi)
-    )
+    # A change of records alone (`records_only`) leaves every other fact as it was; new
+    # records that the change handed over need no reading either.
+    if not records_only:
+        facts = await selected_facts(session, selection, lo, hi)
+    elif tracked.added:
+        facts = with_added_records(facts, tracked.added)
+    else:
+        facts = await with_fresh_records(session, facts)
     after = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
     await _apply_leaf_delta(session, _difference(before, after), _paths_of(facts))
 

@@ -33,6 +33,7 @@ from domain.duties import records as rec
 from domain.duties.models import (
     EXEMPTION,
     CriticalPeriod,
+    DutyItem,
     DutyRecord,
     DutyRecordUnit,
     effective_period,
@@ -297,18 +298,34 @@ class World:
         makeup = None
         if d % 5 == 0 and performed > EVIDENCE_FROM:
             makeup = max(EVIDENCE_FROM, performed - timedelta(days=1 + d // 5 % 45))
+        # A third of the records name a duty they fulfil (one whose rule takes the kind).
+        items = await self.items_taking(kind) if b % 3 == 0 else []
+        named = [items[c % len(items)]] if items else []
         made = await rec.create_record(
             self.session,
             data=rec.RecordInput(
-                kind=kind, performed_on=performed, title="履职", unit_ids=[unit], makeup_for=makeup
+                kind=kind,
+                performed_on=performed,
+                title="履职",
+                unit_ids=[unit],
+                makeup_for=makeup,
+                item_ids=named,
             ),
             recorder=rec.Recorder(subject=f"person:{person}", person_id=person),
             domain="/",
             today=self.today,
         )
-        return f"record #{made.id} by p{person}: {kind} on {performed} at {self.unit_label(unit)}" + (
-            f", making up for {makeup}" if makeup else ""
+        return (
+            f"record #{made.id} by p{person}: {kind} on {performed} at {self.unit_label(unit)}"
+            + (f", making up for {makeup}" if makeup else "")
+            + (f", naming item #{named[0]}" if named else "")
         )
+
+    async def items_taking(self, kind: str) -> list[int]:
+        rows = await self.session.execute(
+            select(DutyItem.id, DutyItem.rule).where(DutyItem.rule.is_not(None)).order_by(DutyItem.id)
+        )
+        return [i for i, rule in rows.all() if kind in rule.get("kinds", ())]
 
     async def _effective_records(self, *, exemptions: bool) -> list[DutyRecord]:
         stmt = select(DutyRecord).where(effective_record()).order_by(DutyRecord.id)
