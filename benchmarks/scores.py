@@ -23,11 +23,13 @@ Then, printing median and p95 of every timing:
    hazards, its lowest-scoring enterprises with their scores) from ONE SQL statement over
    `unit_score` and `org_unit`, timed the same way; it must equal the API's answer.
 4. recording: the `recordPerformance` mutation by --runs front-line holders (after
-   --warmups others), each on another day; every one is committed and stays in the
-   database (the next rebuild counts them). The time spent in the score update (`track`,
+   --warmups others), each on a day they have no record of yet (so that their daily check
+   turns from missed to done and score rows change); every one is committed and stays in
+   the database (the next rebuild counts them). The time spent in the score update (`track`,
    around the write) is measured inside the same requests. Then, through the domain,
-   `create_record` for the same holders and days in rolled-back transactions, with the
-   scores built and with the `score_state` row removed (no score update at all).
+   `create_record` for the same holders on days still without a record, in rolled-back
+   transactions, with the scores built and with the `score_state` row removed (no score
+   update at all).
 
 The app's clock is pinned to --today, as the rebuild's: records are accepted and scores
 kept as on that day. Its background loops (score refresh, hazard escalation) are off so
@@ -71,6 +73,7 @@ from benchmarks.synthetic import id_number
 from domain.audit.service import Actor, bind_actor
 from domain.config import Settings, normalize_database_url
 from domain.db import create_engine, create_session_factory
+from domain.duties.models import DutyRecord
 from domain.duties.records import Recorder, RecordInput, create_record
 from domain.people.models import Person
 from domain.people.service import create_person
@@ -347,6 +350,34 @@ async def frontline_holders(session: AsyncSession, today: date, n: int) -> list[
 def record_days(today: date, n: int) -> list[date]:
     """`n` different days of the year up to `today` (a stride prime to 365)."""
     return [today - timedelta(days=(i * 53) % 365) for i in range(n)]
+
+
+async def unrecorded_days(
+    session: AsyncSession, holders: Sequence[Holder], days: Sequence[date]
+) -> list[date]:
+    """For each holder, the day nearest theirs (earlier first) on which they have no record
+    yet, within the same year: the record then turns that day's check from missed to done,
+    and the score update has rows to change (a second record of a day changes nothing)."""
+    out = []
+    for holder, day in zip(holders, days, strict=True):
+        taken = set(
+            (
+                await session.scalars(
+                    select(DutyRecord.performed_on).where(
+                        DutyRecord.recorder_person_id == holder.person_id,
+                        DutyRecord.performed_on.between(date(day.year, 1, 1), date(day.year, 12, 31)),
+                    )
+                )
+            ).all()
+        )
+        candidates = [day - timedelta(days=k) for k in range(366)] + [
+            day + timedelta(days=k) for k in range(366)
+        ]
+        free = [d for d in candidates if d.year == day.year and d not in taken]
+        if not free:
+            raise SystemExit(f"person {holder.person_id} has a record on every day of {day.year}")
+        out.append(free[0])
+    return out
 
 
 def record_input(holder: Holder, day: date) -> RecordInput:
@@ -819,14 +850,16 @@ async def step_recording(
 ) -> None:
     async with factory() as session:
         holders = await frontline_holders(session, args.today, args.warmups + args.runs)
-    days = record_days(args.today, len(holders))
+        days = await unrecorded_days(session, holders, record_days(args.today, len(holders)))
     timed = await time_recordings(client, settings, holders, days, args.warmups)
     print(f"4. recording        recordPerformance over HTTP by {len(timed.wall)} front-line holders on days "
           f"from {min(days)} to {max(days)} (committed: they stay)")  # fmt: skip
     timed.print_breakdown("target < 20 ms", track=True)
     share = statistics.median(timed.track) / statistics.median(timed.wall)
     print(f"  score update / HTTP wall time        {share:8.0%}   (medians)", flush=True)
-    holders, days = holders[args.warmups :], days[args.warmups :]
+    holders = holders[args.warmups :]
+    async with factory() as session:
+        days = await unrecorded_days(session, holders, days[args.warmups :])
     with_scores = await time_create_record(factory, holders, days, args.today, scores=True)
     without = await time_create_record(factory, holders, days, args.today, scores=False)
     line("create_record, scores built", with_scores, "  rolled back")

@@ -22,6 +22,7 @@ from benchmarks.scores import (
     record_days,
     score_rows,
     time_create_record,
+    unrecorded_days,
 )
 from domain.duties.models import DutyRecord
 from domain.scoring.formula import PeriodKind
@@ -60,7 +61,15 @@ async def test_the_benchmark_at_a_tiny_scale(
         check_same(expected, found)
 
     holders = await frontline_holders(session, TODAY, 3)
-    days = record_days(TODAY, 3)
+    days = await unrecorded_days(session, holders, record_days(TODAY, 3))
+    for holder, day in zip(holders, days, strict=True):
+        # A day the holder has no record of: the record changes what the scores count.
+        assert day.year == TODAY.year
+        assert not await session.scalar(
+            select(func.count())
+            .select_from(DutyRecord)
+            .where(DutyRecord.recorder_person_id == holder.person_id, DutyRecord.performed_on == day)
+        )
     records = await session.scalar(select(func.count()).select_from(DutyRecord))
     with_scores = await time_create_record(session_factory, holders, days, TODAY, scores=True)
     without = await time_create_record(session_factory, holders, days, TODAY, scores=False)
