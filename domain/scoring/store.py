@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, delete, or_, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,46 +94,60 @@ def _insert(session: AsyncSession) -> Any:
 
 
 async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> None:
-    """Add count deltas to the leaf tallies; a row whose counts reach zero goes."""
+    """Add count deltas to the leaf tallies; a row whose counts reach zero goes. Core
+    statements throughout (tallies are never loaded as ORM objects): a read for update,
+    then at most one statement each to insert, update and delete."""
     delta = {k: v for k, v in delta.items() if any(v)}
     if not delta:
         return
+    table = _table(ScoreTally)
+    c = table.c
     persons = sorted({k[0] for k in delta if k[0] is not None})
     vacant = sorted({k[1] for k in delta if k[0] is None and k[1] is not None})
     months = sorted({k[3] for k in delta})
-    rows = (
-        await session.scalars(
-            select(ScoreTally)
-            .where(
-                or_(
-                    ScoreTally.person_id.in_(persons),
-                    and_(ScoreTally.person_id.is_(None), ScoreTally.post_id.in_(vacant)),
-                ),
-                ScoreTally.month.in_(months),
-            )
-            .with_for_update()
+    rows = await session.execute(
+        select(c.id, c.person_id, c.post_id, c.unit_id, c.month, c.weight_class, c.on_time, c.late, c.missed)
+        .where(
+            or_(c.person_id.in_(persons), and_(c.person_id.is_(None), c.post_id.in_(vacant))),
+            c.month.in_(months),
         )
-    ).all()
-    existing = {(r.person_id, r.post_id, r.unit_id, r.month, r.weight_class): r for r in rows}
+        .with_for_update()
+    )
+    existing = {(r.person_id, r.post_id, r.unit_id, r.month, r.weight_class): r for r in rows.all()}
+    added: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     gone: list[int] = []
     for key, (on, late, missed) in delta.items():
         row = existing.get(key)
         if row is None:
-            session.add(
-                ScoreTally(
-                    person_id=key[0], post_id=key[1], unit_id=key[2], month=key[3], weight_class=key[4],
-                    on_time=on, late=late, missed=missed,
-                )
+            added.append(
+                {"person_id": key[0], "post_id": key[1], "unit_id": key[2], "month": key[3],
+                 "weight_class": key[4], "on_time": on, "late": late, "missed": missed}
             )  # fmt: skip
-            continue
-        row.on_time += on
-        row.late += late
-        row.missed += missed
-        if row.on_time == row.late == row.missed == 0:
+        elif row.on_time + on == row.late + late == row.missed + missed == 0:
             gone.append(row.id)
-    await session.flush()
+        else:
+            changed.append(
+                {"b_id": row.id, "on_time": row.on_time + on, "late": row.late + late,
+                 "missed": row.missed + missed}
+            )  # fmt: skip
+    if added:
+        await session.execute(insert(table), added)
+    if changed:
+        await session.execute(
+            update(table)
+            .where(c.id == bindparam("b_id"))
+            .values({k: bindparam(k) for k in ("on_time", "late", "missed")}),
+            changed,
+        )
     if gone:
-        await session.execute(delete(ScoreTally).where(ScoreTally.id.in_(gone)))
+        await session.execute(delete(table).where(c.id.in_(gone)))
+
+
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def rollup_deltas(
@@ -187,13 +201,6 @@ def own_sums(
     return [(unit, kind, start, sums) for (unit, kind, start), sums in out.items()]
 
 
-def _set_score(row: UnitScore, book: SchemeBook) -> None:
-    vid, scheme = book.version(book.district_of(row.unit_id), row.period_start)
-    row.scheme_version_id = vid
-    s = Sums(*(getattr(row, f) for f in Sums.FIELDS))
-    row.score = score_of(s, scheme)
-
-
 async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], book: SchemeBook) -> None:
     """Add sum deltas to unit scores (creating the rows they need) and rescore them; a row
     whose sums all reach zero goes. The rows are locked in key order, so concurrent writers
@@ -245,9 +252,8 @@ async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], bo
              **{f: getattr(sums, f) for f in Sums.FIELDS}}
         )  # fmt: skip
     # One statement for every row (the ORM would issue one per set of changed columns); the
-    # rows were read for update above, and are read again (populate_existing) when needed.
-    table = UnitScore.__table__
-    assert isinstance(table, Table)
+    # rows were read for update above.
+    table = _table(UnitScore)
     if changed:
         await session.execute(
             update(table)
@@ -259,22 +265,22 @@ async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], bo
         await session.execute(delete(table).where(table.c.id.in_(gone)))
 
 
-async def _rows_for_update(session: AsyncSession, keys: list[RollupKey]) -> list[UnitScore]:
-    """The unit score rows of the keys (sorted), locked in key order."""
-    rows: list[UnitScore] = []
+_ROW_COLUMNS = ("id", "unit_id", "scope", "period_kind", "period_start", *Sums.FIELDS)
+
+
+async def _rows_for_update(session: AsyncSession, keys: list[RollupKey]) -> list[Any]:
+    """The unit score rows of the keys (sorted), locked in key order: their ids, keys and
+    sums (Core rows: scores are never loaded as ORM objects to be written)."""
+    c = _table(UnitScore).c
+    rows: list[Any] = []
     for i in range(0, len(keys), 500):
         chunk = keys[i : i + 500]
         rows += (
-            await session.scalars(
-                select(UnitScore)
-                .where(
-                    tuple_(
-                        UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start
-                    ).in_(chunk)
-                )
-                .order_by(UnitScore.unit_id, UnitScore.scope, UnitScore.period_kind, UnitScore.period_start)
+            await session.execute(
+                select(*(c[name] for name in _ROW_COLUMNS))
+                .where(tuple_(c.unit_id, c.scope, c.period_kind, c.period_start).in_(chunk))
+                .order_by(c.unit_id, c.scope, c.period_kind, c.period_start)
                 .with_for_update()
-                .execution_options(populate_existing=True)
             )
         ).all()
     return rows
