@@ -24,6 +24,7 @@ from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyList, DutyListVersion
 from api.errors import UserError, run_mutation
 from api.ids import decode_id
+from domain.db import reuse_plans
 from domain.duties import lists as duty_lists
 from domain.duties import records as rec
 from domain.duties.rules import EventKind, RecordKind
@@ -334,6 +335,8 @@ class DutiesMutation:
     async def record_performance(self, info: Info, input: RecordPerformanceInput) -> DutyRecordPayload:
         async def work(session: AsyncSession) -> Any:
             data = _record_data(input)
+            # The commonest write of all: its statements look rows up by key (see reuse_plans).
+            await reuse_plans(session, True)
             recorder, domain = await guards.write_records(info.context, session, data.unit_ids, "unitIds")
             return await rec.create_record(
                 session, data=data, recorder=recorder, domain=domain, today=info.context.today

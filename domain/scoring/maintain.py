@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import utcnow
+from domain.db import reuse_plans, utcnow
 from domain.duties.facts import load_facts, with_added_records, with_fresh_records
 from domain.duties.obligations import Calculator, Facts, RecordFacts
 from domain.duties.rules import MAX_WITHIN_DAYS
@@ -198,6 +198,8 @@ async def track(
         yield tracked
         return
     lo, hi = span
+    if records_only:
+        await reuse_plans(session, True)
     selection = await _with_holders(session, selection, lo, hi)
     facts = await selected_facts(session, selection, lo, hi)
     before = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
@@ -213,6 +215,8 @@ async def track(
         facts = await with_fresh_records(session, facts)
     after = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
     await _apply_leaf_delta(session, _difference(before, after), _paths_of(facts))
+    if records_only:
+        await reuse_plans(session, False)
 
 
 async def added(
