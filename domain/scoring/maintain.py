@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,7 @@ from domain.posts.models import Assignment, Post, PostCharge, assignment_overlap
 from domain.scoring.formula import PeriodKind, ScoreScope, Sums, periods_between
 from domain.scoring.models import ScoreState, UnitScore
 from domain.scoring.store import (
+    SCHEME_FINGERPRINT,
     SchemeBook,
     apply_leaves,
     apply_rollups,
@@ -93,14 +95,18 @@ def _paths_of(facts: Facts) -> dict[int, str]:
 
 
 async def _apply_leaf_delta(
-    session: AsyncSession, delta: dict[LeafKey, Counts], paths: dict[int, str] | None = None
+    session: AsyncSession,
+    delta: dict[LeafKey, Counts],
+    paths: dict[int, str] | None = None,
+    schemes: tuple[Any, ...] | None = None,
 ) -> None:
-    """`paths`: the units' paths when the caller knows them (from the facts it judged)."""
+    """`paths`: the units' paths when the caller knows them (from the facts it judged);
+    `schemes`: the scheme versions' fingerprint when the caller read it (`_prepared`)."""
     delta = {k: v for k, v in delta.items() if any(v)}
     if not delta:
         return
     if paths is not None and all(k[2] in paths for k in delta):
-        book = await SchemeBook.load(session)
+        book = await SchemeBook.load(session, schemes)
         book.set_paths(paths)
     else:
         book = await _book(session, {k[2] for k in delta})
@@ -190,7 +196,7 @@ async def track(
     overlapping the span of `days` are judged before and after, and the scores take the
     difference. Days are brought into the scored span (`_scored_span`); nothing happens
     before scores exist. `today` None: judge as of the state's day without catching up first."""
-    state = await prepare(session, today)
+    state, schemes = await _prepared(session, today)
     selection = Selection(frozenset(p for p in persons if p), frozenset(p for p in posts if p))
     span = _scored_span(days, state) if state is not None else None
     tracked = Tracked()
@@ -214,7 +220,7 @@ async def track(
     else:
         facts = await with_fresh_records(session, facts)
     after = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
-    await _apply_leaf_delta(session, _difference(before, after), _paths_of(facts))
+    await _apply_leaf_delta(session, _difference(before, after), _paths_of(facts), schemes)
     if records_only:
         await reuse_plans(session, False)
 
@@ -264,6 +270,22 @@ async def rebuild_if_built(session: AsyncSession, today: date | None) -> None:
     if state is not None:
         await session.flush()
         await rebuild(session, max(today or state.as_of, state.as_of), since=state.since)
+
+
+async def _prepared(
+    session: AsyncSession, today: date | None
+) -> tuple[ScoreState | None, tuple[Any, ...] | None]:
+    """`prepare`, with the scheme versions' fingerprint read in the same statement."""
+    row = (
+        await session.execute(select(ScoreState, *SCHEME_FINGERPRINT).order_by(ScoreState.id).limit(1))
+    ).first()
+    if row is None:
+        return None, None
+    state = row[0]
+    if today is not None and state.as_of < today:
+        await refresh(session, today)
+        return await _prepared(session, None)
+    return state, tuple(row[1:])
 
 
 async def prepare(session: AsyncSession, today: date | None) -> ScoreState | None:

@@ -7,9 +7,9 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Table, and_, bindparam, delete, insert, or_, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,11 +24,30 @@ from domain.tree.models import OrgUnit
 RollupKey = tuple[int, str, str, date]  # unit, scope, period kind, period start
 
 
+class _Version(NamedTuple):
+    id: int
+    district_id: int | None
+    number: int
+    effective_from: date
+    weights: dict[str, Any]
+
+
+# What identifies the scheme versions stored: they are only ever added (a new version is a
+# new row), and ids may be used again after a rollback (SQLite), which the last creation
+# time tells apart.
+SCHEME_FINGERPRINT = (
+    select(func.count(ScoreSchemeVersion.id)).scalar_subquery(),
+    select(func.max(ScoreSchemeVersion.id)).scalar_subquery(),
+    select(func.max(ScoreSchemeVersion.created_at)).scalar_subquery(),
+)
+_VERSIONS: dict[tuple[Any, ...], list[_Version]] = {}
+
+
 class SchemeBook:
     """Every scheme version, by district; a period takes its district's version in force on
     its first day, or the platform default's."""
 
-    def __init__(self, versions: Iterable[ScoreSchemeVersion]) -> None:
+    def __init__(self, versions: Iterable[ScoreSchemeVersion | _Version]) -> None:
         by: dict[int | None, list[tuple[date, int, int, Scheme]]] = defaultdict(list)
         self.schemes: dict[int, Scheme] = {}
         for v in versions:
@@ -68,8 +87,27 @@ class SchemeBook:
         }
 
     @classmethod
-    async def load(cls, session: AsyncSession) -> SchemeBook:
-        return cls((await session.scalars(select(ScoreSchemeVersion))).all())
+    async def load(cls, session: AsyncSession, fingerprint: tuple[Any, ...] | None = None) -> SchemeBook:
+        """Every version; with the `SCHEME_FINGERPRINT` the caller read in this transaction,
+        kept per process under it."""
+        if fingerprint is not None:
+            found = _VERSIONS.get(fingerprint)
+            if found is not None:
+                return cls(found)
+        rows = await session.execute(
+            select(
+                ScoreSchemeVersion.id,
+                ScoreSchemeVersion.district_id,
+                ScoreSchemeVersion.number,
+                ScoreSchemeVersion.effective_from,
+                ScoreSchemeVersion.weights,
+            )
+        )
+        versions = [_Version(*r) for r in rows.all()]
+        if fingerprint is not None:
+            _VERSIONS.clear()
+            _VERSIONS[fingerprint] = versions
+        return cls(versions)
 
     def version(self, district_id: int | None, start: date) -> tuple[int, Scheme]:
         for key in (district_id, None):
