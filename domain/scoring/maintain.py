@@ -171,15 +171,10 @@ class Tracked:
     after it need not be read again."""
 
     def __init__(self) -> None:
-        self.added: list[RecordFacts] | None = []
+        self.added: list[RecordFacts] = []
 
     def add_record(self, record: RecordFacts) -> None:
-        if self.added is not None:
-            self.added.append(record)
-
-    def reread(self) -> None:
-        """Something else changed too: the records are read again."""
-        self.added = None
+        self.added.append(record)
 
 
 @asynccontextmanager
