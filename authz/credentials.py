@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.models import ApiKey, ExternalIdentity, ServiceClient
@@ -131,6 +131,10 @@ class JwksCache:
 # --- resolving a request's credentials --------------------------------------------------------
 
 
+# Every request with a token asks it: built once.
+_PERSON_EXISTS = select(Person.id).where(Person.id == bindparam("person_id"))
+
+
 class Authenticator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -187,7 +191,7 @@ class Authenticator:
     async def _own_subject(self, session: AsyncSession, subject: str) -> Caller:
         kind, _, raw = subject.partition(":")
         if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31:
-            if kind == "person" and await session.get(Person, int(raw)) is not None:
+            if kind == "person" and await session.scalar(_PERSON_EXISTS, {"person_id": int(raw)}) is not None:
                 return Caller(subject, person_id=int(raw), method="token")
             if kind == "client":
                 return await self._client(session, int(raw), "token")

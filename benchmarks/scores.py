@@ -72,7 +72,7 @@ from benchmarks import generate_province
 from benchmarks.synthetic import id_number
 from domain.audit.service import Actor, bind_actor
 from domain.config import Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory
+from domain.db import create_engine, create_session_factory, reuse_plans
 from domain.duties.models import DutyRecord
 from domain.duties.records import Recorder, RecordInput, create_record
 from domain.people.models import Person
@@ -403,6 +403,7 @@ async def time_create_record(
             if not scores:
                 await session.execute(delete(ScoreState))
             started = time.perf_counter()
+            await reuse_plans(session, True)  # as the record mutations do
             await create_record(
                 session,
                 data=record_input(holder, day),

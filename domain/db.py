@@ -127,9 +127,10 @@ async def reuse_plans(session: AsyncSession, on: bool) -> None:
     """PostgreSQL: from here to `reuse_plans(session, False)` (or the end of the transaction
     or savepoint, whichever comes first), plan prepared statements as PostgreSQL does by
     default: a statement's generic plan is reused once it has proved as good as planning
-    each time. For the hot write paths (a record write and its score update), whose dozen
-    statements look rows up by key: planning them anew each time cost more than running
-    them. Elsewhere the engine plans every statement with its values (`create_engine`)."""
+    each time. For the hot write paths (record writes and their score updates, turned on
+    by the record mutations), whose dozen statements look rows up by key: planning them
+    anew each time cost more than running them. Elsewhere the engine plans every statement
+    with its values (`create_engine`)."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(_PLANS_ON if on else _PLANS_OFF)
 

@@ -4,10 +4,10 @@ object the caller may not read is NOT_FOUND, one they may read but not change FO
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, literal, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
@@ -85,11 +85,14 @@ async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int])
             select(ServiceClient.agency_id).where(ServiceClient.id == caller.client_id)
         )
     elif caller.person_id is not None and unit_ids:
-        agency_id = await session.scalar(_agency_of(caller.person_id, unit_ids, ctx.today))
+        agency_id = await session.scalar(
+            _agency_statement(),
+            {"person_id": caller.person_id, "unit_ids": list(unit_ids), "today": ctx.today},
+        )
     return rec.Recorder(subject=caller.subject, person_id=caller.person_id, agency_id=agency_id)
 
 
-def _agency_of(person_id: int, unit_ids: Sequence[int], today: date) -> Select[Any]:
+def _agency_of(person: Any, units: Any, today: Any) -> Select[Any]:
     """The agency a person acts for at these units today (through a contract covering one
     of them), if any."""
     return (
@@ -97,7 +100,7 @@ def _agency_of(person_id: int, unit_ids: Sequence[int], today: date) -> Select[A
         .join(AgencyContract, AgencyContract.agency_id == AgencyMember.agency_id)
         .join(AgencyContractUnit, AgencyContractUnit.contract_id == AgencyContract.id)
         .where(
-            AgencyMember.person_id == person_id,
+            AgencyMember.person_id == person,
             AgencyMember.revoked_at.is_(None),
             AgencyMember.start_date <= today,
             or_(AgencyMember.end_date.is_(None), AgencyMember.end_date >= today),
@@ -105,10 +108,42 @@ def _agency_of(person_id: int, unit_ids: Sequence[int], today: date) -> Select[A
             AgencyContract.start_date <= today,
             AgencyContract.end_date >= today,
             or_(AgencyContract.terminated_on.is_(None), AgencyContract.terminated_on >= today),
-            AgencyContractUnit.unit_id.in_(list(unit_ids)),
+            AgencyContractUnit.unit_id.in_(units),
         )
         .limit(1)
     )
+
+
+_PERSON = bindparam("person_id", type_=Integer)
+_TODAY = bindparam("today", type_=Date)
+_UNITS: Any = bindparam("unit_ids", expanding=True)
+
+
+@cache
+def _agency_statement() -> Select[Any]:
+    return _agency_of(_PERSON, _UNITS, _TODAY)
+
+
+@cache
+def _write_statement(person: bool, own_agency: bool) -> Any:
+    """The units' paths with the posts the caller holds today at them and the agency they
+    act for there: built once per shape (the commonest write of all runs it)."""
+    if not person:
+        stmt = select(
+            OrgUnit.id, OrgUnit.path, literal(None).label("post_id"), literal(None).label("agency_id")
+        )
+    else:
+        held_posts = (
+            select(Post.id, Post.unit_id)
+            .join(Assignment, Assignment.post_id == Post.id)
+            .where(Assignment.person_id == _PERSON, effective_assignment(), assignment_on(_TODAY))
+            .subquery()
+        )
+        agency = _agency_of(_PERSON, _UNITS, _TODAY).scalar_subquery() if own_agency else literal(None)
+        stmt = select(OrgUnit.id, OrgUnit.path, held_posts.c.id, agency.label("agency_id")).outerjoin(
+            held_posts, held_posts.c.unit_id == OrgUnit.id
+        )
+    return stmt.where(OrgUnit.id.in_(_UNITS))
 
 
 async def write_records(
@@ -123,28 +158,12 @@ async def write_records(
     person_id = caller.person_id if caller is not None else None
     # A person signed in for themselves (not a service client) acts for the agency found here.
     own_agency = caller is not None and person_id is not None and caller.client_id is None
-    stmt = select(OrgUnit.id, OrgUnit.path, literal(None).label("post_id"), literal(None).label("agency_id"))
-    if person_id is not None:
-        held_posts = (
-            select(Post.id, Post.unit_id)
-            .join(Assignment, Assignment.post_id == Post.id)
-            .where(Assignment.person_id == person_id, effective_assignment(), assignment_on(ctx.today))
-            .subquery()
-        )
-        stmt = select(
-            OrgUnit.id,
-            OrgUnit.path,
-            held_posts.c.id,
-            _agency_of(person_id, unit_ids, ctx.today).scalar_subquery()
-            if own_agency
-            else literal(None).label("agency_id"),
-        ).outerjoin(held_posts, held_posts.c.unit_id == OrgUnit.id)
+    stmt = _write_statement(person_id is not None, own_agency)
+    values = {"unit_ids": list(unit_ids), "person_id": person_id, "today": ctx.today}
     rows: dict[int, str] = {}
     own_domains: list[str] = []
     agency_id: int | None = None
-    for unit_id, path, post_id, agency in (
-        await session.execute(stmt.where(OrgUnit.id.in_(list(unit_ids))))
-    ).all():
+    for unit_id, path, post_id, agency in (await session.execute(stmt, values)).all():
         rows[unit_id] = path
         agency_id = agency_id or agency
         if post_id is not None:

@@ -335,8 +335,6 @@ class DutiesMutation:
     async def record_performance(self, info: Info, input: RecordPerformanceInput) -> DutyRecordPayload:
         async def work(session: AsyncSession) -> Any:
             data = _record_data(input)
-            # The commonest write of all: its statements look rows up by key (see reuse_plans).
-            await reuse_plans(session, True)
             recorder, domain = await guards.write_records(info.context, session, data.unit_ids, "unitIds")
             return await rec.create_record(
                 session, data=data, recorder=recorder, domain=domain, today=info.context.today
@@ -446,7 +444,13 @@ class DutiesMutation:
 
 
 async def _record_payload(info: Info, work: Any) -> DutyRecordPayload:
-    row, errors = await run_mutation(info, work)
+    async def planned(session: AsyncSession) -> Any:
+        # Record writes are the commonest writes of all, and their statements (the write's
+        # and its score update's) look rows up by key: PostgreSQL may reuse their plans.
+        await reuse_plans(session, True)
+        return await work(session)
+
+    row, errors = await run_mutation(info, planned)
     return DutyRecordPayload(record=DutyRecord.from_row(row) if row else None, user_errors=errors)
 
 

@@ -7,10 +7,30 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, and_, func, or_, select, true, union
+from sqlalchemy import (
+    Boolean,
+    CompoundSelect,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from domain.clock import SHANGHAI
 from domain.duties.models import (
@@ -257,38 +277,32 @@ def _widened_by_events(events: list[EventFacts], start: date) -> date:
     return min([start, *(e.start for e in events)])
 
 
-async def load_facts(
-    session: AsyncSession, posts: Select[Any] | CompoundSelect[Any], lo: date, hi: date
-) -> Facts:
-    """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
-    (a statement returning post ids), and of the other posts their holders held then (a
-    per-holder duty spans all of a person's posts)."""
-    lists, every_event = await _lists_and_events(session)
-    start, end = _record_window(lists, lo, hi)
-    # Critical periods whose duty (to their end plus the grace days) reaches the window; the
-    # window then runs from the first day of any of them (its holders, records, exemptions).
-    reach = min(start, lo - timedelta(days=_grace_days(lists)))
-    events = [e for e in every_event if e.end >= reach and e.start <= end]
-    start = _widened_by_events(events, start)
-    requested = posts.subquery()
-    holders = (
-        select(Assignment.person_id)
-        .where(
-            Assignment.post_id.in_(select(requested.c[0])),
-            effective_assignment(),
-            assignment_overlaps(start, end),
+class Requested:
+    """A statement of post ids (with bind parameters, or none) and the statement built on it
+    that reads the posts in play. A hot path keeps one `Requested` for the life of the
+    process and passes its parameters per call: building a statement costs more Python than
+    running it (about a millisecond for these), compiling it again nothing (cached)."""
+
+    def __init__(self, stmt: Select[Any] | CompoundSelect[Any]) -> None:
+        self.stmt = stmt
+        requested = stmt.subquery()
+        window = (bindparam("facts_start", type_=Date), bindparam("facts_end", type_=Date))
+        holders = (
+            select(Assignment.person_id)
+            .where(
+                Assignment.post_id.in_(select(requested.c[0])),
+                effective_assignment(),
+                assignment_overlaps(*window),
+            )
+            .scalar_subquery()
         )
-        .scalar_subquery()
-    )
-    wider = select(Assignment.post_id).where(
-        Assignment.person_id.in_(holders), effective_assignment(), assignment_overlaps(start, end)
-    )
-    # The posts in play, read in one statement: the requested ones and the other posts of
-    # their holders (a UNION: an OR of subqueries has PostgreSQL scan every post and
-    # assignment). Later statements name them (a park's thousands included).
-    in_play = union(select(requested.c[0]), wider).subquery()
-    post_rows = (
-        await session.execute(
+        wider = select(Assignment.post_id).where(
+            Assignment.person_id.in_(holders), effective_assignment(), assignment_overlaps(*window)
+        )
+        # The posts in play: the requested ones and the other posts of their holders (a
+        # UNION: an OR of subqueries has PostgreSQL scan every post and assignment).
+        self.in_play = union(select(requested.c[0]), wider).subquery()
+        self.rows = (
             select(
                 Post.id,
                 Post.unit_id,
@@ -303,61 +317,125 @@ async def load_facts(
                 OrgUnit.placarded,
             )
             .join(OrgUnit, OrgUnit.id == Post.unit_id)
-            .where(Post.id.in_(select(in_play.c[0])))
+            .where(Post.id.in_(select(self.in_play.c[0])))
         )
-    ).all()
-    found_ids = sorted(r.id for r in post_rows)
-    post_ids = (
-        Post.id.in_(found_ids) if len(found_ids) <= MAX_LISTED_PERSONS else Post.id.in_(select(in_play.c[0]))
+
+
+# The rows of `_around`, tagged: a tenure, a 分管 charge or an enterprise profile.
+_TENURE, _CHARGE, _PROFILE = 1, 2, 3
+
+
+def _around(posts: ColumnElement[bool], units: Any) -> Any:
+    """The tenures and charges of the posts and the profile histories of the units, in one
+    statement (a UNION ALL of tagged rows; a record write reads them all every time): tag,
+    post or unit, a person or a unit, the first and last day, and a charge's path or a
+    profile's fields. Tenures come by post and first day, profiles by unit, day and id."""
+
+    def absent(type_: Any) -> Any:
+        return cast(null(), type_)
+
+    tenures = select(
+        literal(_TENURE, Integer).label("tag"),
+        Assignment.post_id.label("owner"),
+        Assignment.person_id.label("other"),
+        Assignment.start_date.label("first"),
+        Assignment.end_date.label("last"),
+        absent(String).label("path"),
+        absent(String).label("trade"),
+        absent(Boolean).label("high_risk"),
+        absent(Integer).label("staff_count"),
+        absent(String).label("risk_class"),
+        absent(Boolean).label("placarded"),
+        Assignment.id.label("row_id"),
+    ).where(Assignment.post_id.in_(select(Post.id).where(posts)), effective_assignment())
+    charges = (
+        select(
+            literal(_CHARGE, Integer),
+            PostCharge.post_id,
+            PostCharge.unit_id,
+            PostCharge.start_date,
+            PostCharge.end_date,
+            OrgUnit.path,
+            absent(String),
+            absent(Boolean),
+            absent(Integer),
+            absent(String),
+            absent(Boolean),
+            PostCharge.id,
+        )
+        .join(OrgUnit, OrgUnit.id == PostCharge.unit_id)
+        .where(PostCharge.post_id.in_(select(Post.id).where(posts)))
     )
+    profiles = select(
+        literal(_PROFILE, Integer),
+        EnterpriseProfile.unit_id,
+        absent(Integer),
+        EnterpriseProfile.effective_from,
+        absent(Date),
+        absent(String),
+        EnterpriseProfile.trade,
+        EnterpriseProfile.high_risk,
+        EnterpriseProfile.staff_count,
+        EnterpriseProfile.risk_class,
+        EnterpriseProfile.placarded,
+        EnterpriseProfile.id,
+    ).where(EnterpriseProfile.unit_id.in_(units))
+    everything = union_all(tenures, charges, profiles).subquery()
+    c = everything.c
+    return select(everything).order_by(c.tag, c.owner, c.first, c.row_id)
+
+
+@cache
+def _around_listed() -> Any:
+    """`_around` of listed posts (`post_ids`) and units (`unit_ids`): built once."""
+    return _around(Post.id.in_(bindparam("post_ids", expanding=True)), bindparam("unit_ids", expanding=True))
+
+
+async def load_facts(
+    session: AsyncSession,
+    posts: Select[Any] | CompoundSelect[Any] | Requested,
+    lo: date,
+    hi: date,
+    params: dict[str, Any] | None = None,
+) -> Facts:
+    """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
+    (a statement returning post ids; `params`: the values of its bind parameters), and of
+    the other posts their holders held then (a per-holder duty spans all of a person's
+    posts)."""
+    lists, every_event = await _lists_and_events(session)
+    start, end = _record_window(lists, lo, hi)
+    # Critical periods whose duty (to their end plus the grace days) reaches the window; the
+    # window then runs from the first day of any of them (its holders, records, exemptions).
+    reach = min(start, lo - timedelta(days=_grace_days(lists)))
+    events = [e for e in every_event if e.end >= reach and e.start <= end]
+    start = _widened_by_events(events, start)
+    requested = posts if isinstance(posts, Requested) else Requested(posts)
+    values = {**(params or {}), "facts_start": start, "facts_end": end}
+    post_rows = (await session.execute(requested.rows, values)).all()
     ids = [r.id for r in post_rows]
     tenures: dict[int, list[Tenure]] = defaultdict(list)
     charges: dict[int, list[Charge]] = defaultdict(list)
-    if ids:
-        for a in (
-            await session.execute(
-                select(Assignment.post_id, Assignment.person_id, Assignment.start_date, Assignment.end_date)
-                .where(Assignment.post_id.in_(select(Post.id).where(post_ids)), effective_assignment())
-                .order_by(Assignment.post_id, Assignment.start_date)
-            )
-        ).all():
-            tenures[a.post_id].append(Tenure(a.post_id, a.person_id, a.start_date, a.end_date))
-        for c in (
-            await session.execute(
-                select(
-                    PostCharge.post_id,
-                    PostCharge.unit_id,
-                    PostCharge.start_date,
-                    PostCharge.end_date,
-                    OrgUnit.path,
-                )
-                .join(OrgUnit, OrgUnit.id == PostCharge.unit_id)
-                .where(PostCharge.post_id.in_(select(Post.id).where(post_ids)))
-            )
-        ).all():
-            charges[c.post_id].append(Charge(c.unit_id, c.path, c.start_date, c.end_date))
     history: dict[int, list[tuple[date, UnitFacts]]] = defaultdict(list)
-    for h in (
-        await session.execute(
-            select(
-                EnterpriseProfile.unit_id,
-                EnterpriseProfile.effective_from,
-                EnterpriseProfile.trade,
-                EnterpriseProfile.high_risk,
-                EnterpriseProfile.staff_count,
-                EnterpriseProfile.risk_class,
-                EnterpriseProfile.placarded,
-            )
-            .where(EnterpriseProfile.unit_id.in_(select(Post.unit_id).where(post_ids)))
-            .order_by(EnterpriseProfile.unit_id, EnterpriseProfile.effective_from, EnterpriseProfile.id)
-        )
-    ).all():
-        rows = history[h.unit_id]
-        facts = UnitFacts(h.trade, h.high_risk, h.staff_count, h.risk_class, h.placarded)
-        if rows and rows[-1][0] == h.effective_from:
-            rows[-1] = (h.effective_from, facts)  # the day's last change wins
+    # The next statement names the posts in play (a park's thousands included); past the
+    # parameter limits of SQLite and asyncpg it selects them again.
+    if len(ids) <= MAX_LISTED_PERSONS:
+        around = _around_listed()
+        named: dict[str, Any] = {"post_ids": sorted(ids), "unit_ids": sorted({r.unit_id for r in post_rows})}
+    else:
+        in_play = Post.id.in_(select(requested.in_play.c[0]))
+        around, named = _around(in_play, select(Post.unit_id).where(in_play)), values
+    for r in (await session.execute(around, named)).all() if ids else ():
+        if r.tag == _TENURE:
+            tenures[r.owner].append(Tenure(r.owner, r.other, r.first, r.last))
+        elif r.tag == _CHARGE:
+            charges[r.owner].append(Charge(r.other, r.path, r.first, r.last))
         else:
-            rows.append((h.effective_from, facts))
+            rows = history[r.owner]
+            facts = UnitFacts(r.trade, r.high_risk, r.staff_count, r.risk_class, r.placarded)
+            if rows and rows[-1][0] == r.first:
+                rows[-1] = (r.first, facts)  # the day's last change wins
+            else:
+                rows.append((r.first, facts))
     facts_posts = []
     for r in post_rows:
         first_held = min((t.start for t in tenures.get(r.id, ())), default=None)
@@ -376,8 +454,13 @@ async def load_facts(
             )
         )
     persons = {t.person_id for ts in tenures.values() for t in ts}
-    holders_of_posts = select(Assignment.person_id).where(
-        Assignment.post_id.in_(select(Post.id).where(post_ids)), effective_assignment()
+    # Past the parameter limits the holders are a subquery, its values bound in.
+    holders_of_posts = (
+        None
+        if len(persons) <= MAX_LISTED_PERSONS
+        else select(Assignment.person_id)
+        .where(Assignment.post_id.in_(select(requested.in_play.c[0])), effective_assignment())
+        .params(values)
     )
     records = await _load_records(session, persons, holders_of_posts, start, end)
     exemptions = await _load_exemptions(session, start, end)
@@ -445,50 +528,58 @@ async def with_fresh_records(session: AsyncSession, facts: Facts) -> Facts:
 MAX_LISTED_PERSONS = 30_000
 
 
+def _records(who: Any) -> Any:
+    """One row per record, unit and named duty (a record covers a unit or a few and names
+    none or a few duties) of the recorders `who`, dated in [records_start, records_end]."""
+    start, end = bindparam("records_start", type_=Date), bindparam("records_end", type_=Date)
+    return (
+        select(
+            DutyRecord.id,
+            DutyRecord.kind,
+            DutyRecord.performed_on,
+            DutyRecord.recorder_person_id,
+            DutyRecord.makeup_for,
+            DutyRecordUnit.unit_id,
+            OrgUnit.path,
+            DutyListVersion.list_id,
+            DutyItem.key,
+        )
+        .join(DutyRecordUnit, DutyRecordUnit.record_id == DutyRecord.id)
+        .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
+        .outerjoin(DutyRecordItem, DutyRecordItem.record_id == DutyRecord.id)
+        .outerjoin(DutyItem, DutyItem.id == DutyRecordItem.item_id)
+        .outerjoin(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
+        .where(
+            effective_record(),
+            DutyRecord.kind != EXEMPTION,
+            DutyRecord.recorder_person_id.is_not(None),
+            or_(DutyRecord.performed_on.between(start, end), DutyRecord.makeup_for.between(start, end)),
+            DutyRecord.recorder_person_id.in_(who),
+        )
+        .order_by(DutyRecord.id, DutyRecordUnit.unit_id)
+    )
+
+
+@cache
+def _records_of_listed() -> Any:
+    return _records(bindparam("persons", expanding=True))
+
+
 async def _load_records(
-    session: AsyncSession, persons: set[int], holders: Select[Any], start: date, end: date
+    session: AsyncSession, persons: set[int], holders: Select[Any] | None, start: date, end: date
 ) -> list[RecordFacts]:
     """Records in force of the posts' holders that may count for the window. The holders are
     named (a park's thousands included: both databases seek them in the recorder index);
-    past the parameter limits of SQLite and asyncpg (32,766) they are a subquery."""
+    past the parameter limits of SQLite and asyncpg (32,766) they are `holders`, a
+    subquery."""
     if not persons:
         return []
-    person_list = sorted(persons)
-    base = and_(
-        effective_record(),
-        DutyRecord.kind != EXEMPTION,
-        DutyRecord.recorder_person_id.is_not(None),
-        or_(
-            DutyRecord.performed_on.between(start, end),
-            DutyRecord.makeup_for.between(start, end),
-        ),
-    )
-    who = holders if len(person_list) > MAX_LISTED_PERSONS else person_list
-    where = and_(base, DutyRecord.recorder_person_id.in_(who))
-    # One row per record, unit and named duty (a record covers a unit or a few and names
-    # none or a few duties), in one statement.
-    rows = (
-        await session.execute(
-            select(
-                DutyRecord.id,
-                DutyRecord.kind,
-                DutyRecord.performed_on,
-                DutyRecord.recorder_person_id,
-                DutyRecord.makeup_for,
-                DutyRecordUnit.unit_id,
-                OrgUnit.path,
-                DutyListVersion.list_id,
-                DutyItem.key,
-            )
-            .join(DutyRecordUnit, DutyRecordUnit.record_id == DutyRecord.id)
-            .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
-            .outerjoin(DutyRecordItem, DutyRecordItem.record_id == DutyRecord.id)
-            .outerjoin(DutyItem, DutyItem.id == DutyRecordItem.item_id)
-            .outerjoin(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
-            .where(where)
-            .order_by(DutyRecord.id, DutyRecordUnit.unit_id)
-        )
-    ).all()
+    dates: dict[str, Any] = {"records_start": start, "records_end": end}
+    if holders is None or len(persons) <= MAX_LISTED_PERSONS:
+        stmt, values = _records_of_listed(), {**dates, "persons": sorted(persons)}
+    else:
+        stmt, values = _records(holders), dates
+    rows = (await session.execute(stmt, values)).all()
     out = []
     i = 0
     while i < len(rows):
@@ -516,28 +607,31 @@ async def _load_records(
     return out
 
 
-async def _load_exemptions(session: AsyncSession, start: date, end: date) -> list[ExemptionFacts]:
-    rows = (
-        await session.execute(
-            select(
-                DutyRecord.id,
-                DutyRecord.exempt_post_id,
-                DutyRecord.exempt_person_id,
-                DutyRecord.exempt_list_id,
-                DutyRecord.exempt_item_key,
-                DutyRecord.exempt_from,
-                DutyRecord.exempt_to,
-            )
-            .join(ExemptionDecision, ExemptionDecision.record_id == DutyRecord.id)
-            .where(
-                DutyRecord.kind == EXEMPTION,
-                effective_record(),
-                ExemptionDecision.approved.is_(True),
-                DutyRecord.exempt_to >= start,
-                DutyRecord.exempt_from <= end,
-            )
+@cache
+def _exemptions() -> Any:
+    return (
+        select(
+            DutyRecord.id,
+            DutyRecord.exempt_post_id,
+            DutyRecord.exempt_person_id,
+            DutyRecord.exempt_list_id,
+            DutyRecord.exempt_item_key,
+            DutyRecord.exempt_from,
+            DutyRecord.exempt_to,
         )
-    ).all()
+        .join(ExemptionDecision, ExemptionDecision.record_id == DutyRecord.id)
+        .where(
+            DutyRecord.kind == EXEMPTION,
+            effective_record(),
+            ExemptionDecision.approved.is_(True),
+            DutyRecord.exempt_to >= bindparam("exempt_start", type_=Date),
+            DutyRecord.exempt_from <= bindparam("exempt_end", type_=Date),
+        )
+    )
+
+
+async def _load_exemptions(session: AsyncSession, start: date, end: date) -> list[ExemptionFacts]:
+    rows = (await session.execute(_exemptions(), {"exempt_start": start, "exempt_end": end})).all()
     out = []
     for rid, post_id, person_id, list_id, key, ex_from, ex_to in rows:
         assert list_id is not None and key is not None and ex_from is not None and ex_to is not None

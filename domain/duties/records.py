@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import insert_audited
@@ -135,6 +135,12 @@ class _Checked:
     duties: dict[int, tuple[int, str]]  # (list id, item key) of the items
 
 
+# Every record write reads its units: built once.
+_UNITS = select(OrgUnit.id, OrgUnit.archived_at, OrgUnit.path).where(
+    OrgUnit.id.in_(bindparam("unit_ids", expanding=True))
+)
+
+
 async def _check_record(
     session: AsyncSession, errors: ErrorCollector, data: RecordInput, today: date
 ) -> _Checked:
@@ -171,11 +177,7 @@ async def _check_record(
         errors.add(ErrorCode.INVALID_VALUE, "unitIds", f"最多{MAX_UNITS}个单位", f"at most {MAX_UNITS} units")
     else:
         found = {}
-        for uid, archived_at, path in (
-            await session.execute(
-                select(OrgUnit.id, OrgUnit.archived_at, OrgUnit.path).where(OrgUnit.id.in_(unit_ids))
-            )
-        ).all():
+        for uid, archived_at, path in (await session.execute(_UNITS, {"unit_ids": unit_ids})).all():
             found[uid] = archived_at
             paths[uid] = path
         for n, uid in enumerate(unit_ids):

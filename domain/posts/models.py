@@ -109,14 +109,17 @@ def effective_assignment() -> ColumnElement[bool]:
     )
 
 
-def assignment_on(day: date) -> ColumnElement[bool]:
+def assignment_on(day: date | ColumnElement[date]) -> ColumnElement[bool]:
     return and_(
         Assignment.start_date <= day,
         or_(Assignment.end_date.is_(None), Assignment.end_date >= day),
     )
 
 
-def assignment_overlaps(start: date, end: date | None) -> ColumnElement[bool]:
+def assignment_overlaps(
+    start: date | ColumnElement[date], end: date | ColumnElement[date] | None
+) -> ColumnElement[bool]:
+    """Tenures overlapping [start, end] (end None: open); the days may be bind parameters."""
     conds = [or_(Assignment.end_date.is_(None), Assignment.end_date >= start)]
     if end is not None:
         conds.append(Assignment.start_date <= end)

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import reuse_plans, utcnow
+from domain.db import utcnow
 from domain.duties.facts import load_facts, with_added_records, with_fresh_records
 from domain.duties.obligations import Calculator, Facts, RecordFacts
 from domain.duties.rules import MAX_WITHIN_DAYS
@@ -199,8 +199,6 @@ async def track(
         yield tracked
         return
     lo, hi = span
-    if records_only:
-        await reuse_plans(session, True)
     selection = await _with_holders(session, selection, lo, hi)
     facts = await selected_facts(session, selection, lo, hi)
     before = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
@@ -216,8 +214,6 @@ async def track(
         facts = await with_fresh_records(session, facts)
     after = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
     await _apply_leaf_delta(session, _difference(before, after), _paths_of(facts), schemes)
-    if records_only:
-        await reuse_plans(session, False)
 
 
 async def added(
@@ -267,13 +263,14 @@ async def rebuild_if_built(session: AsyncSession, today: date | None) -> None:
         await rebuild(session, max(today or state.as_of, state.as_of), since=state.since)
 
 
+_STATE_AND_SCHEMES = select(ScoreState, *SCHEME_FINGERPRINT).order_by(ScoreState.id).limit(1)
+
+
 async def _prepared(
     session: AsyncSession, today: date | None
 ) -> tuple[ScoreState | None, tuple[Any, ...] | None]:
     """`prepare`, with the scheme versions' fingerprint read in the same statement."""
-    row = (
-        await session.execute(select(ScoreState, *SCHEME_FINGERPRINT).order_by(ScoreState.id).limit(1))
-    ).first()
+    row = (await session.execute(_STATE_AND_SCHEMES)).first()
     if row is None:
         return None, None
     state = row[0]

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, tuple_, update
@@ -138,18 +139,13 @@ async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> N
     delta = {k: v for k, v in delta.items() if any(v)}
     if not delta:
         return
-    table = _table(ScoreTally)
-    c = table.c
-    persons = sorted({k[0] for k in delta if k[0] is not None})
-    vacant = sorted({k[1] for k in delta if k[0] is None and k[1] is not None})
-    months = sorted({k[3] for k in delta})
     rows = await session.execute(
-        select(c.id, c.person_id, c.post_id, c.unit_id, c.month, c.weight_class, c.on_time, c.late, c.missed)
-        .where(
-            or_(c.person_id.in_(persons), and_(c.person_id.is_(None), c.post_id.in_(vacant))),
-            c.month.in_(months),
-        )
-        .with_for_update()
+        _tally_statements()[0],
+        {
+            "persons": sorted({k[0] for k in delta if k[0] is not None}),
+            "vacant": sorted({k[1] for k in delta if k[0] is None and k[1] is not None}),
+            "months": sorted({k[3] for k in delta}),
+        },
     )
     existing = {(r.person_id, r.post_id, r.unit_id, r.month, r.weight_class): r for r in rows.all()}
     added: list[dict[str, Any]] = []
@@ -169,17 +165,39 @@ async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> N
                 {"b_id": row.id, "on_time": row.on_time + on, "late": row.late + late,
                  "missed": row.missed + missed}
             )  # fmt: skip
+    _, add, change, remove = _tally_statements()
     if added:
-        await session.execute(insert(table), added)
+        await session.execute(add, added)
     if changed:
-        await session.execute(
-            update(table)
-            .where(c.id == bindparam("b_id"))
-            .values({k: bindparam(k) for k in ("on_time", "late", "missed")}),
-            changed,
-        )
+        await session.execute(change, changed)
     if gone:
-        await session.execute(delete(table).where(c.id.in_(gone)))
+        await session.execute(remove, {"ids": gone})
+
+
+@cache
+def _tally_statements() -> tuple[Any, Any, Any, Any]:
+    """Reading for update, inserting, updating and deleting leaf tallies: built once (a
+    record write runs them all; building them cost more Python than running them)."""
+    table = _table(ScoreTally)
+    c = table.c
+    read = (
+        select(c.id, c.person_id, c.post_id, c.unit_id, c.month, c.weight_class, c.on_time, c.late, c.missed)
+        .where(
+            or_(
+                c.person_id.in_(bindparam("persons", expanding=True)),
+                and_(c.person_id.is_(None), c.post_id.in_(bindparam("vacant", expanding=True))),
+            ),
+            c.month.in_(bindparam("months", expanding=True)),
+        )
+        .with_for_update()
+    )
+    change = (
+        update(table)
+        .where(c.id == bindparam("b_id"))
+        .values({k: bindparam(k) for k in ("on_time", "late", "missed")})
+    )
+    remove = delete(table).where(c.id.in_(bindparam("ids", expanding=True)))
+    return read, insert(table), change, remove
 
 
 def _table(model: Any) -> Table:
@@ -291,36 +309,47 @@ async def apply_rollups(session: AsyncSession, deltas: dict[RollupKey, Sums], bo
         )  # fmt: skip
     # One statement for every row (the ORM would issue one per set of changed columns); the
     # rows were read for update above.
-    table = _table(UnitScore)
+    _, change, remove = _score_statements()
     if changed:
-        await session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({c: bindparam(c) for c in ("scheme_version_id", "score", "changed_at", *Sums.FIELDS)}),
-            changed,
-        )
+        await session.execute(change, changed)
     if gone:
-        await session.execute(delete(table).where(table.c.id.in_(gone)))
+        await session.execute(remove, {"ids": gone})
 
 
 _ROW_COLUMNS = ("id", "unit_id", "scope", "period_kind", "period_start", *Sums.FIELDS)
 
 
+@cache
+def _score_statements() -> tuple[Any, Any, Any]:
+    """Reading unit scores for update by key, updating and deleting them: built once."""
+    table = _table(UnitScore)
+    c = table.c
+    read = (
+        select(*(c[name] for name in _ROW_COLUMNS))
+        .where(
+            tuple_(c.unit_id, c.scope, c.period_kind, c.period_start).in_(bindparam("keys", expanding=True))
+        )
+        .order_by(c.unit_id, c.scope, c.period_kind, c.period_start)
+        .with_for_update()
+    )
+    change = (
+        update(table)
+        .where(c.id == bindparam("b_id"))
+        .values(
+            {name: bindparam(name) for name in ("scheme_version_id", "score", "changed_at", *Sums.FIELDS)}
+        )
+    )
+    remove = delete(table).where(c.id.in_(bindparam("ids", expanding=True)))
+    return read, change, remove
+
+
 async def _rows_for_update(session: AsyncSession, keys: list[RollupKey]) -> list[Any]:
     """The unit score rows of the keys (sorted), locked in key order: their ids, keys and
     sums (Core rows: scores are never loaded as ORM objects to be written)."""
-    c = _table(UnitScore).c
+    read = _score_statements()[0]
     rows: list[Any] = []
     for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        rows += (
-            await session.execute(
-                select(*(c[name] for name in _ROW_COLUMNS))
-                .where(tuple_(c.unit_id, c.scope, c.period_kind, c.period_start).in_(chunk))
-                .order_by(c.unit_id, c.scope, c.period_kind, c.period_start)
-                .with_for_update()
-            )
-        ).all()
+        rows += (await session.execute(read, {"keys": keys[i : i + 500]})).all()
     return rows
 
 

@@ -10,12 +10,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, or_, select, union
+from sqlalchemy import Date, Select, bindparam, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.duties.facts import load_facts
+from domain.duties.facts import Requested, load_facts
 from domain.duties.obligations import Calculator, Facts, Obligation, Status
 from domain.duties.statuses import Judged
 from domain.hazards.models import Hazard
@@ -99,30 +100,35 @@ class Selection:
             ob.post_id is not None and ob.post_id in self.posts
         )
 
-    def posts_statement(self, lo: date, hi: date) -> Select[Any] | CompoundSelect[Any]:
-        """The selected posts and the posts the selected persons held in [lo, hi], as one
-        statement (a UNION: an OR of subqueries would have PostgreSQL scan every post)."""
-        parts: list[Select[Any]] = []
-        if self.posts:
-            parts.append(select(Post.id).where(Post.id.in_(sorted(self.posts))))
-        if self.persons:
-            parts.append(
-                select(Assignment.post_id).where(
-                    Assignment.person_id.in_(sorted(self.persons)),
-                    effective_assignment(),
-                    assignment_overlaps(lo, hi),
-                )
-            )
-        if not parts:
-            return select(Post.id).where(Post.id.is_(None))
-        if len(parts) == 1:
-            return parts[0]
-        return union(*parts)
+
+@cache
+def _selected() -> Requested:
+    """The selected posts and the posts the selected persons held in [selected_lo,
+    selected_hi], as one statement built once (a UNION: an OR of subqueries would have
+    PostgreSQL scan every post)."""
+    return Requested(
+        union(
+            select(Post.id).where(Post.id.in_(bindparam("selected_posts", expanding=True))),
+            select(Assignment.post_id).where(
+                Assignment.person_id.in_(bindparam("selected_persons", expanding=True)),
+                effective_assignment(),
+                assignment_overlaps(
+                    bindparam("selected_lo", type_=Date), bindparam("selected_hi", type_=Date)
+                ),
+            ),
+        )
+    )
 
 
 async def selected_facts(session: AsyncSession, selection: Selection, lo: date, hi: date) -> Facts:
     """The facts the selected obligations of periods overlapping [lo, hi] are computed from."""
-    return await load_facts(session, selection.posts_statement(lo, hi), lo, hi)
+    values = {
+        "selected_posts": sorted(selection.posts),
+        "selected_persons": sorted(selection.persons),
+        "selected_lo": lo,
+        "selected_hi": hi,
+    }
+    return await load_facts(session, _selected(), lo, hi, values)
 
 
 def selected_from(
