@@ -1,5 +1,5 @@
 """Loads the facts obligations are computed from, in a fixed number of queries whatever the
-number of posts, holders or records (a park's year: nine statements)."""
+number of posts, holders or records (a park's year: seven statements)."""
 
 from __future__ import annotations
 
