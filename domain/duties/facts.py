@@ -30,7 +30,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from domain.clock import SHANGHAI
 from domain.duties.models import (
@@ -284,7 +283,6 @@ class Requested:
     running it (about a millisecond for these), compiling it again nothing (cached)."""
 
     def __init__(self, stmt: Select[Any] | CompoundSelect[Any]) -> None:
-        self.stmt = stmt
         requested = stmt.subquery()
         window = (bindparam("facts_start", type_=Date), bindparam("facts_end", type_=Date))
         holders = (
@@ -325,8 +323,9 @@ class Requested:
 _TENURE, _CHARGE, _PROFILE = 1, 2, 3
 
 
-def _around(posts: ColumnElement[bool], units: Any) -> Any:
-    """The tenures and charges of the posts and the profile histories of the units, in one
+def _around(posts: Any, units: Any) -> Any:
+    """The tenures and charges of the posts and the profile histories of the units (each an
+    expanding bind parameter or a statement of ids), in one
     statement (a UNION ALL of tagged rows; a record write reads them all every time): tag,
     post or unit, a person or a unit, the first and last day, and a charge's path or a
     profile's fields. Tenures come by post and first day, profiles by unit, day and id."""
@@ -347,7 +346,7 @@ def _around(posts: ColumnElement[bool], units: Any) -> Any:
         absent(String).label("risk_class"),
         absent(Boolean).label("placarded"),
         Assignment.id.label("row_id"),
-    ).where(Assignment.post_id.in_(select(Post.id).where(posts)), effective_assignment())
+    ).where(Assignment.post_id.in_(posts), effective_assignment())
     charges = (
         select(
             literal(_CHARGE, Integer),
@@ -364,7 +363,7 @@ def _around(posts: ColumnElement[bool], units: Any) -> Any:
             PostCharge.id,
         )
         .join(OrgUnit, OrgUnit.id == PostCharge.unit_id)
-        .where(PostCharge.post_id.in_(select(Post.id).where(posts)))
+        .where(PostCharge.post_id.in_(posts))
     )
     profiles = select(
         literal(_PROFILE, Integer),
@@ -388,7 +387,7 @@ def _around(posts: ColumnElement[bool], units: Any) -> Any:
 @cache
 def _around_listed() -> Any:
     """`_around` of listed posts (`post_ids`) and units (`unit_ids`): built once."""
-    return _around(Post.id.in_(bindparam("post_ids", expanding=True)), bindparam("unit_ids", expanding=True))
+    return _around(bindparam("post_ids", expanding=True), bindparam("unit_ids", expanding=True))
 
 
 async def load_facts(
@@ -422,8 +421,8 @@ async def load_facts(
         around = _around_listed()
         named: dict[str, Any] = {"post_ids": sorted(ids), "unit_ids": sorted({r.unit_id for r in post_rows})}
     else:
-        in_play = Post.id.in_(select(requested.in_play.c[0]))
-        around, named = _around(in_play, select(Post.unit_id).where(in_play)), values
+        in_play = select(requested.in_play.c[0])
+        around, named = _around(in_play, select(Post.unit_id).where(Post.id.in_(in_play))), values
     for r in (await session.execute(around, named)).all() if ids else ():
         if r.tag == _TENURE:
             tenures[r.owner].append(Tenure(r.owner, r.other, r.first, r.last))
