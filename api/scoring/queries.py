@@ -190,12 +190,10 @@ class ScoringQuery:
             return None
         async with info.context.db() as session:
             parks, low, units = await sq.dashboard(session, district.id, period_kind, period_start, lowest)
-        if info.context.can(Resource.UNIT, Action.READ, district.path):
-            # Every unit of the district is readable: its rows, read with the scores, need not
-            # be read again by the loader.
-            loader = info.context.loaders.unit_by_id
-            for uid, row in units.items():
-                loader.prime(uid, row)
+        # Every unit of the district is readable when the district is: the units read with
+        # the scores are then shown as they are (else through the loader, unit by unit).
+        readable = info.context.can(Resource.UNIT, Action.READ, district.path)
+        known = units if readable else {}
         state = await scoring_loaders(info.context).state.load(0)
         return DistrictDashboard(
             period_kind=period_kind,
@@ -203,9 +201,12 @@ class ScoringQuery:
             as_of=state.as_of if state else None,
             parks=[
                 ParkDashboard(
-                    score=ComplianceScore.from_row(p),
-                    lowest_enterprises=[ComplianceScore.from_row(e) for e in low.get(p.unit_id, [])],
+                    score=ComplianceScore.from_row(p, known.get(p.unit_id)),
+                    lowest_enterprises=[
+                        ComplianceScore.from_row(e, known.get(e.unit_id)) for e in low.get(p.unit_id, [])
+                    ],
                     park_id=p.unit_id,
+                    park_row=known.get(p.unit_id),
                 )
                 for p in parks
             ],

@@ -59,6 +59,16 @@ async def _unit(info: Info, unit_id: int | None) -> OrgUnit | None:
     return OrgUnit.from_row(row) if row else None
 
 
+def _known_or_loaded(info: Info, known: OrgUnitRow | None, unit_id: int) -> OrgUnit | None:
+    """A unit field's value: the unit the resolver that made the parent already read and
+    authorised, else an awaitable of it through the loader. The field's resolver is sync and
+    may return an awaitable (graphql-core awaits it): a list of rows whose units are known
+    (the dashboard's 200 enterprises) then costs no coroutine and no task per row."""
+    if known is not None:
+        return OrgUnit.from_row(known)
+    return _unit(info, unit_id)  # type: ignore[return-value]
+
+
 @strawberry.type(name="ObligationCounts", description="履职计数 — Counted obligations by status")
 class ObligationCounts:
     on_time: int = strawberry.field(description="按时完成 — Done on time")
@@ -110,9 +120,11 @@ class ComplianceScore:
     )
     unit_id: strawberry.Private[int]
     scheme_version_id: strawberry.Private[int | None]
+    # The unit's row, when the resolver that made the score has read it and may show it.
+    unit_row: strawberry.Private[OrgUnitRow | None] = None
 
     @classmethod
-    def from_row(cls, row: UnitScoreRow) -> ComplianceScore:
+    def from_row(cls, row: UnitScoreRow, unit: OrgUnitRow | None = None) -> ComplianceScore:
         kind = fm.PeriodKind(row.period_kind)
         return cls(
             scope=fm.ScoreScope(row.scope),
@@ -130,6 +142,7 @@ class ComplianceScore:
             changed_at=row.changed_at,
             unit_id=row.unit_id,
             scheme_version_id=row.scheme_version_id,
+            unit_row=unit,
         )
 
     @classmethod
@@ -153,8 +166,8 @@ class ComplianceScore:
         return None if self.score is None else round(100.0 - self.score, 4)
 
     @strawberry.field(description="单位 — The unit")
-    async def unit(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.unit_id)
+    def unit(self, info: Info) -> OrgUnit | None:
+        return _known_or_loaded(info, self.unit_row, self.unit_id)
 
     @strawberry.field(description="考核方案版本 — The scheme version it was computed with")
     async def scheme_version(self, info: Info) -> ScoringSchemeVersion | None:
@@ -273,10 +286,11 @@ class ParkDashboard:
         description="得分最低企业 — The park's lowest-scoring enterprises, lowest first"
     )
     park_id: strawberry.Private[int]
+    park_row: strawberry.Private[OrgUnitRow | None] = None
 
     @strawberry.field(description="园区 — The park")
-    async def park(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.park_id)
+    def park(self, info: Info) -> OrgUnit | None:
+        return _known_or_loaded(info, self.park_row, self.park_id)
 
 
 @strawberry.type(name="DistrictDashboard", description="区级看板 — Every park of a district for one period")

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy import Date, Integer, Select, bindparam, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Bundle
 
 from domain.duties.obligations import Obligation, Status
 from domain.duties.queries import posts_of_unit
@@ -141,55 +143,93 @@ async def rank_of(session: AsyncSession, row: UnitScore, within: OrgUnit) -> tup
     return better + 1, total
 
 
+# Score rows as plain rows (a Bundle of the table's columns), not entities: the dashboard
+# only reads them, and two hundred entities cost more to build than the statements to run.
+SCORE_COLUMNS: Bundle[Any] = Bundle("score", *UnitScore.__table__.c)
+
+_PARK_SCORES = (
+    select(SCORE_COLUMNS, OrgUnit)
+    .join(OrgUnit, OrgUnit.id == UnitScore.unit_id)
+    .where(
+        UnitScore.district_id == bindparam("district_id"),
+        UnitScore.period_kind == bindparam("kind"),
+        UnitScore.period_start == bindparam("start", type_=Date),
+        UnitScore.scope == ScoreScope.TREE.value,
+        UnitScore.unit_kind == "PARK",
+    )
+    .order_by(UnitScore.unit_id)
+)
+
+
+def _enterprise_scores() -> Any:
+    """The enterprise scores of the parks `park_ids` for the period (a statement to narrow)."""
+    return (
+        select(UnitScore.id)
+        .where(
+            UnitScore.period_kind == bindparam("kind"),
+            UnitScore.period_start == bindparam("start", type_=Date),
+            UnitScore.scope == ScoreScope.TREE.value,
+            UnitScore.unit_kind == "ENTERPRISE",
+            UnitScore.score.is_not(None),
+        )
+        .order_by(UnitScore.score, UnitScore.unit_id)
+    )
+
+
+@cache
+def _lowest_statement(dialect: str) -> Select[Any]:
+    """Each park's `lowest` enterprises (scored) for the period, with their units, by park,
+    lowest first: built once per dialect, with bind parameters (building it per call, a
+    subquery per park, cost more than running it). PostgreSQL reads one index range per park
+    (park, period, scope, kind, score) through LATERAL, up to `lowest` rows each; SQLite,
+    which has no LATERAL, ranks the parks' enterprises with a window."""
+    parks: Any = bindparam("park_ids", expanding=True)
+    if dialect == "postgresql":
+        park = select(OrgUnit.id.label("park_id")).where(OrgUnit.id.in_(parks)).subquery()
+        ids = (
+            _enterprise_scores()
+            .where(UnitScore.park_id == park.c.park_id)
+            .limit(bindparam("lowest", type_=Integer))
+            .lateral()
+        )
+        chosen: Any = select(ids.c.id).select_from(park).join(ids, true())
+    else:
+        ranked = (
+            _enterprise_scores()
+            .add_columns(
+                func.row_number()
+                .over(partition_by=UnitScore.park_id, order_by=(UnitScore.score, UnitScore.unit_id))
+                .label("n")
+            )
+            .where(UnitScore.park_id.in_(parks))
+            .subquery()
+        )
+        chosen = select(ranked.c.id).where(ranked.c.n <= bindparam("lowest", type_=Integer))
+    return (
+        select(SCORE_COLUMNS, OrgUnit)
+        .join(OrgUnit, OrgUnit.id == UnitScore.unit_id)
+        .where(UnitScore.id.in_(chosen))
+        .order_by(UnitScore.park_id, UnitScore.score, UnitScore.unit_id)
+    )
+
+
 async def dashboard(
     session: AsyncSession, district_id: int, kind: PeriodKind, start: date, lowest: int = 10
-) -> tuple[list[UnitScore], dict[int, list[UnitScore]], dict[int, OrgUnit]]:
-    """Every park's score with its subtree, each park's `lowest` enterprises, and the units
-    of both: two statements, whatever the number of parks. The lowest are one index range
-    per park (park, period, scope, kind, score), read up to `lowest` rows each."""
-    rows = (
-        await session.execute(
-            select(UnitScore, OrgUnit)
-            .join(OrgUnit, OrgUnit.id == UnitScore.unit_id)
-            .where(
-                UnitScore.district_id == district_id,
-                UnitScore.period_kind == kind.value,
-                UnitScore.period_start == start,
-                UnitScore.scope == ScoreScope.TREE.value,
-                UnitScore.unit_kind == "PARK",
-            )
-            .order_by(UnitScore.unit_id)
-        )
-    ).all()
+) -> tuple[list[Any], dict[int, list[Any]], dict[int, OrgUnit]]:
+    """Every park's score with its subtree, each park's `lowest` enterprises (rows with the
+    columns of `UnitScore`), and the units of both: two statements, whatever the number of
+    parks."""
+    values: dict[str, Any] = {"district_id": district_id, "kind": kind.value, "start": start}
+    rows = (await session.execute(_PARK_SCORES, values)).all()
     parks = [r[0] for r in rows]
     units = {u.id: u for _, u in rows}
-    by_park: dict[int, list[UnitScore]] = defaultdict(list)
+    by_park: dict[int, list[Any]] = defaultdict(list)
     if not parks or lowest <= 0:
         return parks, dict(by_park), units
-    per_park = [
-        select(
-            select(UnitScore.id)
-            .where(
-                UnitScore.park_id == p.unit_id,
-                UnitScore.period_kind == kind.value,
-                UnitScore.period_start == start,
-                UnitScore.scope == ScoreScope.TREE.value,
-                UnitScore.unit_kind == "ENTERPRISE",
-                UnitScore.score.is_not(None),
-            )
-            .order_by(UnitScore.score, UnitScore.unit_id)
-            .limit(lowest)
-            .subquery()
-            .c.id
-        )
-        for p in parks
-    ]
     low = (
         await session.execute(
-            select(UnitScore, OrgUnit)
-            .join(OrgUnit, OrgUnit.id == UnitScore.unit_id)
-            .where(UnitScore.id.in_(union_all(*per_park)))
-            .order_by(UnitScore.park_id, UnitScore.score, UnitScore.unit_id)
+            _lowest_statement(session.get_bind().dialect.name),
+            {**values, "park_ids": [p.unit_id for p in parks], "lowest": lowest},
         )
     ).all()
     for r, u in low:
