@@ -37,6 +37,8 @@ class Context:
     caller: Caller | None = None
     request: Any = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Whether a mutation of this request has run (`api.errors.run_mutation`).
+    wrote: bool = False
     _loaders: Loaders | None = None
     _reach: Reach | None = None
 

@@ -70,11 +70,13 @@ async def run_mutation(
     ctx = info.context
     ctx.reset_loaders()
     async with ctx.db() as session:
-        # The request's first write starts the transaction, and a failure rolls it all back;
-        # a later mutation of the same request runs in a savepoint, so that a failure undoes
-        # its own writes and not those of the mutations before it.
-        first = not session.in_transaction()
-        if first:
+        # The request's first mutation runs in the request's transaction (begun here, or by
+        # authentication's reads on PostgreSQL), and a failure rolls it all back; a later
+        # mutation of the same request runs in a savepoint, so that a failure undoes its own
+        # writes and not those of the mutations before it.
+        first = not ctx.wrote
+        ctx.wrote = True
+        if first and not session.in_transaction():
             await session.connection(execution_options=WRITE_TRANSACTION)
         try:
             if first:

@@ -220,9 +220,13 @@ class GraphQLView(GraphQL[Context, None]):
         except AuthenticationError as exc:
             return self.unauthenticated(request, exc.message_en, exc.message_zh, invalid=True)
         finally:
-            # End the read transaction: on SQLite a mutation must start its own with BEGIN
-            # IMMEDIATE, and a read transaction cannot be upgraded without "database is locked".
-            await session.rollback()
+            # SQLite: end the read transaction, for a mutation must start its own with BEGIN
+            # IMMEDIATE (a read transaction cannot be upgraded without "database is locked").
+            # PostgreSQL (read committed: each statement sees what is committed when it runs)
+            # goes on in the same transaction and connection, which spares a rollback, a
+            # pool check-out with its ping and a BEGIN on every request.
+            if session.get_bind().dialect.name == "sqlite":
+                await session.rollback()
         return None
 
     def unauthenticated(self, request: Request, en: str, zh: str, *, invalid: bool = False) -> Response:

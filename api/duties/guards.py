@@ -126,11 +126,16 @@ def _agency_statement() -> Select[Any]:
 
 @cache
 def _write_statement(person: bool, own_agency: bool) -> Any:
-    """The units' paths with the posts the caller holds today at them and the agency they
-    act for there: built once per shape (the commonest write of all runs it)."""
+    """The units' paths with the posts the caller holds today at them, the agency they act
+    for there, and whether the units are archived: built once per shape (the commonest
+    write of all runs it)."""
     if not person:
         stmt = select(
-            OrgUnit.id, OrgUnit.path, literal(None).label("post_id"), literal(None).label("agency_id")
+            OrgUnit.id,
+            OrgUnit.path,
+            literal(None).label("post_id"),
+            literal(None).label("agency_id"),
+            OrgUnit.archived_at,
         )
     else:
         held_posts = (
@@ -140,16 +145,17 @@ def _write_statement(person: bool, own_agency: bool) -> Any:
             .subquery()
         )
         agency = _agency_of(_PERSON, _UNITS, _TODAY).scalar_subquery() if own_agency else literal(None)
-        stmt = select(OrgUnit.id, OrgUnit.path, held_posts.c.id, agency.label("agency_id")).outerjoin(
-            held_posts, held_posts.c.unit_id == OrgUnit.id
-        )
+        stmt = select(
+            OrgUnit.id, OrgUnit.path, held_posts.c.id, agency.label("agency_id"), OrgUnit.archived_at
+        ).outerjoin(held_posts, held_posts.c.unit_id == OrgUnit.id)
     return stmt.where(OrgUnit.id.in_(_UNITS))
 
 
 async def write_records(
     ctx: Context, session: AsyncSession, unit_ids: Sequence[int], field: str | tuple[str, ...]
-) -> tuple[rec.Recorder, str]:
-    """Record-write on every unit: by a grant there, or through a post the caller holds at it."""
+) -> tuple[rec.Recorder, str, rec.Units]:
+    """Record-write on every unit: by a grant there, or through a post the caller holds at it.
+    Returns the recorder, the common domain, and the units as read (for the write's checks)."""
     base = (field,) if isinstance(field, str) else field
     # The units' paths with the posts the caller holds today at them and the agency they act
     # for there, in one statement (loaders would wait on the mutation's own hold of the
@@ -161,10 +167,12 @@ async def write_records(
     stmt = _write_statement(person_id is not None, own_agency)
     values = {"unit_ids": list(unit_ids), "person_id": person_id, "today": ctx.today}
     rows: dict[int, str] = {}
+    units: rec.Units = {}
     own_domains: list[str] = []
     agency_id: int | None = None
-    for unit_id, path, post_id, agency in (await session.execute(stmt, values)).all():
+    for unit_id, path, post_id, agency, archived_at in (await session.execute(stmt, values)).all():
         rows[unit_id] = path
+        units[unit_id] = (archived_at, path)
         agency_id = agency_id or agency
         if post_id is not None:
             own_domains.append(post_domain(path, post_id))
@@ -195,7 +203,7 @@ async def write_records(
         who = rec.Recorder(subject=caller.subject, person_id=person_id, agency_id=agency_id)
     else:
         who = await recorder(ctx, session, unit_ids)
-    return who, common_domain(paths) if paths else ROOT_DOMAIN
+    return who, common_domain(paths) if paths else ROOT_DOMAIN, units
 
 
 async def read_record(ctx: Context, session: AsyncSession, record_id: int, field: str) -> str:

@@ -335,9 +335,11 @@ class DutiesMutation:
     async def record_performance(self, info: Info, input: RecordPerformanceInput) -> DutyRecordPayload:
         async def work(session: AsyncSession) -> Any:
             data = _record_data(input)
-            recorder, domain = await guards.write_records(info.context, session, data.unit_ids, "unitIds")
+            recorder, domain, units = await guards.write_records(
+                info.context, session, data.unit_ids, "unitIds"
+            )
             return await rec.create_record(
-                session, data=data, recorder=recorder, domain=domain, today=info.context.today
+                session, data=data, recorder=recorder, domain=domain, today=info.context.today, units=units
             )
 
         return await _record_payload(info, work)
@@ -348,7 +350,7 @@ class DutiesMutation:
             record_id = decode_id(input.record_id, "DutyRecord", "recordId")
             await guards.read_record(info.context, session, record_id, "recordId")
             data = _record_data(input.record, "record")
-            recorder, domain = await guards.write_records(
+            recorder, domain, units = await guards.write_records(
                 info.context, session, data.unit_ids, ("record", "unitIds")
             )
             return await rec.correct_record(
@@ -359,6 +361,7 @@ class DutiesMutation:
                 recorder=recorder,
                 domain=domain,
                 today=info.context.today,
+                units=units,
             )
 
         return await _record_payload(info, work)

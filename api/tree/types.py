@@ -109,24 +109,26 @@ class OrgUnit(relay.Node):
     )
     created_at: datetime = strawberry.field(description="创建时间 — When the unit was created")
     updated_at: datetime = strawberry.field(description="更新时间 — When the unit last changed")
-    enterprise: EnterpriseProfile | None = strawberry.field(
-        description="企业信息 — Enterprise attributes; null for other kinds"
-    )
     row: strawberry.Private[OrgUnitRow]
+
+    @strawberry.field(description="企业信息 — Enterprise attributes; null for other kinds")
+    def enterprise(self) -> EnterpriseProfile | None:
+        # Built when asked for: lists of units (a dashboard's hundreds) mostly are not.
+        row = self.row
+        if row.kind != UnitKind.ENTERPRISE:
+            return None
+        return EnterpriseProfile(
+            credit_code=row.credit_code or "",
+            trade=Trade(row.trade),
+            high_risk=bool(row.high_risk),
+            staff_count=row.staff_count or 0,
+            small_micro=bool(row.small_micro),
+            risk_class=row.risk_class_value,
+            placarded=bool(row.placarded),
+        )
 
     @classmethod
     def from_row(cls, row: OrgUnitRow) -> OrgUnit:
-        profile = None
-        if row.kind == UnitKind.ENTERPRISE:
-            profile = EnterpriseProfile(
-                credit_code=row.credit_code or "",
-                trade=Trade(row.trade),
-                high_risk=bool(row.high_risk),
-                staff_count=row.staff_count or 0,
-                small_micro=bool(row.small_micro),
-                risk_class=row.risk_class_value,
-                placarded=bool(row.placarded),
-            )
         return cls(
             id=row.id,
             kind=UnitKind(row.kind),
@@ -137,7 +139,6 @@ class OrgUnit(relay.Node):
             archived_at=row.archived_at,
             created_at=row.created_at,
             updated_at=row.updated_at,
-            enterprise=profile,
             row=row,
         )
 

@@ -92,28 +92,26 @@ _LISTS: dict[tuple[Any, ...], list[ListFacts]] = {}
 _EVENTS: dict[tuple[Any, ...], list[EventFacts]] = {}
 
 
-def _fingerprint_statement() -> Select[Any]:
-    return select(
-        select(func.count(DutyList.id)).scalar_subquery(),
-        select(func.max(DutyList.id)).scalar_subquery(),
-        select(func.count(DutyListVersion.id)).scalar_subquery(),
-        select(func.max(DutyListVersion.created_at)).scalar_subquery(),
-        select(func.count(DutyItem.id)).scalar_subquery(),
-        select(func.max(DutyItem.id)).scalar_subquery(),
-        select(func.max(OrgUnit.updated_at))
-        .where(OrgUnit.id.in_(select(DutyList.unit_id)))
-        .scalar_subquery(),
-        select(func.count(CriticalPeriod.id)).scalar_subquery(),
-        select(func.max(CriticalPeriod.id)).scalar_subquery(),
-        # Ids may be used again after a rollback (SQLite): the time of the last change tells.
-        select(func.max(CriticalPeriod.created_at)).scalar_subquery(),
-        select(func.max(OrgUnit.updated_at))
-        .where(OrgUnit.id.in_(select(CriticalPeriod.unit_id)))
-        .scalar_subquery(),
-    )
-
-
-_FINGERPRINT = _fingerprint_statement()
+# What lists and critical periods are in force, as columns of one row: a caller that
+# reads other things in the same statement (the score update's first statement) passes the
+# values to `load_facts`, which then need not read them again.
+FACTS_FINGERPRINT = (
+    select(func.count(DutyList.id)).scalar_subquery(),
+    select(func.max(DutyList.id)).scalar_subquery(),
+    select(func.count(DutyListVersion.id)).scalar_subquery(),
+    select(func.max(DutyListVersion.created_at)).scalar_subquery(),
+    select(func.count(DutyItem.id)).scalar_subquery(),
+    select(func.max(DutyItem.id)).scalar_subquery(),
+    select(func.max(OrgUnit.updated_at)).where(OrgUnit.id.in_(select(DutyList.unit_id))).scalar_subquery(),
+    select(func.count(CriticalPeriod.id)).scalar_subquery(),
+    select(func.max(CriticalPeriod.id)).scalar_subquery(),
+    # Ids may be used again after a rollback (SQLite): the time of the last change tells.
+    select(func.max(CriticalPeriod.created_at)).scalar_subquery(),
+    select(func.max(OrgUnit.updated_at))
+    .where(OrgUnit.id.in_(select(CriticalPeriod.unit_id)))
+    .scalar_subquery(),
+)
+_FINGERPRINT = select(*FACTS_FINGERPRINT)
 
 
 async def load_lists(session: AsyncSession) -> list[ListFacts]:
@@ -121,8 +119,11 @@ async def load_lists(session: AsyncSession) -> list[ListFacts]:
     return (await _lists_and_events(session))[0]
 
 
-async def _lists_and_events(session: AsyncSession) -> tuple[list[ListFacts], list[EventFacts]]:
-    """The duty lists and every critical period in force.
+async def _lists_and_events(
+    session: AsyncSession, fingerprint: tuple[Any, ...] | None = None
+) -> tuple[list[ListFacts], list[EventFacts]]:
+    """The duty lists and every critical period in force; `fingerprint`: the values of
+    `FACTS_FINGERPRINT` the caller read in this transaction since the last change.
 
     Both are kept per process under one fingerprint read in one statement: lists, versions,
     items and critical periods are only ever added (versions, items and critical periods
@@ -130,7 +131,8 @@ async def _lists_and_events(session: AsyncSession) -> tuple[list[ListFacts], lis
     moves with the tree, whose change time is in the fingerprint), so an unchanged
     fingerprint means unchanged lists and periods. Every change of evidence loads facts to
     keep scores current; this spares it reading and decoding every rule each time."""
-    fingerprint = tuple((await session.execute(_FINGERPRINT)).one())
+    if fingerprint is None:
+        fingerprint = tuple((await session.execute(_FINGERPRINT)).one())
     lists = _LISTS.get(fingerprint[:7])
     if lists is None:
         lists = await _load_lists(session)
@@ -396,12 +398,13 @@ async def load_facts(
     lo: date,
     hi: date,
     params: dict[str, Any] | None = None,
+    fingerprint: tuple[Any, ...] | None = None,
 ) -> Facts:
     """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
     (a statement returning post ids; `params`: the values of its bind parameters), and of
     the other posts their holders held then (a per-holder duty spans all of a person's
     posts)."""
-    lists, every_event = await _lists_and_events(session)
+    lists, every_event = await _lists_and_events(session, fingerprint)
     start, end = _record_window(lists, lo, hi)
     # Critical periods whose duty (to their end plus the grace days) reaches the window; the
     # window then runs from the first day of any of them (its holders, records, exemptions).
@@ -461,8 +464,7 @@ async def load_facts(
         .where(Assignment.post_id.in_(select(requested.in_play.c[0])), effective_assignment())
         .params(values)
     )
-    records = await _load_records(session, persons, holders_of_posts, start, end)
-    exemptions = await _load_exemptions(session, start, end)
+    records, exemptions = await _load_records_and_exemptions(session, persons, holders_of_posts, start, end)
     roots = sorted({p.path for p in facts_posts} | {c.path for p in facts_posts for c in p.charges})
     # Only coverage rules look at the enterprises under the posts: a front-line post's facts
     # (what most record writes load) need none of them.
@@ -564,21 +566,66 @@ def _records_of_listed() -> Any:
     return _records(bindparam("persons", expanding=True))
 
 
-async def _load_records(
-    session: AsyncSession, persons: set[int], holders: Select[Any] | None, start: date, end: date
-) -> list[RecordFacts]:
-    """Records in force of the posts' holders that may count for the window. The holders are
-    named (a park's thousands included: both databases seek them in the recorder index);
-    past the parameter limits of SQLite and asyncpg (32,766) they are `holders`, a
-    subquery."""
-    if not persons:
-        return []
-    dates: dict[str, Any] = {"records_start": start, "records_end": end}
-    if holders is None or len(persons) <= MAX_LISTED_PERSONS:
-        stmt, values = _records_of_listed(), {**dates, "persons": sorted(persons)}
-    else:
-        stmt, values = _records(holders), dates
-    rows = (await session.execute(stmt, values)).all()
+def _exemptions() -> Any:
+    """Approved exemptions in force overlapping [exempt_start, exempt_end]."""
+    return (
+        select(
+            DutyRecord.id,
+            DutyRecord.exempt_post_id,
+            DutyRecord.exempt_person_id,
+            DutyRecord.exempt_list_id,
+            DutyRecord.exempt_item_key,
+            DutyRecord.exempt_from,
+            DutyRecord.exempt_to,
+        )
+        .join(ExemptionDecision, ExemptionDecision.record_id == DutyRecord.id)
+        .where(
+            DutyRecord.kind == EXEMPTION,
+            effective_record(),
+            ExemptionDecision.approved.is_(True),
+            DutyRecord.exempt_to >= bindparam("exempt_start", type_=Date),
+            DutyRecord.exempt_from <= bindparam("exempt_end", type_=Date),
+        )
+    )
+
+
+# The rows of `_records_and_exemptions`, tagged.
+_RECORD, _EXEMPTION = 1, 2
+
+
+def _records_and_exemptions(who: Any) -> Any:
+    """`_records(who)` and `_exemptions()` in one statement (every record write reads both):
+    a UNION ALL of tagged rows, records first, each kind in its own order. An exemption's
+    row: its id, no kind, its first day, person, last day, post, no path, list and item."""
+    records = _records(who).subquery()
+    ex = _exemptions().subquery()
+    absent_kind, absent_path = cast(null(), String), cast(null(), String)
+    everything = union_all(
+        select(literal(_RECORD, Integer).label("tag"), *records.c),
+        select(
+            literal(_EXEMPTION, Integer),
+            ex.c.id,
+            absent_kind,
+            ex.c.exempt_from,
+            ex.c.exempt_person_id,
+            ex.c.exempt_to,
+            ex.c.exempt_post_id,
+            absent_path,
+            ex.c.exempt_list_id,
+            ex.c.exempt_item_key,
+        ),
+    ).subquery()
+    c = everything.c
+    return select(everything).order_by(c.tag, c[1], c[6])
+
+
+@cache
+def _records_and_exemptions_of_listed() -> Any:
+    return _records_and_exemptions(bindparam("persons", expanding=True))
+
+
+def _record_facts(rows: Any, persons: set[int]) -> list[RecordFacts]:
+    """Records from the rows of `_records` (one per record, unit and named duty, by record)."""
     out = []
     i = 0
     while i < len(rows):
@@ -606,31 +653,60 @@ async def _load_records(
     return out
 
 
-@cache
-def _exemptions() -> Any:
-    return (
-        select(
-            DutyRecord.id,
-            DutyRecord.exempt_post_id,
-            DutyRecord.exempt_person_id,
-            DutyRecord.exempt_list_id,
-            DutyRecord.exempt_item_key,
-            DutyRecord.exempt_from,
-            DutyRecord.exempt_to,
-        )
-        .join(ExemptionDecision, ExemptionDecision.record_id == DutyRecord.id)
-        .where(
-            DutyRecord.kind == EXEMPTION,
-            effective_record(),
-            ExemptionDecision.approved.is_(True),
-            DutyRecord.exempt_to >= bindparam("exempt_start", type_=Date),
-            DutyRecord.exempt_from <= bindparam("exempt_end", type_=Date),
-        )
+def _records_statement(
+    persons: set[int], holders: Select[Any] | None, start: date, end: date, listed: Any, of: Any
+) -> tuple[Any, dict[str, Any]]:
+    """The statement built for the holders (`listed()`, or `of(holders)` past the parameter
+    limits of SQLite and asyncpg, 32,766) and its values."""
+    dates: dict[str, Any] = {
+        "records_start": start,
+        "records_end": end,
+        "exempt_start": start,
+        "exempt_end": end,
+    }
+    if holders is None or len(persons) <= MAX_LISTED_PERSONS:
+        return listed(), {**dates, "persons": sorted(persons)}
+    return of(holders), dates
+
+
+async def _load_records(
+    session: AsyncSession, persons: set[int], holders: Select[Any] | None, start: date, end: date
+) -> list[RecordFacts]:
+    """Records in force of the posts' holders that may count for the window. The holders are
+    named (a park's thousands included: both databases seek them in the recorder index);
+    past the parameter limits they are `holders`, a subquery."""
+    if not persons:
+        return []
+    stmt, values = _records_statement(persons, holders, start, end, _records_of_listed, _records)
+    return _record_facts((await session.execute(stmt, values)).all(), persons)
+
+
+async def _load_records_and_exemptions(
+    session: AsyncSession, persons: set[int], holders: Select[Any] | None, start: date, end: date
+) -> tuple[list[RecordFacts], list[ExemptionFacts]]:
+    """`_load_records` and the approved exemptions in force overlapping the window."""
+    if not persons:
+        return [], await _load_exemptions(session, start, end)
+    stmt, values = _records_statement(
+        persons, holders, start, end, _records_and_exemptions_of_listed, _records_and_exemptions
     )
+    rows = (await session.execute(stmt, values)).all()
+    first = next((n for n, r in enumerate(rows) if r.tag == _EXEMPTION), len(rows))
+    records = _record_facts([tuple(r)[1:] for r in rows[:first]], persons)
+    exemptions = []
+    for _, rid, _kind, ex_from, person_id, ex_to, post_id, _path, list_id, key in rows[first:]:
+        assert list_id is not None and key is not None and ex_from is not None and ex_to is not None
+        exemptions.append(ExemptionFacts(rid, post_id, person_id, list_id, key, ex_from, ex_to))
+    return records, exemptions
+
+
+@cache
+def _exemptions_alone() -> Any:
+    return _exemptions()
 
 
 async def _load_exemptions(session: AsyncSession, start: date, end: date) -> list[ExemptionFacts]:
-    rows = (await session.execute(_exemptions(), {"exempt_start": start, "exempt_end": end})).all()
+    rows = (await session.execute(_exemptions_alone(), {"exempt_start": start, "exempt_end": end})).all()
     out = []
     for rid, post_id, person_id, list_id, key, ex_from, ex_to in rows:
         assert list_id is not None and key is not None and ex_from is not None and ex_to is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -135,14 +135,18 @@ class _Checked:
     duties: dict[int, tuple[int, str]]  # (list id, item key) of the items
 
 
-# Every record write reads its units: built once.
+# The units a record names, as a caller read them in the write's transaction: id → (when
+# archived, path). A unit not in it does not exist.
+Units = dict[int, tuple[datetime | None, str]]
+
+# Every record write reads its units (unless its caller has): built once.
 _UNITS = select(OrgUnit.id, OrgUnit.archived_at, OrgUnit.path).where(
     OrgUnit.id.in_(bindparam("unit_ids", expanding=True))
 )
 
 
 async def _check_record(
-    session: AsyncSession, errors: ErrorCollector, data: RecordInput, today: date
+    session: AsyncSession, errors: ErrorCollector, data: RecordInput, today: date, units: Units | None = None
 ) -> _Checked:
     try:
         kind = RecordKind(data.kind)
@@ -176,10 +180,13 @@ async def _check_record(
     elif len(unit_ids) > MAX_UNITS:
         errors.add(ErrorCode.INVALID_VALUE, "unitIds", f"最多{MAX_UNITS}个单位", f"at most {MAX_UNITS} units")
     else:
+        if units is None:
+            rows = (await session.execute(_UNITS, {"unit_ids": unit_ids})).all()
+            units = {uid: (archived_at, path) for uid, archived_at, path in rows}
         found = {}
-        for uid, archived_at, path in (await session.execute(_UNITS, {"unit_ids": unit_ids})).all():
-            found[uid] = archived_at
-            paths[uid] = path
+        for uid in unit_ids:
+            if uid in units:
+                found[uid], paths[uid] = units[uid]
         for n, uid in enumerate(unit_ids):
             if uid not in found:
                 errors.add(
@@ -271,10 +278,17 @@ async def _write(
 
 
 async def create_record(
-    session: AsyncSession, *, data: RecordInput, recorder: Recorder, domain: str, today: date
+    session: AsyncSession,
+    *,
+    data: RecordInput,
+    recorder: Recorder,
+    domain: str,
+    today: date,
+    units: Units | None = None,
 ) -> DutyRecord:
+    """`units`: the record's units as the caller read them in this transaction (`Units`)."""
     errors = ErrorCollector()
-    checked = await _check_record(session, errors, data, today)
+    checked = await _check_record(session, errors, data, today, units)
     errors.raise_if_any()
     async with track(
         session,
@@ -341,6 +355,7 @@ async def correct_record(
     recorder: Recorder,
     domain: str,
     today: date,
+    units: Units | None = None,
 ) -> DutyRecord:
     original = await _replaceable(session, record_id, recorder)
     if original.kind == EXEMPTION:
@@ -352,7 +367,7 @@ async def correct_record(
         )
     errors = ErrorCollector()
     clean_reason = _reason(errors, reason)
-    checked = await _check_record(session, errors, data, today)
+    checked = await _check_record(session, errors, data, today, units)
     errors.raise_if_any()
     async with track(
         session,

@@ -27,7 +27,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
-from domain.duties.facts import load_facts, with_added_records, with_fresh_records
+from domain.duties.facts import FACTS_FINGERPRINT, load_facts, with_added_records, with_fresh_records
 from domain.duties.obligations import Calculator, Facts, RecordFacts
 from domain.duties.rules import MAX_WITHIN_DAYS
 from domain.hazards.models import Hazard
@@ -191,7 +191,7 @@ async def track(
     overlapping the span of `days` are judged before and after, and the scores take the
     difference. Days are brought into the scored span (`_scored_span`); nothing happens
     before scores exist. `today` None: judge as of the state's day without catching up first."""
-    state, schemes = await _prepared(session, today)
+    state, schemes, lists = await _prepared(session, today)
     selection = Selection(frozenset(p for p in persons if p), frozenset(p for p in posts if p))
     span = _scored_span(days, state) if state is not None else None
     tracked = Tracked()
@@ -200,7 +200,7 @@ async def track(
         return
     lo, hi = span
     selection = await _with_holders(session, selection, lo, hi)
-    facts = await selected_facts(session, selection, lo, hi)
+    facts = await selected_facts(session, selection, lo, hi, lists)
     before = tally(*selected_from(facts, selection, lo, hi, state.as_of), state.since)
     yield tracked
     await session.flush()
@@ -263,21 +263,26 @@ async def rebuild_if_built(session: AsyncSession, today: date | None) -> None:
         await rebuild(session, max(today or state.as_of, state.as_of), since=state.since)
 
 
-_STATE_AND_SCHEMES = select(ScoreState, *SCHEME_FINGERPRINT).order_by(ScoreState.id).limit(1)
+_STATE_AND_FINGERPRINTS = (
+    select(ScoreState, *SCHEME_FINGERPRINT, *FACTS_FINGERPRINT).order_by(ScoreState.id).limit(1)
+)
+_SCHEMES = slice(1, 1 + len(SCHEME_FINGERPRINT))
+_LISTS = slice(1 + len(SCHEME_FINGERPRINT), None)
 
 
 async def _prepared(
     session: AsyncSession, today: date | None
-) -> tuple[ScoreState | None, tuple[Any, ...] | None]:
-    """`prepare`, with the scheme versions' fingerprint read in the same statement."""
-    row = (await session.execute(_STATE_AND_SCHEMES)).first()
+) -> tuple[ScoreState | None, tuple[Any, ...] | None, tuple[Any, ...] | None]:
+    """`prepare`, with the fingerprints of the scheme versions and of the lists and critical
+    periods (`FACTS_FINGERPRINT`) read in the same statement."""
+    row = (await session.execute(_STATE_AND_FINGERPRINTS)).first()
     if row is None:
-        return None, None
+        return None, None, None
     state = row[0]
     if today is not None and state.as_of < today:
         await refresh(session, today)
         return await _prepared(session, None)
-    return state, tuple(row[1:])
+    return state, tuple(row[_SCHEMES]), tuple(row[_LISTS])
 
 
 async def prepare(session: AsyncSession, today: date | None) -> ScoreState | None:

@@ -3,6 +3,7 @@ they roll up into, and the scheme book that decides which version scores a perio
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -41,7 +42,7 @@ SCHEME_FINGERPRINT = (
     select(func.max(ScoreSchemeVersion.id)).scalar_subquery(),
     select(func.max(ScoreSchemeVersion.created_at)).scalar_subquery(),
 )
-_VERSIONS: dict[tuple[Any, ...], list[_Version]] = {}
+_BOOKS: dict[tuple[Any, ...], SchemeBook] = {}
 
 
 class SchemeBook:
@@ -61,6 +62,12 @@ class SchemeBook:
         self._days = {k: [r[0] for r in rows] for k, rows in self._by.items()}
         self.paths: dict[int, str] = {}
         self.kinds: dict[int, str] = {}
+
+    def _copy(self) -> SchemeBook:
+        """The same versions (parsed schemes are never changed), with places of its own."""
+        book = copy.copy(self)
+        book.paths, book.kinds = {}, {}
+        return book
 
     def set_places(self, places: dict[int, tuple[str, str]]) -> None:
         self.paths = {u: p for u, (p, _) in places.items()}
@@ -90,11 +97,11 @@ class SchemeBook:
     @classmethod
     async def load(cls, session: AsyncSession, fingerprint: tuple[Any, ...] | None = None) -> SchemeBook:
         """Every version; with the `SCHEME_FINGERPRINT` the caller read in this transaction,
-        kept per process under it."""
+        kept per process under it, parsed."""
         if fingerprint is not None:
-            found = _VERSIONS.get(fingerprint)
+            found = _BOOKS.get(fingerprint)
             if found is not None:
-                return cls(found)
+                return found._copy()
         rows = await session.execute(
             select(
                 ScoreSchemeVersion.id,
@@ -104,11 +111,11 @@ class SchemeBook:
                 ScoreSchemeVersion.weights,
             )
         )
-        versions = [_Version(*r) for r in rows.all()]
+        book = cls([_Version(*r) for r in rows.all()])
         if fingerprint is not None:
-            _VERSIONS.clear()
-            _VERSIONS[fingerprint] = versions
-        return cls(versions)
+            _BOOKS.clear()
+            _BOOKS[fingerprint] = book._copy()
+        return book
 
     def version(self, district_id: int | None, start: date) -> tuple[int, Scheme]:
         for key in (district_id, None):

@@ -120,15 +120,22 @@ def _selected() -> Requested:
     )
 
 
-async def selected_facts(session: AsyncSession, selection: Selection, lo: date, hi: date) -> Facts:
-    """The facts the selected obligations of periods overlapping [lo, hi] are computed from."""
+async def selected_facts(
+    session: AsyncSession,
+    selection: Selection,
+    lo: date,
+    hi: date,
+    fingerprint: tuple[Any, ...] | None = None,
+) -> Facts:
+    """The facts the selected obligations of periods overlapping [lo, hi] are computed from
+    (`fingerprint`: as `load_facts` takes it)."""
     values = {
         "selected_posts": sorted(selection.posts),
         "selected_persons": sorted(selection.persons),
         "selected_lo": lo,
         "selected_hi": hi,
     }
-    return await load_facts(session, _selected(), lo, hi, values)
+    return await load_facts(session, _selected(), lo, hi, values, fingerprint)
 
 
 def selected_from(
