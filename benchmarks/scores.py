@@ -8,7 +8,8 @@ The database is kept between runs (default `bench_province` on the local server;
 server's own `postgres` database is refused): `--generate` creates it if it is missing and
 fills it, if empty, with `benchmarks.generate_province` at its default size (1 district,
 20 parks, 10,000 enterprises, 1,000,000 records, 100,000 hazards of 2025; about 4 minutes on 2 cores).
-Then, printing median and p95 of every timing:
+It prints two figures of the machine first (a plain Python loop and a `SELECT 1` round trip),
+to compare runs across machines. Then, printing median and p95 of every timing:
 
 1. rebuild: `rebuild(session, today)` and its commit, with the breakdown it returns; then
    VACUUM ANALYZE of the two tables it rewrote, so that the reads below see them as
@@ -869,6 +870,32 @@ async def step_recording(
     print(f"  score update (difference)            {diff * 1000:8.2f} ms   (medians)")
 
 
+def python_loop_seconds() -> float:
+    """The best of three runs of ten million additions in a plain loop."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+async def print_calibration(engine: AsyncEngine) -> None:
+    """Two figures of the machine itself, to compare runs on different machines (their
+    speed has been seen to differ by up to 2.5×): Python's speed, and a round trip to the
+    database (`SELECT 1`, median of 200)."""
+    trips = []
+    async with engine.connect() as conn:
+        for _ in range(220):
+            started = time.perf_counter()
+            await conn.execute(text("SELECT 1"))
+            trips.append(time.perf_counter() - started)
+    print(f"calibration         10M-addition loop {python_loop_seconds():.2f} s; SELECT 1 round trip "
+          f"{statistics.median(trips[20:]) * 1000:.3f} ms (median)", flush=True)  # fmt: skip
+
+
 async def run(args: Args) -> None:
     await prepare_database(args)
     engine = create_engine(args.url)
@@ -879,6 +906,7 @@ async def run(args: Args) -> None:
               f"{held.get('ENTERPRISE', 0):,} enterprises, {held['duty_record']:,} records, "
               f"{held['hazard']:,} hazards; today {args.today}")  # fmt: skip
         print(f"machine             {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
+        await print_calibration(engine)
         await step_rebuild(args, engine, factory)
 
         admin = await district_admin(factory, district_id)
