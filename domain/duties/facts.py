@@ -566,6 +566,7 @@ def _records_of_listed() -> Any:
     return _records(bindparam("persons", expanding=True))
 
 
+@cache
 def _exemptions() -> Any:
     """Approved exemptions in force overlapping [exempt_start, exempt_end]."""
     return (
@@ -693,25 +694,24 @@ async def _load_records_and_exemptions(
     rows = (await session.execute(stmt, values)).all()
     first = next((n for n, r in enumerate(rows) if r.tag == _EXEMPTION), len(rows))
     records = _record_facts([tuple(r)[1:] for r in rows[:first]], persons)
-    exemptions = []
-    for _, rid, _kind, ex_from, person_id, ex_to, post_id, _path, list_id, key in rows[first:]:
-        assert list_id is not None and key is not None and ex_from is not None and ex_to is not None
-        exemptions.append(ExemptionFacts(rid, post_id, person_id, list_id, key, ex_from, ex_to))
+    exemptions = [
+        _exemption(rid, post_id, person_id, list_id, key, ex_from, ex_to)
+        for _, rid, _kind, ex_from, person_id, ex_to, post_id, _path, list_id, key in rows[first:]
+    ]
     return records, exemptions
 
 
-@cache
-def _exemptions_alone() -> Any:
-    return _exemptions()
+def _exemption(
+    rid: int, post_id: Any, person_id: Any, list_id: Any, key: Any, ex_from: Any, ex_to: Any
+) -> ExemptionFacts:
+    """An exemption from its columns (an exemption row has them all: a check constraint)."""
+    assert list_id is not None and key is not None and ex_from is not None and ex_to is not None
+    return ExemptionFacts(rid, post_id, person_id, list_id, key, ex_from, ex_to)
 
 
 async def _load_exemptions(session: AsyncSession, start: date, end: date) -> list[ExemptionFacts]:
-    rows = (await session.execute(_exemptions_alone(), {"exempt_start": start, "exempt_end": end})).all()
-    out = []
-    for rid, post_id, person_id, list_id, key, ex_from, ex_to in rows:
-        assert list_id is not None and key is not None and ex_from is not None and ex_to is not None
-        out.append(ExemptionFacts(rid, post_id, person_id, list_id, key, ex_from, ex_to))
-    return out
+    rows = (await session.execute(_exemptions(), {"exempt_start": start, "exempt_end": end})).all()
+    return [_exemption(*r) for r in rows]
 
 
 async def _load_enterprises(session: AsyncSession, roots: list[str]) -> list[tuple[str, int, bool]]:
