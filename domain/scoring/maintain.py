@@ -340,7 +340,7 @@ async def _refresh_hazards(
             d.add(stored[key], -1)
         if not d.is_zero():
             own.append((key[0], key[1], key[2], d))
-    await apply_rollups(session, rollup_deltas(own, book.paths), book)
+    await apply_rollups(session, rollup_deltas(own, book), book)
 
 
 async def refresh_hazard_units(

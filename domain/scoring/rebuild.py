@@ -2,10 +2,15 @@
 
 The work is cut into chunks (each district's own posts, each park's subtree). Computing a
 chunk's obligations is pure Python and dominates; with `workers` > 1 and a database URL the
-chunks are computed in that many processes (each with its own connection, reading committed
-data), and this process merges their counts and writes. A per-holder duty of someone with
-posts in two chunks is computed in both: it is counted once, by its identity (list, duty,
-holder, period, critical period).
+chunks are computed in a pool of that many processes, one chunk a task, each on its own
+connection reading committed data, and this process merges their counts and writes. A
+per-holder duty of someone with posts in two chunks is computed in both: it is counted
+once, by its identity (list, duty, holder, period, critical period). With workers, this
+process sums the hazards while they compute (the timings then overlap: `compute` includes
+`hazards`).
+
+On PostgreSQL the two tables are truncated, their indexes dropped, the rows copied in
+(COPY) and the indexes built again, all in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -13,22 +18,24 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import date
 from multiprocessing import get_context
 from typing import Any
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from domain.db import utcnow
 from domain.duties.queries import posts_of_unit
 from domain.hazards.models import Hazard
-from domain.scoring.formula import Sums, periods_between
+from domain.scoring.formula import Sums, periods_between, score_of
 from domain.scoring.maintain import current_state, default_since
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
-from domain.scoring.store import RollupKey, SchemeBook, own_sums, rollup_deltas, score_row
+from domain.scoring.store import RollupKey, SchemeBook, own_sums, rollup_deltas
 from domain.scoring.tallies import (
     Counts,
     LeafKey,
@@ -107,7 +114,8 @@ def _work(url: str, chunks: list[tuple[str, bool]], since: date, today: date) ->
     return asyncio.run(_work_async(url, chunks, since, today))
 
 
-async def _compute(
+@asynccontextmanager
+async def _computing(
     session: AsyncSession,
     chunks: list[tuple[str, bool]],
     since: date,
@@ -115,20 +123,37 @@ async def _compute(
     workers: int,
     database_url: str | None,
     progress: Callable[[str], None] | None,
-) -> list[Part]:
+) -> AsyncIterator[Callable[[], Awaitable[list[Part]]]]:
+    """The chunks' parts, computed while the body runs when there are worker processes
+    (the body must then not wait on them), else in this session when the body awaits them.
+    Each chunk is a task of its own: the pool hands the next to whichever worker is free."""
     if workers <= 1 or database_url is None or len(chunks) < 2:
-        parts = []
-        for path, subtree in chunks:
-            parts.append(await _chunk_part(session, path, subtree, since, today))
-            if progress:
-                progress(f"{path}: computed")
-        return parts
-    groups: list[list[tuple[str, bool]]] = [chunks[i::workers] for i in range(workers)]
+
+        async def here() -> list[Part]:
+            parts = []
+            for path, subtree in chunks:
+                parts.append(await _chunk_part(session, path, subtree, since, today))
+                if progress:
+                    progress(f"{path}: computed")
+            return parts
+
+        yield here
+        return
     loop = asyncio.get_running_loop()
     # Spawned, not forked: a fork would share this process's connections and event loop.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = [loop.run_in_executor(pool, _work, database_url, g, since, today) for g in groups if g]
-        return list(await asyncio.gather(*futures))
+        futures = [loop.run_in_executor(pool, _work, database_url, [c], since, today) for c in chunks]
+        gathered = asyncio.gather(*futures)
+
+        async def there() -> list[Part]:
+            return list(await gathered)
+
+        try:
+            yield there
+        finally:
+            if not gathered.done():
+                gathered.cancel()
+                await asyncio.gather(*futures, return_exceptions=True)
 
 
 async def rebuild_all(
@@ -152,15 +177,17 @@ async def rebuild_all(
     book.set_places({r.id: (r.path, r.kind) for r in units})
     now = utcnow()
     periods = periods_between(since, today)
-    t = time.perf_counter()
-    hazards = await load_hazards(session, Hazard.id.is_not(None), today, since)
-    own: list[tuple[int, str, date, Sums]] = [
-        (k[0], k[1], k[2], s) for k, s in hazard_sums(hazards, periods, today, book.for_unit).items()
-    ]
-    timings["hazards"] += time.perf_counter() - t
-    t = time.perf_counter()
     chunks = [(path, subtree) for _id, path, subtree in await _chunks(session)]
-    parts = await _compute(session, chunks, since, today, workers, database_url, progress)
+    t = time.perf_counter()
+    async with _computing(session, chunks, since, today, workers, database_url, progress) as computed:
+        # With workers, the hazards are summed here while they compute.
+        hazards = await load_hazards(session, Hazard.id.is_not(None), today, since)
+        own: list[tuple[int, str, date, Sums]] = [
+            (k[0], k[1], k[2], s) for k, s in hazard_sums(hazards, periods, today, book.for_unit).items()
+        ]
+        del hazards
+        timings["hazards"] += time.perf_counter() - t
+        parts = await computed()
     timings["compute"] += time.perf_counter() - t
     t = time.perf_counter()
     # Everything is summed in memory and written at the end: a per-holder duty may count at
@@ -173,7 +200,7 @@ async def rebuild_all(
     del parts
     for key, counts in holders.values():
         _merge(leaves, {key: counts})
-    rollups: dict[RollupKey, Sums] = rollup_deltas(own_sums(leaves, own, book), book.paths)
+    rollups: dict[RollupKey, Sums] = rollup_deltas(own_sums(leaves, own, book), book)
     timings["tally"] += time.perf_counter() - t
     t = time.perf_counter()
     if session.get_bind().dialect.name == "postgresql":
@@ -186,9 +213,9 @@ async def rebuild_all(
         await session.execute(delete(ScoreTally))
     timings["delete"] += time.perf_counter() - t
     t = time.perf_counter()
-    await _write_rows(session, ScoreTally, TALLY_COLUMNS, [(*k, *v) for k, v in leaves.items()])
-    scores = (score_row(k, s, book, now) for k, s in rollups.items())
-    await _write_rows(session, UnitScore, SCORE_COLUMNS, [tuple(r[c] for c in SCORE_COLUMNS) for r in scores])
+    async with _indexes_built_after(session, (ScoreTally, UnitScore)):
+        await _write_rows(session, ScoreTally, TALLY_COLUMNS, [(*k, *v) for k, v in leaves.items()])
+        await _write_rows(session, UnitScore, SCORE_COLUMNS, _score_rows(rollups, book, now))
     if state is None:
         session.add(ScoreState(as_of=today, since=since, rebuilt_at=now, refreshed_at=now))
     else:
@@ -203,6 +230,39 @@ async def rebuild_all(
 TALLY_COLUMNS = ("person_id", "post_id", "unit_id", "month", "weight_class", "on_time", "late", "missed")
 SCORE_COLUMNS = ("unit_id", "scope", "period_kind", "period_start", "district_id", "park_id", "unit_kind",
                  "scheme_version_id", *Sums.FIELDS, "score", "changed_at")  # fmt: skip
+
+
+@asynccontextmanager
+async def _indexes_built_after(session: AsyncSession, models: tuple[Any, ...]) -> AsyncIterator[None]:
+    """PostgreSQL, on tables just truncated in this transaction: their indexes (as the
+    models declare them, which the migrations match) dropped, and built again once the rows
+    are in. Building an index from a million rows at once costs a fraction of updating it
+    row by row. DDL is transactional there: a failure leaves the indexes as they were.
+    Elsewhere nothing changes."""
+    indexes = [i for m in models for i in m.__table__.indexes]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        for index in indexes:
+            await session.execute(DropIndex(index))
+    yield
+    if postgres:
+        for index in indexes:
+            await session.execute(CreateIndex(index))
+
+
+def _score_rows(rollups: dict[RollupKey, Sums], book: SchemeBook, now: Any) -> list[tuple[Any, ...]]:
+    """The unit score rows as tuples of SCORE_COLUMNS, built without a dict per row: a
+    province has hundreds of thousands."""
+    places: dict[int, tuple[int, int | None, str]] = {}
+    rows = []
+    for (unit, scope, kind, start), sums in rollups.items():
+        place = places.get(unit)
+        if place is None:
+            p = book.place(unit)
+            place = places[unit] = (p["district_id"], p["park_id"], p["unit_kind"])
+        vid, scheme = book.version(place[0], start)
+        rows.append((unit, scope, kind, start, *place, vid, *sums.as_tuple(), score_of(sums, scheme), now))
+    return rows
 
 
 async def _write_rows(

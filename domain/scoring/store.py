@@ -60,22 +60,37 @@ class SchemeBook:
             rows.sort(key=lambda r: (r[0], r[1]))
         self._by = dict(by)
         self._days = {k: [r[0] for r in rows] for k, rows in self._by.items()}
-        self.paths: dict[int, str] = {}
+        # Answers of `version`, kept: the versions never change within a book. A rebuild asks
+        # for a province's every unit and period, a million times.
+        self._versions: dict[tuple[int | None, date], tuple[int, Scheme]] = {}
+        self._set_paths({})
         self.kinds: dict[int, str] = {}
 
     def _copy(self) -> SchemeBook:
         """The same versions (parsed schemes are never changed), with places of its own."""
         book = copy.copy(self)
-        book.paths, book.kinds = {}, {}
+        book._set_paths({})
+        book.kinds = {}
         return book
 
+    def _set_paths(self, paths: dict[int, str]) -> None:
+        self.paths = paths
+        self._ancestors: dict[int, tuple[int, ...]] = {}
+
     def set_places(self, places: dict[int, tuple[str, str]]) -> None:
-        self.paths = {u: p for u, (p, _) in places.items()}
+        self._set_paths({u: p for u, (p, _) in places.items()})
         self.kinds = {u: k for u, (_, k) in places.items()}
 
     def set_paths(self, paths: dict[int, str]) -> None:
         """Paths alone: kinds are read when a new score row needs one (`ensure_kinds`)."""
-        self.paths = dict(paths)
+        self._set_paths(dict(paths))
+
+    def ancestors(self, unit_id: int) -> tuple[int, ...]:
+        """The ids on the unit's path, root first, the unit last (kept per unit)."""
+        found = self._ancestors.get(unit_id)
+        if found is None:
+            found = self._ancestors[unit_id] = tuple(ancestors(self.paths[unit_id]))
+        return found
 
     async def ensure_kinds(self, session: AsyncSession, unit_ids: Iterable[int]) -> None:
         missing = sorted({u for u in unit_ids if u not in self.kinds})
@@ -87,7 +102,7 @@ class SchemeBook:
 
     def place(self, unit_id: int) -> dict[str, Any]:
         """The denormalised place of a unit's score rows: district, park and kind."""
-        ids = ancestors(self.paths[unit_id])
+        ids = self.ancestors(unit_id)
         return {
             "district_id": ids[0],
             "park_id": ids[1] if len(ids) > 1 else None,
@@ -118,6 +133,12 @@ class SchemeBook:
         return book
 
     def version(self, district_id: int | None, start: date) -> tuple[int, Scheme]:
+        found = self._versions.get((district_id, start))
+        if found is None:
+            found = self._versions[(district_id, start)] = self._version(district_id, start)
+        return found
+
+    def _version(self, district_id: int | None, start: date) -> tuple[int, Scheme]:
         for key in (district_id, None):
             rows = self._by.get(key)
             if not rows:
@@ -129,7 +150,7 @@ class SchemeBook:
         raise LookupError("no platform scoring scheme (migration 20261126_0008 inserts it)")
 
     def district_of(self, unit_id: int) -> int:
-        return ancestors(self.paths[unit_id])[0]
+        return self.ancestors(unit_id)[0]
 
     def for_unit(self, unit_id: int, kind: PeriodKind | str, start: date) -> Scheme:
         return self.version(self.district_of(unit_id), start)[1]
@@ -214,22 +235,29 @@ def _table(model: Any) -> Table:
 
 
 def rollup_deltas(
-    own: Iterable[tuple[int, PeriodKind | str, date, Sums]], paths: dict[int, str]
+    own: Iterable[tuple[int, PeriodKind | str, date, Sums]], book: SchemeBook
 ) -> dict[RollupKey, Sums]:
     """OWN deltas of units → deltas of their OWN rows and of the TREE rows of the unit and
-    every ancestor."""
-    out: dict[RollupKey, Sums] = defaultdict(Sums)
+    every ancestor (the units' paths from the book)."""
+    out: dict[RollupKey, Sums] = {}
+    own_scope, tree_scope = ScoreScope.OWN.value, ScoreScope.TREE.value
     for unit, kind, start, sums in own:
         if sums.is_zero():
             continue
-        out[(unit, ScoreScope.OWN.value, str(kind), start)].add(sums)
-        for a in ancestors(paths[unit]):
-            out[(a, ScoreScope.TREE.value, str(kind), start)].add(sums)
-    return dict(out)
+        k = str(kind)
+        for key in ((unit, own_scope, k, start), *((a, tree_scope, k, start) for a in book.ancestors(unit))):
+            found = out.get(key)
+            if found is None:
+                out[key] = found = Sums()
+            found.add(sums)
+    return out
 
 
 def leaf_rollup_deltas(delta: dict[LeafKey, Counts], book: SchemeBook) -> dict[RollupKey, Sums]:
-    return rollup_deltas(own_sums(delta, [], book), book.paths)
+    return rollup_deltas(own_sums(delta, [], book), book)
+
+
+_WEIGHT_CLASSES = {c.value: c for c in WeightClass}
 
 
 def own_sums(
@@ -257,7 +285,7 @@ def own_sums(
     out: dict[tuple[int, str, date], Sums] = defaultdict(Sums)
     for (unit, kind, start, cls), (on, late, missed) in counts.items():
         out[(unit, kind, start)].add_obligations(
-            WeightClass(cls), on, late, missed, book.for_unit(unit, kind, start)
+            _WEIGHT_CLASSES[cls], on, late, missed, book.for_unit(unit, kind, start)
         )
     for unit, kind, start, sums in hazards:
         out[(unit, kind, start)].add(sums)
@@ -358,19 +386,3 @@ async def _rows_for_update(session: AsyncSession, keys: list[RollupKey]) -> list
     for i in range(0, len(keys), 500):
         rows += (await session.execute(read, {"keys": keys[i : i + 500]})).all()
     return rows
-
-
-def score_row(key: RollupKey, sums: Sums, book: SchemeBook, now: Any) -> dict[str, Any]:
-    unit, scope, kind, start = key
-    vid, scheme = book.version(book.district_of(unit), start)
-    return {
-        "unit_id": unit,
-        "scope": scope,
-        "period_kind": kind,
-        "period_start": start,
-        "scheme_version_id": vid,
-        "score": score_of(sums, scheme),
-        "changed_at": now,
-        **book.place(unit),
-        **{f: getattr(sums, f) for f in Sums.FIELDS},
-    }

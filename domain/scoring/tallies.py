@@ -211,9 +211,15 @@ def hazard_sums(
     """The OWN hazard sums per (unit, period kind, period start) for the periods;
     `scheme_of(unit_id, kind, start)` gives the scheme."""
     out: dict[tuple[int, str, date], Sums] = defaultdict(Sums)
-    spans = [(k, s, period_end(k, s)) for k, s in periods]
+    # (kind, start, end, the day the period is judged on); a hazard found after that day or
+    # closed before the start does not count (`hazard_standing` says None): such periods,
+    # most of a province's, are passed over before the call.
+    spans = [(k, s, e, min(e, as_of)) for k, s in periods for e in (period_end(k, s),)]
     for h in hazards:
-        for kind, start, end in spans:
+        found_on, closed_on = h.found_on, h.closed_on
+        for kind, start, end, judged in spans:
+            if found_on > judged or (closed_on is not None and closed_on < start):
+                continue
             standing = hazard_standing(h, start, end, as_of)
             if standing is None:
                 continue

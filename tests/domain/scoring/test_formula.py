@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -113,3 +114,21 @@ def test_class_rule() -> None:
     assert DEFAULT_SCHEME.classify(95, RiskLevel.MAJOR) == "C"
     assert DEFAULT_SCHEME.classify(59.9, RiskLevel.LOW) == "D"
     assert DEFAULT_SCHEME.classify(None, RiskLevel.LOW) is None
+
+
+def test_sums_add_and_is_zero_cover_every_field() -> None:
+    """`add` and `is_zero` name the fields one by one: each field counts in both."""
+    assert [f.name for f in dataclasses.fields(Sums)] == list(Sums.FIELDS)
+    for n, name in enumerate(Sums.FIELDS):
+        one = Sums(**{name: n + 2})
+        assert not one.is_zero()
+        total = Sums()
+        total.add(one)
+        total.add(one)
+        assert getattr(total, name) == 2 * (n + 2)
+        assert total.as_tuple() == tuple(2 * (n + 2) if f == name else 0 for f in Sums.FIELDS)
+        total.add(one, -3)
+        assert getattr(total, name) == -(n + 2)
+        assert sum(abs(v) for v in total.as_tuple()) == n + 2
+        total.add(one)
+        assert total.is_zero()
