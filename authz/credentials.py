@@ -133,12 +133,16 @@ class JwksCache:
 
 # Every request with a token asks it: built once.
 _PERSON_EXISTS = select(Person.id).where(Person.id == bindparam("person_id"))
+_KNOWN_PERSONS_MAX = 100_000
 
 
 class Authenticator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.jwks = JwksCache(settings) if settings.oidc_issuer else None
+        # Persons are never deleted: one found once stays. Their tokens' later requests skip
+        # the lookup (a round trip on every request). Bounded: emptied when full.
+        self._known_persons: set[int] = set()
 
     async def authenticate(self, session: AsyncSession, credential: str) -> Caller:
         if credential.startswith(API_KEY_PREFIX):
@@ -191,11 +195,21 @@ class Authenticator:
     async def _own_subject(self, session: AsyncSession, subject: str) -> Caller:
         kind, _, raw = subject.partition(":")
         if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31:
-            if kind == "person" and await session.scalar(_PERSON_EXISTS, {"person_id": int(raw)}) is not None:
+            if kind == "person" and await self._person_exists(session, int(raw)):
                 return Caller(subject, person_id=int(raw), method="token")
             if kind == "client":
                 return await self._client(session, int(raw), "token")
         raise _invalid("The token's subject is unknown", "令牌对应的用户不存在")
+
+    async def _person_exists(self, session: AsyncSession, person_id: int) -> bool:
+        if person_id in self._known_persons:
+            return True
+        if await session.scalar(_PERSON_EXISTS, {"person_id": person_id}) is None:
+            return False
+        if len(self._known_persons) >= _KNOWN_PERSONS_MAX:
+            self._known_persons.clear()
+        self._known_persons.add(person_id)
+        return True
 
     async def _external(self, session: AsyncSession, issuer: str, subject: str) -> Caller:
         identity = await session.scalar(

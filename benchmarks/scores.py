@@ -797,6 +797,8 @@ async def step_rebuild(args: Args, engine: AsyncEngine, factory: async_sessionma
     assert state is not None and state.as_of == args.today
     tallies, scores = await score_rows(factory)
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items() if k != "total")
+    if args.workers > 1:
+        parts += " (the hazards are summed while the workers compute: within compute)"
     print(
         f"  total                                {total:8.1f} s   (target < 60 s; the commit {commit:.1f} s)"
     )

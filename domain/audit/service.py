@@ -44,7 +44,13 @@ def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 async def record_row(
-    session: AsyncSession, action: str, row: Any, domain: str, before: dict[str, Any] | None = None
+    session: AsyncSession,
+    action: str,
+    row: Any,
+    domain: str,
+    before: dict[str, Any] | None = None,
+    *,
+    flush: bool = True,
 ) -> AuditEvent:
     """Audit a change to one row: its picture before (for changes) and after."""
     return await record(
@@ -55,14 +61,19 @@ async def record_row(
         domain=domain,
         before=before,
         after=row_snapshot(row),
+        flush=flush,
     )
 
 
-async def insert_audited(session: AsyncSession, row: T, action: str, domain: str) -> T:
-    """Insert a row and audit its creation in the same transaction."""
+async def insert_audited(
+    session: AsyncSession, row: T, action: str, domain: str, *, flush_audit: bool = True
+) -> T:
+    """Insert a row and audit its creation in the same transaction. `flush_audit` False:
+    the audit entry is only added to the session, for the caller's next flush (with rows
+    of its own that need the new row's id)."""
     session.add(row)
     await session.flush()
-    await record_row(session, action, row, domain)
+    await record_row(session, action, row, domain, flush=flush_audit)
     return row
 
 
@@ -98,6 +109,7 @@ async def record(
     domain: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    flush: bool = True,
 ) -> AuditEvent:
     actor = actor_of(session)
     event = AuditEvent(
@@ -111,5 +123,6 @@ async def record(
         request_id=actor.request_id,
     )
     session.add(event)
-    await session.flush()
+    if flush:
+        await session.flush()
     return event

@@ -270,7 +270,9 @@ async def _write(
         corrects_id=corrects.id if corrects else None,
         reason=reason,
     )
-    await insert_audited(session, record, "record.correct" if corrects else "record.create", domain)
+    # The audit entry is written with the record's units and duties, in one flush.
+    action = "record.correct" if corrects else "record.create"
+    await insert_audited(session, record, action, domain, flush_audit=False)
     session.add_all(DutyRecordUnit(record_id=record.id, unit_id=u) for u in unit_ids)
     session.add_all(DutyRecordItem(record_id=record.id, item_id=i) for i in item_ids)
     await session.flush()

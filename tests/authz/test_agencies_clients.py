@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz import agencies, clients
-from authz.credentials import AuthenticationError, Authenticator
+from authz.credentials import AuthenticationError, Authenticator, mint_token
 from authz.links import derive_links
 from authz.models import ClientKind
 from domain.audit.models import AuditEvent
@@ -281,3 +281,31 @@ def test_common_domain() -> None:
     assert agencies.common_domain(["/1/2/5/"]) == "/1/2/5/"
     assert agencies.common_domain(["/1/", "/7/"]) == "/"
     assert agencies.common_domain([]) == "/"
+
+
+async def test_a_person_token_needs_the_person_and_looks_them_up_once(session: AsyncSession) -> None:
+    settings = Settings(environment=Environment.TEST)
+    auth = Authenticator(settings)
+    person = await f.person(session, "令牌甲")
+    missing = person.id + 1000
+    with pytest.raises(AuthenticationError):
+        await auth.authenticate(session, mint_token(settings, f"person:{missing}"))
+    token = mint_token(settings, f"person:{person.id}")
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    sync_engine = session.get_bind()
+    event.listen(sync_engine, "before_cursor_execute", count)
+    try:
+        first = await auth.authenticate(session, token)
+        again = await auth.authenticate(session, token)
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", count)
+    assert first.person_id == again.person_id == person.id
+    # Persons are never deleted: the second request does not look the person up again.
+    assert len(statements) == 1
+    # An unknown person is still refused (and not remembered).
+    with pytest.raises(AuthenticationError):
+        await auth.authenticate(session, mint_token(settings, f"person:{missing}"))
