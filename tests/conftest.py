@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,6 +29,20 @@ from migrations.runner import upgrade
 def base_url() -> str | None:
     raw = os.environ.get("TEST_DATABASE_URL")
     return normalize_database_url(raw) if raw else None
+
+
+@asynccontextmanager
+async def migrated_database(scratch: Path) -> AsyncIterator[tuple[str, AsyncEngine]]:
+    """A database of the test's own (not the rolled-back test connection), migrated: its URL
+    and an engine, disposed of and the database dropped afterwards. For what must see
+    committed data: other connections, worker processes, parallel requests."""
+    async with temporary_database(base_url(), scratch) as url:
+        engine = create_engine(url)
+        try:
+            await upgrade(engine)
+            yield url, engine
+        finally:
+            await engine.dispose()
 
 
 def on_postgresql() -> bool:

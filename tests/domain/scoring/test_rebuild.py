@@ -10,11 +10,10 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from benchmarks.generate_province import Options, build
-from domain.db import create_engine, create_session_factory, temporary_database
+from domain.db import create_session_factory
 from domain.scoring.maintain import rebuild
 from domain.scoring.models import ScoreTally, UnitScore
-from migrations.runner import upgrade
-from tests.conftest import base_url
+from tests.conftest import migrated_database
 from tests.domain.scoring.test_incremental import difference, snapshot
 
 TODAY = date(2025, 12, 31)
@@ -28,34 +27,29 @@ def _indexes(sync_conn: object, table: str) -> set[tuple[str, tuple[str, ...], b
 
 
 async def test_rebuild_in_workers_equals_rebuild_in_one(tmp_path: Path) -> None:
-    async with temporary_database(base_url(), tmp_path) as url:
-        engine = create_engine(url)
-        try:
-            await upgrade(engine)
-            factory = create_session_factory(engine)
-            async with factory() as session:
-                opts = Options(districts=1, parks=3, enterprises=30, posts=150, records=1_500, hazards=200)
-                await build(session, opts, out=lambda _: None)
-                await session.commit()
-            async with factory() as session:
-                alone = await rebuild(session, TODAY, since=date(2025, 1, 1))
-                await session.commit()
-                one = await snapshot(session)
-            async with factory() as session:
-                parallel = await rebuild(session, TODAY, workers=2, database_url=url)
-                await session.commit()
-                two = await snapshot(session)
-            assert one.scores and one.tallies
-            assert one == two, difference(two, one)
-            assert {"hazards", "compute", "write"} <= alone.keys() & parallel.keys()
-            async with engine.connect() as conn:
-                for model in (ScoreTally, UnitScore):
-                    table = model.__table__.name
-                    declared = {
-                        (i.name, tuple(c.name for c in i.columns), bool(i.unique))
-                        for i in model.__table__.indexes
-                    }
-                    found = await conn.run_sync(_indexes, table)
-                    assert declared <= found, table
-        finally:
-            await engine.dispose()
+    async with migrated_database(tmp_path) as (url, engine):
+        factory = create_session_factory(engine)
+        async with factory() as session:
+            opts = Options(districts=1, parks=3, enterprises=30, posts=150, records=1_500, hazards=200)
+            await build(session, opts, out=lambda _: None)
+            await session.commit()
+        async with factory() as session:
+            alone = await rebuild(session, TODAY, since=date(2025, 1, 1))
+            await session.commit()
+            one = await snapshot(session)
+        async with factory() as session:
+            parallel = await rebuild(session, TODAY, workers=2, database_url=url)
+            await session.commit()
+            two = await snapshot(session)
+        assert one.scores and one.tallies
+        assert one == two, difference(two, one)
+        assert {"hazards", "compute", "write"} <= alone.keys() & parallel.keys()
+        async with engine.connect() as conn:
+            for model in (ScoreTally, UnitScore):
+                table = model.__table__.name
+                declared = {
+                    (i.name, tuple(c.name for c in i.columns), bool(i.unique))
+                    for i in model.__table__.indexes
+                }
+                found = await conn.run_sync(_indexes, table)
+                assert declared <= found, table
