@@ -6,8 +6,8 @@ chunks are computed in a pool of that many processes, one chunk a task, each on 
 connection reading committed data, and this process merges their counts and writes. A
 per-holder duty of someone with posts in two chunks is computed in both: it is counted
 once, by its identity (list, duty, holder, period, critical period). With workers, this
-process sums the hazards while they compute (the timings then overlap: `compute` includes
-`hazards`).
+process sums the hazards while they compute; the `compute` timing includes the `hazards`
+one either way.
 
 On PostgreSQL the two tables are truncated, their indexes dropped, the rows copied in
 (COPY) and the indexes built again, all in the caller's transaction.
