@@ -95,13 +95,14 @@ _EVENTS: dict[tuple[Any, ...], list[EventFacts]] = {}
 # What lists and critical periods are in force, as columns of one row: a caller that
 # reads other things in the same statement (the score update's first statement) passes the
 # values to `load_facts`, which then need not read them again.
+# Items are written only with their version, in its transaction, and never changed: the
+# versions' count and last creation time stand for them (counting items cost every record
+# write a scan of them all).
 FACTS_FINGERPRINT = (
     select(func.count(DutyList.id)).scalar_subquery(),
     select(func.max(DutyList.id)).scalar_subquery(),
     select(func.count(DutyListVersion.id)).scalar_subquery(),
     select(func.max(DutyListVersion.created_at)).scalar_subquery(),
-    select(func.count(DutyItem.id)).scalar_subquery(),
-    select(func.max(DutyItem.id)).scalar_subquery(),
     select(func.max(OrgUnit.updated_at)).where(OrgUnit.id.in_(select(DutyList.unit_id))).scalar_subquery(),
     select(func.count(CriticalPeriod.id)).scalar_subquery(),
     select(func.max(CriticalPeriod.id)).scalar_subquery(),
@@ -112,6 +113,7 @@ FACTS_FINGERPRINT = (
     .scalar_subquery(),
 )
 _FINGERPRINT = select(*FACTS_FINGERPRINT)
+_OF_LISTS = 5  # the first five columns are the lists', the rest the critical periods'
 
 
 async def load_lists(session: AsyncSession) -> list[ListFacts]:
@@ -133,16 +135,16 @@ async def _lists_and_events(
     keep scores current; this spares it reading and decoding every rule each time."""
     if fingerprint is None:
         fingerprint = tuple((await session.execute(_FINGERPRINT)).one())
-    lists = _LISTS.get(fingerprint[:7])
+    lists = _LISTS.get(fingerprint[:_OF_LISTS])
     if lists is None:
         lists = await _load_lists(session)
         _LISTS.clear()
-        _LISTS[fingerprint[:7]] = lists
-    events = _EVENTS.get(fingerprint[7:])
+        _LISTS[fingerprint[:_OF_LISTS]] = lists
+    events = _EVENTS.get(fingerprint[_OF_LISTS:])
     if events is None:
         events = await _load_events(session)
         _EVENTS.clear()
-        _EVENTS[fingerprint[7:]] = events
+        _EVENTS[fingerprint[_OF_LISTS:]] = events
     return lists, events
 
 
