@@ -151,7 +151,6 @@ class UnitScore(Base):
             "unit_kind",
             "score",
         ),
-        Index("ix_unit_score_changed", "changed_at"),
         CheckConstraint("scope IN ('OWN', 'TREE')", name="scope"),
         CheckConstraint("period_kind IN ('MONTH', 'QUARTER', 'YEAR')", name="period_kind"),
     )

@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -77,3 +77,10 @@ def test_revisions_are_date_prefixed() -> None:
         assert rev.path is not None
         filename = rev.path.rsplit("/", 1)[-1]
         assert filename[:8].isdigit() and filename[8] == "_", filename
+
+
+@pytest.mark.postgres_only
+async def test_unit_scores_are_vacuumed_after_a_few_thousand_dead_rows(engine: AsyncEngine) -> None:
+    async with engine.connect() as conn:
+        options = await conn.scalar(text("SELECT reloptions FROM pg_class WHERE relname = 'unit_score'"))
+    assert set(options) == {"autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=2000"}
