@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from sqlalchemy import Insert, Integer, Select, Table, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import entry, insert_audited, insert_entries, row_snapshot
@@ -248,9 +249,10 @@ async def _check_record(
 
 @cache
 def _write_statements() -> tuple[Insert, Insert, Insert]:
-    """Inserting a record (returning its id), its units and its duties: built once."""
+    """Inserting a record, its units and its duties: built once. The record's id is read
+    from the cursor (SQLite's last row id), not by RETURNING, which SQLite before 3.35 lacks."""
     record, units, items = _tables()
-    return insert(record).returning(record.c.id), insert(units), insert(items)
+    return insert(record), insert(units), insert(items)
 
 
 @cache
@@ -326,7 +328,10 @@ async def _write(
         record_id = (await session.execute(_write_in_one(), in_one)).scalar_one()
     else:
         add_record, add_units, add_items = _write_statements()
-        record_id = (await session.execute(add_record, values)).scalar_one()
+        inserted = cast(CursorResult[Any], await session.execute(add_record, values))
+        key = inserted.inserted_primary_key
+        assert key is not None
+        record_id = key[0]
         await session.execute(add_units, [{"record_id": record_id, "unit_id": u} for u in unit_ids])
         if item_ids:
             await session.execute(add_items, [{"record_id": record_id, "item_id": i} for i in item_ids])
