@@ -26,6 +26,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -95,6 +96,20 @@ class ScoreTally(Base):
         Index("ix_score_tally_post_month", "post_id", "month"),
         Index("ix_score_tally_unit_month", "unit_id", "month"),
     )
+
+
+# One tally per key (a record write adds to it in one statement, `store.apply_leaves`). A
+# vacant share (no person) and a per-holder count (no post) are keys too, so their NULL
+# counts as a value: 0, which no row's id is.
+Index(
+    "uq_score_tally_key",
+    func.coalesce(ScoreTally.person_id, 0),
+    func.coalesce(ScoreTally.post_id, 0),
+    ScoreTally.unit_id,
+    ScoreTally.month,
+    ScoreTally.weight_class,
+    unique=True,
+)
 
 
 class UnitScore(Base):

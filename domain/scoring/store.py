@@ -11,7 +11,19 @@ from datetime import date
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -162,10 +174,15 @@ def _insert(session: AsyncSession) -> Any:
 
 async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> None:
     """Add count deltas to the leaf tallies; a row whose counts reach zero goes. Core
-    statements throughout (tallies are never loaded as ORM objects): a read for update,
-    then at most one statement each to insert, update and delete."""
+    statements throughout (tallies are never loaded as ORM objects). PostgreSQL: one
+    upsert for every key (the rows locked in key order), then a delete if any reached zero.
+    SQLite (one writer at a time): a read, then at most one statement each to insert,
+    update and delete."""
     delta = {k: v for k, v in delta.items() if any(v)}
     if not delta:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        await _upsert_leaves(session, delta)
         return
     rows = await session.execute(
         _tally_statements()[0],
@@ -200,6 +217,40 @@ async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> N
         await session.execute(change, changed)
     if gone:
         await session.execute(remove, {"ids": gone})
+
+
+def _leaf_order(item: tuple[LeafKey, Counts]) -> tuple[Any, ...]:
+    (person, post, unit, month, cls), _ = item
+    return (person or 0, post or 0, unit, month, cls)
+
+
+async def _upsert_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> None:
+    rows = [
+        {"person_id": key[0], "post_id": key[1], "unit_id": key[2], "month": key[3], "weight_class": key[4],
+         "on_time": on, "late": late, "missed": missed}
+        for key, (on, late, missed) in sorted(delta.items(), key=_leaf_order)
+    ]  # fmt: skip
+    stored = await session.execute(_tally_upsert(), rows)
+    gone = [r.id for r in stored.all() if r.on_time == r.late == r.missed == 0]
+    if gone:
+        await session.execute(_tally_statements()[3], {"ids": gone})
+
+
+@cache
+def _tally_upsert() -> Any:
+    """PostgreSQL: insert tallies, or add to those of the same key (`uq_score_tally_key`),
+    returning the counts they now hold: built once."""
+    table = _table(ScoreTally)
+    c = table.c
+    stmt = pg_insert(table)
+    # The index's expressions as written there: a bound 0 would not match it once the
+    # statement runs on a generic plan (`reuse_plans`).
+    zero: Any = literal_column("0")
+    return stmt.on_conflict_do_update(
+        index_elements=[func.coalesce(c.person_id, zero), func.coalesce(c.post_id, zero), c.unit_id, c.month,
+                        c.weight_class],
+        set_={name: c[name] + stmt.excluded[name] for name in ("on_time", "late", "missed")},
+    ).returning(c.id, c.on_time, c.late, c.missed)  # fmt: skip
 
 
 @cache

@@ -84,3 +84,40 @@ async def test_unit_scores_are_vacuumed_after_a_few_thousand_dead_rows(engine: A
     async with engine.connect() as conn:
         options = await conn.scalar(text("SELECT reloptions FROM pg_class WHERE relname = 'unit_score'"))
     assert set(options) == {"autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=2000"}
+
+
+async def test_tallies_sharing_a_key_are_merged_before_the_key_is_declared(scratch_url: str) -> None:
+    engine = create_engine(scratch_url)
+    rows = [  # person, post, unit, on time, late, missed: the first two share a key
+        (None, 7, 3, 1, 0, 2),
+        (None, 7, 3, 4, 1, 0),
+        (5, None, 3, 1, 1, 1),
+    ]
+    try:
+        await upgrade(engine, "20261127_0009")
+        async with engine.begin() as conn:
+            for person, post, unit, on_time, late, missed in rows:
+                await conn.execute(
+                    text(
+                        "INSERT INTO score_tally (person_id, post_id, unit_id, month, weight_class, on_time, "
+                        "late, missed) VALUES (:person, :post, :unit, '2026-03-01', 'DAILY', :on, :late, :missed)"
+                    ),
+                    {
+                        "person": person,
+                        "post": post,
+                        "unit": unit,
+                        "on": on_time,
+                        "late": late,
+                        "missed": missed,
+                    },
+                )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            found = (
+                await conn.execute(
+                    text("SELECT person_id, post_id, on_time, late, missed FROM score_tally ORDER BY id")
+                )
+            ).all()
+        assert [tuple(r) for r in found] == [(None, 7, 5, 1, 2), (5, None, 1, 1, 1)]
+    finally:
+        await engine.dispose()
