@@ -466,7 +466,9 @@ async def load_facts(
         .where(Assignment.post_id.in_(select(requested.in_play.c[0])), effective_assignment())
         .params(values)
     )
-    records, exemptions = await _load_records_and_exemptions(session, persons, holders_of_posts, start, end)
+    records, exemptions = await _load_records_and_exemptions(
+        session, persons, sorted(ids), holders_of_posts, start, end
+    )
     roots = sorted({p.path for p in facts_posts} | {c.path for p in facts_posts for c in p.charges})
     # Only coverage rules look at the enterprises under the posts: a front-line post's facts
     # (what most record writes load) need none of them.
@@ -569,9 +571,11 @@ def _records_of_listed() -> Any:
 
 
 @cache
-def _exemptions() -> Any:
-    """Approved exemptions in force overlapping [exempt_start, exempt_end]."""
-    return (
+def _exemptions(of: tuple[Any, Any] | None = None) -> Any:
+    """Approved exemptions in force overlapping [exempt_start, exempt_end]; `of`: only those
+    of these persons or posts (an exemption counts for a post's obligations by its post,
+    for a holder's own by its person)."""
+    stmt = (
         select(
             DutyRecord.id,
             DutyRecord.exempt_post_id,
@@ -590,18 +594,27 @@ def _exemptions() -> Any:
             DutyRecord.exempt_from <= bindparam("exempt_end", type_=Date),
         )
     )
+    if of is not None:
+        persons, posts = of
+        stmt = stmt.where(or_(DutyRecord.exempt_person_id.in_(persons), DutyRecord.exempt_post_id.in_(posts)))
+    return stmt
+
+
+@cache
+def _exemptions_of_listed() -> Any:
+    return _exemptions((bindparam("persons", expanding=True), bindparam("exempt_posts", expanding=True)))
 
 
 # The rows of `_records_and_exemptions`, tagged.
 _RECORD, _EXEMPTION = 1, 2
 
 
-def _records_and_exemptions(who: Any) -> Any:
+def _records_and_exemptions(who: Any, exempt_of: tuple[Any, Any] | None = None) -> Any:
     """`_records(who)` and `_exemptions()` in one statement (every record write reads both):
     a UNION ALL of tagged rows, records first, each kind in its own order. An exemption's
     row: its id, no kind, its first day, person, last day, post, no path, list and item."""
     records = _records(who).subquery()
-    ex = _exemptions().subquery()
+    ex = _exemptions(exempt_of).subquery()
     absent_kind, absent_path = cast(null(), String), cast(null(), String)
     everything = union_all(
         select(literal(_RECORD, Integer).label("tag"), *records.c),
@@ -624,6 +637,13 @@ def _records_and_exemptions(who: Any) -> Any:
 
 @cache
 def _records_and_exemptions_of_listed() -> Any:
+    persons: Any = bindparam("persons", expanding=True)
+    return _records_and_exemptions(persons, (persons, bindparam("exempt_posts", expanding=True)))
+
+
+@cache
+def _records_and_exemptions_of_persons() -> Any:
+    """Past the parameter limits with the posts named too: every exemption in the window."""
     return _records_and_exemptions(bindparam("persons", expanding=True))
 
 
@@ -685,14 +705,22 @@ async def _load_records(
 
 
 async def _load_records_and_exemptions(
-    session: AsyncSession, persons: set[int], holders: Select[Any] | None, start: date, end: date
+    session: AsyncSession,
+    persons: set[int],
+    posts: list[int],
+    holders: Select[Any] | None,
+    start: date,
+    end: date,
 ) -> tuple[list[RecordFacts], list[ExemptionFacts]]:
-    """`_load_records` and the approved exemptions in force overlapping the window."""
+    """`_load_records` and the approved exemptions in force overlapping the window: of the
+    persons or the posts while they are listed, every one past the parameter limits."""
     if not persons:
-        return [], await _load_exemptions(session, start, end)
-    stmt, values = _records_statement(
-        persons, holders, start, end, _records_and_exemptions_of_listed, _records_and_exemptions
-    )
+        return [], await _load_exemptions(session, start, end, posts)
+    named = len(persons) + len(posts) <= MAX_LISTED_PERSONS
+    listed = _records_and_exemptions_of_listed if named else _records_and_exemptions_of_persons
+    stmt, values = _records_statement(persons, holders, start, end, listed, _records_and_exemptions)
+    if named:
+        values["exempt_posts"] = posts
     rows = (await session.execute(stmt, values)).all()
     first = next((n for n, r in enumerate(rows) if r.tag == _EXEMPTION), len(rows))
     records = _record_facts([tuple(r)[1:] for r in rows[:first]], persons)
@@ -711,8 +739,15 @@ def _exemption(
     return ExemptionFacts(rid, post_id, person_id, list_id, key, ex_from, ex_to)
 
 
-async def _load_exemptions(session: AsyncSession, start: date, end: date) -> list[ExemptionFacts]:
-    rows = (await session.execute(_exemptions(), {"exempt_start": start, "exempt_end": end})).all()
+async def _load_exemptions(
+    session: AsyncSession, start: date, end: date, posts: list[int]
+) -> list[ExemptionFacts]:
+    values: dict[str, Any] = {"exempt_start": start, "exempt_end": end}
+    if len(posts) <= MAX_LISTED_PERSONS:
+        stmt, values = _exemptions_of_listed(), {**values, "persons": [], "exempt_posts": posts}
+    else:
+        stmt = _exemptions()
+    rows = (await session.execute(stmt, values)).all()
     return [_exemption(*r) for r in rows]
 
 

@@ -450,3 +450,45 @@ async def test_the_set_to_cover_is_the_enterprises_placarded_when_the_period_beg
     )
     targets = {o.period_start: set(o.target_unit_ids) for o in found}
     assert targets == {date(2024, 1, 1): {t["chem"].id}, date(2024, 7, 1): {t["chem"].id, later.id}}
+
+
+async def test_a_holders_own_duty_is_exempted_by_an_exemption_of_the_person(session: AsyncSession) -> None:
+    t = await f.small_tree(session)
+    deputy = await f.post(session, t["park"], PostKind.DEPUTY_IN_CHARGE)
+    guidance = {"kinds": ["INSPECTION"], "every": "MONTH", "per": "HOLDER"}
+    lst = await f.duty_list(session, t["park"], [PostKind.DEPUTY_IN_CHARGE], {"guidance": guidance})
+    holder = await f.person(session, name="卫子")
+    await f.assign(session, deputy, holder, start=date(2024, 1, 1))
+    officer = await f.person(session, name="蒋丑")
+    request = await rec.request_exemption(
+        session,
+        post=None,  # the holder's own duty, whatever post they hold
+        person_id=holder.id,
+        list_id=lst.id,
+        item_key="guidance",
+        start=date(2024, 2, 1),
+        end=date(2024, 2, 29),
+        reason="病假（演示）",
+        recorder=rec.Recorder(subject=f"person:{officer.id}", person_id=officer.id),
+        unit_id=t["park"].id,
+        domain=t["park"].path,
+        today=date(2024, 3, 10),
+    )
+    approver = await f.person(session, name="沈寅")
+    await rec.decide_exemption(
+        session,
+        record=request,
+        approved=True,
+        note=None,
+        decider=rec.Recorder(subject=f"person:{approver.id}", person_id=approver.id),
+        holder_ids=set(),
+        domain=t["park"].path,
+    )
+    found = await obligations_of_person(
+        session, holder.id, date(2024, 1, 1), date(2024, 2, 29), date(2024, 3, 10)
+    )
+    owed = {o.period_start: (o.status, o.exemption_record_id) for o in found if o.item_key == "guidance"}
+    assert owed == {
+        date(2024, 1, 1): (Status.MISSED, None),
+        date(2024, 2, 1): (Status.NOT_APPLICABLE, request.id),
+    }
