@@ -233,6 +233,47 @@ async def test_holder_changed_mid_quarter_each_answers_for_their_days(session: A
     assert _by_period([o for o in owed_b if o.item_key == "check"]) == {date(2024, 3, 1): Status.MISSED}
 
 
+async def _request_exemption(
+    session: AsyncSession,
+    at: OrgUnit,
+    post: Post | None,
+    person_id: int | None,
+    list_id: int,
+    key: str,
+    start: date,
+    end: date,
+    today: date,
+) -> DutyRecord:
+    officer = await f.person(session, name="陈壬")
+    return await rec.request_exemption(
+        session,
+        post=post,
+        person_id=person_id,
+        list_id=list_id,
+        item_key=key,
+        start=start,
+        end=end,
+        reason="岗位空缺，待任命（演示）",
+        recorder=rec.Recorder(subject=f"person:{officer.id}", person_id=officer.id),
+        unit_id=at.id,
+        domain=at.path,
+        today=today,
+    )
+
+
+async def _approve(session: AsyncSession, at: OrgUnit, request: DutyRecord) -> None:
+    approver = await f.person(session, name="褚癸")
+    await rec.decide_exemption(
+        session,
+        record=request,
+        approved=True,
+        note=None,
+        decider=rec.Recorder(subject=f"person:{approver.id}", person_id=approver.id),
+        holder_ids=set(),
+        domain=at.path,
+    )
+
+
 async def test_a_few_days_in_post_owe_nothing_and_a_vacancy_is_nobodys_until_exempted(
     session: AsyncSession,
 ) -> None:
@@ -251,36 +292,23 @@ async def test_a_few_days_in_post_owe_nothing_and_a_vacancy_is_nobodys_until_exe
     vacant = next(o for o in found if o.person_id is None)
     assert (vacant.share_start, vacant.share_end) == (date(2024, 1, 6), date(2024, 1, 31))
 
-    officer = await f.person(session, name="陈壬")
-    request = await rec.request_exemption(
+    request = await _request_exemption(
         session,
-        post=principal,
-        person_id=None,
-        list_id=lst.id,
-        item_key="check",
-        start=date(2024, 1, 1),
-        end=date(2024, 1, 31),
-        reason="岗位空缺，待任命",
-        recorder=rec.Recorder(subject=f"person:{officer.id}", person_id=officer.id),
-        unit_id=t["park"].id,
-        domain=t["park"].path,
-        today=date(2024, 2, 10),
+        t["park"],
+        principal,
+        None,
+        lst.id,
+        "check",
+        date(2024, 1, 1),
+        date(2024, 1, 31),
+        date(2024, 2, 10),
     )
     # Not yet approved: still missed.
     found = await _post_obligations(
         session, principal.id, date(2024, 1, 1), date(2024, 1, 31), date(2024, 2, 10)
     )
     assert next(o for o in found if o.person_id is None).status is Status.MISSED
-    approver = await f.person(session, name="褚癸")
-    await rec.decide_exemption(
-        session,
-        record=request,
-        approved=True,
-        note=None,
-        decider=rec.Recorder(subject=f"person:{approver.id}", person_id=approver.id),
-        holder_ids=set(),
-        domain=t["park"].path,
-    )
+    await _approve(session, t["park"], request)
     found = await _post_obligations(
         session, principal.id, date(2024, 1, 1), date(2024, 1, 31), date(2024, 2, 10)
     )
@@ -459,31 +487,19 @@ async def test_a_holders_own_duty_is_exempted_by_an_exemption_of_the_person(sess
     lst = await f.duty_list(session, t["park"], [PostKind.DEPUTY_IN_CHARGE], {"guidance": guidance})
     holder = await f.person(session, name="卫子")
     await f.assign(session, deputy, holder, start=date(2024, 1, 1))
-    officer = await f.person(session, name="蒋丑")
-    request = await rec.request_exemption(
+    # No post: the holder's own duty, whatever post they hold.
+    request = await _request_exemption(
         session,
-        post=None,  # the holder's own duty, whatever post they hold
-        person_id=holder.id,
-        list_id=lst.id,
-        item_key="guidance",
-        start=date(2024, 2, 1),
-        end=date(2024, 2, 29),
-        reason="病假（演示）",
-        recorder=rec.Recorder(subject=f"person:{officer.id}", person_id=officer.id),
-        unit_id=t["park"].id,
-        domain=t["park"].path,
-        today=date(2024, 3, 10),
+        t["park"],
+        None,
+        holder.id,
+        lst.id,
+        "guidance",
+        date(2024, 2, 1),
+        date(2024, 2, 29),
+        date(2024, 3, 10),
     )
-    approver = await f.person(session, name="沈寅")
-    await rec.decide_exemption(
-        session,
-        record=request,
-        approved=True,
-        note=None,
-        decider=rec.Recorder(subject=f"person:{approver.id}", person_id=approver.id),
-        holder_ids=set(),
-        domain=t["park"].path,
-    )
+    await _approve(session, t["park"], request)
     found = await obligations_of_person(
         session, holder.id, date(2024, 1, 1), date(2024, 2, 29), date(2024, 3, 10)
     )
