@@ -1,16 +1,29 @@
 """Errors as the API shows them.
 
-Mutations return expected failures as `userErrors` (code, field path, Chinese and English
-message) and keep nothing they wrote. Queries given bad arguments raise `BadInput`, a
-GraphQL error with a code that is never masked. Everything else is unexpected: masked,
-logged with the request id.
+One shape for every error the API produces, whatever layer finds it:
+
+- `userErrors` of a mutation payload: `{code, field, message, messageEn}`;
+- GraphQL errors (top-level `errors`, from resolvers, validation, limits, the HTTP view):
+  `{"message": <Chinese>, "extensions": {"code": <CODE>, "messageEn": <English>, …}}`;
+- errors of the plain HTTP endpoints (tip-offs, report downloads, /metrics …): the same
+  GraphQL error entries under `errors`.
+
+`message` is always Chinese and `messageEn` always English; `code` is machine-readable and
+stable (`ApiErrorCode` for request-level errors, `ErrorCode` for userErrors). Build GraphQL
+errors with `ApiError` and protocol error entries with `error_entry`; nothing else writes
+error dictionaries by hand.
+
+Mutations return expected failures as `userErrors` and keep nothing they wrote. Queries
+given bad arguments raise `BadInput`, a GraphQL error with a code that is never masked.
+Everything else is unexpected: masked, logged with the request id.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from enum import StrEnum
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -47,6 +60,71 @@ class UserError:
             message=error.message_zh,
             message_en=error.message_en,
         )
+
+
+class ApiErrorCode(StrEnum):
+    """Codes of request-level (top-level `errors`) failures. Clients branch on these; each is
+    documented in the README's error table. Retryable ones say so in `extensions.retryable`."""
+
+    # Protocol (HTTP) errors
+    BAD_REQUEST = "BAD_REQUEST"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    NOT_FOUND = "NOT_FOUND"
+    RATE_LIMITED = "RATE_LIMITED"
+    # Credentials and access
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    # The document
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    OPERATION_NOT_FOUND = "OPERATION_NOT_FOUND"
+    TOO_MANY_NODES = "TOO_MANY_NODES"
+    # Arguments and input values
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    INVALID_VALUE = "INVALID_VALUE"
+    TOO_LONG = "TOO_LONG"
+    INVALID_ID = "INVALID_ID"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    PAGE_SIZE_OUT_OF_RANGE = "PAGE_SIZE_OUT_OF_RANGE"
+    # Safe retries
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_IN_USE = "IDEMPOTENCY_KEY_IN_USE"
+    # The platform cannot serve now: retry later (HTTP 503 with Retry-After when the whole
+    # request failed)
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    TIMEOUT = "TIMEOUT"
+    BUSY = "BUSY"
+    # A bug: masked, logged with the request id
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+RETRYABLE_CODES = frozenset(
+    {ApiErrorCode.DATABASE_UNAVAILABLE, ApiErrorCode.TIMEOUT, ApiErrorCode.BUSY, ApiErrorCode.RATE_LIMITED}
+)
+
+
+def error_entry(code: str, message_zh: str, message_en: str, **extensions: Any) -> dict[str, Any]:
+    """One error in the API's shape, for bodies written outside GraphQL execution (protocol
+    errors, plain HTTP endpoints): `{"message": zh, "extensions": {"code", "messageEn", …}}`."""
+    ext: dict[str, Any] = {"code": str(code), "messageEn": message_en}
+    if code in RETRYABLE_CODES:
+        ext["retryable"] = True
+    ext.update(extensions)
+    return {"message": message_zh, "extensions": ext}
+
+
+class ApiError(GraphQLError):
+    """A GraphQL error in the API's shape: `message` Chinese, `extensions.code` and
+    `extensions.messageEn`. Never masked (it is a GraphQLError raised on purpose)."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, **extensions: Any) -> None:
+        entry = error_entry(code, message_zh, message_en, **extensions)
+        super().__init__(message_zh, extensions=entry["extensions"])
+        self.code = str(code)
+        self.message_en = message_en
 
 
 class BadInput(GraphQLError):
