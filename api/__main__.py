@@ -177,7 +177,15 @@ def main(argv: list[str] | None = None) -> None:
         if settings.load_demo_data:
             asyncio.run(_load_demo(settings.database_url, only_if_empty=True))
         print(f"GraphQL API (GraphiQL) on http://{args.host}:{args.port}/graphql", flush=True)
-        uvicorn.run("api.app:app_factory", factory=True, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(
+            "api.app:app_factory",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            # Requests in flight get this long to finish when the server is told to stop.
+            timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) or None,
+        )
 
 
 if __name__ == "__main__":

@@ -20,16 +20,19 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
+from api.unavailable import close_bounded, unavailable_entry
 from authz.authority import Authority
 from authz.credentials import Authenticator
 from authz.watcher import AuthzListener
 from domain.clock import today_shanghai
 from domain.config import Settings, get_settings
 from domain.db import create_engine, create_session_factory
+from domain.dblimits import DatabaseLimits, database_failure
 
 log = logging.getLogger("api.app")
 
@@ -69,16 +72,32 @@ async def healthz(_: Request) -> Response:
 async def readyz(request: Request) -> Response:
     """Ready when the database answers `SELECT 1` within `app.state.readiness_timeout` seconds:
     a database that accepts connections but never answers is as unready as one that refuses."""
+    session = request.app.state.session_factory()
     try:
-        async with (
-            asyncio.timeout(request.app.state.readiness_timeout),
-            request.app.state.session_factory() as session,
-        ):
+        async with asyncio.timeout(request.app.state.readiness_timeout):
             await session.execute(text("SELECT 1"))
-    except Exception:
-        log.warning("readiness check failed", exc_info=True)
+    except Exception as exc:
+        log.warning("readiness check failed: %r", exc)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    finally:
+        await close_bounded(session)
     return JSONResponse({"status": "ok", "database": "reachable"})
+
+
+async def unexpected_error(request: Request, exc: Exception) -> Response:
+    """An exception out of a plain endpoint (tip-offs, report downloads): 503 with
+    Retry-After when the database could not serve it, else a masked 500 in the API's error
+    shape (Starlette logs the traceback)."""
+    request_id = getattr(request.state, "request_id", "-")
+    kind = database_failure(exc)
+    if kind is not None:
+        retry_after = request.app.state.settings.retry_after_seconds
+        entry = unavailable_entry(kind, retry_after, requestId=request_id)
+        return JSONResponse({"errors": [entry]}, status_code=503, headers={"Retry-After": str(retry_after)})
+    entry = error_entry(
+        ApiErrorCode.INTERNAL_SERVER_ERROR, "服务器内部错误", "Unexpected error", requestId=request_id
+    )
+    return JSONResponse({"errors": [entry]}, status_code=500)
 
 
 async def index(_: Request) -> Response:
@@ -156,7 +175,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = None
         if session_factory is None:
-            engine = create_engine(settings.database_url, echo=settings.sql_echo)
+            engine = create_engine(
+                settings.database_url, echo=settings.sql_echo, limits=DatabaseLimits.from_settings(settings)
+            )
             app.state.session_factory = create_session_factory(engine)
         listener: AuthzListener | None = None
         if use_listener:
@@ -205,6 +226,7 @@ def create_app(
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
         ],
         lifespan=lifespan,
+        exception_handlers={Exception: unexpected_error},
     )
     app.state.settings = settings
     app.state.authority = Authority()

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.context import Info
-from domain.db import WRITE_TRANSACTION
+from domain.db import begin_write
 from domain.errors import DomainError, ErrorCode, FieldError
 
 log = logging.getLogger("api.errors")
@@ -155,7 +155,7 @@ async def run_mutation(
         first = not ctx.wrote
         ctx.wrote = True
         if first and not session.in_transaction():
-            await session.connection(execution_options=WRITE_TRANSACTION)
+            await begin_write(session)
         try:
             if first:
                 try:

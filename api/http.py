@@ -26,6 +26,7 @@ committed once, after execution and before the response is written; it is always
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from functools import lru_cache
@@ -46,10 +47,12 @@ from strawberry.types import ExecutionResult
 
 from api.context import Context
 from api.schema import MASKED_MESSAGE
+from api.unavailable import close_bounded, is_unavailable, unavailable_entry
 from authz.credentials import AuthenticationError, Caller
 from authz.watcher import notify_change
 from domain.audit.service import Actor, bind_actor
 from domain.changes import take_authz_dirty
+from domain.dblimits import DatabaseFailure, database_failure
 
 log = logging.getLogger("api.http")
 
@@ -169,28 +172,52 @@ class GraphQLView(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        settings = request.app.state.settings
         try:
-            refused = await self.authenticate(request)
-            response = refused if refused is not None else await self.run(request)
-        except HTTPException as exc:
-            headers = None
-            if exc.status_code == 405:
-                # GET was refused for a mutation (POST only); any other method for all.
-                headers = {"Allow": "POST" if request.method == "GET" else "GET, POST"}
-            response = self.error_response(request, exc.status_code, {"message": exc.reason}, headers)
-        except Exception:
-            request_id = getattr(request.state, "request_id", "-")
-            log.exception("unexpected failure serving GraphQL (request %s)", request_id)
-            error = {
-                "message": MASKED_MESSAGE,
-                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-            }
-            response = self.error_response(request, 500, error)
+            try:
+                # The whole request is bounded: a database that stops answering must not
+                # hold a client (or a worker's connection) forever.
+                async with asyncio.timeout(settings.request_timeout_seconds):
+                    refused = await self.authenticate(request)
+                    response = refused if refused is not None else await self.run(request)
+            except HTTPException as exc:
+                headers = None
+                if exc.status_code == 405:
+                    # GET was refused for a mutation (POST only); any other method for all.
+                    headers = {"Allow": "POST" if request.method == "GET" else "GET, POST"}
+                response = self.error_response(request, exc.status_code, {"message": exc.reason}, headers)
+            except Exception as exc:
+                response = self.failure_response(request, exc)
         finally:
+            # Bounded: a connection cut off silently is dropped, not waited for.
             session: AsyncSession | None = getattr(request.state, "db_session", None)
             if session is not None:
-                await session.close()
+                await close_bounded(session)
         await response(scope, receive, send)
+
+    def failure_response(self, request: Request, exc: Exception) -> Response:
+        """A request that failed outside any field: 503 with Retry-After when the database
+        could not serve it (or the request ran out of time), else a masked 500 whose
+        traceback is logged with the request id."""
+        request_id = getattr(request.state, "request_id", "-")
+        kind = database_failure(exc)
+        if kind is None and isinstance(exc, TimeoutError):
+            kind = DatabaseFailure.TIMEOUT
+        if kind is not None:
+            log.warning("database %s serving GraphQL (request %s): %r", kind.value, request_id, exc)
+            return self.unavailable_response(request, kind)
+        log.exception("unexpected failure serving GraphQL (request %s)", request_id, exc_info=exc)
+        error = {
+            "message": MASKED_MESSAGE,
+            "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        }
+        return self.error_response(request, 500, error)
+
+    def unavailable_response(self, request: Request, kind: DatabaseFailure) -> Response:
+        """503 with Retry-After: the database could not serve the request; retry later."""
+        retry_after = request.app.state.settings.retry_after_seconds
+        entry = unavailable_entry(kind, retry_after, requestId=getattr(request.state, "request_id", "-"))
+        return self.error_response(request, 503, entry, {"Retry-After": str(retry_after)})
 
     async def authenticate(self, request: Request) -> Response | None:
         """Resolve the caller (request.state.caller), or the 401 to answer with.
@@ -318,6 +345,10 @@ class GraphQLView(GraphQL[Context, None]):
             await session.commit()
             if changed:
                 await ctx.authority.refresh(session, changed)
+        if is_unavailable(result.errors) and not any((result.data or {}).values()):
+            # Nothing could be served, for the database could not: 503, retry later.
+            request.state.sub_response.status_code = 503
+            request.state.sub_response.headers["Retry-After"] = str(ctx.settings.retry_after_seconds)
         if is_request_error(result):
             # GraphQL spec: a request error has no `data` entry, not even null.
             data.pop("data", None)

@@ -57,6 +57,7 @@ from api.scoring.reports import ReportsMutation
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
 from api.tree.types import OrgUnit
+from api.unavailable import unavailable_error
 from domain.config import Settings
 
 log = logging.getLogger("api.graphql")
@@ -126,6 +127,11 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
+        settings = getattr(context, "settings", None)
+        retry_after = settings.retry_after_seconds if settings is not None else 5
+        unavailable = unavailable_error(error, retry_after, request_id)
+        if unavailable is not None:
+            return unavailable
         log.error(
             "unexpected error at %s (request %s)",
             ".".join(str(p) for p in error.path or []),

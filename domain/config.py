@@ -54,6 +54,38 @@ class Settings(BaseSettings):
     # How long, in seconds, a compliance report's signed download link stays valid.
     report_link_seconds: int = Field(default=900, ge=1)
 
+    # A database that misbehaves (see README, "When the database misbehaves"). Every wait on
+    # the database is bounded, so a request answers within `request_timeout_seconds` with a
+    # typed, retryable error instead of hanging, and a process recovers by itself once the
+    # database is back.
+    # Opening a connection (TCP and the PostgreSQL start-up), in seconds.
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    # PostgreSQL's statement_timeout for our sessions, in seconds (0 = none).
+    db_statement_timeout_seconds: float = Field(default=30.0, ge=0)
+    # PostgreSQL's idle_in_transaction_session_timeout, in seconds (0 = none): a backend whose
+    # client went silent mid-transaction gives its locks up after this long.
+    db_idle_in_transaction_timeout_seconds: float = Field(default=60.0, ge=0)
+    # Waiting for a pooled connection, in seconds.
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    # TCP keepalives on database connections (both ends on PostgreSQL): first probe after
+    # this many idle seconds, then every `interval`, dead after `count` unanswered probes.
+    db_keepalive_idle_seconds: int = Field(default=15, ge=1)
+    db_keepalive_interval_seconds: int = Field(default=5, ge=1)
+    db_keepalive_count: int = Field(default=3, ge=1)
+    # Linux TCP_USER_TIMEOUT on database connections, in seconds: data sent and not
+    # acknowledged for this long (a silent partition) fails the connection instead of waiting
+    # for the kernel's retransmissions (about 15 minutes). 0 = the kernel's default.
+    db_tcp_user_timeout_seconds: int = Field(default=15, ge=0)
+    # The whole request, in seconds: past it the request is answered 503 TIMEOUT.
+    request_timeout_seconds: float = Field(default=60.0, gt=0)
+    # SQLite: writes queue in the process (one writer at a time, as SQLite allows); a write
+    # that waited this long is answered with the retryable BUSY.
+    sqlite_write_queue_seconds: float = Field(default=30.0, gt=0)
+    # Seconds a stopping server lets requests in flight finish before closing them.
+    shutdown_grace_seconds: float = Field(default=15.0, ge=0)
+    # Retry-After, in seconds, sent with 503 answers.
+    retry_after_seconds: int = Field(default=5, ge=1)
+
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100
     max_query_depth: int = 20

@@ -5,6 +5,7 @@ Nothing here connects at import time; `create_engine` is called by the compositi
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import DateTime, MetaData, String, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -21,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from domain.config import DEFAULT_SQLITE_PATH
+from domain.dblimits import DatabaseLimits, WriteGate, set_tcp_options, tcp_options
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -96,8 +98,12 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine:
+def create_engine(
+    url: str, *, echo: bool = False, limits: DatabaseLimits | None = None, **kwargs: Any
+) -> AsyncEngine:
+    limits = limits or DatabaseLimits()
     parsed = make_url(url)
+    kwargs.setdefault("pool_timeout", limits.pool)
     if parsed.get_backend_name() == "sqlite":
         # Only the default file gets its folder made on first start; a mistyped path must
         # fail (and /readyz say so) rather than quietly open a new empty database.
@@ -107,26 +113,66 @@ def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine
         engine = _create_async_engine(url, echo=echo, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        _WRITE_GATES[engine.sync_engine] = WriteGate(limits.sqlite_write_queue)
         return engine
     # Instead of a ping (a round trip on every check-out, which was one in eighteen of a
     # record write's), a pooled connection is checked without asking the server: asyncpg
     # notices at once when the server closes it (a restart, pg_terminate_backend, an idle
     # timeout), and such a connection is replaced before use (`_refuse_closed`). One cut
-    # off silently (no FIN) fails its request, which invalidates the pool; pool_recycle
-    # bounds how long an idle connection is trusted.
+    # off silently (no FIN) fails its request within the limits above, which invalidates
+    # the pool; pool_recycle bounds how long an idle connection is trusted.
     kwargs.setdefault("pool_recycle", POOL_RECYCLE_SECONDS)
     # asyncpg prepares every statement; after five runs PostgreSQL may switch a prepared
     # statement to a generic plan, which cannot see that `path >= '/1/2/'` is a narrow range
     # or that an id list is short, and scans whole subtrees (30 ms instead of 0.4 ms, seen in
     # benchmarks/scores.py). Our statements are cheap to plan: always plan with the values.
     connect_args = dict(kwargs.pop("connect_args", {}))
-    settings = dict(connect_args.get("server_settings", {}))
+    settings = {**limits.server_settings(), **connect_args.get("server_settings", {})}
     settings.setdefault("plan_cache_mode", "force_custom_plan")
     connect_args["server_settings"] = settings
+    connect_args.setdefault("timeout", limits.connect)
+    connect_args.setdefault("command_timeout", limits.command_timeout())
     engine = _create_async_engine(url, echo=echo, connect_args=connect_args, **kwargs)
+    event.listen(engine.sync_engine, "connect", set_tcp_options(tcp_options(limits)))
     if not kwargs.get("pool_pre_ping"):
         event.listen(engine.sync_engine, "checkout", _refuse_closed)
     return engine
+
+
+_WRITE_GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
+
+
+async def begin_write(session: AsyncSession) -> None:
+    """Begin the session's transaction as a write transaction: on SQLite, after queueing
+    for the process's write gate (released when the transaction ends, committed or not),
+    with BEGIN IMMEDIATE; elsewhere a plain BEGIN. The session must not be in a
+    transaction yet."""
+    gate = _WRITE_GATES.get(session.get_bind().engine)
+    if gate is None:
+        await session.connection(execution_options=WRITE_TRANSACTION)
+        return
+    await gate.acquire()
+    sync_session = session.sync_session
+    sync_session.info[_HELD_GATE] = gate
+    if not event.contains(sync_session, "after_transaction_end", _release_gate):
+        event.listen(sync_session, "after_transaction_end", _release_gate)
+    try:
+        await session.connection(execution_options=WRITE_TRANSACTION)
+    except BaseException:
+        _release_gate(sync_session, None)
+        raise
+
+
+_HELD_GATE = "held_write_gate"
+
+
+def _release_gate(sync_session: Any, transaction: Any) -> None:
+    """The session's outermost transaction ended (commit, rollback or close): the next
+    queued writer may begin."""
+    if transaction is None or transaction.parent is None:
+        gate = sync_session.info.pop(_HELD_GATE, None)
+        if gate is not None:
+            gate.release()
 
 
 POOL_RECYCLE_SECONDS = 1800

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse
 from strawberry import relay
 
 from api.ids import try_decode_id
-from domain.db import WRITE_TRANSACTION, utcnow
+from domain.db import begin_write, utcnow
 from domain.errors import DomainError
 from domain.hazards import tipoffs
 
@@ -71,7 +71,7 @@ async def submit(request: Request) -> JSONResponse:
     state = request.app.state
     address = request.client.host if request.client else "unknown"
     async with state.session_factory() as session:
-        await session.connection(execution_options=WRITE_TRANSACTION)
+        await begin_write(session)
         try:
             tip = await tipoffs.submit_tip_off(
                 session,
