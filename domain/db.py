@@ -74,16 +74,21 @@ class TimestampMixin:
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the sqlite3 module, emit BEGIN: savepoints (used to make every
-    # mutation all-or-nothing) and transactional DDL then behave as on PostgreSQL.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, emit BEGIN: savepoints (used to make every
+        # mutation all-or-nothing) and transactional DDL then behave as on PostgreSQL.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # For writers of other processes (a CLI command beside the server); the server's own
+        # writers queue in the process (`WriteGate`) and never wait on the file lock.
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
 
 
 WRITE_TRANSACTION = {"sqlite_begin": "IMMEDIATE"}
@@ -111,7 +116,7 @@ def create_engine(
         if database and Path(database) == DEFAULT_SQLITE_PATH:
             DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         engine = _create_async_engine(url, echo=echo, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(limits.sqlite_busy_timeout_ms))
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         _WRITE_GATES[engine.sync_engine] = WriteGate(limits.sqlite_write_queue)
         return engine

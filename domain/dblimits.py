@@ -41,6 +41,7 @@ class DatabaseLimits:
     keepalive_count: int = 3
     tcp_user_timeout: int = 15
     sqlite_write_queue: float = 30.0
+    sqlite_busy_timeout_ms: int = 10_000
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DatabaseLimits:
