@@ -37,6 +37,7 @@ from domain.dblimits import DatabaseLimits, database_failure
 log = logging.getLogger("api.app")
 
 READINESS_TIMEOUT_SECONDS = 2.0
+IDEMPOTENCY_PURGE_SECONDS = 3600.0
 # How long the start waits for the authorization state to load before serving anyway.
 STARTUP_LOAD_TIMEOUT_SECONDS = 60.0
 
@@ -153,6 +154,24 @@ async def _score_loop(app: Starlette, every: float) -> None:
         await asyncio.sleep(every)
 
 
+async def _idempotency_purge_loop(app: Starlette, every: float) -> None:
+    """Forget idempotency keys past their retention window (lookups ignore them already;
+    this keeps the table small)."""
+    from domain.db import utcnow
+    from domain.idempotency.service import purge_expired
+
+    while True:
+        await asyncio.sleep(every)
+        try:
+            async with app.state.session_factory() as session:
+                forgotten = await purge_expired(session, utcnow())
+                await session.commit()
+            if forgotten:
+                log.info("forgot %d expired idempotency key(s)", forgotten)
+        except Exception:
+            log.warning("idempotency key purge failed; will retry", exc_info=True)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -199,6 +218,9 @@ def create_app(
         scores = None
         if engine is not None and settings.score_refresh_seconds > 0:
             scores = asyncio.create_task(_score_loop(app, settings.score_refresh_seconds))
+        purge = None
+        if engine is not None:
+            purge = asyncio.create_task(_idempotency_purge_loop(app, IDEMPOTENCY_PURGE_SECONDS))
         # What is alive now (the schema, the policy, the settings) lives as long as the
         # process: keep it out of the cycle collector's full passes, which otherwise walk it
         # again and again and showed as 100 ms pauses in the slowest requests.
@@ -206,7 +228,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in (escalation, scores):
+            for task in (escalation, scores, purge):
                 if task is not None:
                     task.cancel()
             if listener is not None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -46,6 +47,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.idempotency import KeyedAnswer, RetryWholeRequest, check_key, keep_answer
 from api.schema import MASKED_MESSAGE
 from api.unavailable import close_bounded, is_unavailable, unavailable_entry
 from authz.credentials import AuthenticationError, Caller
@@ -180,6 +182,10 @@ class GraphQLView(GraphQL[Context, None]):
                 async with asyncio.timeout(settings.request_timeout_seconds):
                     refused = await self.authenticate(request)
                     response = refused if refused is not None else await self.run(request)
+            except KeyedAnswer as answered:
+                response = answered.response
+            except RetryWholeRequest as exc:
+                response = self.unavailable_response(request, exc.kind)
             except HTTPException as exc:
                 headers = None
                 if exc.status_code == 405:
@@ -318,6 +324,7 @@ class GraphQLView(GraphQL[Context, None]):
         return data
 
     async def execute_single(self, request: Any, request_adapter: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+        await check_key(request, kwargs["request_data"], f"{response_media_type(request)}; charset=utf-8")
         try:
             return await super().execute_single(request=request, request_adapter=request_adapter, **kwargs)
         except HTTPException as exc:
@@ -336,24 +343,39 @@ class GraphQLView(GraphQL[Context, None]):
             raise failure  # logged and answered with 500 by __call__
         data = await super().process_result(request, result)
         ctx: Context = request.state.gql_context
+        sub_response = request.state.sub_response
+        request_error = is_request_error(result)
+        if request_error:
+            # GraphQL spec: a request error has no `data` entry, not even null.
+            data.pop("data", None)
+            if response_media_type(request) == GRAPHQL_RESPONSE_JSON:
+                sub_response.status_code = 400
+        unavailable = is_unavailable(result.errors) and not any((result.data or {}).values())
+        if unavailable:
+            # Nothing could be served, for the database could not: 503, retry later.
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = str(ctx.settings.retry_after_seconds)
         async with ctx.db() as session:
             # Who-may-do-what changed: other processes hear of it when this commits (NOTIFY
             # is transactional); this process refreshes at once, before answering.
             changed = take_authz_dirty(session)
             if changed:
                 await notify_change(session, changed)
+            if ctx.wrote and not request_error and not unavailable:
+                # The answer is kept under the request's Idempotency-Key (if any) in the
+                # same transaction as its writes.
+                await keep_answer(
+                    request,
+                    session,
+                    errors=result.errors,
+                    body=self.encode_json(data),
+                    status=sub_response.status_code or 200,
+                    media_type=f"{response_media_type(request)}; charset=utf-8",
+                    retention=timedelta(hours=ctx.settings.idempotency_retention_hours),
+                )
             await session.commit()
             if changed:
                 await ctx.authority.refresh(session, changed)
-        if is_unavailable(result.errors) and not any((result.data or {}).values()):
-            # Nothing could be served, for the database could not: 503, retry later.
-            request.state.sub_response.status_code = 503
-            request.state.sub_response.headers["Retry-After"] = str(ctx.settings.retry_after_seconds)
-        if is_request_error(result):
-            # GraphQL spec: a request error has no `data` entry, not even null.
-            data.pop("data", None)
-            if response_media_type(request) == GRAPHQL_RESPONSE_JSON:
-                request.state.sub_response.status_code = 400
         return data
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:

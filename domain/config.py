@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     sqlite_write_queue_seconds: float = Field(default=30.0, gt=0)
     # Seconds a stopping server lets requests in flight finish before closing them.
     shutdown_grace_seconds: float = Field(default=15.0, ge=0)
+    # How long, in hours, a write's Idempotency-Key is remembered (a retry within it gets
+    # the first answer).
+    idempotency_retention_hours: float = Field(default=24.0, gt=0)
     # Retry-After, in seconds, sent with 503 answers.
     retry_after_seconds: int = Field(default=5, ge=1)
 

@@ -14,6 +14,7 @@ from domain.duties.models import (
     ExemptionDecision,
 )
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
+from domain.idempotency.models import IdempotencyKey
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.scoring.models import (
@@ -47,6 +48,7 @@ __all__ = [
     "HazardEvent",
     "HazardNotice",
     "HazardPlan",
+    "IdempotencyKey",
     "OrgUnit",
     "Person",
     "Post",
