@@ -177,7 +177,16 @@ def main(argv: list[str] | None = None) -> None:
         if settings.load_demo_data:
             asyncio.run(_load_demo(settings.database_url, only_if_empty=True))
         print(f"GraphQL API (GraphiQL) on http://{args.host}:{args.port}/graphql", flush=True)
-        uvicorn.run("api.app:app_factory", factory=True, host=args.host, port=args.port, log_level="info")
+        # Proxy headers are ours to read (TRUSTED_PROXIES, api/proxies.py): uvicorn's own
+        # would believe X-Forwarded-For from any client on loopback.
+        uvicorn.run(
+            "api.app:app_factory",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            proxy_headers=False,
+        )
 
 
 if __name__ == "__main__":
