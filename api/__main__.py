@@ -10,6 +10,7 @@ refresh-scores    bring the scores to today (servers also do it every ten minute
 export-schema  write schema.graphql (or check it with --check)
 token, create-api-key, revoke-api-key, demo-logins   credentials (see api/access/cli.py)
 export-policy  model.conf and policy.csv for stock Casbin (see api/admin/cli.py)
+create-admin   the first platform administrator of a new installation (api/admin/first_admin.py)
 """
 
 from __future__ import annotations
