@@ -10,6 +10,7 @@ refresh-scores    bring the scores to today (servers also do it every ten minute
 export-schema  write schema.graphql (or check it with --check)
 token, create-api-key, revoke-api-key, demo-logins   credentials (see api/access/cli.py)
 export-policy  model.conf and policy.csv for stock Casbin (see api/admin/cli.py)
+create-admin   the first platform administrator of a new installation (api/admin/first_admin.py)
 """
 
 from __future__ import annotations
@@ -177,12 +178,15 @@ def main(argv: list[str] | None = None) -> None:
         if settings.load_demo_data:
             asyncio.run(_load_demo(settings.database_url, only_if_empty=True))
         print(f"GraphQL API (GraphiQL) on http://{args.host}:{args.port}/graphql", flush=True)
+        # Proxy headers are ours to read (TRUSTED_PROXIES, api/proxies.py): uvicorn's own
+        # would believe X-Forwarded-For from any client on loopback.
         uvicorn.run(
             "api.app:app_factory",
             factory=True,
             host=args.host,
             port=args.port,
             log_level="info",
+            proxy_headers=False,
             # Requests in flight get this long to finish when the server is told to stop.
             timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) or None,
         )

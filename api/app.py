@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
+from api.proxies import TrustedProxyMiddleware
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
 from api.unavailable import close_bounded, unavailable_entry
@@ -260,6 +261,8 @@ def create_app(
     if session_factory is not None:
         app.state.session_factory = session_factory
     app.add_middleware(RequestIdMiddleware)
+    # Outermost: every layer below sees the client address the trusted proxy saw.
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks)
     return app
 
 

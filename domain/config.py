@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
 DEFAULT_SQLITE_PATH = Path("data") / "safety.db"
@@ -115,6 +117,17 @@ class Settings(BaseSettings):
     # Default: yes in development and test, no in production.
     anonymous_introspection: bool | None = None
 
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR
+    # networks, e.g. "10.0.0.5,192.168.10.0/24"); empty: none, the peer is the client.
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         self.database_url = normalize_database_url(self.database_url)
@@ -131,6 +144,10 @@ class Settings(BaseSettings):
         if self.anonymous_introspection is not None:
             return self.anonymous_introspection
         return self.environment is not Environment.PRODUCTION
+
+    @property
+    def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
+        return [IPv4Network(n) if n.version == 4 else IPv6Network(n) for n in self.trusted_proxies]
 
     @property
     def is_sqlite(self) -> bool:

@@ -2,6 +2,8 @@
 
 export-policy  write model.conf and policy.csv (the policy in force on a day) into a directory,
                for replay in stock Casbin (see README, "Policy administration")
+create-admin   the first platform administrator of a new installation (see authz/bootstrap.py
+               and README, "Deploying")
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from domain.clock import today_shanghai
 from domain.config import Settings
 
-COMMANDS = ("export-policy",)
+COMMANDS = ("export-policy", "create-admin")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,10 +25,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     export.add_argument(
         "--on", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD", help="day (default today)"
     )
+    from api.admin import first_admin
+
+    first_admin.add_command(sub)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> None:
-    if args.command == "export-policy":
+    if args.command == "create-admin":
+        from api.admin import first_admin
+
+        first_admin.run(args, settings)
+    elif args.command == "export-policy":
         day = args.on or today_shanghai()
         model, policy = asyncio.run(_export(settings, Path(args.out), day))
         print(f"wrote {model} and {policy} (policy of {day})")
