@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -36,6 +37,12 @@ log = logging.getLogger("api.app")
 READINESS_TIMEOUT_SECONDS = 2.0
 # How long the start waits for the authorization state to load before serving anyway.
 STARTUP_LOAD_TIMEOUT_SECONDS = 60.0
+
+# CORS: what a page of an allowed origin may send and read. No cookies are involved (tokens
+# travel in Authorization), so credentials stay off.
+CORS_METHODS = ("GET", "POST", "OPTIONS")
+CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID")
+CORS_EXPOSED_HEADERS = ("X-Request-ID", "Retry-After", "WWW-Authenticate")
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -216,6 +223,17 @@ def create_app(
     if session_factory is not None:
         app.state.session_factory = session_factory
     app.add_middleware(RequestIdMiddleware)
+    # Outermost (added last), so a preflight is answered here, before anything asks for
+    # credentials, and every answer, errors included, carries the CORS headers.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_allowed_origins or (),
+        allow_origin_regex=settings.cors_origin_regex,
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_REQUEST_HEADERS,
+        expose_headers=CORS_EXPOSED_HEADERS,
+        max_age=settings.cors_max_age_seconds,
+    )
     return app
 
 
