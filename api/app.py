@@ -18,11 +18,12 @@ from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
+from api.ide import page as ide_page
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
 from authz.authority import Authority
@@ -205,6 +206,7 @@ def create_app(
             Route("/", index),
             # Every method reaches the view, which answers the ones it refuses with a JSON 405.
             Route("/graphql", view),
+            Mount(ide_page.ASSETS_PATH, app=ide_page.assets_app()),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/public/tip-offs", tip_offs.submit, methods=["POST"]),

@@ -45,6 +45,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.ide import page as ide_page
 from api.schema import MASKED_MESSAGE
 from authz.credentials import AuthenticationError, Caller
 from authz.watcher import notify_change
@@ -228,6 +229,10 @@ class GraphQLView(GraphQL[Context, None]):
             if session.get_bind().dialect.name == "sqlite":
                 await session.rollback()
         return None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page (api/ide): local assets only, and how to sign in."""
+        return await ide_page.render(request)
 
     def unauthenticated(self, request: Request, en: str, zh: str, *, invalid: bool = False) -> Response:
         challenge = 'Bearer realm="safety-duty"' + (', error="invalid_token"' if invalid else "")
