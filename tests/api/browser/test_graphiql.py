@@ -1,0 +1,90 @@
+"""GraphiQL in Chromium with every request outside the API's origin aborted: it loads,
+runs a query and shows the answer; in development `?as=` signs it in as a demo role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.api.browser.conftest import Deployment
+
+TIMEOUT_MS = 60_000  # GraphiQL is 3.5 MB of JavaScript to parse, on a busy machine too
+QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
+RESPONSE = ".graphiql-response .CodeMirror"
+
+
+@pytest.fixture
+async def offline_page(browser: Any, deployment: Deployment) -> AsyncIterator[tuple[Any, list[str]]]:
+    """A page that may reach the API's origin and nothing else: the URLs it tried elsewhere."""
+    context = await browser.new_context()
+    elsewhere: list[str] = []
+    own = urlsplit(deployment.api).netloc
+
+    async def only_the_api(route: Any) -> None:
+        if urlsplit(route.request.url).netloc == own:
+            await route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            await route.abort("internetdisconnected")
+
+    await context.route("**/*", only_the_api)
+    try:
+        yield await context.new_page(), elsewhere
+    finally:
+        await context.close()
+
+
+async def editor_text(page: Any, selector: str) -> str:
+    text: str = await page.eval_on_selector(selector, "element => element.CodeMirror.getValue()")
+    return text
+
+
+async def run_and_read(page: Any, expected: str) -> str:
+    await page.click(".graphiql-execute-button")
+    await page.wait_for_function(
+        """([selector, expected]) => {
+            const editor = document.querySelector(selector);
+            return editor && editor.CodeMirror.getValue().includes(expected);
+        }""",
+        arg=[RESPONSE, expected],
+        timeout=TIMEOUT_MS,
+    )
+    return await editor_text(page, RESPONSE)
+
+
+async def test_graphiql_loads_and_runs_a_query_with_no_network_beyond_the_server(
+    offline_page: tuple[Any, list[str]], deployment: Deployment
+) -> None:
+    page, elsewhere = offline_page
+    await page.goto(f"{deployment.api}/graphql")
+    await page.wait_for_selector(QUERY_EDITOR, timeout=TIMEOUT_MS)
+    welcome = await editor_text(page, QUERY_EDITOR)
+    assert "make demo-logins" in welcome and "获取令牌" in welcome
+    # The schema loaded (anonymous introspection, development): the docs explorer knows Query.
+    await page.click("button[aria-label='Show Documentation Explorer']")
+    query_type = page.locator("a.graphiql-doc-explorer-type-name", has_text=re.compile("^Query$"))
+    await query_type.first.wait_for(timeout=TIMEOUT_MS)
+
+    await page.eval_on_selector(QUERY_EDITOR, "element => element.CodeMirror.setValue('{ __typename }')")
+    answer = await run_and_read(page, "__typename")
+    assert '"__typename": "Query"' in answer
+    assert elsewhere == []
+
+
+async def test_graphiql_signs_in_as_a_demo_role_in_development(
+    offline_page: tuple[Any, list[str]], deployment: Deployment
+) -> None:
+    page, elsewhere = offline_page
+    await page.goto(f"{deployment.api}/graphql?as=platform-admin")
+    await page.wait_for_selector(QUERY_EDITOR, timeout=TIMEOUT_MS)
+    assert "Signed in as: 平台管理员" in await editor_text(page, QUERY_EDITOR)
+    # The headers pane shows the token; running the page's own query answers as that person.
+    headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
+    assert '"Authorization": "Bearer ey' in await editor_text(page, headers)
+    answer = await run_and_read(page, deployment.person_name)
+    assert '"roleLabel"' in answer and "errors" not in answer
+    assert elsewhere == []
