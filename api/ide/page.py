@@ -12,6 +12,7 @@ says so."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.access.cli import DemoLogin, demo_subjects
 from authz.credentials import mint_token
 from domain.config import Environment, Settings
+
+log = logging.getLogger("api.ide")
 
 ASSETS_PATH = "/graphiql"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -117,6 +120,7 @@ async def render(request: Request) -> HTMLResponse:
         shown = wanted if _ROLE_RE.match(wanted) else "…"
         if chosen is not None:
             token = mint_token(settings, chosen.subject)
+            log.info("GraphiQL: a demo token for %s (%s), development only", chosen.subject, chosen.role)
             headers = json.dumps({"Authorization": f"Bearer {token}"}, indent=2)
             hours = f"{settings.token_ttl_minutes / 60:g}"
             top = [
