@@ -37,6 +37,15 @@ async def test_the_page_loads_only_files_of_the_application(http: httpx.AsyncCli
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert page.headers["cache-control"] == "no-store"
     html = page.text
+    # The browser may run the page's one inline script (by its hash) and load and call this
+    # origin only.
+    directives = (part.strip().partition(" ") for part in page.headers["content-security-policy"].split(";"))
+    policy = {name: value for name, _, value in directives}
+    assert policy["default-src"] == "'none'" and policy["connect-src"] == "'self'"
+    inline = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(inline) == 1
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    assert policy["script-src"] == f"'self' 'sha256-{digest}'"
     assert "://" not in html and "unpkg" not in html  # no absolute address, no CDN
     tags = re.findall(r"<(?:script|link)\b[^>]*>", html)
     urls = [m for tag in tags for m in re.findall(r'(?:src|href)="([^"]+)"', tag)]

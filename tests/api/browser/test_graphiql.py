@@ -19,9 +19,11 @@ RESPONSE = ".graphiql-response .CodeMirror"
 
 @pytest.fixture
 async def offline_page(browser: Any, deployment: Deployment) -> AsyncIterator[tuple[Any, list[str]]]:
-    """A page that may reach the API's origin and nothing else: the URLs it tried elsewhere."""
+    """A page that may reach the API's origin and nothing else: the URLs it tried elsewhere.
+    Afterwards: nothing was refused by the page's Content-Security-Policy, no uncaught error."""
     context = await browser.new_context()
     elsewhere: list[str] = []
+    problems: list[str] = []
     own = urlsplit(deployment.api).netloc
 
     async def only_the_api(route: Any) -> None:
@@ -33,9 +35,18 @@ async def offline_page(browser: Any, deployment: Deployment) -> AsyncIterator[tu
 
     await context.route("**/*", only_the_api)
     try:
-        yield await context.new_page(), elsewhere
+        page = await context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        yield page, elsewhere
     finally:
         await context.close()
+    assert problems == []
 
 
 async def editor_text(page: Any, selector: str) -> str:
@@ -60,10 +71,13 @@ async def test_graphiql_loads_and_runs_a_query_with_no_network_beyond_the_server
     offline_page: tuple[Any, list[str]], deployment: Deployment
 ) -> None:
     page, elsewhere = offline_page
-    await page.goto(f"{deployment.api}/graphql")
+    response = await page.goto(f"{deployment.api}/graphql")
     await page.wait_for_selector(QUERY_EDITOR, timeout=TIMEOUT_MS)
     welcome = await editor_text(page, QUERY_EDITOR)
     assert "make demo-logins" in welcome and "获取令牌" in welcome
+    # The policy the page is served with keeps it to its own origin.
+    policy = response.headers["content-security-policy"]
+    assert "connect-src 'self'" in policy and "script-src 'self' 'sha256-" in policy
     # The schema loaded (anonymous introspection, development): the docs explorer knows Query.
     await page.click("button[aria-label='Show Documentation Explorer']")
     query_type = page.locator("a.graphiql-doc-explorer-type-name", has_text=re.compile("^Query$"))
