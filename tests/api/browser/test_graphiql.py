@@ -3,6 +3,7 @@ runs a query and shows the answer; in development `?as=` signs it in as a demo r
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +16,7 @@ from tests.api.browser.conftest import Deployment
 TIMEOUT_MS = 60_000  # GraphiQL is 3.5 MB of JavaScript to parse, on a busy machine too
 QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
 RESPONSE = ".graphiql-response .CodeMirror"
+HEADERS_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
 
 
 @pytest.fixture
@@ -86,6 +88,17 @@ async def test_graphiql_loads_and_runs_a_query_with_no_network_beyond_the_server
     await page.eval_on_selector(QUERY_EDITOR, "element => element.CodeMirror.setValue('{ __typename }')")
     answer = await run_and_read(page, "__typename")
     assert '"__typename": "Query"' in answer
+
+    # As the welcome text says: a token in the Headers tab, and the query runs as its person.
+    await page.get_by_role("button", name="Headers", exact=True).click()
+    header = json.dumps({"Authorization": f"Bearer {deployment.token}"})
+    await page.eval_on_selector(
+        HEADERS_EDITOR, "(element, text) => element.CodeMirror.setValue(text)", header
+    )
+    viewer = "{ viewer { person { name } } }"
+    await page.eval_on_selector(QUERY_EDITOR, "(element, text) => element.CodeMirror.setValue(text)", viewer)
+    answer = await run_and_read(page, deployment.person_name)
+    assert json.loads(answer)["data"] == {"viewer": {"person": {"name": deployment.person_name}}}
     assert elsewhere == []
 
 
@@ -97,8 +110,7 @@ async def test_graphiql_signs_in_as_a_demo_role_in_development(
     await page.wait_for_selector(QUERY_EDITOR, timeout=TIMEOUT_MS)
     assert "Signed in as: 平台管理员" in await editor_text(page, QUERY_EDITOR)
     # The headers pane shows the token; running the page's own query answers as that person.
-    headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
-    assert '"Authorization": "Bearer ey' in await editor_text(page, headers)
+    assert '"Authorization": "Bearer ey' in await editor_text(page, HEADERS_EDITOR)
     answer = await run_and_read(page, deployment.person_name)
     assert '"roleLabel"' in answer and "errors" not in answer
     assert elsewhere == []
