@@ -15,14 +15,16 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
+from api.ide import page as ide_page
 from api.proxies import TrustedProxyMiddleware
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
@@ -41,6 +43,12 @@ READINESS_TIMEOUT_SECONDS = 2.0
 IDEMPOTENCY_PURGE_SECONDS = 3600.0
 # How long the start waits for the authorization state to load before serving anyway.
 STARTUP_LOAD_TIMEOUT_SECONDS = 60.0
+
+# CORS: what a page of an allowed origin may send and read. No cookies are involved (tokens
+# travel in Authorization), so credentials stay off.
+CORS_METHODS = ("GET", "POST", "OPTIONS")
+CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID")
+CORS_EXPOSED_HEADERS = ("X-Request-ID", "Retry-After", "WWW-Authenticate")
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -242,6 +250,7 @@ def create_app(
             Route("/", index),
             # Every method reaches the view, which answers the ones it refuses with a JSON 405.
             Route("/graphql", view),
+            Mount(ide_page.ASSETS_PATH, app=ide_page.assets_app()),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/public/tip-offs", tip_offs.submit, methods=["POST"]),
@@ -261,6 +270,17 @@ def create_app(
     if session_factory is not None:
         app.state.session_factory = session_factory
     app.add_middleware(RequestIdMiddleware)
+    # Outside the application (only the proxy layer wraps it), so a preflight is answered here,
+    # before anything asks for credentials, and every answer, errors included, carries CORS headers.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_allowed_origins or (),
+        allow_origin_regex=settings.cors_origin_regex,
+        allow_methods=CORS_METHODS,
+        allow_headers=CORS_REQUEST_HEADERS,
+        expose_headers=CORS_EXPOSED_HEADERS,
+        max_age=settings.cors_max_age_seconds,
+    )
     # Outermost: every layer below sees the client address the trusted proxy saw.
     app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks)
     return app

@@ -47,6 +47,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.ide import page as ide_page
 from api.idempotency import KeyedAnswer, RetryWholeRequest, check_key, keep_answer
 from api.schema import MASKED_MESSAGE
 from api.unavailable import close_bounded, is_unavailable, unavailable_entry
@@ -261,6 +262,10 @@ class GraphQLView(GraphQL[Context, None]):
             if session.get_bind().dialect.name == "sqlite":
                 await session.rollback()
         return None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page (api/ide): local assets only, and how to sign in."""
+        return await ide_page.render(request)
 
     def unauthenticated(self, request: Request, en: str, zh: str, *, invalid: bool = False) -> Response:
         challenge = 'Bearer realm="safety-duty"' + (', error="invalid_token"' if invalid else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
@@ -13,6 +14,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
 DEFAULT_SQLITE_PATH = Path("data") / "safety.db"
+_ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
+# Browser origins a development server admits when CORS_ALLOWED_ORIGINS is not set: pages
+# served from this machine, on any port (a frontend's dev server, say).
+DEV_CORS_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 
 
 class Environment(StrEnum):
@@ -128,6 +133,29 @@ class Settings(BaseSettings):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
+    # Browser pages of other origins allowed to call the API (CORS): exact origins,
+    # comma-separated (`https://app.example.cn,https://admin.example.cn`). Not set: none,
+    # except in development, where pages from localhost/127.0.0.1 on any port are.
+    cors_allowed_origins: Annotated[list[str], NoDecode] | None = None
+    # How long, in seconds, a browser may cache a preflight's answer.
+    cors_max_age_seconds: int = Field(default=600, ge=0)
+
+    @field_validator("cors_allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list):
+            return value
+        origins = [str(origin).strip().rstrip("/") for origin in value if str(origin).strip()]
+        for origin in origins:
+            # What a browser sends in `Origin`: scheme, host and port, nothing else.
+            if not _ORIGIN_RE.match(origin):
+                raise ValueError(
+                    f"CORS_ALLOWED_ORIGINS: {origin!r} is not an origin like https://app.example.cn"
+                )
+        return origins
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         self.database_url = normalize_database_url(self.database_url)
@@ -148,6 +176,13 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_networks(self) -> list[IPv4Network | IPv6Network]:
         return [IPv4Network(n) if n.version == 4 else IPv6Network(n) for n in self.trusted_proxies]
+
+    @property
+    def cors_origin_regex(self) -> str | None:
+        """The development default when no origins are configured; None otherwise."""
+        if self.cors_allowed_origins is None and self.environment is Environment.DEVELOPMENT:
+            return DEV_CORS_ORIGIN_REGEX
+        return None
 
     @property
     def is_sqlite(self) -> bool:

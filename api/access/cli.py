@@ -124,13 +124,15 @@ async def _revoke_api_key(settings: Settings, prefix: str) -> str:
 
 @dataclass(frozen=True)
 class DemoLogin:
+    role: str  # a short key: GraphiQL's `/graphql?as=<role>` in development
     label: str
     name: str
     subject: str
 
 
 async def demo_subjects(session: AsyncSession) -> list[DemoLogin]:
-    """A caller for each demo role, found in the demo data as loaded (today)."""
+    """A caller for each demo role, found in the demo data as loaded (today); none without
+    the demo data (its park ZY)."""
     from authz.models import AgencyContract, AgencyMember, ClientKind, RoleGrant, ServiceClient
     from domain.clock import today_shanghai
     from domain.people.models import Person
@@ -144,11 +146,11 @@ async def demo_subjects(session: AsyncSession) -> list[DemoLogin]:
         select(OrgUnit).where(OrgUnit.kind == UnitKind.PARK, OrgUnit.code == "ZY").order_by(OrgUnit.id)
     )
     if park is None:
-        raise SystemExit("this database holds no demo data (no park ZY); run `python -m api load-demo` first")
+        return []  # no demo data
     in_park = (OrgUnit.path >= park.path) & (OrgUnit.path < subtree_upper_bound(park.path))
     found: list[DemoLogin] = []
 
-    async def holder(label: str, kind: PostKind, *where: object) -> None:
+    async def holder(role: str, label: str, kind: PostKind, *where: object) -> None:
         row = (
             await session.execute(
                 select(Person.id, Person.name, OrgUnit.name, Post.title)
@@ -168,14 +170,14 @@ async def demo_subjects(session: AsyncSession) -> list[DemoLogin]:
         ).first()
         if row is not None:
             person_id, name, unit_name, title = row
-            found.append(DemoLogin(f"{label}（{unit_name} {title}）", name, f"person:{person_id}"))
+            found.append(DemoLogin(role, f"{label}（{unit_name} {title}）", name, f"person:{person_id}"))
 
-    await holder("园区党工委书记", PostKind.PARTY_SECRETARY, OrgUnit.id == park.id)
-    await holder("园区管委会主任", PostKind.COMMITTEE_DIRECTOR, OrgUnit.id == park.id)
-    await holder("分管负责人", PostKind.DEPUTY_IN_CHARGE, OrgUnit.id == park.id)
-    await holder("部室负责人", PostKind.DEPARTMENT_HEAD, in_park)
-    await holder("企业主要负责人", PostKind.ENTERPRISE_PRINCIPAL, in_park)
-    await holder("一线岗位人员", PostKind.FRONTLINE, in_park)
+    await holder("park-secretary", "园区党工委书记", PostKind.PARTY_SECRETARY, OrgUnit.id == park.id)
+    await holder("park-director", "园区管委会主任", PostKind.COMMITTEE_DIRECTOR, OrgUnit.id == park.id)
+    await holder("deputy", "分管负责人", PostKind.DEPUTY_IN_CHARGE, OrgUnit.id == park.id)
+    await holder("department-head", "部室负责人", PostKind.DEPARTMENT_HEAD, in_park)
+    await holder("enterprise-principal", "企业主要负责人", PostKind.ENTERPRISE_PRINCIPAL, in_park)
+    await holder("frontline", "一线岗位人员", PostKind.FRONTLINE, in_park)
 
     staff = (
         await session.execute(
@@ -195,8 +197,13 @@ async def demo_subjects(session: AsyncSession) -> list[DemoLogin]:
         )
     ).first()
     if staff is not None:
-        found.append(DemoLogin(f"第三方机构人员（合同 {staff[2]}）", staff[1], f"person:{staff[0]}"))
-    for kind, label in ((ClientKind.DISTRICT_SYSTEM, "区级系统"), (ClientKind.AGENCY, "第三方机构系统")):
+        found.append(
+            DemoLogin("agency-staff", f"第三方机构人员（合同 {staff[2]}）", staff[1], f"person:{staff[0]}")
+        )
+    for role, kind, label in (
+        ("district-system", ClientKind.DISTRICT_SYSTEM, "区级系统"),
+        ("agency-system", ClientKind.AGENCY, "第三方机构系统"),
+    ):
         client = await session.scalar(
             select(ServiceClient)
             .where(ServiceClient.kind == kind, ServiceClient.disabled_at.is_(None))
@@ -204,10 +211,10 @@ async def demo_subjects(session: AsyncSession) -> list[DemoLogin]:
             .limit(1)
         )
         if client is not None:
-            found.append(DemoLogin(label, client.name, client.subject))
-    for label, unit_clause in (
-        ("区管理员", RoleGrant.unit_id.is_not(None)),
-        ("平台管理员", RoleGrant.unit_id.is_(None)),
+            found.append(DemoLogin(role, label, client.name, client.subject))
+    for role, label, unit_clause in (
+        ("district-admin", "区管理员", RoleGrant.unit_id.is_not(None)),
+        ("platform-admin", "平台管理员", RoleGrant.unit_id.is_(None)),
     ):
         admin = (
             await session.execute(
@@ -219,16 +226,20 @@ async def demo_subjects(session: AsyncSession) -> list[DemoLogin]:
             )
         ).first()
         if admin is not None:
-            found.append(DemoLogin(label, admin[1], f"person:{admin[0]}"))
+            found.append(DemoLogin(role, label, admin[1], f"person:{admin[0]}"))
     return found
 
 
 async def _demo_logins(settings: Settings) -> list[str]:
     async with _session(settings) as session:
         logins = await demo_subjects(session)
+    if not logins:
+        raise SystemExit("this database holds no demo data (no park ZY); run `python -m api load-demo` first")
     lines = [
         '# Demo logins: in GraphiQL, Headers pane: {"Authorization": "Bearer <token>"}',
         f"# Tokens last {settings.token_ttl_minutes // 60} hours. role | name | subject | token",
+        "# Development server: /graphql?as=<key> opens GraphiQL with the header filled in; keys: "
+        + ", ".join(login.role for login in logins),
     ]
     for login in logins:
         token = mint_token(settings, login.subject)
