@@ -54,6 +54,7 @@ from api.posts.types import Assignment, Post, PostCharge
 from api.scoring.mutations import ScoringMutation
 from api.scoring.queries import ScoringQuery
 from api.scoring.reports import ReportsMutation
+from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
 from api.tree.types import OrgUnit
@@ -177,6 +178,8 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
         # After validation and before anything that reads the operation (Strawberry's
         # `operation_name` falls back to the first one).
         RequireOperationName,
+        # After validation and before execution: text arguments `domain.text` refuses.
+        TextInputChecks,
         # After validation (it reads the validated document) and before execution.
         lambda: RequestedNodesLimiter(limit=max_nodes, page_cap=page_cap),
         MaskUnexpectedErrors,
@@ -196,6 +199,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    check_mutation_inputs(Mutation.__strawberry_definition__.fields)
     return Schema(
         query=Query,
         mutation=Mutation,
