@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.body import BodyLimitMiddleware
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.schema import build_schema
@@ -215,6 +216,7 @@ def create_app(
     app.state.clock = today_shanghai
     if session_factory is not None:
         app.state.session_factory = session_factory
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     return app
 

@@ -127,14 +127,12 @@ class ApiError(GraphQLError):
         self.message_en = message_en
 
 
-class BadInput(GraphQLError):
-    """A query argument is out of range or malformed: a client error, shown as is."""
+class BadInput(ApiError):
+    """A query argument is out of range or malformed: a client error, shown as is, in the one
+    shape (`message` Chinese, `extensions.code`, `extensions.messageEn`, and the `argument`)."""
 
     def __init__(self, message_en: str, message_zh: str, argument: str, code: str = "BAD_USER_INPUT"):
-        super().__init__(
-            f"{message_zh} / {message_en}",
-            extensions={"code": code, "argument": argument, "messageEn": message_en, "message": message_zh},
-        )
+        super().__init__(code, message_zh, message_en, argument=argument)
 
 
 async def run_mutation(
