@@ -4,6 +4,7 @@ as it was (every table counted before and after)."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -60,6 +61,38 @@ async def _chunks(total: int) -> AsyncIterator[bytes]:
 
 
 Case = Callable[[World], Awaitable[httpx.Response]]
+
+UNITS_AFTER = "query($a: String) { units(first: 1, after: $a) { totalCount } }"
+
+
+async def _end_cursor(w: World, field: str) -> str:
+    response = await w.graphql({"query": f"{{ {field}(first: 1) {{ pageInfo {{ endCursor }} }} }}"})
+    cursor: str = response.json()["data"][field]["pageInfo"]["endCursor"]
+    return cursor
+
+
+def _recode(cursor: str, change: Callable[[list[Any]], list[Any]]) -> str:
+    raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    return base64.urlsafe_b64encode(json.dumps(change(raw)).encode()).decode().rstrip("=")
+
+
+async def _units_after(w: World, cursor: str) -> httpx.Response:
+    return await w.graphql({"query": UNITS_AFTER, "variables": {"a": cursor}})
+
+
+async def _cursor_of_another_list(w: World) -> httpx.Response:
+    return await _units_after(w, await _end_cursor(w, "persons"))
+
+
+async def _cursor_on_role_links(w: World) -> httpx.Response:
+    cursor = await _end_cursor(w, "units")
+    query = "query($a: String) { roleLinks(after: $a) { totalCount } }"
+    return await w.graphql({"query": query, "variables": {"a": cursor}})
+
+
+async def _changed_units_cursor(w: World, change: Callable[[list[Any]], list[Any]]) -> httpx.Response:
+    return await _units_after(w, _recode(await _end_cursor(w, "units"), change))
+
 
 # (name, request, HTTP status, code); a status of 200 with a mutation means a userError.
 CASES: list[tuple[str, Case, int, str]] = [
@@ -184,6 +217,39 @@ CASES: list[tuple[str, Case, int, str]] = [
         401,
         "UNAUTHENTICATED",
     ),
+    ("cursor of another connection", _cursor_of_another_list, 200, "INVALID_CURSOR"),
+    ("cursor of a table on a computed list", lambda w: _cursor_on_role_links(w), 200, "INVALID_CURSOR"),
+    (
+        "huge-int cursor",
+        lambda w: _changed_units_cursor(w, lambda raw: [*raw[:-1], 2**70]),
+        200,
+        "INVALID_CURSOR",
+    ),
+    (
+        "integer-overflow cursor (2**31 in an integer column)",
+        lambda w: _changed_units_cursor(w, lambda raw: [*raw[:-1], 2**31]),
+        200,
+        "INVALID_CURSOR",
+    ),
+    (
+        "float in an integer cursor",
+        lambda w: _changed_units_cursor(w, lambda raw: [*raw[:-1], 1.5]),
+        200,
+        "INVALID_CURSOR",
+    ),
+    (
+        "object in a cursor",
+        lambda w: _changed_units_cursor(w, lambda raw: [*raw[:-1], {"id": 1}]),
+        200,
+        "INVALID_CURSOR",
+    ),
+    ("untagged cursor", lambda w: _changed_units_cursor(w, lambda raw: raw[1:]), 200, "INVALID_CURSOR"),
+    (
+        "cursor of the wrong length",
+        lambda w: _changed_units_cursor(w, lambda raw: [*raw, 1]),
+        200,
+        "INVALID_CURSOR",
+    ),
     ("unparsable document", lambda w: w.graphql({"query": "{ districts { "}), 200, "GRAPHQL_PARSE_FAILED"),
     ("unknown field", lambda w: w.graphql({"query": "{ nothing }"}), 200, "GRAPHQL_VALIDATION_FAILED"),
     ("unparsable global ID", lambda w: w.graphql({"query": '{ unit(id: "5") { id } }'}), 200, "INVALID_ID"),
@@ -233,6 +299,14 @@ async def test_hostile_request(
     if "messageEn" in error:
         assert error["messageEn"] and not any(CJK[0] <= ch <= CJK[-1] for ch in error["messageEn"]), error
     assert await table_counts(session) == before
+
+
+async def test_a_cursor_still_pages_its_own_list(world: World) -> None:
+    cursor = await _end_cursor(world, "units")
+    response = await _units_after(world, cursor)
+    assert "errors" not in response.json()
+    negative = _recode(cursor, lambda raw: [*raw[:-1], -(2**31)])  # in an integer's range
+    assert "errors" not in (await _units_after(world, negative)).json()
 
 
 async def test_a_body_at_the_limit_is_read(world: World, settings: Settings) -> None:
