@@ -116,6 +116,17 @@ def error_entry(code: str, message_zh: str, message_en: str, **extensions: Any) 
     return {"message": message_zh, "extensions": ext}
 
 
+def endpoint_error_entry(
+    code: str, message_zh: str, message_en: str, field: list[str] | None = None
+) -> dict[str, Any]:
+    """An error of a plain HTTP endpoint (tip-offs, report downloads): `error_entry` with the
+    input `field` at fault in `extensions`. The top-level `code`, `field` and `messageEn`
+    repeat it for clients written before the one shape: deprecated, read `extensions`."""
+    fields = list(field or [])
+    entry = error_entry(code, message_zh, message_en, field=fields)
+    return {**entry, "code": str(code), "field": fields, "messageEn": message_en}
+
+
 class ApiError(GraphQLError):
     """A GraphQL error in the API's shape: `message` Chinese, `extensions.code` and
     `extensions.messageEn`. Never masked (it is a GraphQLError raised on purpose)."""

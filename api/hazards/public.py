@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from strawberry import relay
 
-from api.errors import ApiErrorCode, error_entry
+from api.errors import ApiErrorCode, endpoint_error_entry
 from api.ids import try_decode_id
 from domain.db import WRITE_TRANSACTION, utcnow
 from domain.errors import DomainError, ErrorCode, FieldError
@@ -29,18 +29,15 @@ from domain.text import rule_for, text_error
 TEXT_FIELDS = ("content", "location", "contact")
 
 
-def _entry(code: str, field: list[str], zh: str, en: str) -> dict[str, Any]:
-    """One error in the API's shape (`api.errors.error_entry`, with `field` in `extensions`).
-    The top-level `code`, `field` and `messageEn` repeat it for clients written before the
-    shape was settled: deprecated, read `extensions`."""
-    return {**error_entry(code, zh, en, field=field), "code": code, "field": field, "messageEn": en}
-
-
 def _errors(
     errors: list[FieldError], status: int = 400, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse(
-        {"errors": [_entry(e.code.value, list(e.field), e.message_zh, e.message_en) for e in errors]},
+        {
+            "errors": [
+                endpoint_error_entry(e.code.value, e.message_zh, e.message_en, list(e.field)) for e in errors
+            ]
+        },
         status_code=status,
         headers=headers,
     )
@@ -105,9 +102,8 @@ async def submit(request: Request) -> JSONResponse:
             return JSONResponse(
                 {
                     "errors": [
-                        _entry(
+                        endpoint_error_entry(
                             ApiErrorCode.RATE_LIMITED,
-                            [],
                             "提交过于频繁，请稍后再试",
                             "Too many tip-offs; try again later",
                         )
