@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -23,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.body import BodyLimitMiddleware
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
+from api.protocol_errors import routing_error
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
 from authz.authority import Authority
@@ -206,6 +208,7 @@ def create_app(
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
         ],
         lifespan=lifespan,
+        exception_handlers={StarletteHTTPException: routing_error},
     )
     app.state.settings = settings
     app.state.authority = Authority()

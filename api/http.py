@@ -132,7 +132,7 @@ async def is_introspection_only(request: Request) -> bool:
     if request.method == "POST":
         try:
             body = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
             return False
         query = body.get("query") if isinstance(body, dict) else None
     if not isinstance(query, str):

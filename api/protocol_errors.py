@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 from api.errors import ApiErrorCode, error_entry
 
@@ -58,3 +61,17 @@ def protocol_error(exc: HTTPException) -> dict[str, Any]:
     elif exc.status_code == 405:
         zh = "GET请求只能执行查询；变更请用POST"
     return error_entry(code, zh, exc.reason)
+
+
+async def routing_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, a method a route does not take) in the one
+    shape, instead of its plain-text bodies."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        entry = error_entry(ApiErrorCode.NOT_FOUND, "未找到", "Not Found")
+    elif exc.status_code == 405:
+        entry = error_entry(ApiErrorCode.METHOD_NOT_ALLOWED, "不支持该请求方法", "Method Not Allowed")
+    else:
+        code, zh = _BY_STATUS.get(exc.status_code, (ApiErrorCode.BAD_REQUEST, "请求格式不正确"))
+        entry = error_entry(code, zh, str(exc.detail))
+    return JSONResponse({"errors": [entry]}, status_code=exc.status_code, headers=exc.headers)

@@ -66,7 +66,7 @@ def _park_id(raw: Any) -> int | None:
 async def submit(request: Request) -> JSONResponse:
     try:
         body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
         body = None
     if not isinstance(body, dict):
         return _errors(

@@ -250,6 +250,29 @@ CASES: list[tuple[str, Case, int, str]] = [
         200,
         "INVALID_CURSOR",
     ),
+    (
+        "JSON nested too deeply, without credentials",
+        lambda w: w.http.post(
+            "/graphql", content=b"[" * 200_000, headers={"content-type": "application/json"}
+        ),
+        401,
+        "UNAUTHENTICATED",
+    ),
+    ("tip-off JSON nested too deeply", lambda w: w.tip_off(b"[" * 200_000), 400, "INVALID_VALUE"),
+    ("tip-off status of a NUL code", lambda w: w.http.get("/public/tip-offs/%00"), 404, "NOT_FOUND"),
+    (
+        "GET without a query",
+        lambda w: w.http.get("/graphql", headers={**w.headers, "accept": "application/json"}),
+        400,
+        "BAD_REQUEST",
+    ),
+    ("no such path", lambda w: w.http.get("/nowhere"), 404, "NOT_FOUND"),
+    (
+        "a method a route does not take",
+        lambda w: w.http.delete("/public/tip-offs"),
+        405,
+        "METHOD_NOT_ALLOWED",
+    ),
     ("unparsable document", lambda w: w.graphql({"query": "{ districts { "}), 200, "GRAPHQL_PARSE_FAILED"),
     ("unknown field", lambda w: w.graphql({"query": "{ nothing }"}), 200, "GRAPHQL_VALIDATION_FAILED"),
     ("unparsable global ID", lambda w: w.graphql({"query": '{ unit(id: "5") { id } }'}), 200, "INVALID_ID"),
