@@ -12,7 +12,8 @@ any resolver runs.
 
 The values checked are the coerced ones (variables substituted), walked along the GraphQL
 input types: `String` values under the rule of their field (`domain.text.FIELD_RULES`),
-`ID` values under `ID_RULE`. Custom scalars (dates, JSON) are left to their parsers.
+`ID` values under `ID_RULE`, every string inside a `JSON` value under `JSON_TEXT`. Other
+custom scalars (dates, decimals) are left to their parsers.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
@@ -50,7 +52,7 @@ from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.types.field import StrawberryField
 
 from api.errors import ApiError, UserError
-from domain.text import ID_RULE, TextError, rule_for, text_error
+from domain.text import ID_RULE, JSON_TEXT, TextError, rule_for, text_error
 
 MAX_REPORTED = 20
 """At most this many problems are reported for one request (the client fixes and retries)."""
@@ -85,6 +87,27 @@ def _walk(type_: GraphQLInputType, value: Any, path: tuple[str, ...], name: str)
         error = text_error(value, ID_RULE if type_ is GraphQLID else rule_for(name))
         if error is not None:
             yield TextProblemAt(path, error)
+    elif isinstance(type_, GraphQLScalarType) and type_.name == "JSON":
+        yield from _walk_json(value, path)
+
+
+def _walk_json(value: Any, path: tuple[str, ...]) -> Iterator[TextProblemAt]:
+    """The strings (keys included) anywhere in a JSON value, each under `JSON_TEXT`: what
+    PostgreSQL's jsonb cannot hold (NUL) and what no rule's text should (controls, overrides).
+    Iterative: a JSON value may be nested as deep as the parser allowed."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, path)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            error = text_error(item, JSON_TEXT)
+            if error is not None:
+                yield TextProblemAt(at, error)
+        elif isinstance(item, Mapping):
+            for key, inner in item.items():
+                stack.append((key, (*at, str(key)[:50])))
+                stack.append((inner, (*at, str(key)[:50])))
+        elif isinstance(item, list | tuple):
+            stack.extend((inner, (*at, str(i))) for i, inner in enumerate(item))
 
 
 def argument_problems(

@@ -47,6 +47,8 @@ FREE_TEXT: Final = TextRule(2000, multiline=True)
 LONG_TEXT: Final = TextRule(20000, multiline=True)
 ID_RULE: Final = TextRule(200)
 """Every `ID` argument or field (global IDs are short base64)."""
+JSON_TEXT: Final = TextRule(LONG_TEXT.max_length, multiline=True)
+"""Every string (and key) inside a JSON argument: rule definitions, scheme weights, metadata."""
 
 FIELD_RULES: Final[dict[str, TextRule]] = {
     # one line

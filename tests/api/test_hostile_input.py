@@ -62,6 +62,24 @@ async def _chunks(total: int) -> AsyncIterator[bytes]:
 
 Case = Callable[[World], Awaitable[httpx.Response]]
 
+CREATE_LIST = (
+    "mutation($input: CreateDutyListInput!) "
+    "{ createDutyList(input: $input) { dutyList { id } userErrors { code field message messageEn } } }"
+)
+
+
+def _duty_list(w: World, **item: Any) -> Any:
+    data = {
+        "code": "park-leaders",
+        "name": "园区领导安全生产职责清单（测试）",
+        "postKinds": ["PRINCIPAL"],
+        "unitId": w.park,
+        "effectiveFrom": "2024-01-01",
+        "items": [{"key": "check", "text": "每月带队检查", **item}],
+    }
+    return w.graphql({"query": CREATE_LIST, "variables": {"input": data}})
+
+
 UNITS_AFTER = "query($a: String) { units(first: 1, after: $a) { totalCount } }"
 
 
@@ -272,6 +290,25 @@ CASES: list[tuple[str, Case, int, str]] = [
         lambda w: w.http.delete("/public/tip-offs"),
         405,
         "METHOD_NOT_ALLOWED",
+    ),
+    ("NUL in a duty item's text", lambda w: _duty_list(w, text="检查\x00"), 200, "INVALID_VALUE"),
+    (
+        "NUL inside JSON metadata",
+        lambda w: _duty_list(w, meta={"remark": ["ok", "\x00"]}),
+        200,
+        "INVALID_VALUE",
+    ),
+    ("NUL as a JSON key", lambda w: _duty_list(w, meta={"\x00": 1}), 200, "INVALID_VALUE"),
+    (
+        "NUL in a rule preview",
+        lambda w: w.graphql(
+            {
+                "query": "query($d: JSON!) { previewFrequencyRule(definition: $d) { userErrors { code } } }",
+                "variables": {"d": {"kinds": ["\u202e"]}},
+            }
+        ),
+        200,
+        "INVALID_VALUE",
     ),
     ("unparsable document", lambda w: w.graphql({"query": "{ districts { "}), 200, "GRAPHQL_PARSE_FAILED"),
     ("unknown field", lambda w: w.graphql({"query": "{ nothing }"}), 200, "GRAPHQL_VALIDATION_FAILED"),

@@ -145,3 +145,27 @@ async def test_refused_text_in_a_tip_off(
     assert (error["extensions"]["code"], error["extensions"]["field"]) == (code, [field])
     assert error["message"] != error["extensions"]["messageEn"]
     assert await session.scalar(select(func.count()).select_from(TipOff)) == 0
+
+
+async def test_the_field_path_reaches_into_lists_and_json(gql: Any, session: AsyncSession) -> None:
+    tree = await f.small_tree(session)
+    document = """
+    mutation($input: CreateDutyListInput!) {
+      createDutyList(input: $input) { dutyList { id } userErrors { code field message messageEn } }
+    }"""
+    item = {"key": "check", "text": "每月带队检查", "meta": {"remark": ["ok", "\x00"]}}
+    data = {
+        "code": "park-leaders",
+        "name": "园区领导安全生产职责清单（测试）",
+        "postKinds": ["PRINCIPAL"],
+        "unitId": f.gid("OrgUnit", tree["park"].id),
+        "effectiveFrom": "2024-01-01",
+        "items": [{**item, "text": "好"}, {**item, "text": "\u202e"}],
+    }
+    payload = (await gql(document, {"input": data}))["data"]["createDutyList"]
+    assert payload["dutyList"] is None
+    assert sorted(tuple(e["field"]) for e in payload["userErrors"]) == [
+        ("input", "items", "0", "meta", "remark", "1"),
+        ("input", "items", "1", "meta", "remark", "1"),
+        ("input", "items", "1", "text"),
+    ]
