@@ -24,8 +24,8 @@ Protocol errors are JSON bodies with `errors`, never plain text, in the API's on
 (`api.errors`): each has `extensions.code` (BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE,
 NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, UNAUTHENTICATED …) and `messageEn`.
 A body that is not UTF-8 is a bad request (400); one over `MAX_BODY_BYTES` gets 413
-(`api.body`). The request's session is
-committed once, after execution and before the response is written; it is always closed.
+(`api.body`). The request's session is committed once, after execution and before the
+response is written; it is always closed.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from strawberry.types import ExecutionResult
 from api.context import Context
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
-from api.protocol_errors import ProtocolError, protocol_error
+from api.protocol_errors import ProtocolError, bad_request, protocol_error
 from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH
 from authz.credentials import AuthenticationError, Caller
 from authz.watcher import notify_change
@@ -279,9 +279,7 @@ class GraphQLView(GraphQL[Context, None]):
             return super().parse_query_params(params)
         except HTTPException as exc:
             # Strawberry's message speaks of a request body, which a GET does not have.
-            raise ProtocolError(
-                400,
-                ApiErrorCode.BAD_REQUEST,
+            raise bad_request(
                 "variables 和 extensions 参数须为JSON",
                 "The `variables` and `extensions` parameters must be JSON",
             ) from exc
@@ -292,18 +290,11 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             text = data.decode("utf-8") if isinstance(data, bytes) else data
         except UnicodeDecodeError as exc:
-            raise ProtocolError(
-                400, ApiErrorCode.BAD_REQUEST, "请求体不是有效的UTF-8", "The request body is not valid UTF-8"
-            ) from exc
+            raise bad_request("请求体不是有效的UTF-8", "The request body is not valid UTF-8") from exc
         try:
             return json.loads(text)
         except RecursionError as exc:
-            raise ProtocolError(
-                400,
-                ApiErrorCode.BAD_REQUEST,
-                "请求体JSON嵌套过深",
-                "The request body's JSON is nested too deeply",
-            ) from exc
+            raise bad_request("请求体JSON嵌套过深", "The request body's JSON is nested too deeply") from exc
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
         """Checks the request is one we can answer and is well-formed, beyond Strawberry's checks."""
@@ -325,11 +316,9 @@ class GraphQLView(GraphQL[Context, None]):
                 )
         data = await super().parse_http_body(request)
         if isinstance(data, list):  # batching is off, so Strawberry has refused lists already
-            raise ProtocolError(400, ApiErrorCode.BAD_REQUEST, "不支持批量请求", "Batching is not enabled")
+            raise bad_request("不支持批量请求", "Batching is not enabled")
         if not isinstance(data.operation_name, str | None):
-            raise ProtocolError(
-                400,
-                ApiErrorCode.BAD_REQUEST,
+            raise bad_request(
                 "operationName 须为字符串或null",
                 "The GraphQL operation's `operationName` must be a string or null",
             )

@@ -24,6 +24,10 @@ class ProtocolError(HTTPException):
         self.message_zh = message_zh
 
 
+def bad_request(message_zh: str, message_en: str) -> ProtocolError:
+    return ProtocolError(400, ApiErrorCode.BAD_REQUEST, message_zh, message_en)
+
+
 _BY_STATUS: dict[int, tuple[ApiErrorCode, str]] = {
     400: (ApiErrorCode.BAD_REQUEST, "请求格式不正确"),
     404: (ApiErrorCode.NOT_FOUND, "未找到"),
