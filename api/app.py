@@ -15,18 +15,21 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.body import BodyLimitMiddleware
 from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.ide import page as ide_page
+from api.protocol_errors import routing_error
 from api.proxies import TrustedProxyMiddleware
-from api.schema import build_schema
+from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH, build_schema
 from api.scoring import reports as compliance_reports
 from api.unavailable import close_bounded, unavailable_entry
 from authz.authority import Authority
@@ -105,7 +108,7 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
         entry = unavailable_entry(kind, retry_after, requestId=request_id)
         return JSONResponse({"errors": [entry]}, status_code=503, headers={"Retry-After": str(retry_after)})
     entry = error_entry(
-        ApiErrorCode.INTERNAL_SERVER_ERROR, "服务器内部错误", "Unexpected error", requestId=request_id
+        ApiErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE_ZH, MASKED_MESSAGE_EN, requestId=request_id
     )
     return JSONResponse({"errors": [entry]}, status_code=500)
 
@@ -258,7 +261,7 @@ def create_app(
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
         ],
         lifespan=lifespan,
-        exception_handlers={Exception: unexpected_error},
+        exception_handlers={StarletteHTTPException: routing_error, Exception: unexpected_error},
     )
     app.state.settings = settings
     app.state.authority = Authority()
@@ -269,6 +272,7 @@ def create_app(
     app.state.clock = today_shanghai
     if session_factory is not None:
         app.state.session_factory = session_factory
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     # Outside the application (only the proxy layer wraps it), so a preflight is answered here,
     # before anything asks for credentials, and every answer, errors included, carries CORS headers.

@@ -3,6 +3,11 @@
 Every list field takes `first` (0 to the configured cap, default 20) and `after` (an
 opaque cursor from a previous page) and returns edges, `pageInfo` and `totalCount`.
 `totalCount` runs its COUNT only when a client asks for it.
+
+A cursor names its list (a tag of the list's order, or of the key of a list computed in
+Python): a cursor of another list, or one whose values are not of the order's types or
+out of the int64 range, is `INVALID_CURSOR`, never a database error. Cursors written before
+the tag was added are refused the same way (a client starts the list again).
 """
 
 from __future__ import annotations
@@ -17,7 +22,16 @@ import strawberry
 
 from api.context import Info
 from api.errors import BadInput
-from domain.pagination import InvalidCursor, Ordering, Page, PageRequest, count, fetch_page
+from domain.pagination import (
+    InvalidCursor,
+    Ordering,
+    Page,
+    PageRequest,
+    check_scalar,
+    count,
+    fetch_page,
+    list_tag,
+)
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT")
@@ -64,8 +78,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def encode_cursor(key: Sequence[Any]) -> str:
-    raw = json.dumps(list(key), default=_json_default, separators=(",", ":"), ensure_ascii=False)
+def encode_cursor(tag: str, key: Sequence[Any]) -> str:
+    """A cursor: base64url of the JSON list `[tag, *key]`, the tag naming the list."""
+    raw = json.dumps([tag, *key], default=_json_default, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -88,16 +103,21 @@ def _bad_cursor() -> BadInput:
     )
 
 
-def decode_cursor(after: str) -> list[Any]:
-    """The key list a cursor holds; INVALID_CURSOR if it holds none."""
+def decode_cursor(after: str, tag: str) -> list[Any]:
+    """The key list a cursor of the list tagged `tag` holds; INVALID_CURSOR if it holds none,
+    or is another list's, or holds a value no key can (not a scalar, an integer out of the
+    int64 range)."""
     try:
         padded = after + "=" * (-len(after) % 4)
         raw = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise _bad_cursor() from exc
-    if not isinstance(raw, list):
+    if not isinstance(raw, list) or not raw or raw[0] != tag:
         raise _bad_cursor()
-    return raw
+    try:
+        return [check_scalar(v) for v in raw[1:]]
+    except InvalidCursor as exc:
+        raise _bad_cursor() from exc
 
 
 def page_request(info: Info, first: int | None, after: str | None, ordering: Ordering[Any]) -> PageRequest:
@@ -105,7 +125,7 @@ def page_request(info: Info, first: int | None, after: str | None, ordering: Ord
     key = None
     if after is not None:
         try:
-            key = ordering.decode(decode_cursor(after))
+            key = ordering.decode(decode_cursor(after, ordering.tag))
         except (ValueError, InvalidCursor) as exc:
             raise _bad_cursor() from exc
     return PageRequest(first=size, after=key)
@@ -117,7 +137,7 @@ def build_connection(
     count_fn: Callable[[], Awaitable[int]],
 ) -> Connection[NodeT]:
     edges = [
-        Edge(cursor=encode_cursor(key), node=convert(item))
+        Edge(cursor=encode_cursor(page.tag, key), node=convert(item))
         for item, key in zip(page.items, page.keys, strict=True)
     ]
     return Connection(
@@ -174,10 +194,11 @@ def computed_connection(
     """A page of a list computed in Python (obligations, role links), ordered by `key` (unique
     per row, of ints, strings and dates): the same cursors and limits as SQL-backed lists."""
     size = page_size(info, first)
+    tag = list_tag(f"{key.__module__}.{key.__qualname__}")
     keyed = sorted(((_comparable(key(r)), r) for r in rows), key=lambda kr: kr[0])
     start = 0
     if after is not None:
-        raw = decode_cursor(after)
+        raw = decode_cursor(after, tag)
         if keyed and len(raw) != len(keyed[0][0]):
             raise _bad_cursor()
         try:
@@ -186,7 +207,7 @@ def computed_connection(
         except TypeError as exc:  # a cursor of another list: values of other types
             raise _bad_cursor() from exc
     chunk = keyed[start : start + size]
-    edges = [Edge(cursor=encode_cursor(k), node=convert(r)) for k, r in chunk]
+    edges = [Edge(cursor=encode_cursor(tag, k), node=convert(r)) for k, r in chunk]
     total = len(keyed)
 
     async def count_fn() -> int:

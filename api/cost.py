@@ -17,7 +17,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -33,6 +32,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from api.connection import DEFAULT_PAGE_SIZE
+from api.errors import ApiError, ApiErrorCode
 
 
 def _argument(field: FieldNode, name: str, variables: dict[str, Any]) -> Any:
@@ -136,15 +136,13 @@ class RequestedNodesLimiter(SchemaExtension):
             )
             if self.requested > self.limit:
                 ctx.pre_execution_errors = [
-                    GraphQLError(
-                        f"请求可能返回{self.requested}个节点，超过上限{self.limit}；请减小 first — "
+                    ApiError(
+                        ApiErrorCode.TOO_MANY_NODES,
+                        f"请求可能返回{self.requested}个节点，超过上限{self.limit}；请减小 first",
                         f"The document may return {self.requested} nodes, more than the limit of "
                         f"{self.limit}; ask for smaller pages (`first`)",
-                        extensions={
-                            "code": "TOO_MANY_NODES",
-                            "requested": self.requested,
-                            "limit": self.limit,
-                        },
+                        requested=self.requested,
+                        limit=self.limit,
                     )
                 ]
         yield

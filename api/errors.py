@@ -116,6 +116,17 @@ def error_entry(code: str, message_zh: str, message_en: str, **extensions: Any) 
     return {"message": message_zh, "extensions": ext}
 
 
+def endpoint_error_entry(
+    code: str, message_zh: str, message_en: str, field: list[str] | None = None
+) -> dict[str, Any]:
+    """An error of a plain HTTP endpoint (tip-offs, report downloads): `error_entry` with the
+    input `field` at fault in `extensions`. The top-level `code`, `field` and `messageEn`
+    repeat it for clients written before the one shape: deprecated, read `extensions`."""
+    fields = list(field or [])
+    entry = error_entry(code, message_zh, message_en, field=fields)
+    return {**entry, "code": str(code), "field": fields, "messageEn": message_en}
+
+
 class ApiError(GraphQLError):
     """A GraphQL error in the API's shape: `message` Chinese, `extensions.code` and
     `extensions.messageEn`. Never masked (it is a GraphQLError raised on purpose)."""
@@ -127,14 +138,12 @@ class ApiError(GraphQLError):
         self.message_en = message_en
 
 
-class BadInput(GraphQLError):
-    """A query argument is out of range or malformed: a client error, shown as is."""
+class BadInput(ApiError):
+    """A query argument is out of range or malformed: a client error, shown as is, in the one
+    shape (`message` Chinese, `extensions.code`, `extensions.messageEn`, and the `argument`)."""
 
     def __init__(self, message_en: str, message_zh: str, argument: str, code: str = "BAD_USER_INPUT"):
-        super().__init__(
-            f"{message_zh} / {message_en}",
-            extensions={"code": code, "argument": argument, "messageEn": message_en, "message": message_zh},
-        )
+        super().__init__(code, message_zh, message_en, argument=argument)
 
 
 async def run_mutation(

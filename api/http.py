@@ -20,8 +20,12 @@ Status codes:
   the masked message and the request id; the traceback is logged with the request id.
   (Unexpected errors inside resolvers are masked by `api.schema.MaskUnexpectedErrors`.)
 
-Protocol errors are JSON bodies with `errors`, never plain text. The request's session is
-committed once, after execution and before the response is written; it is always closed.
+Protocol errors are JSON bodies with `errors`, never plain text, in the API's one shape
+(`api.errors`): each has `extensions.code` (BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE,
+NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, UNAUTHENTICATED …) and `messageEn`.
+A body that is not UTF-8 is a bad request (400); one over `MAX_BODY_BYTES` gets 413
+(`api.body`). The request's session is committed once, after execution and before the
+response is written; it is always closed.
 """
 
 from __future__ import annotations
@@ -47,9 +51,12 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.error_shape import shape_errors
+from api.errors import ApiError, ApiErrorCode, error_entry
 from api.ide import page as ide_page
 from api.idempotency import KeyedAnswer, RetryWholeRequest, check_key, keep_answer
-from api.schema import MASKED_MESSAGE
+from api.protocol_errors import ProtocolError, bad_request, protocol_error
+from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH
 from api.unavailable import close_bounded, is_unavailable, unavailable_entry
 from authz.credentials import AuthenticationError, Caller
 from authz.watcher import notify_change
@@ -131,7 +138,7 @@ async def is_introspection_only(request: Request) -> bool:
     if request.method == "POST":
         try:
             body = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
             return False
         query = body.get("query") if isinstance(body, dict) else None
     if not isinstance(query, str):
@@ -192,7 +199,7 @@ class GraphQLView(GraphQL[Context, None]):
                 if exc.status_code == 405:
                     # GET was refused for a mutation (POST only); any other method for all.
                     headers = {"Allow": "POST" if request.method == "GET" else "GET, POST"}
-                response = self.error_response(request, exc.status_code, {"message": exc.reason}, headers)
+                response = self.error_response(request, exc.status_code, protocol_error(exc), headers)
             except Exception as exc:
                 response = self.failure_response(request, exc)
         finally:
@@ -214,10 +221,9 @@ class GraphQLView(GraphQL[Context, None]):
             log.warning("database %s serving GraphQL (request %s): %r", kind.value, request_id, exc)
             return self.unavailable_response(request, kind)
         log.exception("unexpected failure serving GraphQL (request %s)", request_id, exc_info=exc)
-        error = {
-            "message": MASKED_MESSAGE,
-            "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-        }
+        error = error_entry(
+            ApiErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE_ZH, MASKED_MESSAGE_EN, requestId=request_id
+        )
         return self.error_response(request, 500, error)
 
     def unavailable_response(self, request: Request, kind: DatabaseFailure) -> Response:
@@ -269,7 +275,9 @@ class GraphQLView(GraphQL[Context, None]):
 
     def unauthenticated(self, request: Request, en: str, zh: str, *, invalid: bool = False) -> Response:
         challenge = 'Bearer realm="safety-duty"' + (', error="invalid_token"' if invalid else "")
-        error = {"message": en, "extensions": {"code": "UNAUTHENTICATED", "messageZh": zh}}
+        # `messageZh` repeats `message` for clients written when `message` was English:
+        # deprecated.
+        error = error_entry(ApiErrorCode.UNAUTHENTICATED, zh, en, messageZh=zh)
         return self.error_response(request, 401, error, {"WWW-Authenticate": challenge})
 
     def error_response(
@@ -309,21 +317,49 @@ class GraphQLView(GraphQL[Context, None]):
             return super().parse_query_params(params)
         except HTTPException as exc:
             # Strawberry's message speaks of a request body, which a GET does not have.
-            raise HTTPException(400, "The `variables` and `extensions` parameters must be JSON") from exc
+            raise bad_request(
+                "variables 和 extensions 参数须为JSON",
+                "The `variables` and `extensions` parameters must be JSON",
+            ) from exc
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON in UTF-8 (RFC 8259), refused with 400 otherwise, as is JSON nested too deeply
+        for the parser."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError as exc:
+            raise bad_request("请求体不是有效的UTF-8", "The request body is not valid UTF-8") from exc
+        try:
+            return json.loads(text)
+        except RecursionError as exc:
+            raise bad_request("请求体JSON嵌套过深", "The request body's JSON is nested too deeply") from exc
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
         """Checks the request is one we can answer and is well-formed, beyond Strawberry's checks."""
         if negotiate(request.headers.get("accept")) is None:
-            raise HTTPException(406, f"Accept must allow {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}")
+            raise ProtocolError(
+                406,
+                ApiErrorCode.NOT_ACCEPTABLE,
+                f"Accept 须允许 {GRAPHQL_RESPONSE_JSON} 或 {APPLICATION_JSON}",
+                f"Accept must allow {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}",
+            )
         if request.method == "POST":
             media, params = parse_content_type(request.content_type or "")
             if media != APPLICATION_JSON or params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
-                raise HTTPException(415, f"The request body must be {APPLICATION_JSON} in UTF-8")
+                raise ProtocolError(
+                    415,
+                    ApiErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    f"请求体须为UTF-8编码的 {APPLICATION_JSON}",
+                    f"The request body must be {APPLICATION_JSON} in UTF-8",
+                )
         data = await super().parse_http_body(request)
         if isinstance(data, list):  # batching is off, so Strawberry has refused lists already
-            raise HTTPException(400, "Batching is not enabled")
+            raise bad_request("不支持批量请求", "Batching is not enabled")
         if not isinstance(data.operation_name, str | None):
-            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null")
+            raise bad_request(
+                "operationName 须为字符串或null",
+                "The GraphQL operation's `operationName` must be a string or null",
+            )
         if data.operation_name == "":
             data.operation_name = None  # the spec makes an empty name the same as none
         return data
@@ -336,16 +372,28 @@ class GraphQLView(GraphQL[Context, None]):
             cause = exc.__cause__
             # Only queries may travel over GET; anything else is the wrong method, not a bad request.
             if request_adapter.method == "GET" and isinstance(cause, InvalidOperationTypeError):
-                raise HTTPException(405, exc.reason) from exc
+                raise ProtocolError(
+                    405, ApiErrorCode.METHOD_NOT_ALLOWED, "GET请求只能执行查询；变更请用POST", exc.reason
+                ) from exc
             # No operation of that name: a GraphQL request error, answered like a validation error.
             if isinstance(cause, CannotGetOperationTypeError):
-                return ExecutionResult(data=None, errors=[GraphQLError(exc.reason)])
+                error = ApiError(ApiErrorCode.OPERATION_NOT_FOUND, "文档中没有所指定的操作", exc.reason)
+                return ExecutionResult(data=None, errors=[error])
             raise
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
         failure = unexpected_failure(result)
         if failure is not None:
             raise failure  # logged and answered with 500 by __call__
+        if result.errors:
+            # Errors Strawberry returns without running the schema's extensions to the end (a
+            # document that does not parse) get the API's shape here.
+            result.errors = shape_errors(
+                result.errors,
+                validation_errors=set(),
+                client_id_error=lambda _: False,
+                hide_suggestions=not request.app.state.settings.introspection,
+            )
         data = await super().process_result(request, result)
         ctx: Context = request.state.gql_context
         sub_response = request.state.sub_response

@@ -35,6 +35,8 @@ from api.admin.queries import AdminQuery
 from api.cost import RequestedNodesLimiter
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
+from api.error_shape import shape_errors
+from api.errors import ApiError, ApiErrorCode, error_entry
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
 from api.node import (
@@ -54,6 +56,7 @@ from api.posts.types import Assignment, Post, PostCharge
 from api.scoring.mutations import ScoringMutation
 from api.scoring.queries import ScoringQuery
 from api.scoring.reports import ReportsMutation
+from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
 from api.tree.types import OrgUnit
@@ -62,7 +65,9 @@ from domain.config import Settings
 
 log = logging.getLogger("api.graphql")
 
-MASKED_MESSAGE = "服务器内部错误 — Unexpected error"
+MASKED_MESSAGE_ZH = "服务器内部错误"
+MASKED_MESSAGE_EN = "Unexpected error"
+MASKED_MESSAGE = MASKED_MESSAGE_ZH
 
 
 @strawberry.type(description="查询 — Entry points for reading")
@@ -114,15 +119,27 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    def __init__(self) -> None:
+    """Masks unexpected errors, and gives every other error the API's shape (`api.error_shape`)."""
+
+    def __init__(self, *, hide_suggestions: bool = False) -> None:
         super().__init__(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
+        self.hide_suggestions = hide_suggestions
+        self.validation_errors: set[int] = set()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        # Every extension's on_validate has run: what is there now came from validation
+        # (rules and limits); errors of the document's variables come later, in execution.
+        self.validation_errors = {id(e) for e in self.execution_context.pre_execution_errors or ()}
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = super()._process_errors(errors)
-        for error in processed:
-            if is_client_id_error(error):
-                error.extensions = {**(error.extensions or {}), "code": "INVALID_ID"}
-        return processed
+        return shape_errors(
+            processed,
+            validation_errors=self.validation_errors,
+            client_id_error=is_client_id_error,
+            hide_suggestions=self.hide_suggestions,
+        )
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context = self.execution_context.context
@@ -139,10 +156,12 @@ class MaskUnexpectedErrors(MaskErrors):
             exc_info=error.original_error,
         )
         return GraphQLError(
-            MASKED_MESSAGE,
+            MASKED_MESSAGE_ZH,
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            extensions=error_entry(
+                ApiErrorCode.INTERNAL_SERVER_ERROR, MASKED_MESSAGE_ZH, MASKED_MESSAGE_EN, requestId=request_id
+            )["extensions"],
         )
 
 
@@ -160,7 +179,11 @@ class RequireOperationName(SchemaExtension):
             operations = sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
             if operations > 1:
                 ctx.pre_execution_errors = [
-                    GraphQLError("Must provide operation name if query contains multiple operations.")
+                    ApiError(
+                        ApiErrorCode.OPERATION_NOT_FOUND,
+                        "文档含多个操作，须用 operationName 指明执行哪一个",
+                        "Must provide operation name if query contains multiple operations.",
+                    )
                 ]
         yield
 
@@ -170,6 +193,7 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
         create_depth_validator(settings.max_query_depth, should_ignore=None),
         create_alias_validator(settings.max_aliases),
     ]
+    introspection = settings.introspection
     max_tokens, max_nodes, page_cap = (
         settings.max_tokens,
         settings.max_requested_nodes,
@@ -183,9 +207,12 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
         # After validation and before anything that reads the operation (Strawberry's
         # `operation_name` falls back to the first one).
         RequireOperationName,
+        # After validation and before execution: text arguments `domain.text` refuses.
+        TextInputChecks,
         # After validation (it reads the validated document) and before execution.
         lambda: RequestedNodesLimiter(limit=max_nodes, page_cap=page_cap),
-        MaskUnexpectedErrors,
+        # "Did you mean …?" names fields and types: not shown where introspection is off.
+        lambda: MaskUnexpectedErrors(hide_suggestions=not introspection),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
@@ -202,6 +229,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    check_mutation_inputs(Mutation.__strawberry_definition__.fields)
     return Schema(
         query=Query,
         mutation=Mutation,

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     # Nodes a document may return: the sum over its connections of the product of `first`.
     max_requested_nodes: int = 100_000
     introspection: bool = True
+    # Largest request body accepted, in bytes (counted as it streams in, whatever
+    # Content-Length says); larger ones get 413.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
     # Authentication. Tokens we sign ourselves (HS256 with SECRET_KEY): `make token` mints
     # them for development; production may turn them off and rely on an OIDC provider.

@@ -6,6 +6,7 @@ from enum import Enum
 from typing import Final, TypeAlias, TypeVar
 
 from domain.errors import ErrorCode, ErrorCollector
+from domain.text import TextProblem, TextRule, check_text, describe
 
 T = TypeVar("T")
 
@@ -37,6 +38,14 @@ def clean_text(
     if not text:
         if required:
             errors.add(ErrorCode.REQUIRED, field, f"{label_zh}不能为空", f"{label_en} is required")
+        return None
+    # The API checked the text against its field's rule already (`domain.text`); this holds
+    # callers that are not the API (the CLI, seeds) to the same characters.
+    rule = TextRule(max_length, multiline=True)
+    problem = check_text(text, rule)
+    if problem is not None and problem is not TextProblem.TOO_LONG:
+        error = describe(problem, rule)
+        errors.add(error.code, field, f"{label_zh}{error.message_zh}", f"{label_en}: {error.message_en}")
         return None
     if len(text) > max_length:
         errors.add(

@@ -1,11 +1,13 @@
 """The public tip-off endpoints (举报), which need no account:
 
     POST /public/tip-offs          {"parkId", "content", "location"?, "contact"?}
-                                   → 201 {"trackingCode", "status"}; 400 with typed errors;
-                                     429 with Retry-After past the rate limit
+                                   → 201 {"trackingCode", "status"}; 400 with typed errors
+                                     (text checked by `domain.text` first); 429 with
+                                     Retry-After past the rate limit
     GET  /public/tip-offs/{code}   → 200 {"trackingCode", "status"}; 404 for an unknown code
 
-The answer never holds anything but the code and the status.
+The answer never holds anything but the code and the status. Errors have the API's one
+shape (`api.errors`): `{"message": zh, "extensions": {"code", "messageEn", "field"}}`.
 """
 
 from __future__ import annotations
@@ -17,27 +19,39 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from strawberry import relay
 
+from api.errors import ApiErrorCode, endpoint_error_entry
 from api.ids import try_decode_id
 from domain.db import begin_write, utcnow
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode, FieldError
 from domain.hazards import tipoffs
+from domain.text import rule_for, text_error
+
+TEXT_FIELDS = ("content", "location", "contact")
 
 
-def _errors(exc: DomainError) -> JSONResponse:
+def _errors(
+    errors: list[FieldError], status: int = 400, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(
         {
             "errors": [
-                {
-                    "code": e.code.value,
-                    "field": list(e.field),
-                    "message": e.message_zh,
-                    "messageEn": e.message_en,
-                }
-                for e in exc.errors
+                endpoint_error_entry(e.code.value, e.message_zh, e.message_en, list(e.field)) for e in errors
             ]
         },
-        status_code=400,
+        status_code=status,
+        headers=headers,
     )
+
+
+def _text_errors(body: dict[str, Any]) -> list[FieldError]:
+    """The fields whose text `domain.text` refuses, checked before anything is read or written."""
+    found = []
+    for name in TEXT_FIELDS:
+        value = body.get(name)
+        error = text_error(value, rule_for(name)) if isinstance(value, str) else None
+        if error is not None:
+            found.append(FieldError(error.code, (name,), error.message_zh, error.message_en))
+    return found
 
 
 def _park_id(raw: Any) -> int | None:
@@ -52,22 +66,22 @@ def _park_id(raw: Any) -> int | None:
 async def submit(request: Request) -> JSONResponse:
     try:
         body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
         body = None
     if not isinstance(body, dict):
-        return JSONResponse(
-            {
-                "errors": [
-                    {
-                        "code": "INVALID_VALUE",
-                        "field": [],
-                        "message": "请求体应为JSON对象",
-                        "messageEn": "The body must be a JSON object",
-                    }
-                ]
-            },
-            status_code=400,
+        return _errors(
+            [
+                FieldError(
+                    ErrorCode.INVALID_VALUE,
+                    (),
+                    "请求体应为UTF-8编码的JSON对象",
+                    "The body must be a JSON object in UTF-8",
+                )
+            ]
         )
+    refused = _text_errors(body)
+    if refused:
+        return _errors(refused)
     state = request.app.state
     address = request.client.host if request.client else "unknown"
     async with state.session_factory() as session:
@@ -88,12 +102,11 @@ async def submit(request: Request) -> JSONResponse:
             return JSONResponse(
                 {
                     "errors": [
-                        {
-                            "code": "RATE_LIMITED",
-                            "field": [],
-                            "message": "提交过于频繁，请稍后再试",
-                            "messageEn": "Too many tip-offs; try again later",
-                        }
+                        endpoint_error_entry(
+                            ApiErrorCode.RATE_LIMITED,
+                            "提交过于频繁，请稍后再试",
+                            "Too many tip-offs; try again later",
+                        )
                     ]
                 },
                 status_code=429,
@@ -101,7 +114,7 @@ async def submit(request: Request) -> JSONResponse:
             )
         except DomainError as exc:
             await session.rollback()
-            return _errors(exc)
+            return _errors(exc.errors)
         code = tip.tracking_code
         await session.commit()
     return JSONResponse(
@@ -109,22 +122,16 @@ async def submit(request: Request) -> JSONResponse:
     )
 
 
+def _not_found() -> JSONResponse:
+    return _errors([FieldError(ErrorCode.NOT_FOUND, ("code",), "查询码不存在", "Unknown tracking code")], 404)
+
+
 async def status(request: Request) -> JSONResponse:
     code = request.path_params["code"]
+    if text_error(code, rule_for("code")) is not None:
+        return _not_found()
     async with request.app.state.session_factory() as session:
         found = await tipoffs.public_status(session, code)
     if found is None:
-        return JSONResponse(
-            {
-                "errors": [
-                    {
-                        "code": "NOT_FOUND",
-                        "field": ["code"],
-                        "message": "查询码不存在",
-                        "messageEn": "Unknown tracking code",
-                    }
-                ]
-            },
-            status_code=404,
-        )
+        return _not_found()
     return JSONResponse({"trackingCode": code.strip().upper(), "status": found.value})

@@ -33,7 +33,7 @@ from strawberry import relay
 
 from api.context import Context, Info
 from api.duties.guards import actor
-from api.errors import UserError, run_mutation
+from api.errors import UserError, endpoint_error_entry, run_mutation
 from api.ids import MAX_ROW_ID, decode_id
 from api.scoring.loaders import may_read
 from authz.catalogue import Action, Resource
@@ -188,7 +188,7 @@ class ReportsMutation:
 
 def _refusal(status: int, code: str, zh: str, en: str) -> JSONResponse:
     return JSONResponse(
-        {"errors": [{"code": code, "field": [], "message": zh, "messageEn": en}]},
+        {"errors": [endpoint_error_entry(code, zh, en)]},
         status_code=status,
         headers={"Cache-Control": "no-store"},
     )

@@ -471,7 +471,9 @@ async def test_api_keys_authenticate_until_revoked_or_expired(
         response = await as_(**headers).raw(viewer)
         assert response.status_code == 401
         error = response.json()["errors"][0]
-        assert error["extensions"]["code"] == "UNAUTHENTICATED" and "revoked" in error["message"]
+        assert (
+            error["extensions"]["code"] == "UNAUTHENTICATED" and "revoked" in error["extensions"]["messageEn"]
+        )
 
     # An expired key.
     second = ok(await gql(KEY, {"input": {"clientId": client["id"], "expiresAt": "2999-01-01T00:00:00Z"}}))
@@ -482,7 +484,9 @@ async def test_api_keys_authenticate_until_revoked_or_expired(
     )
     await session.commit()
     response = await as_(**{"X-API-Key": second["key"]}).raw(viewer)
-    assert response.status_code == 401 and "expired" in response.json()["errors"][0]["message"]
+    assert (
+        response.status_code == 401 and "expired" in response.json()["errors"][0]["extensions"]["messageEn"]
+    )
     refused(
         await gql(KEY, {"input": {"clientId": client["id"], "expiresAt": "2001-01-01T00:00:00Z"}}),
         "INVALID_VALUE",

@@ -87,41 +87,56 @@ async def test_a_valid_query_answers_in_the_media_type_asked_for(client: httpx.A
 
 
 @pytest.mark.parametrize(
-    ("query", "variables", "visible"),
+    ("query", "variables", "visible", "code"),
     [
-        ("{ districts { totalCount ", None, "Syntax Error"),  # 556A
-        ("{ districts { noSuchField } }", None, "Cannot query field 'noSuchField'"),  # 74FF
-        ("query($first: Int) { districts(first: $first) { totalCount } }", {"first": "ten"}, "$first"),
-        ("query($id: ID!) { unit(id: $id) { name } }", {}, "$id"),
+        ("{ districts { totalCount ", None, "Syntax Error", "GRAPHQL_PARSE_FAILED"),  # 556A
+        (
+            "{ districts { noSuchField } }",
+            None,
+            "Cannot query field 'noSuchField'",
+            "GRAPHQL_VALIDATION_FAILED",
+        ),  # 74FF
+        (
+            "query($first: Int) { districts(first: $first) { totalCount } }",
+            {"first": "ten"},
+            "$first",
+            "BAD_USER_INPUT",
+        ),
+        ("query($id: ID!) { unit(id: $id) { name } }", {}, "$id", "BAD_USER_INPUT"),
         (
             'query($on: Date) { responsiblePersons(enterpriseId: "x", on: $on) { on } }',
             {"on": "32/13"},
             "$on",
+            "BAD_USER_INPUT",
         ),
     ],
     ids=["unparsable", "unknown field", "variable of the wrong type", "missing variable", "bad Date"],
 )
 async def test_documents_that_cannot_run_are_request_errors(
-    client: httpx.AsyncClient, query: str, variables: Any, visible: str
+    client: httpx.AsyncClient, query: str, variables: Any, visible: str, code: str
 ) -> None:
     # With the modern media type: 400 and no `data` entry (556A, D586, 74FF, 5E5B).
     body = assert_request_error(await post(client, query, variables), 400, GQL)
-    assert visible in body["errors"][0]["message"]
+    (error,) = body["errors"]
+    assert visible in error["extensions"]["messageEn"]
+    assert error["extensions"]["code"] == code and error["message"] != error["extensions"]["messageEn"]
     assert MASKED_MESSAGE not in json.dumps(body, ensure_ascii=False)
 
     # Legacy clients get 200 (572B, FDE2): a non-2xx application/json body may come from a proxy.
     body = assert_request_error(await post(client, query, variables, accept=JSON), 200, JSON)
-    assert visible in body["errors"][0]["message"]
+    assert visible in body["errors"][0]["extensions"]["messageEn"]
 
 
 async def test_the_operation_to_run_must_be_determined(client: httpx.AsyncClient) -> None:
     two = "query A { __typename } query B { districts { totalCount } }"
     body = assert_request_error(await post(client, two), 400, GQL)
-    assert "operation name" in body["errors"][0]["message"]  # not the first one silently
+    assert "operation name" in body["errors"][0]["extensions"]["messageEn"]  # not the first one silently
+    assert body["errors"][0]["extensions"]["code"] == "OPERATION_NOT_FOUND"
     assert_request_error(await post(client, two, accept=JSON), 200, JSON)
 
     body = assert_request_error(await post(client, two, operationName="C"), 400, GQL)
-    assert body["errors"][0]["message"] == 'Unknown operation named "C".'
+    assert body["errors"][0]["extensions"]["messageEn"] == 'Unknown operation named "C".'
+    assert body["errors"][0]["extensions"]["code"] == "OPERATION_NOT_FOUND"
     assert_request_error(await post(client, two, operationName="C", accept=JSON), 200, JSON)
 
     chosen = await post(client, two, operationName="B")
@@ -203,7 +218,11 @@ async def test_a_mutation_over_get_is_405_and_not_run(
         assert response.status_code == 405
         assert response.headers["allow"] == "POST"
         assert media_type(response) == accept
-        assert "mutation" in response.json()["errors"][0]["message"]
+        (error,) = response.json()["errors"]
+        assert (
+            "mutation" in error["extensions"]["messageEn"]
+            and error["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+        )
     # The same document over POST does run.
     ran = await post(client, CREATE_PERSON)
     assert ran.status_code == 200 and ran.json()["data"]["createPerson"]["userErrors"]
@@ -264,7 +283,9 @@ async def test_the_depth_limit(client: httpx.AsyncClient, settings: Settings) ->
 
     for document in (parent_chain(limit + 1), children_chain(limit // 3 + 1)):
         body = assert_request_error(await post(client, document), 400, GQL)
-        assert body["errors"][0]["message"] == f"'anonymous' exceeds maximum operation depth of {limit}"
+        error = body["errors"][0]
+        assert error["extensions"]["messageEn"] == f"'anonymous' exceeds maximum operation depth of {limit}"
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 async def test_the_alias_limit(client: httpx.AsyncClient, settings: Settings) -> None:
@@ -274,7 +295,7 @@ async def test_the_alias_limit(client: httpx.AsyncClient, settings: Settings) ->
     assert (await post(client, aliased(settings.max_aliases))).status_code == 200
     body = assert_request_error(await post(client, aliased(settings.max_aliases + 1)), 400, GQL)
     assert (
-        body["errors"][0]["message"]
+        body["errors"][0]["extensions"]["messageEn"]
         == f"{settings.max_aliases + 1} aliases found. Allowed: {settings.max_aliases}"
     )
 
@@ -287,7 +308,7 @@ async def test_the_token_limit(client: httpx.AsyncClient, settings: Settings) ->
     ok = await post(client, tokens(settings.max_tokens))
     assert ok.status_code == 200 and ok.json()["data"] == {"units": {"totalCount": 0}}
     body = assert_request_error(await post(client, tokens(settings.max_tokens + 1)), 400, GQL)
-    assert body["errors"][0]["message"] == (
+    assert body["errors"][0]["extensions"]["messageEn"] == (
         f"Syntax Error: Document contains more than {settings.max_tokens} tokens. Parsing aborted."
     )
 
@@ -378,7 +399,11 @@ async def test_unexpected_errors_in_resolvers_are_masked_and_logged_once_with_th
     error = body["errors"][0]
     assert error["message"] == MASKED_MESSAGE
     assert error["path"] == ["districts"]
-    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "test-req-1"}
+    assert error["extensions"] == {
+        "code": "INTERNAL_SERVER_ERROR",
+        "messageEn": "Unexpected error",
+        "requestId": "test-req-1",
+    }
     assert "boom" not in response.text and "RuntimeError" not in response.text
 
     tracebacks = [r for r in caplog.records if r.exc_info and "boom" in str(r.exc_info[1])]
@@ -417,7 +442,11 @@ async def test_a_failure_outside_any_resolver_is_a_masked_500(
         "errors": [
             {
                 "message": MASKED_MESSAGE,
-                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "test-req-2"},
+                "extensions": {
+                    "code": "INTERNAL_SERVER_ERROR",
+                    "messageEn": "Unexpected error",
+                    "requestId": "test-req-2",
+                },
             }
         ]
     }
@@ -440,7 +469,11 @@ async def test_a_failing_commit_is_a_masked_500(
     assert response.status_code == 500
     body = response.json()
     assert "data" not in body
-    assert body["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "test-req-3"}
+    assert body["errors"][0]["extensions"] == {
+        "code": "INTERNAL_SERVER_ERROR",
+        "messageEn": "Unexpected error",
+        "requestId": "test-req-3",
+    }
     assert "disk full" not in response.text
     assert any("test-req-3" in r.getMessage() and r.exc_info for r in caplog.records)
 

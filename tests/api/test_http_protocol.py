@@ -28,7 +28,7 @@ async def test_a_malformed_global_id_is_a_clear_field_error(client: httpx.AsyncC
     assert body["data"] == {"unit": None}
     error = body["errors"][0]
     assert error["extensions"]["code"] == "INVALID_ID"
-    assert "GlobalID" in error["message"] and MASKED_MESSAGE not in error["message"]
+    assert "GlobalID" in error["extensions"]["messageEn"] and MASKED_MESSAGE not in error["message"]
 
 
 async def test_request_ids_are_generated_when_absent_or_unsafe(client: httpx.AsyncClient) -> None:
@@ -50,7 +50,13 @@ async def test_documents_that_may_return_too_many_nodes_are_refused(client: http
     response = await post(client, wide)
     assert response.status_code == 400
     error = response.json()["errors"][0]
-    assert error["extensions"] == {"code": "TOO_MANY_NODES", "requested": 1_010_100, "limit": 100_000}
+    assert error["extensions"] == {
+        "code": "TOO_MANY_NODES",
+        "messageEn": "The document may return 1010100 nodes, more than the limit of 100000; ask for smaller "
+        "pages (`first`)",
+        "requested": 1_010_100,
+        "limit": 100_000,
+    }
 
     # Variables count as given; fragments and `nodes(ids)` count too.
     query = """

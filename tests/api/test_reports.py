@@ -382,7 +382,8 @@ async def test_links_are_signed_expire_and_follow_the_signers_right(
     def refused_link(response: Any, status: int, code: str) -> None:
         assert response.status_code == status, response.text
         (error,) = response.json()["errors"]
-        assert error["code"] == code and error["message"] and error["messageEn"]
+        assert error["extensions"]["code"] == code and error["message"] and error["extensions"]["messageEn"]
+        assert error["code"] == code  # the deprecated top-level copy
 
     tampered = url.replace(
         query["signature"], ("0" if query["signature"][0] != "0" else "1") + query["signature"][1:]

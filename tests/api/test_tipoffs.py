@@ -114,7 +114,7 @@ async def test_tip_offs_are_rate_limited_and_checked(
     park = gid("OrgUnit", w["park"].id)
     bad = await http.post("/public/tip-offs", json={"parkId": gid("OrgUnit", w["chem"].id), "content": " "})
     assert bad.status_code == 400
-    assert {(e["code"], tuple(e["field"])) for e in bad.json()["errors"]} == {
+    assert {(e["extensions"]["code"], tuple(e["extensions"]["field"])) for e in bad.json()["errors"]} == {
         ("NOT_FOUND", ("parkId",)),
         ("REQUIRED", ("content",)),
     }
@@ -125,4 +125,6 @@ async def test_tip_offs_are_rate_limited_and_checked(
         ).status_code == 201
     limited = await http.post("/public/tip-offs", json={"parkId": park, "content": "再举报"})
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
-    assert limited.json()["errors"][0]["code"] == "RATE_LIMITED"
+    (error,) = limited.json()["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED" and error["extensions"]["retryable"] is True
+    assert error["code"] == "RATE_LIMITED"  # the deprecated top-level copy, for older clients
