@@ -115,7 +115,6 @@ async def _scores(url: str, *, full: bool, since: date | None = None, workers: i
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m api")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="migrate, load demo data if empty, and serve")
@@ -138,7 +137,11 @@ def main(argv: list[str] | None = None) -> None:
     access_cli.add_commands(sub)
     admin_cli.add_commands(sub)
     args = parser.parse_args(argv)
+    from api.ops.logs import configure_logging
+
     settings = get_settings()
+    # One logging setup for every command; `serve` hands the same one to uvicorn.
+    log_config = configure_logging(settings)
     if args.command in access_cli.COMMANDS:
         access_cli.run(args, settings)
         return
@@ -177,7 +180,14 @@ def main(argv: list[str] | None = None) -> None:
         if settings.load_demo_data:
             asyncio.run(_load_demo(settings.database_url, only_if_empty=True))
         print(f"GraphQL API (GraphiQL) on http://{args.host}:{args.port}/graphql", flush=True)
-        uvicorn.run("api.app:app_factory", factory=True, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(
+            "api.app:app_factory",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            log_config=log_config,
+            log_level=settings.log_level.lower(),
+        )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
+from api.ops.logs import request_id_var
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
 from authz.authority import Authority
@@ -41,7 +42,8 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestIdMiddleware:
-    """Gives every request an id (the caller's X-Request-ID if sane) for logs and errors."""
+    """Gives every request an id (the caller's X-Request-ID if sane) for logs and errors; it is
+    also the context's `request_id_var` while the request runs, for every log line."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,7 +61,11 @@ class RequestIdMiddleware:
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        token = request_id_var.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
 
 
 async def healthz(_: Request) -> Response:

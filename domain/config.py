@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
     # How long, in seconds, a compliance report's signed download link stays valid.
     report_link_seconds: int = Field(default=900, ge=1)
 
+    # Logs: `text` lines for a terminal or `json` lines (one object a line) for a log store;
+    # the root level (DEBUG, INFO, WARNING, ERROR).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100
     max_query_depth: int = 20
@@ -79,6 +85,16 @@ class Settings(BaseSettings):
     # Whether a request without credentials may run introspection (and nothing else).
     # Default: yes in development and test, no in production.
     anonymous_introspection: bool | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value  # LOG_LEVEL=info
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value  # LOG_FORMAT=JSON
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
