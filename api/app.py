@@ -23,6 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.ops.logs import request_id_var
+from api.ops.metrics import Metrics, MetricsMiddleware, pool_of_session_factory
+from api.ops.scrape import metrics_endpoint
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
 from authz.authority import Authority
@@ -115,9 +117,11 @@ async def _escalation_loop(app: Starlette, every: float) -> None:
             async with app.state.session_factory() as session:
                 written = await escalate_overdue(session, app.state.clock())
                 await session.commit()
+            app.state.metrics.job_succeeded("hazard_escalation")
             if written:
                 log.info("escalated %d overdue major hazard notice(s)", written)
         except Exception:
+            app.state.metrics.job_failed("hazard_escalation")
             log.warning("hazard escalation failed; will retry", exc_info=True)
         await asyncio.sleep(every)
 
@@ -133,9 +137,11 @@ async def _score_loop(app: Starlette, every: float) -> None:
             async with app.state.session_factory() as session:
                 moved = await refresh(session, app.state.clock())
                 await session.commit()
+            app.state.metrics.job_succeeded("score_refresh")
             if moved:
                 log.info("scores refreshed to %s", app.state.clock())
         except Exception:
+            app.state.metrics.job_failed("score_refresh")
             log.warning("score refresh failed; will retry", exc_info=True)
         await asyncio.sleep(every)
 
@@ -206,6 +212,7 @@ def create_app(
             Route("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
             Route("/public/tip-offs", tip_offs.submit, methods=["POST"]),
             Route("/public/tip-offs/{code}", tip_offs.status, methods=["GET"]),
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
@@ -221,6 +228,8 @@ def create_app(
     app.state.clock = today_shanghai
     if session_factory is not None:
         app.state.session_factory = session_factory
+    app.state.metrics = Metrics(lambda: pool_of_session_factory(getattr(app.state, "session_factory", None)))
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
     return app
 

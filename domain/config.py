@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
 DEFAULT_SQLITE_PATH = Path("data") / "safety.db"
+LOOPBACK: tuple[IPv4Network | IPv6Network, ...] = (IPv4Network("127.0.0.0/8"), IPv6Network("::1/128"))
 
 
 class Environment(StrEnum):
@@ -59,6 +61,13 @@ class Settings(BaseSettings):
     # the root level (DEBUG, INFO, WARNING, ERROR).
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Prometheus metrics at /metrics, for scrapers only: the TCP peer must be in one of these
+    # networks (and the request must not have come through a proxy), and, when a token is
+    # set, send it as `Authorization: Bearer <token>`. An empty list drops the address check
+    # (then set a token); an empty list and no token turn /metrics off.
+    metrics_token: SecretStr | None = None
+    metrics_allowed_networks: list[IPvAnyNetwork] = Field(default_factory=lambda: list(LOOPBACK))
 
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100
