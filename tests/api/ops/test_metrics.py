@@ -4,6 +4,9 @@ database pool, background jobs; scrapes refused from elsewhere and without the t
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -245,3 +248,43 @@ async def test_failing_background_jobs_are_counted(tmp_path: Path, job_settings:
         assert runs >= 2
         assert value(samples, "background_job_failures_total", job=job) == runs
         assert ("background_job_last_success_timestamp_seconds", frozenset({("job", job)})) not in samples
+
+
+MULTIPROCESS_SCRIPT = """
+import sys
+from prometheus_client import generate_latest
+from api.ops.metrics import Metrics
+
+metrics = Metrics(lambda: None)
+for _ in range(int(sys.argv[1])):
+    metrics.job_succeeded("score_refresh")
+    metrics.requests.labels("Districts", "query", "200").inc()
+if sys.argv[2] == "scrape":
+    sys.stdout.write(generate_latest(metrics.scrape_registry()).decode())
+"""
+
+
+def test_with_a_multiprocess_directory_a_scrape_sums_every_process(tmp_path: Path) -> None:
+    """PROMETHEUS_MULTIPROC_DIR must be set before prometheus_client is imported: separate
+    processes, as uvicorn's workers are."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    root = Path(__file__).resolve().parents[3]
+
+    def run(count: int, mode: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", MULTIPROCESS_SCRIPT, str(count), mode],
+            env=env, cwd=root, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        return done.stdout
+
+    run(2, "count")
+    run(3, "count")
+    text_out = run(4, "scrape")
+    samples = {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text_out)
+        for s in family.samples
+    }
+    assert value(samples, "background_job_runs_total", job="score_refresh") == 9
+    assert value(samples, "graphql_requests_total", operation="Districts", type="query", status="200") == 9
+    assert value(samples, "background_job_last_success_timestamp_seconds", job="score_refresh") > 0
