@@ -23,8 +23,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.ops.logs import request_id_var
-from api.ops.metrics import Metrics, MetricsMiddleware, pool_of_session_factory
+from api.ops.metrics import Metrics, MetricsMiddleware, engine_of_session_factory, pool_of_session_factory
 from api.ops.scrape import metrics_endpoint
+from api.ops.tracing import tracing_for
 from api.schema import build_schema
 from api.scoring import reports as compliance_reports
 from authz.authority import Authority
@@ -163,6 +164,7 @@ def create_app(
     view = GraphQLView(build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True)
     on_postgresql = settings.database_url.startswith("postgresql")
     use_listener = on_postgresql and (listen if listen is not None else session_factory is None)
+    tracing = tracing_for(settings)  # None unless an OTLP endpoint is configured
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -170,6 +172,8 @@ def create_app(
         if session_factory is None:
             engine = create_engine(settings.database_url, echo=settings.sql_echo)
             app.state.session_factory = create_session_factory(engine)
+        if tracing is not None:
+            tracing.instrument(engine_of_session_factory(app.state.session_factory))
         listener: AuthzListener | None = None
         if use_listener:
             listener = AuthzListener(
@@ -204,6 +208,8 @@ def create_app(
                 await listener.stop()
             if engine is not None:
                 await engine.dispose()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)  # flushes over HTTP
 
     app = Starlette(
         routes=[
@@ -231,6 +237,9 @@ def create_app(
     app.state.metrics = Metrics(lambda: pool_of_session_factory(getattr(app.state, "session_factory", None)))
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
+    app.state.tracing = tracing
+    if tracing is not None:
+        tracing.install(app)
     return app
 
 

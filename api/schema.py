@@ -45,7 +45,7 @@ from api.node import (
     SCORING_NODE_TYPES,
     NodeQuery,
 )
-from api.ops.metrics import ObserveOperation
+from api.ops.operation import ObserveOperation
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.types import Person

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     metrics_allowed_networks: list[IPvAnyNetwork] = Field(default_factory=lambda: list(LOOPBACK))
 
+    # OpenTelemetry traces go to this OTLP/HTTP collector (its base URL, e.g.
+    # http://otel-collector:4318) when set; the other OTEL_* variables are the SDK's own.
+    otel_exporter_otlp_endpoint: str | None = None
+
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100
     max_query_depth: int = 20

@@ -34,7 +34,6 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import SchemaExtension
 
 MAX_OPERATION_NAMES = 200
 MAX_NAME_LENGTH = 100
@@ -64,11 +63,15 @@ class PoolCollector(Collector):
             yield GaugeMetricFamily(name, doc, value=value)
 
 
+def engine_of_session_factory(session_factory: Any) -> Any:
+    """The (sync) engine behind an `async_sessionmaker` bound to an engine or a connection."""
+    bind = getattr(session_factory, "kw", {}).get("bind")
+    return getattr(bind, "sync_engine", None)
+
+
 def pool_of_session_factory(session_factory: Any) -> Any:
     """The connection pool behind an `async_sessionmaker` bound to an engine or a connection."""
-    bind = getattr(session_factory, "kw", {}).get("bind")
-    engine = getattr(bind, "sync_engine", None)
-    return getattr(engine, "pool", None)
+    return getattr(engine_of_session_factory(session_factory), "pool", None)
 
 
 class Metrics:
@@ -144,31 +147,6 @@ def error_codes(body: bytes) -> Iterator[str]:
         yield code if isinstance(code, str) else "UNSPECIFIED"
 
 
-class ObserveOperation(SchemaExtension):
-    """Leaves the operation's name and type, and the codes of its userErrors, on the request
-    (`request.state.graphql_operation`) for `MetricsMiddleware`."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        ctx = self.execution_context
-        request = getattr(ctx.context, "request", None)
-        if request is None:
-            return
-        try:
-            kind: str | None = ctx.operation_type.value
-        except Exception:  # no document, or no operation of the name asked for
-            kind = None
-        user_codes: list[str] = []
-        result = ctx.result
-        if kind == "mutation" and result is not None and isinstance(result.data, dict):
-            for payload in result.data.values():
-                errors = payload.get("userErrors") if isinstance(payload, dict) else None
-                for error in errors if isinstance(errors, list) else ():
-                    if isinstance(error, dict) and isinstance(error.get("code"), str):
-                        user_codes.append(error["code"])
-        request.state.graphql_operation = (ctx.operation_name if kind else None, kind, user_codes)
-
-
 class MetricsMiddleware:
     """Times and counts requests and the error codes of their answers (JSON bodies only)."""
 
@@ -209,6 +187,7 @@ class MetricsMiddleware:
             metrics.errors.labels(code).inc()
         if scope["path"] != "/graphql":
             return
+        # Left by `api.ops.operation.ObserveOperation` when the request reached GraphQL.
         name, kind, user_codes = scope.get("state", {}).get("graphql_operation", (None, None, []))
         operation = metrics.operation_label(name) if kind else NONE
         kind = kind or NONE
