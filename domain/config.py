@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
     oidc_algorithms: list[str] = ["RS256", "ES256"]
+    # How long the provider's key set is kept, and how soon after a fetch a token naming an
+    # unknown key may fetch it again (key rotation), in seconds.
+    oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    oidc_jwks_cooldown_seconds: float = Field(default=30.0, ge=0)
     # Whether a request without credentials may run introspection (and nothing else).
     # Default: yes in development and test, no in production.
     anonymous_introspection: bool | None = None
