@@ -116,7 +116,6 @@ async def _scores(url: str, *, full: bool, since: date | None = None, workers: i
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m api")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="migrate, load demo data if empty, and serve")
@@ -139,7 +138,11 @@ def main(argv: list[str] | None = None) -> None:
     access_cli.add_commands(sub)
     admin_cli.add_commands(sub)
     args = parser.parse_args(argv)
+    from api.ops.logs import configure_logging
+
     settings = get_settings()
+    # One logging setup for every command; `serve` hands the same one to uvicorn.
+    log_config = configure_logging(settings)
     if args.command in access_cli.COMMANDS:
         access_cli.run(args, settings)
         return
@@ -185,7 +188,8 @@ def main(argv: list[str] | None = None) -> None:
             factory=True,
             host=args.host,
             port=args.port,
-            log_level="info",
+            log_config=log_config,
+            log_level=settings.log_level.lower(),
             proxy_headers=False,
             # Requests in flight get this long to finish when the server is told to stop.
             timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) or None,

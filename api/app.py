@@ -27,6 +27,10 @@ from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.ide import page as ide_page
+from api.ops.logs import request_id_var
+from api.ops.metrics import Metrics, MetricsMiddleware, engine_of_session_factory, pool_of_session_factory
+from api.ops.scrape import metrics_endpoint
+from api.ops.tracing import tracing_for
 from api.protocol_errors import routing_error
 from api.proxies import TrustedProxyMiddleware
 from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH, build_schema
@@ -57,7 +61,8 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestIdMiddleware:
-    """Gives every request an id (the caller's X-Request-ID if sane) for logs and errors."""
+    """Gives every request an id (the caller's X-Request-ID if sane) for logs and errors; it is
+    also the context's `request_id_var` while the request runs, for every log line."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -75,7 +80,11 @@ class RequestIdMiddleware:
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        token = request_id_var.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
 
 
 async def healthz(_: Request) -> Response:
@@ -141,9 +150,11 @@ async def _escalation_loop(app: Starlette, every: float) -> None:
             async with app.state.session_factory() as session:
                 written = await escalate_overdue(session, app.state.clock())
                 await session.commit()
+            app.state.metrics.job_succeeded("hazard_escalation")
             if written:
                 log.info("escalated %d overdue major hazard notice(s)", written)
         except Exception:
+            app.state.metrics.job_failed("hazard_escalation")
             log.warning("hazard escalation failed; will retry", exc_info=True)
         await asyncio.sleep(every)
 
@@ -159,9 +170,11 @@ async def _score_loop(app: Starlette, every: float) -> None:
             async with app.state.session_factory() as session:
                 moved = await refresh(session, app.state.clock())
                 await session.commit()
+            app.state.metrics.job_succeeded("score_refresh")
             if moved:
                 log.info("scores refreshed to %s", app.state.clock())
         except Exception:
+            app.state.metrics.job_failed("score_refresh")
             log.warning("score refresh failed; will retry", exc_info=True)
         await asyncio.sleep(every)
 
@@ -201,6 +214,7 @@ def create_app(
     view = GraphQLView(build_schema(settings), graphql_ide="graphiql", allow_queries_via_get=True)
     on_postgresql = settings.database_url.startswith("postgresql")
     use_listener = on_postgresql and (listen if listen is not None else session_factory is None)
+    tracing = tracing_for(settings)  # None unless an OTLP endpoint is configured
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -210,6 +224,8 @@ def create_app(
                 settings.database_url, echo=settings.sql_echo, limits=DatabaseLimits.from_settings(settings)
             )
             app.state.session_factory = create_session_factory(engine)
+        if tracing is not None:
+            tracing.instrument(engine_of_session_factory(app.state.session_factory))
         listener: AuthzListener | None = None
         if use_listener:
             listener = AuthzListener(
@@ -247,6 +263,8 @@ def create_app(
                 await listener.stop()
             if engine is not None:
                 await engine.dispose()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)  # flushes over HTTP
 
     app = Starlette(
         routes=[
@@ -256,6 +274,7 @@ def create_app(
             Mount(ide_page.ASSETS_PATH, app=ide_page.assets_app()),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
             Route("/public/tip-offs", tip_offs.submit, methods=["POST"]),
             Route("/public/tip-offs/{code}", tip_offs.status, methods=["GET"]),
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
@@ -273,7 +292,12 @@ def create_app(
     if session_factory is not None:
         app.state.session_factory = session_factory
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.state.metrics = Metrics(lambda: pool_of_session_factory(getattr(app.state, "session_factory", None)))
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestIdMiddleware)
+    app.state.tracing = tracing
+    if tracing is not None:
+        tracing.install(app)
     # Outside the application (only the proxy layer wraps it), so a preflight is answered here,
     # before anything asks for credentials, and every answer, errors included, carries CORS headers.
     app.add_middleware(

@@ -47,6 +47,7 @@ from api.node import (
     SCORING_NODE_TYPES,
     NodeQuery,
 )
+from api.ops.operation import ObserveOperation
 from api.people.mutations import PeopleMutation
 from api.people.queries import PeopleQuery
 from api.people.types import Person
@@ -200,6 +201,8 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
         settings.max_page_size,
     )
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        # First, so that it sees the operation whatever the others do (metrics).
+        ObserveOperation,
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(rules),

@@ -7,7 +7,10 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import secrets
+import threading
+import time
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.models import ApiKey, ExternalIdentity, ServiceClient
 from domain.config import Settings
 from domain.people.models import Person
+
+log = logging.getLogger("authz.credentials")
 
 API_KEY_PREFIX = "sdk_"
 
@@ -88,44 +93,93 @@ def split_api_key(key: str) -> tuple[str, str] | None:
 # --- OIDC keys -------------------------------------------------------------------------------
 
 
-class JwksCache:
-    """The provider's signing keys, fetched on first use and again when a token names a key
-    we do not have (key rotation), at most once a minute."""
+class _JwksClient(jwt.PyJWKClient):
+    """PyJWT's JWKS client, which keeps the keys it has when the provider cannot be reached:
+    a provider that is down for a while then does not sign everyone out."""
+
+    def fetch_data(self) -> Any:
+        try:
+            return super().fetch_data()
+        except jwt.PyJWKClientConnectionError:
+            held = self.jwk_set_cache.jwk_set_with_timestamp if self.jwk_set_cache is not None else None
+            if held is None:
+                raise
+            log.warning("the OIDC provider's keys could not be fetched; keeping those held", exc_info=True)
+            # Start PyJWKClient's refresh cooldown as a fetch would: tokens naming unknown
+            # keys do not each wait for the timeout while the provider is down.
+            self._last_successful_fetch = time.monotonic()
+            return held.get_jwk_set()
+
+
+class OidcKeys:
+    """The provider's signing keys, through PyJWT's `PyJWKClient`: the key set is cached for
+    `OIDC_JWKS_CACHE_SECONDS`; a token naming a key not in it (key rotation) fetches it again,
+    at most once per `OIDC_JWKS_COOLDOWN_SECONDS`. The JWKS URL is `OIDC_JWKS_URL`, else the
+    `jwks_uri` of the issuer's discovery document. Fetches time out after
+    `FETCH_TIMEOUT_SECONDS`.
+
+    `PyJWKClient` is synchronous (urllib): fetches run in a worker thread, so the event loop
+    serves other requests meanwhile; a key found in the fresh cached set is taken at once."""
+
+    FETCH_TIMEOUT_SECONDS = 5.0
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._keys: dict[str, Any] = {}
-        self._fetched_at: datetime | None = None
-        self._lock = asyncio.Lock()
+        self._client: _JwksClient | None = None
+        self._discovery_lock = threading.Lock()
 
-    def _fetch_json(self, url: str) -> Any:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return json.loads(response.read())
+    def _jwks_url(self) -> str:
+        if self.settings.oidc_jwks_url:
+            return self.settings.oidc_jwks_url
+        issuer = (self.settings.oidc_issuer or "").rstrip("/")
+        url = f"{issuer}/.well-known/openid-configuration"
+        with urllib.request.urlopen(url, timeout=self.FETCH_TIMEOUT_SECONDS) as response:
+            jwks_uri = json.loads(response.read())["jwks_uri"]
+        if not isinstance(jwks_uri, str):
+            raise ValueError("the discovery document's jwks_uri is not a string")
+        return jwks_uri
 
-    def _fetch(self) -> dict[str, Any]:
-        url = self.settings.oidc_jwks_url
-        if not url:
-            issuer = (self.settings.oidc_issuer or "").rstrip("/")
-            url = self._fetch_json(f"{issuer}/.well-known/openid-configuration")["jwks_uri"]
-        keys: dict[str, Any] = {}
-        for jwk in self._fetch_json(url).get("keys", []):
-            if jwk.get("use", "sig") == "sig" and "kid" in jwk:
-                keys[jwk["kid"]] = jwt.PyJWK.from_dict(jwk)
-        return keys
+    def _jwks_client(self) -> _JwksClient:
+        with self._discovery_lock:
+            if self._client is None:
+                self._client = _JwksClient(
+                    self._jwks_url(),
+                    cache_jwk_set=True,
+                    lifespan=self.settings.oidc_jwks_cache_seconds,
+                    timeout=self.FETCH_TIMEOUT_SECONDS,
+                    cooldown_duration=self.settings.oidc_jwks_cooldown_seconds,
+                )
+            return self._client
 
-    async def key(self, kid: str) -> Any:
-        if kid in self._keys:
-            return self._keys[kid]
-        async with self._lock:
-            now = datetime.now(UTC)
-            if kid not in self._keys and (
-                self._fetched_at is None or now - self._fetched_at > timedelta(seconds=60)
-            ):
-                self._keys = await asyncio.to_thread(self._fetch)
-                self._fetched_at = now
-        if kid not in self._keys:
-            raise _invalid("The token's signing key is unknown", "令牌签名密钥未知")
-        return self._keys[kid]
+    def _cached(self, kid: str) -> jwt.PyJWK | None:
+        cache = self._client.jwk_set_cache if self._client is not None else None
+        held = cache.get() if cache is not None else None  # None when expired
+        for key in held.keys if held is not None else ():
+            if key.key_id == kid and key.public_key_use in ("sig", None):
+                return key
+        return None
+
+    def _fetch(self, kid: str) -> jwt.PyJWK:
+        return self._jwks_client().get_signing_key(kid)
+
+    async def key(self, kid: str) -> jwt.PyJWK:
+        key = self._cached(kid)
+        if key is not None:
+            return key
+        try:
+            return await asyncio.to_thread(self._fetch, kid)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise _invalid(
+                "The identity provider's signing keys could not be fetched; try again later",
+                "无法获取身份提供方的签名密钥，请稍后重试",
+            ) from exc
+        except jwt.PyJWTError as exc:  # no such key (after a refresh, if one was allowed)
+            raise _invalid("The token's signing key is unknown", "令牌签名密钥未知") from exc
+        except (OSError, ValueError, KeyError) as exc:  # the discovery document
+            raise _invalid(
+                "The identity provider's discovery document could not be read; try again later",
+                "无法读取身份提供方的发现文档，请稍后重试",
+            ) from exc
 
 
 # --- resolving a request's credentials --------------------------------------------------------
@@ -139,7 +193,7 @@ _KNOWN_PERSONS_MAX = 100_000
 class Authenticator:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.jwks = JwksCache(settings) if settings.oidc_issuer else None
+        self.jwks = OidcKeys(settings) if settings.oidc_issuer else None
         # Persons are never deleted: one found once stays. Their tokens' later requests skip
         # the lookup (a round trip on every request). Bounded: emptied when full.
         self._known_persons: set[int] = set()

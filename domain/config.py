@@ -7,9 +7,9 @@ from enum import StrEnum
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
@@ -18,6 +18,7 @@ _ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.\-\[\]:]+$")
 # Browser origins a development server admits when CORS_ALLOWED_ORIGINS is not set: pages
 # served from this machine, on any port (a frontend's dev server, say).
 DEV_CORS_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+LOOPBACK: tuple[IPv4Network | IPv6Network, ...] = (IPv4Network("127.0.0.0/8"), IPv6Network("::1/128"))
 
 
 class Environment(StrEnum):
@@ -96,6 +97,22 @@ class Settings(BaseSettings):
     # Retry-After, in seconds, sent with 503 answers.
     retry_after_seconds: int = Field(default=5, ge=1)
 
+    # Logs: `text` lines for a terminal or `json` lines (one object a line) for a log store;
+    # the root level (DEBUG, INFO, WARNING, ERROR).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Prometheus metrics at /metrics, for scrapers only: the TCP peer must be in one of these
+    # networks (and the request must not have come through a proxy), and, when a token is
+    # set, send it as `Authorization: Bearer <token>`. An empty list drops the address check
+    # (then set a token); an empty list and no token turn /metrics off.
+    metrics_token: SecretStr | None = None
+    metrics_allowed_networks: list[IPvAnyNetwork] = Field(default_factory=lambda: list(LOOPBACK))
+
+    # OpenTelemetry traces go to this OTLP/HTTP collector (its base URL, e.g.
+    # http://otel-collector:4318) when set; the other OTEL_* variables are the SDK's own.
+    otel_exporter_otlp_endpoint: str | None = None
+
     # GraphQL limits. Connections refuse `first` above max_page_size.
     max_page_size: int = 100
     max_query_depth: int = 20
@@ -121,6 +138,10 @@ class Settings(BaseSettings):
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
     oidc_algorithms: list[str] = ["RS256", "ES256"]
+    # How long the provider's key set is kept, and how soon after a fetch a token naming an
+    # unknown key may fetch it again (key rotation), in seconds.
+    oidc_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    oidc_jwks_cooldown_seconds: float = Field(default=30.0, ge=0)
     # Whether a request without credentials may run introspection (and nothing else).
     # Default: yes in development and test, no in production.
     anonymous_introspection: bool | None = None
@@ -158,6 +179,16 @@ class Settings(BaseSettings):
                     f"CORS_ALLOWED_ORIGINS: {origin!r} is not an origin like https://app.example.cn"
                 )
         return origins
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value  # LOG_LEVEL=info
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value  # LOG_FORMAT=JSON
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
