@@ -6,7 +6,9 @@ unchanged.
 - a syntax error (or a document over the token limit) → GRAPHQL_PARSE_FAILED;
 - an error found while validating (rules, depth, aliases) → GRAPHQL_VALIDATION_FAILED;
 - any other error outside a field (variables that do not coerce) → BAD_USER_INPUT;
-- a global ID argument that does not parse → INVALID_ID.
+- a global ID argument that does not parse → INVALID_ID;
+- any other error of a field (graphql-core's "Cannot return null for non-nullable field")
+  → INTERNAL_SERVER_ERROR, its English text kept in `messageEn`.
 
 With `hide_suggestions` (introspection off), "Did you mean …?" is cut from every message:
 it would tell a caller the names of fields, types and values it cannot look up.
@@ -28,16 +30,19 @@ _ZH = {
     ApiErrorCode.GRAPHQL_VALIDATION_FAILED: "GraphQL文档未通过校验",
     ApiErrorCode.BAD_USER_INPUT: "变量或参数的值无效",
     ApiErrorCode.INVALID_ID: "ID无效",
+    ApiErrorCode.INTERNAL_SERVER_ERROR: "服务器内部错误",
 }
 
 
 def _code_of(
     error: GraphQLError, validation_errors: set[int], client_id_error: Callable[[GraphQLError], bool]
-) -> ApiErrorCode | None:
+) -> ApiErrorCode:
     if client_id_error(error):
         return ApiErrorCode.INVALID_ID
     if error.path is not None:
-        return None  # a field's error (masked ones have their code already)
+        # A field's error that no one gave a code: graphql-core's own, such as a null for a
+        # non-null field — our fault, not the client's (masked errors have their code).
+        return ApiErrorCode.INTERNAL_SERVER_ERROR
     if isinstance(error, GraphQLSyntaxError) or isinstance(error.original_error, GraphQLSyntaxError):
         return ApiErrorCode.GRAPHQL_PARSE_FAILED
     if id(error) in validation_errors:
@@ -58,9 +63,6 @@ def shape_errors(
             shaped.append(error)
             continue
         code = _code_of(error, validation_errors, client_id_error)
-        if code is None:
-            shaped.append(error)
-            continue
         english = error.message
         if hide_suggestions:
             english = _SUGGESTION.sub("", english)
