@@ -6,6 +6,11 @@
                                      Retry-After past the rate limit
     GET  /public/tip-offs/{code}   → 200 {"trackingCode", "status"}; 404 for an unknown code
 
+A phone on a poor network may send the POST with an `Idempotency-Key` header (a fresh UUID
+per tip-off): a retry with the same key gets the first answer (the same tracking code,
+`Idempotent-Replayed: true`) and files nothing; the same key with other content is 422.
+Keys of anonymous senders share one namespace, so they must be unguessable (a UUID).
+
 The answer never holds anything but the code and the status. Errors have the API's one
 shape (`api.errors`): `{"message": zh, "extensions": {"code", "messageEn", "field"}}`.
 """
@@ -13,20 +18,26 @@ shape (`api.errors`): `{"message": zh, "extensions": {"code", "messageEn", "fiel
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from strawberry import relay
 
 from api.errors import ApiErrorCode, endpoint_error_entry
+from api.idempotency import HEADER, MALFORMED, PendingKey, answer_for, refusal
 from api.ids import try_decode_id
 from domain.db import begin_write, utcnow
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.hazards import tipoffs
+from domain.idempotency.service import StoredAnswer, find, fingerprint, keep, valid_key
 from domain.text import rule_for, text_error
 
 TEXT_FIELDS = ("content", "location", "contact")
+# The namespace of anonymous senders' idempotency keys.
+TIP_OFF_KEYS = "anonymous:tip-off"
 
 
 def _errors(
@@ -84,8 +95,17 @@ async def submit(request: Request) -> JSONResponse:
         return _errors(refused)
     state = request.app.state
     address = request.client.host if request.client else "unknown"
+    key = request.headers.get(HEADER)
+    if key is not None and not valid_key(key):
+        return refusal(400, ApiErrorCode.INVALID_VALUE, *MALFORMED, "application/json")
+    pending = PendingKey(TIP_OFF_KEYS, key, fingerprint(None, "submitTipOff", body)) if key else None
     async with state.session_factory() as session:
         await begin_write(session)
+        if pending is not None:
+            found = await find(session, pending.subject, pending.key, utcnow())
+            if found is not None:
+                await session.rollback()
+                return answer_for(found, pending, "application/json")
         try:
             tip = await tipoffs.submit_tip_off(
                 session,
@@ -115,11 +135,23 @@ async def submit(request: Request) -> JSONResponse:
         except DomainError as exc:
             await session.rollback()
             return _errors(exc.errors)
-        code = tip.tracking_code
+        answer = JSONResponse(
+            {"trackingCode": tip.tracking_code, "status": tipoffs.PublicStatus.RECEIVED.value},
+            status_code=201,
+        )
+        if pending is not None:
+            retention = timedelta(hours=state.settings.idempotency_retention_hours)
+            stored = StoredAnswer(pending.fingerprint, 201, "application/json", bytes(answer.body))
+            try:
+                await keep(session, pending.subject, pending.key, stored, utcnow(), retention)
+            except IntegrityError:  # the same key's first use committed meanwhile
+                await session.rollback()
+                found = await find(session, pending.subject, pending.key, utcnow())
+                if found is None:
+                    raise
+                return answer_for(found, pending, "application/json")
         await session.commit()
-    return JSONResponse(
-        {"trackingCode": code, "status": tipoffs.PublicStatus.RECEIVED.value}, status_code=201
-    )
+    return answer
 
 
 def _not_found() -> JSONResponse:

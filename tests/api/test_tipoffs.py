@@ -128,3 +128,26 @@ async def test_tip_offs_are_rate_limited_and_checked(
     (error,) = limited.json()["errors"]
     assert error["extensions"]["code"] == "RATE_LIMITED" and error["extensions"]["retryable"] is True
     assert error["code"] == "RATE_LIMITED"  # the deprecated top-level copy, for older clients
+
+
+async def test_a_retried_tip_off_with_its_idempotency_key_is_filed_once(
+    app: Any, session: AsyncSession, http: httpx.AsyncClient
+) -> None:
+    from domain.hazards.models import TipOff
+
+    w = await _world(session)
+    await reload(app, session)
+    before = len((await session.scalars(select(TipOff.id))).all())
+    body = {"parkId": gid("OrgUnit", w["park"].id), "content": "仓库门口堆放易燃纸箱（演示）"}
+    key = {"Idempotency-Key": "0b6c8f0e-6a43-4c38-9a2e-tipoff000001"}
+    first = await http.post("/public/tip-offs", json=body, headers=key)
+    again = await http.post("/public/tip-offs", json=body, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["trackingCode"] == first.json()["trackingCode"]
+    other = await http.post("/public/tip-offs", json={**body, "content": "另一件事（演示）"}, headers=key)
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    malformed = await http.post("/public/tip-offs", json=body, headers={"Idempotency-Key": "a b"})
+    assert malformed.status_code == 400
+    assert len((await session.scalars(select(TipOff.id))).all()) == before + 1
