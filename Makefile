@@ -20,8 +20,11 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) -m api serve --host $(HOST) --port $(PORT)
 
+# The suite on every core (pytest-xdist; each worker has its own database): JOBS=0 runs it in
+# one process, ARGS passes more options: make test JOBS=0 ARGS="-x tests/api"
+JOBS ?= auto
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) $(ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

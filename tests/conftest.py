@@ -5,6 +5,11 @@ a temporary SQLite file by default, or — when TEST_DATABASE_URL names a Postgr
 server — a fresh database created on that server and dropped afterwards. Each test runs
 inside one outer transaction that is rolled back at its end; the app under test gets a
 session factory bound to that connection, so even requests through HTTP leave nothing.
+
+`make test` runs the suite in parallel (pytest-xdist, one worker process per core). Each
+worker is a session of its own, so it builds its own database: SQLite files under each
+worker's own temporary directory, PostgreSQL databases with random names. Tests that need a
+server process or a socket take a free port from the system, never a fixed one.
 """
 
 from __future__ import annotations
