@@ -1,6 +1,8 @@
 # Two commands on a fresh machine (Python 3.11+ and make):
 #   make run    create .venv, install, migrate, load demo data on first start, serve
 #   make test   run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+# Both install the pinned dependencies of requirements.lock; after changing those of
+# pyproject.toml, `make lock` regenerates it.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,20 +10,36 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
+.PHONY: run test lock lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
 
-$(VENV)/.installed: pyproject.toml
+# Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
+# no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
+# then run `make lock`.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	@touch $@
+
+# Regenerate requirements.lock from pyproject.toml (the dependencies and the dev extra, for
+# Python 3.11+ on any platform), keeping the pins that still fit; to move every pin to its
+# newest allowed release: make lock ARGS=--upgrade
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv
+	$(PY) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command 'make lock' --quiet -o requirements.lock $(ARGS)
 
 run: $(VENV)/.installed
 	$(PY) -m api serve --host $(HOST) --port $(PORT)
 
+# The suite on every core (pytest-xdist; each worker has its own database): JOBS=0 runs it in
+# one process, ARGS passes more options: make test JOBS=0 ARGS="-x tests/api"
+JOBS ?= auto
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) $(ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -5,6 +5,11 @@ a temporary SQLite file by default, or — when TEST_DATABASE_URL names a Postgr
 server — a fresh database created on that server and dropped afterwards. Each test runs
 inside one outer transaction that is rolled back at its end; the app under test gets a
 session factory bound to that connection, so even requests through HTTP leave nothing.
+
+`make test` runs the suite in parallel (pytest-xdist, one worker process per core). Each
+worker is a session of its own, so it builds its own database: SQLite files under each
+worker's own temporary directory, PostgreSQL databases with random names. Tests that need a
+server process or a socket take a free port from the system, never a fixed one.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from api.schema import build_schema
 from domain.config import Environment, Settings, normalize_database_url
 from domain.db import create_engine, create_session_factory, temporary_database
 from migrations.runner import upgrade
@@ -105,9 +112,22 @@ def settings() -> Settings:
     return Settings(environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:")
 
 
+_schemas: dict[str, strawberry.Schema] = {}
+
+
+def shared_schema(settings: Settings) -> strawberry.Schema:
+    """`build_schema(settings)`, built once per process for equal settings and shared by the
+    apps of the tests (as one process's requests share it): building it in every test took
+    about a third of the API tests' time."""
+    key = settings.model_dump_json()
+    if key not in _schemas:
+        _schemas[key] = build_schema(settings)
+    return _schemas[key]
+
+
 @pytest.fixture
 def app(settings: Settings, session_factory: async_sessionmaker[AsyncSession]) -> Any:
-    return create_app(settings, session_factory=session_factory)
+    return create_app(settings, session_factory=session_factory, schema=shared_schema(settings))
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from tests.authz.worlds import (
     rolled_back,
     worlds,
 )
+from tests.conftest import shared_schema
 
 PERSON = "id phoneMasked idNumberMasked phone idNumber"
 POST = f"""id unit {{ id }}
@@ -136,7 +137,7 @@ async def test_no_caller_sees_outside_its_reach(engine: AsyncEngine, spec: World
     today = today_shanghai()
     settings = Settings(environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:")
     async with rolled_back(engine) as factory:
-        app = create_app(settings, session_factory=factory)
+        app = create_app(settings, session_factory=factory, schema=shared_schema(settings))
         async with factory() as session:
             built = await build(session, spec, today)
             await session.commit()

@@ -570,6 +570,11 @@ class Oracle:
     authority: Authority
     subject: str
     day: date
+    # One answer per (resource, action, domain): many objects share a domain (the posts of a
+    # unit, the assignments and charges of a post) and `enforce` answers the same for each,
+    # so it is asked once (it is the bulk of the property tests' time). The policy does not
+    # change while an oracle is in use.
+    _answers: dict[tuple[Resource, Action, str], bool] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def person_id(self) -> int | None:
@@ -577,7 +582,12 @@ class Oracle:
         return int(raw) if kind == "person" else None
 
     def can(self, resource: Resource, domain: str, action: Action = Action.READ) -> bool:
-        return self.authority.enforce(self.subject, resource.value, action.value, domain, self.day)
+        key = (resource, action, domain)
+        if key not in self._answers:
+            self._answers[key] = self.authority.enforce(
+                self.subject, resource.value, action.value, domain, self.day
+            )
+        return self._answers[key]
 
     def on_person(self, resource: Resource, person_id: int, domains: list[str]) -> bool:
         """Callers always see themselves; others where one of the person's domains allows."""
