@@ -17,10 +17,12 @@ from strawberry import relay
 from api.admin.types import RoleLink
 from api.context import Info
 from api.errors import BadInput
+from api.refs import DEPRECATED_PATH, Actor, actor_of, subject_ref, unit_of_path, units_of_path
+from api.tree.types import OrgUnit
 from authz.catalogue import Action, Resource, role_name
 from authz.domains import ROOT_DOMAIN, candidate_patterns, post_domain
 from authz.export import model_text, policy_csv
-from domain.tree.models import OrgUnit
+from domain.tree.models import OrgUnit as OrgUnitRow
 
 
 @strawberry.type(description="策略行 — A role template line (`p, role:x, resource, action`)")
@@ -39,10 +41,13 @@ class AccessReason:
 @strawberry.type(description="权限解释 — Whether a subject may do something to an object, and why")
 class AccessExplanation:
     allowed: bool = strawberry.field(description="是否允许 — The enforcer's answer")
-    domain: str = strawberry.field(description="范围 — The object's domain")
+    domain: str = strawberry.field(
+        description="范围 — The object's domain", deprecation_reason=DEPRECATED_PATH
+    )
     day: date = strawberry.field(description="日期 — The day asked about")
     request: list[str] = strawberry.field(
-        description="请求 — The Casbin request (subject, resource, action, domain)"
+        description="请求 — The Casbin request (subject as its global ID, resource, action, domain)",
+        deprecation_reason="改用 subjectNode、units 等字段 — Use subjectNode and units",
     )
     reasons: list[AccessReason] = strawberry.field(
         description="理由 — Every (template, link) pair that allows it; empty when denied"
@@ -52,6 +57,19 @@ class AccessExplanation:
     )
     explanation: str = strawberry.field(description="说明 — In Chinese")
     explanation_en: str = strawberry.field(description="说明（英文） — In English")
+    raw_subject: strawberry.Private[str]
+
+    @strawberry.field(description="主体 — The person or client asked about")
+    async def subject_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.raw_subject)
+
+    @strawberry.field(description="单元 — The unit the object is at (for a post, the post's unit)")
+    async def unit(self, info: Info) -> OrgUnit | None:
+        return await unit_of_path(info, self.domain)
+
+    @strawberry.field(description="单元路径 — The units from the district down to the object's unit")
+    async def units(self, info: Info) -> list[OrgUnit]:
+        return await units_of_path(info, self.domain)
 
 
 @strawberry.type(description="策略导出 — The policy of one day, for stock Casbin")
@@ -102,7 +120,7 @@ async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
             from domain.posts.models import Post
 
             unit_id = await session.scalar(select(Post.unit_id).where(Post.id == post_id))
-        path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+        path = await session.scalar(select(OrgUnitRow.path).where(OrgUnitRow.id == unit_id))
     if path is None:
         return None
     return post_domain(path, post_id) if post_id is not None else str(path)
@@ -154,7 +172,8 @@ async def explain_access(
         allowed=allowed,
         domain=domain,
         day=day,
-        request=[subject, resource.value, action.value, domain],
+        request=[subject_ref(subject), resource.value, action.value, domain],
+        raw_subject=subject,
         reasons=[
             AccessReason(
                 policy=PolicyLine(

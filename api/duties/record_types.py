@@ -13,6 +13,7 @@ from api.duties.loaders import duty_loaders
 from api.duties.types import DutyItem
 from api.people.types import Person
 from api.posts.types import Post
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.duties import rules as r
 from domain.duties.models import EXEMPTION
@@ -44,7 +45,10 @@ class RecordAttachment:
 )
 class ExemptionDecision:
     approved: bool = strawberry.field(description="同意 — Whether it was approved")
-    decided_by: str = strawberry.field(description="审批人 — Subject that decided")
+    decided_by: str = strawberry.field(
+        description="审批人 — Global ID of the person or client that decided",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     note: str | None = strawberry.field(description="审批意见 — Note")
     created_at: datetime = strawberry.field(description="审批时间 — When")
     row: strawberry.Private[ExemptionDecisionRow]
@@ -55,6 +59,10 @@ class ExemptionDecision:
             return None
         row = await info.context.loaders.person_by_id.load(self.row.decided_by_person_id)
         return Person.from_row(row) if row else None
+
+    @strawberry.field(description="审批人 — The person or client that decided, if you may see them")
+    async def decided_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.decided_by)
 
 
 @strawberry.type(
@@ -71,7 +79,8 @@ class DutyRecord(relay.Node):
     title: str = strawberry.field(description="标题 — Title")
     findings: str | None = strawberry.field(description="发现问题 — Findings")
     recorder_subject: str = strawberry.field(
-        description="记录人 — Subject that signed it (谁检查、谁签字、谁负责)"
+        description="记录人 — Global ID of the person or client that signed it (谁检查、谁签字、谁负责)",
+        deprecation_reason=DEPRECATED_SUBJECT,
     )
     makeup_for: date | None = strawberry.field(
         description="补做期间 — A day of the earlier period this makes up for"
@@ -98,7 +107,7 @@ class DutyRecord(relay.Node):
             performed_on=row.performed_on,
             title=row.title,
             findings=row.findings,
-            recorder_subject=row.recorder,
+            recorder_subject=subject_ref(row.recorder),
             makeup_for=row.makeup_for,
             withdrawn=row.withdrawn,
             reason=row.reason,
@@ -140,6 +149,13 @@ class DutyRecord(relay.Node):
             return None
         row = await info.context.loaders.person_by_id.load(self.row.recorder_person_id)
         return Person.from_row(row) if row else None
+
+    @strawberry.field(
+        description="记录人 — The person or client that signed it (谁检查、谁签字、谁负责), "
+        "if you may see them"
+    )
+    async def recorder_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.recorder)
 
     @strawberry.field(description="覆盖单位 — Units it covers that you may see")
     async def units(self, info: Info) -> list[OrgUnit]:
@@ -185,7 +201,11 @@ class DutyRecord(relay.Node):
             return None
         d = rows[0]
         return ExemptionDecision(
-            approved=d.approved, decided_by=d.decided_by, note=d.note, created_at=d.created_at, row=d
+            approved=d.approved,
+            decided_by=subject_ref(d.decided_by),
+            note=d.note,
+            created_at=d.created_at,
+            row=d,
         )
 
 
@@ -203,7 +223,10 @@ class CriticalPeriod(relay.Node):
     withdrawn: bool = strawberry.field(description="撤回 — This row withdraws the period it corrects")
     reason: str | None = strawberry.field(description="原因 — Why it was withdrawn")
     created_at: datetime = strawberry.field(description="声明时间 — When it was declared")
-    created_by: str = strawberry.field(description="声明人 — Subject that declared it")
+    created_by: str = strawberry.field(
+        description="声明人 — Global ID of the person or client that declared it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     row: strawberry.Private[CriticalPeriodRow]
 
     @classmethod
@@ -217,7 +240,7 @@ class CriticalPeriod(relay.Node):
             withdrawn=row.withdrawn,
             reason=row.reason,
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             row=row,
         )
 
@@ -227,6 +250,10 @@ class CriticalPeriod(relay.Node):
     ) -> list[CriticalPeriod | None]:
         rows = await duty_loaders(info.context).period_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="声明人 — The person or client that declared it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
 
     @strawberry.field(description="单元 — The unit whose subtree it concerns")
     async def unit(self, info: Info) -> OrgUnit | None:

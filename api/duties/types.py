@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from api.connection import Connection, computed_connection
 from api.context import Info
 from api.duties.loaders import duty_loaders
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.duties import rules as r
 from domain.duties.models import DutyItem as DutyItemRow
@@ -220,7 +221,10 @@ class DutyListVersion(relay.Node):
     effective_from: date = strawberry.field(description="生效日期 — First day this version applies")
     note: str | None = strawberry.field(description="修订说明 — What changed and why")
     created_at: datetime = strawberry.field(description="创建时间 — When the version was written")
-    created_by: str = strawberry.field(description="创建人 — Subject that wrote it")
+    created_by: str = strawberry.field(
+        description="创建人 — Global ID of the person or client that wrote it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     row: strawberry.Private[DutyListVersionRow]
 
     @classmethod
@@ -231,7 +235,7 @@ class DutyListVersion(relay.Node):
             effective_from=row.effective_from,
             note=row.note,
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             row=row,
         )
 
@@ -241,6 +245,10 @@ class DutyListVersion(relay.Node):
     ) -> list[DutyListVersion | None]:
         rows = await duty_loaders(info.context).version_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="创建人 — The person or client that wrote it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
 
     @strawberry.field(description="失效日期 — Last day before the next version, if there is one")
     async def effective_until(self, info: Info) -> date | None:

@@ -15,6 +15,7 @@ from api.duties.loaders import duty_loaders
 from api.duties.record_types import DutyRecord, RecordAttachment
 from api.hazards.loaders import hazard_loaders
 from api.people.types import Person
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.hazards import states as st
 from domain.hazards.models import Hazard as HazardRow
@@ -99,7 +100,10 @@ class HazardPlan:
     deadline: date = strawberry.field(description="整改时限 — Deadline")
     contingency_plan: str = strawberry.field(description="应急预案 — Contingency plan")
     created_at: datetime = strawberry.field(description="制定时间 — When it was set")
-    created_by: str = strawberry.field(description="制定人 — Subject that set it")
+    created_by: str = strawberry.field(
+        description="制定人 — Global ID of the person or client that set it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     row: strawberry.Private[HazardPlanRow]
 
     @classmethod
@@ -110,7 +114,7 @@ class HazardPlan:
             deadline=row.deadline,
             contingency_plan=row.contingency_plan,
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             row=row,
         )
 
@@ -118,13 +122,20 @@ class HazardPlan:
     async def responsible_person(self, info: Info) -> Person | None:
         return await _person(info, self.row.responsible_person_id)
 
+    @strawberry.field(description="制定人 — The person or client that set it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
+
 
 @strawberry.type(name="HazardEvent", description="隐患历史 — One entry of a hazard's history")
 class HazardEvent:
     kind: st.EventKind = strawberry.field(description="类型 — What happened")
     from_state: st.HazardState | None = strawberry.field(description="原状态 — State before")
     to_state: st.HazardState = strawberry.field(description="新状态 — State after")
-    actor: str = strawberry.field(description="操作人 — Subject that acted")
+    actor: str = strawberry.field(
+        description="操作人 — Global ID of the person or client that acted; `system` for the platform",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     note: str | None = strawberry.field(description="说明 — Reason or remark")
     data: JSON | None = strawberry.field(
         description="详情 — e.g. an extension's original and new deadline (from, to), the units notified"
@@ -138,7 +149,7 @@ class HazardEvent:
             kind=st.EventKind(row.kind),
             from_state=st.HazardState(row.from_state) if row.from_state else None,
             to_state=st.HazardState(row.to_state),
-            actor=row.actor,
+            actor=subject_ref(row.actor),
             note=row.note,
             data=row.data,
             created_at=row.created_at,
@@ -148,6 +159,12 @@ class HazardEvent:
     @strawberry.field(description="操作人员 — The person who acted, if you may see them")
     async def person(self, info: Info) -> Person | None:
         return await _person(info, self.row.actor_person_id)
+
+    @strawberry.field(
+        description="操作人 — The person or client that acted, if you may see them; null for the platform"
+    )
+    async def actor_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.actor)
 
 
 @strawberry.type(
@@ -181,7 +198,10 @@ class Hazard(relay.Node):
     description: str = strawberry.field(description="描述 — Description")
     source: st.Source = strawberry.field(description="来源 — How it was found")
     found_on: date = strawberry.field(description="发现日期 — When it was found")
-    found_by: str = strawberry.field(description="发现人 — Subject that reported it")
+    found_by: str = strawberry.field(
+        description="发现人 — Global ID of the person or client that reported it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     state: st.HazardState = strawberry.field(description="状态 — Current state")
     deadline: date | None = strawberry.field(description="整改时限 — Current deadline")
     closed_on: date | None = strawberry.field(description="销号日期 — When it was closed")
@@ -198,7 +218,7 @@ class Hazard(relay.Node):
             description=row.description,
             source=st.Source(row.source),
             found_on=row.found_on,
-            found_by=row.found_by,
+            found_by=subject_ref(row.found_by),
             state=st.HazardState(row.state),
             deadline=row.deadline,
             closed_on=row.closed_on,
@@ -250,6 +270,10 @@ class Hazard(relay.Node):
     @strawberry.field(description="发现人员 — The person who reported it, if you may see them")
     async def finder(self, info: Info) -> Person | None:
         return await _person(info, self.row.found_by_person_id)
+
+    @strawberry.field(description="发现人 — The person or client that reported it, if you may see them")
+    async def found_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.found_by)
 
     @strawberry.field(description="整改责任人 — The responsible person of the current plan")
     async def responsible_person(self, info: Info) -> Person | None:

@@ -49,8 +49,10 @@ UNJOINT = (
 EXPLAIN = """query($s: ID!, $r: AuthzResource!, $a: AuthzAction!, $o: ID!) {
   explainAccess(subject: $s, resource: $r, action: $a, object: $o) {
     allowed domain day request explanation explanationEn
+    subjectNode { __typename ... on Person { id } } unit { id } units { id }
     reasons { policy { role resource action }
-              link { subject role domain source sourceKind sourceId sourceNode { id } } }
+              link { subject subjectNode { ... on Person { id } } role domain source sourceKind sourceId
+                     sourceNode { id } unit { id } everywhere subtree } }
     rolesThere { role domain }
   }
 }"""
@@ -123,7 +125,7 @@ async def test_a_grant_takes_effect_at_once_and_revoking_removes_it(
             },
         )
     )["roleGrant"]
-    assert grant["subject"] == subject(world["grantee"]) and grant["roleLabel"] == "管理员"
+    assert grant["subject"] == gid("Person", world["grantee"].id) and grant["roleLabel"] == "管理员"
     assert grant["unit"] == {"name": "安全生产部"} and grant["subtree"] and not grant["everywhere"]
     assert grant["startDate"] == str(today_shanghai())
     assert (await grantee(NODE, {"id": chem}))["data"]["node"] == {"id": chem}
@@ -309,7 +311,8 @@ async def test_audit_events_are_seen_by_the_admins_of_their_unit(
     )
     ok(await gql(GRANT, {"input": {"subjectId": person, "role": "district_reader"}}))
     query = """{ auditEvents(action: "policy.grant_role", first: 10) {
-      totalCount nodes { id action actor targetType targetId domain before after } } }"""
+      totalCount nodes { id action actor actorNode { __typename } targetType targetId targetGlobalId
+        target { id } domain unit { id } units { id } before after } } }"""
     everything = (await gql(query))["data"]["auditEvents"]
     assert [n["domain"] for n in everything["nodes"][:2]] == ["/", world["chem"].path]  # newest first
     park = (await as_(subject(world["park_admin"]))(query))["data"]["auditEvents"]
@@ -319,6 +322,9 @@ async def test_audit_events_are_seen_by_the_admins_of_their_unit(
         event["targetType"] == "RoleGrant" and event["after"]["role"] == "staff" and event["before"] is None
     )
     assert f.gid("RoleGrant", event["targetId"]) == grant["roleGrant"]["id"]
+    assert event["targetGlobalId"] == grant["roleGrant"]["id"] == event["target"]["id"]
+    assert event["unit"] == {"id": gid("OrgUnit", world["chem"].id)} and event["units"][-1] == event["unit"]
+    assert "person:" not in event["actor"] and "client:" not in event["actor"]
     other = (await as_(subject(world["other_admin"]))(query))["data"]["auditEvents"]
     assert other["totalCount"] == 0
     assert (await as_(subject(world["other_admin"]))(NODE, {"id": event["id"]}))["data"]["node"] is None
@@ -335,7 +341,9 @@ async def test_explain_access_names_the_links_that_decide(
         body = await caller(EXPLAIN, {"s": gid("Person", who.id), "r": resource, "a": action, "o": obj})
         assert "errors" not in body, body
         result: dict[str, Any] = body["data"]["explainAccess"]
-        assert result["allowed"] is authority.enforce(*result["request"], today)
+        assert result["request"][0] == gid("Person", who.id)
+        assert result["subjectNode"] == {"__typename": "Person", "id": gid("Person", who.id)}
+        assert result["allowed"] is authority.enforce(subject(who), *result["request"][1:], today)
         return result
 
     by_post = await explain(world["secretary"], "UNIT", "READ", chem)
@@ -344,11 +352,16 @@ async def test_explain_access_names_the_links_that_decide(
         and by_post["domain"] == world["chem"].path
         and by_post["explanation"].startswith("允许")
     )
-    assert by_post["request"] == [subject(world["secretary"]), "unit", "read", world["chem"].path]
+    assert by_post["request"] == [gid("Person", world["secretary"].id), "unit", "read", world["chem"].path]
+    assert by_post["unit"] == {"id": chem} and by_post["units"][-1] == {"id": chem}
     (reason,) = [r for r in by_post["reasons"] if r["link"]["role"] == "principal"]
     assert reason["policy"] == {"role": "principal", "resource": "unit", "action": "read"}
     assert reason["link"]["sourceKind"] == "ASSIGNMENT"
     assert reason["link"]["sourceNode"] == {"id": gid("Assignment", world["secretary_assignment"].id)}
+    assert reason["link"]["source"] == gid("Assignment", world["secretary_assignment"].id)
+    assert reason["link"]["subject"] == gid("Person", world["secretary"].id)
+    assert reason["link"]["subjectNode"] == {"id": gid("Person", world["secretary"].id)}
+    assert reason["link"]["everywhere"] is False and reason["link"]["subtree"] is True
 
     by_charge = await explain(world["deputy"], "HAZARD", "WRITE", chem)
     assert by_charge["allowed"]

@@ -37,7 +37,7 @@ query($post: ID, $person: ID, $unit: ID, $from: Date!, $to: Date!, $statuses: [O
 RECORD = """
 mutation($input: RecordPerformanceInput!) {
   recordPerformance(input: $input) {
-    record { id kind performedOn recorderSubject recorder { id } units { id } makeupFor }
+    record { id kind performedOn recorderSubject recorder { id } recorderNode { __typename ... on Person { id } } units { id } makeupFor }
     userErrors { code field message messageEn }
   }
 }
@@ -81,7 +81,9 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
     leader = as_(f"person:{w['leader'].id}")
 
     jan = ok(await leader(RECORD, _record_input([w["chem"]], date(2024, 1, 10))))["record"]
-    assert jan["recorderSubject"] == f"person:{w['leader'].id}"
+    # The signer is a node; the deprecated string is its global ID, not `person:<id>`.
+    assert jan["recorderSubject"] == gid("Person", w["leader"].id)
+    assert jan["recorderNode"] == {"__typename": "Person", "id": gid("Person", w["leader"].id)}
     assert jan["recorder"]["id"] == gid("Person", w["leader"].id)
     late = ok(await leader(RECORD, _record_input([w["chem"]], date(2024, 3, 3), makeupFor="2024-02-20")))
     assert late["record"]["makeupFor"] == "2024-02-20"
@@ -333,7 +335,7 @@ async def test_exemption_needs_approval_from_above(app: Any, session: AsyncSessi
 
     decide = """
     mutation($input: DecideExemptionInput!) {
-      decideExemption(input: $input) { record { id decision { approved decidedBy } } userErrors { code field message messageEn } }
+      decideExemption(input: $input) { record { id decision { approved decidedBy decidedByNode { ... on Person { id } } } } userErrors { code field message messageEn } }
     }"""
     # The holder may not decide; the park principal is at the post's own unit, not above it.
     refused(
@@ -356,7 +358,8 @@ async def test_exemption_needs_approval_from_above(app: Any, session: AsyncSessi
             decide, {"input": {"exemptionId": asked["id"], "approve": True}}
         )
     )["record"]
-    assert approved["decision"] == {"approved": True, "decidedBy": f"person:{district_admin.id}"}
+    decider = gid("Person", district_admin.id)
+    assert approved["decision"] == {"approved": True, "decidedBy": decider, "decidedByNode": {"id": decider}}
     body = await leader(
         OBLIGATIONS, {"post": gid("Post", w["deputy"].id), "from": "2024-03-01", "to": "2024-03-31"}
     )

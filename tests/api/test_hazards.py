@@ -20,8 +20,9 @@ from tests.factories import gid
 HAZARD = """
 fragment H on Hazard {
   id state grade version deadline closedOn overdue daysLeft
-  plan { measures funds deadline responsiblePerson { id } }
-  history { kind fromState toState actor note }
+  foundBy foundByNode { __typename ... on Person { id } }
+  plan { measures funds deadline responsiblePerson { id } createdBy createdByNode { ... on Person { id } } }
+  history { kind fromState toState actor actorNode { __typename ... on Person { id name } } note }
   notices { kind unit { id } }
 }"""
 
@@ -174,7 +175,19 @@ async def test_a_major_hazard_from_an_agency_finding_to_closing(
         ("RECTIFICATION_SUBMITTED", "RECTIFYING", "RECTIFIED"),
         ("CLOSED", "RECTIFIED", "CLOSED"),
     ]
-    assert closed["history"][0]["actor"] == f"person:{w['expert'].id}"
+    # Who acted is a node (and the deprecated string field its global ID, never `person:<id>`).
+    expert_id = gid("Person", w["expert"].id)
+    assert closed["history"][0]["actor"] == expert_id
+    assert closed["foundBy"] == expert_id
+    boss_id = gid("Person", w["boss"].id)
+    assert closed["history"][3]["actorNode"] == {
+        "__typename": "Person",
+        "id": boss_id,
+        "name": w["boss"].name,
+    }
+    # The agency's expert is outside the department head's reach: the node is null, as `person` is.
+    assert closed["history"][0]["actorNode"] is None and closed["foundByNode"] is None
+    assert closed["plan"]["createdBy"] == boss_id and closed["plan"]["createdByNode"] == {"id": boss_id}
     assert (await head(board, {"p": gid("OrgUnit", w["safety"].id)}))["data"]["majorHazardBoard"][
         "totalCount"
     ] == 0

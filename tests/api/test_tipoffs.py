@@ -91,10 +91,23 @@ async def test_a_tip_off_without_an_account_and_its_confidential_contact(
 
     # The hazard the supervising side works on carries the content, not the reporter.
     hazard = await head(
-        "query($id: ID!) { node(id: $id) { ... on Hazard { description foundBy finder { id } } } }",
+        "query($id: ID!) { node(id: $id) { ... on Hazard { description foundBy finder { id }"
+        " foundByNode { __typename ... on Person { id } } } } }",
         {"id": accepted["hazard"]["id"]},
     )
-    assert hazard["data"]["node"]["foundBy"] == f"person:{w['office'].id}"
+    office_id = gid("Person", w["office"].id)
+    assert hazard["data"]["node"]["foundBy"] == office_id
+    # The finder as a node: null where the caller may not see them, as `finder` is.
+    assert hazard["data"]["node"]["foundByNode"] == (
+        {"__typename": "Person", **hazard["data"]["node"]["finder"]}
+        if hazard["data"]["node"]["finder"]
+        else None
+    )
+    own = await office(
+        "query($id: ID!) { node(id: $id) { ... on Hazard { foundByNode { __typename ... on Person { id } } } } }",
+        {"id": accepted["hazard"]["id"]},
+    )
+    assert own["data"]["node"]["foundByNode"] == {"__typename": "Person", "id": office_id}
     dumped = str(hazard) + str(
         [(e.before, e.after) for e in (await session.scalars(select(AuditEvent))).all()]
     )

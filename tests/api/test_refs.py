@@ -1,0 +1,90 @@
+"""References as nodes: who acted and where, batched so that a list costs no query per row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests import factories as f
+
+GRANT = """mutation($input: GrantRoleInput!) {
+  grantRole(input: $input) { roleGrant { id } userErrors { code field message messageEn } }
+}"""
+
+LISTS = """{
+  roleGrants(first: 50) { nodes {
+    subject subjectNode { __typename ... on Person { id name } } createdByNode { __typename } unit { id }
+  } }
+  auditEvents(action: "policy.grant_role", first: 50) { nodes {
+    actor actorNode { __typename ... on ServiceClient { id name } } target { id } unit { id } units { id }
+  } }
+}"""
+
+
+async def _grant(gql: Any, session: AsyncSession, unit: Any, n: int) -> None:
+    for i in range(n):
+        person = await f.person(session, name=f"授权对象{i}")
+        await session.commit()
+        body = await gql(
+            GRANT,
+            {
+                "input": {
+                    "subjectId": f.gid("Person", person.id),
+                    "role": "staff",
+                    "unitId": f.gid("OrgUnit", unit.id),
+                }
+            },
+        )
+        assert body["data"]["grantRole"]["userErrors"] == [], body
+
+
+async def _lists(gql: Any, query_counter: Any) -> tuple[int, dict[str, Any]]:
+    query_counter.reset()
+    body = await gql(LISTS)
+    assert "errors" not in body, body
+    return query_counter.count, body["data"]
+
+
+async def test_actor_and_unit_nodes_are_batched(
+    session: AsyncSession, gql: Any, query_counter: Any, platform_admin: str
+) -> None:
+    t = await f.small_tree(session)
+    await session.commit()
+    admin_id = f.gid("ServiceClient", int(platform_admin.removeprefix("client:")))
+
+    await _grant(gql, session, t["chem"], 2)
+    few, data = await _lists(gql, query_counter)
+    await _grant(gql, session, t["chem"], 8)
+    many, data = await _lists(gql, query_counter)
+
+    grants = [g for g in data["roleGrants"]["nodes"] if g["subjectNode"]["__typename"] == "Person"]
+    assert len(grants) == 10
+    for g in grants:
+        # The deprecated string is the node's global ID, never `person:<id>`.
+        assert g["subject"] == g["subjectNode"]["id"] and g["subjectNode"]["name"].startswith("授权对象")
+        assert g["unit"] == {"id": f.gid("OrgUnit", t["chem"].id)}
+    events = data["auditEvents"]["nodes"]
+    assert len(events) == 10
+    for e in events:
+        assert e["actor"] == admin_id and e["actorNode"] == {
+            "__typename": "ServiceClient",
+            "id": admin_id,
+            "name": "测试平台管理端",
+        }
+        assert e["unit"] == {"id": f.gid("OrgUnit", t["chem"].id)} and e["units"][-1] == e["unit"]
+        assert e["units"][0] == {"id": f.gid("OrgUnit", t["district"].id)}
+        assert e["target"]["id"] in {g["id"] for g in (await _ids(gql))}
+    assert many == few
+
+    # The audit log is filtered by the actor's global ID.
+    query = "query($a: String) { auditEvents(actor: $a, first: 50) { totalCount } }"
+    assert (await gql(query, {"a": admin_id}))["data"]["auditEvents"]["totalCount"] >= 10
+    other = f.gid("Person", 999999)
+    assert (await gql(query, {"a": other}))["data"]["auditEvents"]["totalCount"] == 0
+
+
+async def _ids(gql: Any) -> list[dict[str, Any]]:
+    body = await gql("{ roleGrants(first: 50) { nodes { id } } }")
+    nodes: list[dict[str, Any]] = body["data"]["roleGrants"]["nodes"]
+    return nodes
