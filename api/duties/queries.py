@@ -25,7 +25,7 @@ from api.duties.loaders import (
 )
 from api.duties.obligation_types import ObligationConnection, obligation_connection
 from api.duties.record_types import CriticalPeriod, DutyRecord
-from api.duties.types import DutyItem, DutyList, DutySource, FrequencyRule
+from api.duties.types import DutyItem, DutyList, DutyRecordKind, DutySource, FrequencyRule
 from api.errors import BadInput, UserError
 from api.ids import try_decode_id
 from api.posts.types import Post
@@ -306,7 +306,17 @@ class DutiesQuery:
         unit_id: relay.GlobalID | None = None,
         include_descendants: bool = True,
         recorder_id: relay.GlobalID | None = None,
-        kinds: list[str] | None = None,
+        kinds: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="类型 — Kinds as strings (RecordKind values or EXEMPTION)",
+                deprecation_reason="改用 recordKinds — Use recordKinds",
+            ),
+        ] = None,
+        record_kinds: Annotated[
+            list[DutyRecordKind] | None,
+            strawberry.argument(description="记录类型 — Only records of these kinds"),
+        ] = None,
         start: Annotated[
             date | None, strawberry.argument(name="from", description="开始日期 — Earliest day")
         ] = None,
@@ -349,6 +359,8 @@ class DutiesQuery:
                     "kinds",
                 )
             stmt = stmt.where(DutyRecordRow.kind.in_(kinds))
+        if record_kinds is not None:
+            stmt = stmt.where(DutyRecordRow.kind.in_([k.value for k in record_kinds]))
         if start is not None:
             stmt = stmt.where(DutyRecordRow.performed_on >= start)
         if end is not None:

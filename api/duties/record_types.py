@@ -10,7 +10,7 @@ from strawberry import relay
 
 from api.context import Info
 from api.duties.loaders import duty_loaders
-from api.duties.types import DutyItem
+from api.duties.types import DutyItem, DutyRecordKind
 from api.people.types import Person
 from api.posts.types import Post
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
@@ -72,7 +72,10 @@ class ExemptionDecision:
 )
 class DutyRecord(relay.Node):
     id: relay.NodeID[int]
-    kind: str = strawberry.field(description="类型 — A RecordKind, or EXEMPTION for an exemption request")
+    kind: str = strawberry.field(
+        description="类型 — A RecordKind, or EXEMPTION for an exemption request",
+        deprecation_reason="改用 recordKind — Use recordKind",
+    )
     performed_on: date = strawberry.field(
         description="履职日期 — When it was done (the request date for exemptions)"
     )
@@ -142,6 +145,10 @@ class DutyRecord(relay.Node):
     ) -> list[DutyRecord | None]:
         rows = await duty_loaders(info.context).record_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="记录类型 — What it records, or EXEMPTION for an exemption request")
+    def record_kind(self) -> DutyRecordKind:
+        return DutyRecordKind(self.row.kind)
 
     @strawberry.field(description="记录人员 — The person who recorded it, if you may see them")
     async def recorder(self, info: Info) -> Person | None:

@@ -19,12 +19,18 @@ from domain.duties import rules as r
 from domain.duties.models import DutyItem as DutyItemRow
 from domain.duties.models import DutyList as DutyListRow
 from domain.duties.models import DutyListVersion as DutyListVersionRow
+from domain.duties.models import DutyRecordKind as DutyRecordKindValue
 from domain.duties.models import DutySource as DutySourceRow
 from domain.duties.periods import Every
 from domain.posts.kinds import PostKind
 
 RecordKind = strawberry.enum(
     r.RecordKind, name="RecordKind", description="记录类型 — Kind of record of performance"
+)
+DutyRecordKind = strawberry.enum(
+    DutyRecordKindValue,
+    name="DutyRecordKind",
+    description="履职记录类型 — What a duty record is: a kind of performance, or an exemption request",
 )
 EventKind = strawberry.enum(
     r.EventKind,

@@ -24,6 +24,7 @@ from domain.hazards.models import HazardEvent as HazardEventRow
 from domain.hazards.models import HazardNotice as HazardNoticeRow
 from domain.hazards.models import HazardPlan as HazardPlanRow
 from domain.hazards.models import TipOff as TipOffRow
+from domain.hazards.tipoffs import TipOffStatus as TipOffStatusValue
 
 HazardState = strawberry.enum(
     st.HazardState,
@@ -51,6 +52,12 @@ HazardAction = strawberry.enum(
 )
 HazardEventKind = strawberry.enum(
     st.EventKind, name="HazardEventKind", description="隐患历史类型 — Kind of history entry"
+)
+HazardNoticeKind = strawberry.enum(
+    st.NoticeKind, name="HazardNoticeKind", description="隐患通知类型 — Why a unit was notified"
+)
+TipOffStatus = strawberry.enum(
+    TipOffStatusValue, name="TipOffStatus", description="举报状态 — Where a tip-off stands"
 )
 
 
@@ -171,9 +178,15 @@ class HazardEvent:
     name="HazardNotice", description="隐患通知 — A notice to a unit: the 双报告 of a major hazard"
 )
 class HazardNotice:
-    kind: str = strawberry.field(description="类型 — DOUBLE_REPORT (双报告)")
+    kind: str = strawberry.field(
+        description="类型 — DOUBLE_REPORT (双报告)", deprecation_reason="改用 noticeKind — Use noticeKind"
+    )
     created_at: datetime = strawberry.field(description="时间 — When")
     row: strawberry.Private[HazardNoticeRow]
+
+    @strawberry.field(description="通知类型 — Why the unit was notified")
+    def notice_kind(self) -> st.NoticeKind:
+        return st.NoticeKind(self.row.kind)
 
     @classmethod
     def from_row(cls, row: HazardNoticeRow) -> HazardNotice:
@@ -333,7 +346,10 @@ class TipOff(relay.Node):
     contact: str | None = strawberry.field(
         description="举报人联系方式 — The reporter's contact, if given (保密)"
     )
-    status: str = strawberry.field(description="状态 — RECEIVED 待核查, ACCEPTED 已立案, DISMISSED 不予立案")
+    status: str = strawberry.field(
+        description="状态 — RECEIVED 待核查, ACCEPTED 已立案, DISMISSED 不予立案",
+        deprecation_reason="改用 tipOffStatus — Use tipOffStatus",
+    )
     dismiss_reason: str | None = strawberry.field(description="不予立案理由 — Why it was dismissed")
     created_at: datetime = strawberry.field(description="举报时间 — When it was filed")
     row: strawberry.Private[TipOffRow]
@@ -357,6 +373,10 @@ class TipOff(relay.Node):
     ) -> list[TipOff | None]:
         rows = await hazard_loaders(info.context).tip_off_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="举报状态 — Where the tip-off stands")
+    def tip_off_status(self) -> TipOffStatusValue:
+        return TipOffStatusValue(self.row.status)
 
     @strawberry.field(description="隐患 — The hazard it became, if accepted")
     async def hazard(self, info: Info) -> Hazard | None:

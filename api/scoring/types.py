@@ -15,6 +15,7 @@ from api.duties.obligation_types import Obligation
 from api.hazards.loaders import hazard_loaders
 from api.hazards.types import Hazard
 from api.people.types import Person
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.scoring.loaders import compliance_units, scoring_loaders
 from api.tree.types import OrgUnit
 from domain.scoring import formula as fm
@@ -23,6 +24,7 @@ from domain.scoring import scheme as sc
 from domain.scoring.models import EnterpriseClass as EnterpriseClassRow
 from domain.scoring.models import ScoreSchemeVersion as SchemeRow
 from domain.scoring.models import UnitScore as UnitScoreRow
+from domain.tree.kinds import RiskClass
 from domain.tree.models import OrgUnit as OrgUnitRow
 
 PeriodKind = strawberry.enum(
@@ -207,11 +209,19 @@ class ScoringSchemeVersion(relay.Node):
         description="生效日期 — Scores periods that begin on or after this day"
     )
     note: str | None = strawberry.field(description="说明 — Note")
-    created_by: str = strawberry.field(description="发布人 — Who published it")
+    created_by: str = strawberry.field(
+        description="发布人 — Global ID of the person or client that published it; `cli` or `system`",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     created_at: datetime = strawberry.field(description="发布时间 — When")
     weights: JSON = strawberry.field(description="方案内容 — The whole scheme as JSON (what was published)")
     district_id: strawberry.Private[int | None]
     data: strawberry.Private[sc.Scheme]
+    raw_created_by: strawberry.Private[str]
+
+    @strawberry.field(description="发布人 — The person or client that published it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.raw_created_by)
 
     @classmethod
     def from_row(cls, row: SchemeRow) -> ScoringSchemeVersion:
@@ -220,11 +230,12 @@ class ScoringSchemeVersion(relay.Node):
             number=row.number,
             effective_from=row.effective_from,
             note=row.note,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             created_at=row.created_at,
             weights=row.weights,
             district_id=row.district_id,
             data=sc.load_scheme(row.weights),
+            raw_created_by=row.created_by,
         )
 
     @classmethod
@@ -415,17 +426,39 @@ class ObligationLoss:
 )
 class EnterpriseClassDecision(relay.Node):
     id: relay.NodeID[int]
-    risk_class: str = strawberry.field(description="类别 — A, B, C or D")
-    previous_class: str | None = strawberry.field(description="原类别 — The class before")
+    risk_class: str = strawberry.field(
+        description="类别 — A, B, C or D", deprecation_reason="改用 enterpriseClass — Use enterpriseClass"
+    )
+    previous_class: str | None = strawberry.field(
+        description="原类别 — The class before",
+        deprecation_reason="改用 previousEnterpriseClass — Use previousEnterpriseClass",
+    )
     effective_from: date = strawberry.field(description="生效日期 — In force from (periods beginning then)")
     period_kind: fm.PeriodKind = strawberry.field(description="依据期间类型 — Kind of period scored")
     period_start: date = strawberry.field(description="依据期间 — The period whose score it used")
     score: float | None = strawberry.field(description="得分 — The score it used")
     risk_level: sc.RiskLevel = strawberry.field(description="风险等级 — The risk it used")
-    decided_by: str = strawberry.field(description="决定人 — Who ran the classification")
+    decided_by: str = strawberry.field(
+        description="决定人 — Global ID of the person or client that ran the classification; `cli` or "
+        "`system`",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     created_at: datetime = strawberry.field(description="时间 — When")
     unit_id: strawberry.Private[int]
     scheme_version_id: strawberry.Private[int]
+    raw_decided_by: strawberry.Private[str]
+
+    @strawberry.field(description="类别 — The class decided (A/B/C/D)")
+    def enterprise_class(self) -> RiskClass:
+        return RiskClass(self.risk_class)
+
+    @strawberry.field(description="原类别 — The class before, if there was one")
+    def previous_enterprise_class(self) -> RiskClass | None:
+        return RiskClass(self.previous_class) if self.previous_class else None
+
+    @strawberry.field(description="决定人 — The person or client that ran it, if you may see them")
+    async def decided_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.raw_decided_by)
 
     @classmethod
     def from_row(cls, row: EnterpriseClassRow) -> EnterpriseClassDecision:
@@ -438,10 +471,11 @@ class EnterpriseClassDecision(relay.Node):
             period_start=row.period_start,
             score=row.score,
             risk_level=sc.RiskLevel(row.risk_level),
-            decided_by=row.decided_by,
+            decided_by=subject_ref(row.decided_by),
             created_at=row.created_at,
             unit_id=row.unit_id,
             scheme_version_id=row.scheme_version_id,
+            raw_decided_by=row.decided_by,
         )
 
     @classmethod

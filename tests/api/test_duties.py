@@ -130,8 +130,19 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
     week = await leader("{ dueThisWeek { totalCount } myDuties { totalCount nodes { dutyItem { key } } } }")
     assert week["data"]["dueThisWeek"]["totalCount"] == 0  # April's is due on the 30th
     assert [n["dutyItem"]["key"] for n in week["data"]["myDuties"]["nodes"]] == ["check"]
-    kinds = await leader('{ i: dutyRecords(kinds: ["INSPECTION"]) { totalCount } }')
-    assert kinds["data"]["i"]["totalCount"] == 2
+    kinds = await leader(
+        '{ i: dutyRecords(kinds: ["INSPECTION"]) { totalCount } '
+        "e: dutyRecords(recordKinds: [INSPECTION]) { totalCount nodes { kind recordKind } } "
+        "m: dutyRecords(recordKinds: [MEETING, EXEMPTION]) { totalCount } }"
+    )
+    assert kinds["data"]["i"]["totalCount"] == 2 and kinds["data"]["e"]["totalCount"] == 2
+    assert {(n["kind"], n["recordKind"]) for n in kinds["data"]["e"]["nodes"]} == {
+        ("INSPECTION", "INSPECTION")
+    }
+    assert kinds["data"]["m"]["totalCount"] == 0
+    # An enum argument refuses a value it does not know at validation.
+    refused_kind = await leader("{ dutyRecords(recordKinds: [INSPECTON]) { totalCount } }")
+    assert refused_kind.get("data") is None and "INSPECTON" in refused_kind["errors"][0]["message"]
     assert (
         error_code(await leader('{ dutyRecords(kinds: ["INSPECTON"]) { totalCount } }')) == "BAD_USER_INPUT"
     )

@@ -23,7 +23,7 @@ fragment H on Hazard {
   foundBy foundByNode { __typename ... on Person { id } }
   plan { measures funds deadline responsiblePerson { id } createdBy createdByNode { ... on Person { id } } }
   history { kind fromState toState actor actorNode { __typename ... on Person { id name } } note }
-  notices { kind unit { id } }
+  notices { kind noticeKind unit { id } }
 }"""
 
 REPORT = (
@@ -113,6 +113,9 @@ async def test_a_major_hazard_from_an_agency_finding_to_closing(
     # 双报告: the supervising department and the park are notified at once. (The agency
     # sees that two notices went out, not the units it may not read.)
     assert [n["unit"] for n in hazard["notices"]] == [None, None]
+    assert [(n["kind"], n["noticeKind"]) for n in hazard["notices"]] == [
+        ("DOUBLE_REPORT", "DOUBLE_REPORT")
+    ] * 2
     seen_by_head = (await head(READ, {"id": hid}))["data"]["node"]
     assert [n["unit"] for n in seen_by_head["notices"]] == [{"id": gid("OrgUnit", w["safety"].id)}, None]
     notified = (await session.scalars(select(HazardNotice.unit_id).order_by(HazardNotice.id))).all()

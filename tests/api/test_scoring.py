@@ -295,7 +295,8 @@ async def test_a_district_publishes_a_scheme_version(app: Any, session: AsyncSes
 CLASSIFY = """
 mutation($input: ClassifyEnterprisesInput!) {
   classifyEnterprises(input: $input) {
-    decisions { riskClass previousClass effectiveFrom score riskLevel unit { id } }
+    decisions { riskClass previousClass enterpriseClass previousEnterpriseClass decidedBy
+                decidedByNode { ... on Person { id } } effectiveFrom score riskLevel unit { id } }
     changed skipped userErrors { code field message messageEn }
   }
 }"""
@@ -314,6 +315,10 @@ async def test_enterprises_are_classed_from_score_and_risk(app: Any, session: As
     # 100 points but a high-risk trade (较大风险): at best B. 0 points: D.
     assert (chem["riskClass"], chem["riskLevel"], chem["score"]) == ("B", "HIGHER", 100.0)
     assert (food["riskClass"], food["riskLevel"]) == ("D", "LOW")
+    assert (chem["enterpriseClass"], food["enterpriseClass"]) == ("B", "D")
+    assert chem["previousEnterpriseClass"] == chem["previousClass"] == "B"
+    admin_id = gid("Person", w["admin"].id)
+    assert chem["decidedBy"] == admin_id and chem["decidedByNode"] == {"id": admin_id}
     assert food["effectiveFrom"] == "2026-11-23"
     # The class feeds frequency rules from the day it takes effect, as a new profile row.
     profile = (

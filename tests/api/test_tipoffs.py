@@ -23,7 +23,7 @@ CONTACT = "微信 demo-reporter-0001"
 TIPS = """query { tipOffs { totalCount nodes { id content contact status hazard { id source description } } } }"""
 
 TRIAGE = """mutation($input: TriageTipOffInput!) {
-  triageTipOff(input: $input) { tipOff { id status hazard { id source state } } userErrors { code field message messageEn } }
+  triageTipOff(input: $input) { tipOff { id status tipOffStatus hazard { id source state } } userErrors { code field message messageEn } }
 }"""
 
 
@@ -87,6 +87,7 @@ async def test_a_tip_off_without_an_account_and_its_confidential_contact(
     accept["title"] = "消防通道堵塞（举报）"
     accepted = ok(await office(TRIAGE, {"input": accept}))["tipOff"]
     assert accepted["status"] == "ACCEPTED" and accepted["hazard"]["source"] == "TIP_OFF"
+    assert accepted["tipOffStatus"] == "ACCEPTED"
     assert (await http.get(f"/public/tip-offs/{code}")).json()["status"] == "IN_PROGRESS"
 
     # The hazard the supervising side works on carries the content, not the reporter.
