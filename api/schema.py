@@ -33,10 +33,12 @@ from api.access.queries import AccessQuery
 from api.admin.mutations import AdminMutation
 from api.admin.queries import AdminQuery
 from api.cost import RequestedNodesLimiter
+from api.descriptions import describe_schema
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
+from api.labels import LabelsQuery
 from api.node import (
     ACCESS_NODE_TYPES,
     ADMIN_NODE_TYPES,
@@ -75,6 +77,7 @@ class Query(
     ScoringQuery,
     AccessQuery,
     AdminQuery,
+    LabelsQuery,
 ):
     pass
 
@@ -196,7 +199,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[
@@ -213,6 +216,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         ],
         extensions=_extensions(settings),
     )
+    describe_schema(schema._schema)
+    return schema
 
 
 def schema_sdl() -> str:

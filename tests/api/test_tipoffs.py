@@ -88,6 +88,12 @@ async def test_a_tip_off_without_an_account_and_its_confidential_contact(
     accepted = ok(await office(TRIAGE, {"input": accept}))["tipOff"]
     assert accepted["status"] == "ACCEPTED" and accepted["hazard"]["source"] == "TIP_OFF"
     assert accepted["tipOffStatus"] == "ACCEPTED"
+    by_status = await office(
+        "{ a: tipOffs(tipOffStatuses: [ACCEPTED]) { totalCount nodes { tipOffStatus } } "
+        "r: tipOffs(tipOffStatuses: [RECEIVED, DISMISSED]) { totalCount } }"
+    )
+    assert by_status["data"]["a"] == {"totalCount": 1, "nodes": [{"tipOffStatus": "ACCEPTED"}]}
+    assert by_status["data"]["r"]["totalCount"] == 0
     assert (await http.get(f"/public/tip-offs/{code}")).json()["status"] == "IN_PROGRESS"
 
     # The hazard the supervising side works on carries the content, not the reporter.
