@@ -10,6 +10,7 @@ from strawberry import relay
 from api.access.loaders import access_loaders
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.tree.types import OrgUnit
 from authz.models import Agency as AgencyRow
@@ -282,6 +283,10 @@ class ExternalIdentity:
     subject: str = strawberry.field(description="外部标识 — The subject at the provider (`sub`)")
     created_at: datetime = strawberry.field(description="关联时间 — When the identity was linked")
     row: strawberry.Private[ExternalIdentityRow]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ExternalIdentity", self.row.id)
 
     @classmethod
     def from_row(cls, row: ExternalIdentityRow) -> ExternalIdentity:

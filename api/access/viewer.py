@@ -12,6 +12,7 @@ from strawberry import relay
 from api.access.types import ServiceClient
 from api.admin.types import RoleSourceKind, source_of
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.posts.types import Post
 from api.refs import (
@@ -75,6 +76,11 @@ class ViewerRole:
     start_date: date = strawberry.field(description="开始日期 — First day it holds")
     end_date: date | None = strawberry.field(description="结束日期 — Last day it holds, if it ends")
     raw_domain: strawberry.Private[str]
+    raw_source: strawberry.Private[str]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ViewerRole", self.role, self.raw_domain, self.start_date, self.raw_source)
 
     @strawberry.field(description="全局 — Whether it holds everywhere (no unit)")
     def everywhere(self) -> bool:
@@ -152,6 +158,7 @@ async def viewer_roles(info: Info, links: list[Link]) -> list[ViewerRole]:
                 start_date=link.start,
                 end_date=link.end,
                 raw_domain=link.domain,
+                raw_source=link.source,
             )
         )
     return roles
@@ -170,6 +177,10 @@ class Viewer:
     person_id: strawberry.Private[int | None]
     client_id: strawberry.Private[int | None]
     raw_subject: strawberry.Private[str]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("Viewer", self.raw_subject)
 
     @classmethod
     def of(cls, subject: str, method: str, person_id: int | None, client_id: int | None) -> Viewer:

@@ -17,6 +17,7 @@ from strawberry import relay
 from api.admin.types import RoleLink
 from api.context import Info
 from api.errors import BadInput
+from api.keys import ID_DESCRIPTION, key_id
 from api.refs import DEPRECATED_PATH, Actor, actor_of, subject_ref, unit_of_path, units_of_path
 from api.tree.types import OrgUnit
 from authz.catalogue import Action, Resource, role_name
@@ -58,6 +59,10 @@ class AccessExplanation:
     explanation: str = strawberry.field(description="说明 — In Chinese")
     explanation_en: str = strawberry.field(description="说明（英文） — In English")
     raw_subject: strawberry.Private[str]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("AccessExplanation", self.raw_subject, *self.request[1:], self.day)
 
     @strawberry.field(description="主体 — The person or client asked about")
     async def subject_node(self, info: Info) -> Actor | None:

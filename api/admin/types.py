@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 
 from api.admin.loaders import admin_loaders
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from api.posts.types import Post
 from api.refs import (
     DEPRECATED_PATH,
@@ -331,6 +332,10 @@ class RoleLink:
     )
     raw_subject: strawberry.Private[str]
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("RoleLink", self.raw_subject, self.role, self.domain, self.start_date, self.raw_source)
+
     @classmethod
     def of(cls, link: Link) -> RoleLink:
         kind, gid = source_of(link.source)
@@ -345,6 +350,7 @@ class RoleLink:
             source_kind=kind,
             source_id=gid,
             raw_subject=link.subject,
+            raw_source=link.source,
         )
 
     @strawberry.field(description="来源对象 — The source object; null if you may not read it")

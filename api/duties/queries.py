@@ -28,6 +28,7 @@ from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, DutyRecordKind, DutySource, FrequencyRule
 from api.errors import BadInput, UserError
 from api.ids import try_decode_id
+from api.keys import ID_DESCRIPTION, key_id
 from api.posts.types import Post
 from authz.catalogue import Resource
 from domain.duties import obligations as ob
@@ -54,6 +55,10 @@ class PostDuty:
     post: Post = strawberry.field(description="岗位 — The post")
     duty_list: DutyList = strawberry.field(description="职责清单 — The list the duty is on")
     duty_item: DutyItem = strawberry.field(description="职责 — The duty")
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("PostDuty", self.post.id, self.duty_item.id)
 
 
 @strawberry.type(

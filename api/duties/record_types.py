@@ -11,6 +11,7 @@ from strawberry import relay
 from api.context import Info
 from api.duties.loaders import duty_loaders
 from api.duties.types import DutyItem, DutyRecordKind
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.posts.types import Post
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
@@ -52,6 +53,10 @@ class ExemptionDecision:
     note: str | None = strawberry.field(description="审批意见 — Note")
     created_at: datetime = strawberry.field(description="审批时间 — When")
     row: strawberry.Private[ExemptionDecisionRow]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ExemptionDecision", self.row.id)
 
     @strawberry.field(description="审批人员 — The person who decided, if you may see them")
     async def decider(self, info: Info) -> Person | None:

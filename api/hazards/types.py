@@ -14,6 +14,7 @@ from api.context import Info
 from api.duties.loaders import duty_loaders
 from api.duties.record_types import DutyRecord, RecordAttachment
 from api.hazards.loaders import hazard_loaders
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
@@ -113,6 +114,10 @@ class HazardPlan:
     )
     row: strawberry.Private[HazardPlanRow]
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("HazardPlan", self.row.id)
+
     @classmethod
     def from_row(cls, row: HazardPlanRow) -> HazardPlan:
         return cls(
@@ -150,6 +155,10 @@ class HazardEvent:
     created_at: datetime = strawberry.field(description="时间 — When")
     row: strawberry.Private[HazardEventRow]
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("HazardEvent", self.row.id)
+
     @classmethod
     def from_row(cls, row: HazardEventRow) -> HazardEvent:
         return cls(
@@ -183,6 +192,10 @@ class HazardNotice:
     )
     created_at: datetime = strawberry.field(description="时间 — When")
     row: strawberry.Private[HazardNoticeRow]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("HazardNotice", self.row.id)
 
     @strawberry.field(description="通知类型 — Why the unit was notified")
     def notice_kind(self) -> st.NoticeKind:

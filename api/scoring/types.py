@@ -14,6 +14,7 @@ from api.context import Info
 from api.duties.obligation_types import Obligation
 from api.hazards.loaders import hazard_loaders
 from api.hazards.types import Hazard
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.scoring.loaders import compliance_units, scoring_loaders
@@ -124,6 +125,12 @@ class ComplianceScore:
     scheme_version_id: strawberry.Private[int | None]
     # The unit's row, when the resolver that made the score has read it and may show it.
     unit_row: strawberry.Private[OrgUnitRow | None] = None
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id(
+            "ComplianceScore", self.unit_id, self.scope.value, self.period_kind.value, self.period_start
+        )
 
     @classmethod
     def from_row(cls, row: UnitScoreRow, unit: OrgUnitRow | None = None) -> ComplianceScore:
@@ -299,6 +306,10 @@ class ParkDashboard:
     park_id: strawberry.Private[int]
     park_row: strawberry.Private[OrgUnitRow | None] = None
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ParkDashboard", self.park_id, self.score.period_kind.value, self.score.period_start)
+
     @strawberry.field(description="园区 — The park")
     def park(self, info: Info) -> OrgUnit | None:
         return _known_or_loaded(info, self.park_row, self.park_id)
@@ -311,6 +322,10 @@ class DistrictDashboard:
     as_of: date | None = strawberry.field(description="数据截至 — The day statuses were judged on")
     parks: list[ParkDashboard] = strawberry.field(description="园区 — The parks, by id")
     district_id: strawberry.Private[int]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("DistrictDashboard", self.district_id, self.period_kind.value, self.period_start)
 
     @strawberry.field(description="区 — The district")
     async def district(self, info: Info) -> OrgUnit | None:
@@ -330,6 +345,10 @@ class PersonScore:
     obligations: ObligationCounts = strawberry.field(description="履职 — Counted obligations")
     person_id: strawberry.Private[int]
     scheme_version_id: strawberry.Private[int | None]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("PersonScore", self.person_id, self.period_kind.value, self.period_start)
 
     @classmethod
     def of(cls, p: sq.PersonScore) -> PersonScore:

@@ -9,6 +9,7 @@ from strawberry import relay
 
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from domain.posts.kinds import PostKind
 from domain.posts.queries import POST_ORDER, PostFilter
 from domain.tree.kinds import RiskClass, Trade, UnitKind
@@ -90,6 +91,11 @@ class EnterpriseProfile:
     placarded: bool = strawberry.field(
         description="挂牌 — Key supervised unit with a public placard and three responsible persons"
     )
+    unit_id: strawberry.Private[int]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("EnterpriseProfile", self.unit_id)
 
 
 @strawberry.type(
@@ -118,6 +124,7 @@ class OrgUnit(relay.Node):
         if row.kind != UnitKind.ENTERPRISE:
             return None
         return EnterpriseProfile(
+            unit_id=row.id,
             credit_code=row.credit_code or "",
             trade=Trade(row.trade),
             high_risk=bool(row.high_risk),

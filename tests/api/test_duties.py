@@ -23,7 +23,7 @@ query($post: ID, $person: ID, $unit: ID, $from: Date!, $to: Date!, $statuses: [O
     totalCount
     summary { doneOnTime doneLate missed due notYetDue notApplicable }
     nodes {
-      periodStart dueDate status required doneCount vacant notApplicableReason
+      id periodStart dueDate status required doneCount vacant notApplicableReason
       rule { text }
       dutyItem { key text }
       person { id }
@@ -115,6 +115,10 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
         OBLIGATIONS, {"post": gid("Post", w["deputy"].id), "from": "2024-01-01", "to": "2024-04-30"}
     )
     assert by_post["data"]["obligations"]["totalCount"] == 4
+    # Each obligation has its own stable id: the same obligation through the post and the
+    # person is the same object for a client cache.
+    ids = [n["id"] for n in data["nodes"]]
+    assert len(set(ids)) == 4 and [n["id"] for n in by_post["data"]["obligations"]["nodes"]] == ids
     missed = await leader(
         OBLIGATIONS,
         {

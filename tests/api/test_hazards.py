@@ -22,7 +22,7 @@ fragment H on Hazard {
   id state grade version deadline closedOn overdue daysLeft
   foundBy foundByNode { __typename ... on Person { id } }
   plan { measures funds deadline responsiblePerson { id } createdBy createdByNode { ... on Person { id } } }
-  history { kind fromState toState actor actorNode { __typename ... on Person { id name } } note }
+  history { id kind fromState toState actor actorNode { __typename ... on Person { id name } } note }
   notices { kind noticeKind unit { id } }
 }"""
 
@@ -178,6 +178,7 @@ async def test_a_major_hazard_from_an_agency_finding_to_closing(
         ("RECTIFICATION_SUBMITTED", "RECTIFYING", "RECTIFIED"),
         ("CLOSED", "RECTIFIED", "CLOSED"),
     ]
+    assert len({h["id"] for h in closed["history"]}) == len(closed["history"]) == 9
     # Who acted is a node (and the deprecated string field its global ID, never `person:<id>`).
     expert_id = gid("Person", w["expert"].id)
     assert closed["history"][0]["actor"] == expert_id

@@ -29,7 +29,7 @@ MONTHLY = {"kinds": ["INSPECTION"], "every": "MONTH"}
 
 SCORE = """
 fragment S on ComplianceScore {
-  scope periodKind periodStart periodEnd score lostPoints asOf changedAt
+  id scope periodKind periodStart periodEnd score lostPoints asOf changedAt
   unit { id name }
   obligations { onTime late missed counted }
   hazards { counted overdue openMajor closed closureRate }
@@ -118,6 +118,13 @@ async def test_a_park_score_is_computed_explained_and_kept_current(
     assert score["asOf"] == TODAY.isoformat() and score["schemeVersion"]["number"] == 1
     own = (await admin(ONE, _vars(w["chem"], "OWN")))["data"]["complianceScore"]
     assert own["score"] == pytest.approx(100.0)
+    # A score has a stable id for client caches: the same unit, scope and period, the same id.
+    again = (await admin(ONE, _vars(w["park"])))["data"]["complianceScore"]
+    assert again["id"] == score["id"] and own["id"] != score["id"]
+    assert (
+        len({score["id"], own["id"], (await admin(ONE, _vars(w["chem"])))["data"]["complianceScore"]["id"]})
+        == 3
+    )
 
     # From the park down to the food factory, and to the inspection it missed.
     e = (await admin(EXPLAIN, _vars(w["park"])))["data"]["explainScore"]
