@@ -331,6 +331,7 @@ class RoleLink:
         "JointResponsibility, RoleGrant, AgencyContract, ServiceClient)"
     )
     raw_subject: strawberry.Private[str]
+    raw_source: strawberry.Private[str]
 
     @strawberry.field(description=ID_DESCRIPTION)
     def id(self) -> relay.GlobalID:

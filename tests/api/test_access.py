@@ -552,7 +552,7 @@ async def test_viewer_lists_the_callers_roles(
         """{ viewer { subject subjectNode { ... on Person { id } } method authMethod person { name phone }
              client { id }
              roles { role roleLabel domain subtree unitId unitName postId source startDate endDate
-                     sourceKind sourceNode { id } post { id } } } }"""
+                     sourceKind sourceNode { id } post { id } id } id } }"""
     )
     viewer = body["data"]["viewer"]
     secretary = gid("Person", world["secretary"].id)
@@ -560,6 +560,7 @@ async def test_viewer_lists_the_callers_roles(
     assert viewer["method"] == "token" and viewer["authMethod"] == "TOKEN"
     assert viewer["person"] == {"name": "书记甲", "phone": "13800009999"} and viewer["client"] is None
     roles = {r["role"]: r for r in viewer["roles"]}
+    assert len({r.pop("id") for r in viewer["roles"]}) == len(viewer["roles"]) and viewer["id"]
     assert roles["principal"] | {"source": "", "sourceNode": None} == {
         "role": "principal",
         "roleLabel": "党政主要负责人",

@@ -53,7 +53,7 @@ EXPLAIN = """query($s: ID!, $r: AuthzResource!, $a: AuthzAction!, $o: ID!) {
     reasons { policy { role resource action }
               link { subject subjectNode { ... on Person { id } } role domain source sourceKind sourceId
                      sourceNode { id } unit { id } everywhere subtree } }
-    rolesThere { role domain }
+    rolesThere { id role domain }
   }
 }"""
 NODE = "query($id: ID!) { node(id: $id) { id } }"
@@ -362,6 +362,8 @@ async def test_explain_access_names_the_links_that_decide(
     assert reason["link"]["subject"] == gid("Person", world["secretary"].id)
     assert reason["link"]["subjectNode"] == {"id": gid("Person", world["secretary"].id)}
     assert reason["link"]["everywhere"] is False and reason["link"]["subtree"] is True
+    there = [x["id"] for x in by_post["rolesThere"]]
+    assert len(set(there)) == len(there) > 0
 
     by_charge = await explain(world["deputy"], "HAZARD", "WRITE", chem)
     assert by_charge["allowed"]
