@@ -356,6 +356,32 @@ async def test_enterprises_are_classed_from_score_and_risk(app: Any, session: As
     h = (await admin(history, {"u": gid("OrgUnit", w["food"].id)}))["data"]["enterpriseClasses"]
     assert h["totalCount"] == 1 and h["nodes"][0]["riskClass"] == "D"
 
+    # The enterprise shows the class in force today, not the one that takes effect tomorrow.
+    read = """query($u: ID!, $p: ID!) {
+      unit(id: $u) { enterprise { riskClass riskClassSince nextRiskClass nextRiskClassFrom } }
+      d: units(under: $p, filter: {riskClasses: [D]}) { nodes { id } }
+    }"""
+    ids = {"u": gid("OrgUnit", w["food"].id), "p": gid("OrgUnit", w["park"].id)}
+    assert food["previousClass"] != "D"
+    today = (await admin(read, ids))["data"]
+    assert today["unit"]["enterprise"] == {
+        "riskClass": food["previousClass"],
+        "riskClassSince": today["unit"]["enterprise"]["riskClassSince"],
+        "nextRiskClass": "D",
+        "nextRiskClassFrom": "2026-11-23",
+    }
+    assert today["unit"]["enterprise"]["riskClassSince"] <= TODAY.isoformat()
+    assert ids["u"] not in [n["id"] for n in today["d"]["nodes"]]
+    app.state.clock = lambda: date(2026, 11, 23)
+    tomorrow = (await admin(read, ids))["data"]
+    assert tomorrow["unit"]["enterprise"] == {
+        "riskClass": "D",
+        "riskClassSince": "2026-11-23",
+        "nextRiskClass": None,
+        "nextRiskClassFrom": None,
+    }
+    assert ids["u"] in [n["id"] for n in tomorrow["d"]["nodes"]]
+
 
 async def test_rows_exist_only_for_what_counted(session: AsyncSession) -> None:
     w = await _world(session)
