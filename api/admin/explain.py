@@ -14,13 +14,23 @@ import strawberry
 from sqlalchemy import select
 from strawberry import relay
 
-from api.admin.types import RoleLink
+from api.admin.types import RoleLink, RoleSourceKind, source_of
 from api.context import Info
 from api.errors import BadInput
 from api.keys import ID_DESCRIPTION, key_id
-from api.refs import DEPRECATED_PATH, Actor, actor_of, subject_ref, unit_of_path, units_of_path
+from api.refs import (
+    DEPRECATED_PATH,
+    Actor,
+    actor_of,
+    post_id_of_path,
+    subject_ref,
+    unit_ids_of_path,
+    unit_of_path,
+    units_of_path,
+)
 from api.tree.types import OrgUnit
-from authz.catalogue import Action, Resource, role_name
+from authz.authority import Grant
+from authz.catalogue import ROLE_LABELS, Action, Resource, role_name
 from authz.domains import ROOT_DOMAIN, candidate_patterns, post_domain
 from authz.export import model_text, policy_csv
 from domain.tree.models import OrgUnit as OrgUnitRow
@@ -91,12 +101,54 @@ def _not_found(argument: str, what_zh: str, what_en: str) -> BadInput:
     return BadInput(f"{what_en} does not exist", f"{what_zh}不存在", argument, code="NOT_FOUND")
 
 
-async def _subject(info: Info, gid: relay.GlobalID) -> str:
+async def _subject(info: Info, gid: relay.GlobalID) -> tuple[str, str]:
+    """(the policy subject, its name) of a Person or ServiceClient the caller may read."""
     from api.node import resolve_global_ids
 
-    if gid.type_name in ("Person", "ServiceClient") and (await resolve_global_ids(info, [gid]))[0]:
-        return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}"
+    if gid.type_name in ("Person", "ServiceClient"):
+        node = (await resolve_global_ids(info, [gid]))[0]
+        if node is not None:
+            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", str(node.name)  # type: ignore[attr-defined]
     raise _not_found("subject", "授权对象", "Subject")
+
+
+_SOURCE_LABELS = {
+    RoleSourceKind.ASSIGNMENT: ("任职", "holding a post"),
+    RoleSourceKind.CHARGE: ("分管", "a post in charge"),
+    RoleSourceKind.JOINT: ("党政同责", "a joint responsibility"),
+    RoleSourceKind.GRANT: ("授权", "a grant"),
+    RoleSourceKind.CONTRACT_MEMBER: ("服务合同", "an agency contract"),
+    RoleSourceKind.CONTRACT_CLIENT: ("服务合同", "an agency contract"),
+    RoleSourceKind.DISTRICT_SYSTEM: ("区级系统", "a district system"),
+    RoleSourceKind.OTHER: ("其他", "other"),
+}
+
+
+async def _places(info: Info, domains: set[str]) -> dict[str, tuple[str, str]]:
+    """Each domain pattern named for people, in Chinese and English: everywhere; a unit (and
+    below); a post of a unit. Units and posts are read through the per-request loaders."""
+    loaders = info.context.loaders
+    unit_ids = sorted({ids[-1] for d in domains if (ids := unit_ids_of_path(d))})
+    post_ids = sorted({p for d in domains if (p := post_id_of_path(d)) is not None})
+    units = dict(zip(unit_ids, await loaders.unit_by_id.load_many(unit_ids), strict=True))
+    posts = dict(zip(post_ids, await loaders.post_by_id.load_many(post_ids), strict=True))
+    named: dict[str, tuple[str, str]] = {}
+    for domain in domains:
+        ids, post_id = unit_ids_of_path(domain), post_id_of_path(domain)
+        if not ids:
+            named[domain] = ("全部范围", "everywhere")
+            continue
+        unit = units.get(ids[-1])
+        zh = en = unit.name if unit else ""
+        if not unit:
+            zh, en = "（不可见的单元）", "(a unit you may not see)"
+        post = posts.get(post_id) if post_id is not None else None
+        if post is not None:
+            zh, en = f"{zh}·{post.title}", f"{en} / {post.title}"
+        if domain.endswith("*"):
+            zh, en = f"{zh}及下级", f"{en} and below"
+        named[domain] = (zh, en)
+    return named
 
 
 async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
@@ -140,7 +192,7 @@ async def explain_access(
     on: date | None,
 ) -> AccessExplanation:
     ctx = info.context
-    subject = await _subject(info, subject_id)
+    subject, who = await _subject(info, subject_id)
     domain = await object_domain(info, object_id)
     if domain is None:
         raise _not_found("object", "对象", "Object")
@@ -160,19 +212,32 @@ async def explain_access(
         (x for x in authority.rm.links_of(subject) if x.active_on(day) and x.domain in patterns),
         key=lambda x: (x.role, x.domain, x.source),
     )
+    # The texts name people, units and posts, not internal ids or domain paths.
+    places = await _places(info, {domain} | {g.link.domain for g in grants})
+    where, where_en = places[domain]
     what = f"{resource.value}/{action.value}"
     if allowed:
-        because = "；".join(f"{g.link.role}@{g.link.domain}（{g.link.source}）" for g in grants)
-        because_en = "; ".join(f"{g.link.role} at {g.link.domain} ({g.link.source})" for g in grants)
-        zh = f"允许：{subject} 在 {domain} 可 {what}，因为持有角色 {because}"
-        en = f"Allowed: {subject} may {what} at {domain} by holding {because_en}"
+
+        def reason(g: Grant, lang: int) -> str:
+            role = ROLE_LABELS.get(g.link.role, g.link.role) if lang == 0 else g.link.role
+            source = _SOURCE_LABELS[source_of(g.link.source)[0]][lang]
+            return (
+                f"{role}@{places[g.link.domain][0]}（{source}）"
+                if lang == 0
+                else (f"{role} at {places[g.link.domain][1]} ({source})")
+            )
+
+        because = "；".join(reason(g, 0) for g in grants)
+        because_en = "; ".join(reason(g, 1) for g in grants)
+        zh = f"允许：{who} 在 {where} 可 {what}，因为持有角色 {because}"
+        en = f"Allowed: {who} may {what} at {where_en} by holding {because_en}"
     elif there:
         roles = "、".join(sorted({x.role for x in there}))
-        zh = f"拒绝：{subject} 在 {domain} 持有的角色（{roles}）均无 {what} 权限"
-        en = f"Denied: none of the roles {subject} holds at {domain} ({roles}) allows {what}"
+        zh = f"拒绝：{who} 在 {where} 持有的角色（{roles}）均无 {what} 权限"
+        en = f"Denied: none of the roles {who} holds at {where_en} ({roles}) allows {what}"
     else:
-        zh = f"拒绝：{subject} 在 {domain} 没有任何角色，没有任何策略授予 {what}"
-        en = f"Denied: {subject} holds no role at {domain}; no policy grants {what}"
+        zh = f"拒绝：{who} 在 {where} 没有任何角色，没有任何策略授予 {what}"
+        en = f"Denied: {who} holds no role at {where_en}; no policy grants {what}"
     return AccessExplanation(
         allowed=allowed,
         domain=domain,

@@ -49,7 +49,7 @@ RulePer = strawberry.enum(r.Per, name="RulePer", description="计算口径 — C
 
 @strawberry.type(name="DutySource", description="来源文件 — A source document requirements come from")
 class DutySource:
-    id: strawberry.ID = strawberry.field(description="编号 — Identifier")
+    id: relay.GlobalID = strawberry.field(description="编号 — The source's global ID (type DutySource)")
     file: str = strawberry.field(description="文件名 — File name of the document")
     issuer: str = strawberry.field(description="发文单位 — Issuer")
     number: str | None = strawberry.field(description="文号 — Document number")
@@ -59,7 +59,7 @@ class DutySource:
     @classmethod
     def from_row(cls, row: DutySourceRow) -> DutySource:
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=relay.GlobalID("DutySource", str(row.id)),
             file=row.file,
             issuer=row.issuer,
             number=row.number,

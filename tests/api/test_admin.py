@@ -354,6 +354,12 @@ async def test_explain_access_names_the_links_that_decide(
     )
     assert by_post["request"] == [gid("Person", world["secretary"].id), "unit", "read", world["chem"].path]
     assert by_post["unit"] == {"id": chem} and by_post["units"][-1] == {"id": chem}
+    # The texts name the person, the unit and the role, not internal ids or domain paths.
+    for text in (by_post["explanation"], by_post["explanationEn"]):
+        assert "书记甲" in text and world["chem"].name in text
+        assert "person:" not in text and world["chem"].path not in text and "assignment:" not in text
+    assert "党政主要负责人" in by_post["explanation"] and "（任职）" in by_post["explanation"]
+    assert "principal at" in by_post["explanationEn"] and "(holding a post)" in by_post["explanationEn"]
     (reason,) = [r for r in by_post["reasons"] if r["link"]["role"] == "principal"]
     assert reason["policy"] == {"role": "principal", "resource": "unit", "action": "read"}
     assert reason["link"]["sourceKind"] == "ASSIGNMENT"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.duties.models import DutySource
 from tests import factories as f
 
 GRANT = """mutation($input: GrantRoleInput!) {
@@ -88,3 +90,47 @@ async def _ids(gql: Any) -> list[dict[str, Any]]:
     body = await gql("{ roleGrants(first: 50) { nodes { id } } }")
     nodes: list[dict[str, Any]] = body["data"]["roleGrants"]["nodes"]
     return nodes
+
+
+CREATE_LIST = """mutation($input: CreateDutyListInput!) {
+  createDutyList(input: $input) {
+    version { items { nodes { key source { id file } } } }
+    userErrors { code field message messageEn }
+  }
+}"""
+
+
+async def test_a_duty_source_is_named_by_its_global_id(session: AsyncSession, gql: Any) -> None:
+    t = await f.small_tree(session)
+    session.add(
+        DutySource(file="测试来源.docx", issuer="测试区安委办", issued_on=date(2024, 1, 1), title="测试文件")
+    )
+    await session.commit()
+    sources = (await gql("{ dutySources(first: 50) { nodes { id file } } }"))["data"]["dutySources"]["nodes"]
+    (source,) = [s for s in sources if s["file"] == "测试来源.docx"]
+    assert f.gid("DutySource", int(from_global(source["id"]))) == source["id"]
+
+    def items(source_id: str) -> dict[str, Any]:
+        return {
+            "input": {
+                "code": f"refs-{len(source_id)}",
+                "name": "来源测试清单",
+                "postKinds": ["PRINCIPAL"],
+                "unitId": f.gid("OrgUnit", t["park"].id),
+                "effectiveFrom": "2024-01-01",
+                "items": [{"key": "k", "text": "职责", "sourceId": source_id}],
+            }
+        }
+
+    made = (await gql(CREATE_LIST, items(source["id"])))["data"]["createDutyList"]
+    assert made["userErrors"] == [] and made["version"]["items"]["nodes"][0]["source"] == source
+    other = (await gql(CREATE_LIST, items(f.gid("OrgUnit", t["park"].id))))["data"]["createDutyList"]
+    assert [e["code"] for e in other["userErrors"]] == ["NOT_FOUND"]
+
+
+def from_global(global_id: str) -> str:
+    import base64
+
+    type_name, _, row_id = base64.b64decode(global_id).decode().partition(":")
+    assert type_name == "DutySource"
+    return row_id
