@@ -88,6 +88,21 @@ async def actor_of(info: Info, subject: str | None) -> Person | ServiceClient | 
     return ServiceClient.from_row(client) if client else None
 
 
+def domain_ref(domain: str) -> str:
+    """A domain path or pattern as clients see it: each unit id replaced by the unit's global
+    ID and a post segment (`p33`) by the post's, the shape kept (`/`, a trailing `*`, `*`
+    alone for everywhere, `/` for the root)."""
+    parts = []
+    for segment in domain.split("/"):
+        if segment.isascii() and segment.isdigit():
+            parts.append(str(relay.GlobalID("OrgUnit", segment)))
+        elif segment.startswith("p") and segment[1:].isascii() and segment[1:].isdigit():
+            parts.append(str(relay.GlobalID("Post", segment[1:])))
+        else:
+            parts.append(segment)
+    return "/".join(parts)
+
+
 def unit_ids_of_path(path: str | None) -> list[int]:
     """The unit ids along a domain path, root first: `/1/2/p33/` → [1, 2]; `*` → []."""
     if not path:

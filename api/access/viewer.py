@@ -19,6 +19,7 @@ from api.refs import (
     DEPRECATED_PATH,
     DEPRECATED_SUBJECT,
     Actor,
+    domain_ref,
     post_id_of_path,
     source_ref,
     subject_ref,
@@ -147,7 +148,7 @@ async def viewer_roles(info: Info, links: list[Link]) -> list[ViewerRole]:
             ViewerRole(
                 role=link.role,
                 role_label=ROLE_LABELS.get(link.role, link.role),
-                domain=link.domain,
+                domain=domain_ref(link.domain),
                 subtree=link.domain.endswith("*"),
                 unit_id=relay.GlobalID("OrgUnit", str(unit[0])) if unit else None,
                 unit_name=unit[1] if unit else None,

@@ -22,6 +22,7 @@ from api.refs import (
     DEPRECATED_PATH,
     Actor,
     actor_of,
+    domain_ref,
     post_id_of_path,
     subject_ref,
     unit_ids_of_path,
@@ -69,10 +70,11 @@ class AccessExplanation:
     explanation: str = strawberry.field(description="说明 — In Chinese")
     explanation_en: str = strawberry.field(description="说明（英文） — In English")
     raw_subject: strawberry.Private[str]
+    raw_domain: strawberry.Private[str]
 
     @strawberry.field(description=ID_DESCRIPTION)
     def id(self) -> relay.GlobalID:
-        return key_id("AccessExplanation", self.raw_subject, *self.request[1:], self.day)
+        return key_id("AccessExplanation", self.raw_subject, *self.request[1:3], self.raw_domain, self.day)
 
     @strawberry.field(description="主体 — The person or client asked about")
     async def subject_node(self, info: Info) -> Actor | None:
@@ -80,11 +82,11 @@ class AccessExplanation:
 
     @strawberry.field(description="单元 — The unit the object is at (for a post, the post's unit)")
     async def unit(self, info: Info) -> OrgUnit | None:
-        return await unit_of_path(info, self.domain)
+        return await unit_of_path(info, self.raw_domain)
 
     @strawberry.field(description="单元路径 — The units from the district down to the object's unit")
     async def units(self, info: Info) -> list[OrgUnit]:
-        return await units_of_path(info, self.domain)
+        return await units_of_path(info, self.raw_domain)
 
 
 @strawberry.type(description="策略导出 — The policy of one day, for stock Casbin")
@@ -240,10 +242,11 @@ async def explain_access(
         en = f"Denied: {who} holds no role at {where_en}; no policy grants {what}"
     return AccessExplanation(
         allowed=allowed,
-        domain=domain,
+        domain=domain_ref(domain),
         day=day,
-        request=[subject_ref(subject), resource.value, action.value, domain],
+        request=[subject_ref(subject), resource.value, action.value, domain_ref(domain)],
         raw_subject=subject,
+        raw_domain=domain,
         reasons=[
             AccessReason(
                 policy=PolicyLine(

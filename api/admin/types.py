@@ -21,6 +21,7 @@ from api.refs import (
     DEPRECATED_SUBJECT,
     Actor,
     actor_of,
+    domain_ref,
     optional_subject_ref,
     post_id_of_path,
     source_ref,
@@ -332,10 +333,13 @@ class RoleLink:
     )
     raw_subject: strawberry.Private[str]
     raw_source: strawberry.Private[str]
+    raw_domain: strawberry.Private[str]
 
     @strawberry.field(description=ID_DESCRIPTION)
     def id(self) -> relay.GlobalID:
-        return key_id("RoleLink", self.raw_subject, self.role, self.domain, self.start_date, self.raw_source)
+        return key_id(
+            "RoleLink", self.raw_subject, self.role, self.raw_domain, self.start_date, self.raw_source
+        )
 
     @classmethod
     def of(cls, link: Link) -> RoleLink:
@@ -344,7 +348,8 @@ class RoleLink:
             subject=subject_ref(link.subject),
             subject_id=subject_gid(link.subject),
             role=link.role,
-            domain=link.domain,
+            domain=domain_ref(link.domain),
+            raw_domain=link.domain,
             start_date=link.start,
             end_date=link.end,
             source=source_ref(link.source),
@@ -364,22 +369,22 @@ class RoleLink:
 
     @strawberry.field(description="全局 — Whether it holds everywhere (no unit)")
     def everywhere(self) -> bool:
-        return self.domain == EVERYTHING
+        return self.raw_domain == EVERYTHING
 
     @strawberry.field(description="含下级 — Whether it covers everything below the unit")
     def subtree(self) -> bool:
-        return self.domain.endswith("*")
+        return self.raw_domain.endswith("*")
 
     @strawberry.field(
         description="单元 — The unit it holds at (for a post, the post's unit); null for everywhere or if "
         "you may not see it"
     )
     async def unit(self, info: Info) -> OrgUnit | None:
-        return await unit_of_path(info, self.domain)
+        return await unit_of_path(info, self.raw_domain)
 
     @strawberry.field(description="岗位 — The post, where it holds on one post and you may see it")
     async def post(self, info: Info) -> Post | None:
-        post_id = post_id_of_path(self.domain)
+        post_id = post_id_of_path(self.raw_domain)
         if post_id is None:
             return None
         row = await info.context.loaders.post_by_id.load(post_id)
@@ -429,6 +434,7 @@ class AuditEvent(relay.Node):
             )
         }
         values["actor"] = subject_ref(row.actor)
+        values["domain"] = domain_ref(row.domain)
         return cls(**values, row=row)
 
     @classmethod

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.refs import domain_ref
 from authz.models import ApiKey
 from domain.clock import today_shanghai
 from domain.people.service import create_person
@@ -266,7 +267,7 @@ async def test_an_agency_member_sees_the_contract_enterprises_only_while_it_runs
         " unit { id } units { id } everywhere } } }"
     )
     (role,) = viewer["data"]["viewer"]["roles"]
-    assert role["role"] == "agency" and role["domain"] == world["chem"].path + "*"
+    assert role["role"] == "agency" and role["domain"] == domain_ref(world["chem"].path + "*")
     assert role["unitName"] == world["chem"].name and role["sourceKind"] == "CONTRACT_MEMBER"
     # The deprecated source answers global IDs (contract, then member), never `contract:<id>`.
     contract_gid, member_gid = role["source"].split("/")
@@ -452,7 +453,7 @@ async def test_api_keys_authenticate_until_revoked_or_expired(
         assert v["subjectNode"] == {"__typename": "ServiceClient", "id": client["id"]}
         assert v["method"] == "api_key" and v["authMethod"] == "API_KEY"
         assert v["client"]["kind"] == "DISTRICT_SYSTEM" and v["person"] is None
-        assert v["roles"] == [{"role": "district_reader", "domain": world["district"].path + "*"}]
+        assert v["roles"] == [{"role": "district_reader", "domain": domain_ref(world["district"].path + "*")}]
 
     # The district system reads its district, not another, and no contact details.
     system = as_(**{"X-API-Key": key})
@@ -564,7 +565,7 @@ async def test_viewer_lists_the_callers_roles(
     assert roles["principal"] | {"source": "", "sourceNode": None} == {
         "role": "principal",
         "roleLabel": "党政主要负责人",
-        "domain": world["park"].path + "*",
+        "domain": domain_ref(world["park"].path + "*"),
         "subtree": True,
         "unitId": gid("OrgUnit", world["park"].id),
         "unitName": "测试园区",

@@ -20,6 +20,7 @@ LISTS = """{
   } }
   auditEvents(action: "policy.grant_role", first: 50) { nodes {
     actor actorNode { __typename ... on ServiceClient { id name } } target { id } unit { id } units { id }
+    domain
   } }
 }"""
 
@@ -76,6 +77,8 @@ async def test_actor_and_unit_nodes_are_batched(
         }
         assert e["unit"] == {"id": f.gid("OrgUnit", t["chem"].id)} and e["units"][-1] == e["unit"]
         assert e["units"][0] == {"id": f.gid("OrgUnit", t["district"].id)}
+        # The deprecated path keeps its shape with global IDs in place of internal ids.
+        assert e["domain"] == "/" + "/".join(u["id"] for u in e["units"]) + "/"
         assert e["target"]["id"] in {g["id"] for g in (await _ids(gql))}
     assert many == few
 
