@@ -210,6 +210,11 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         {"LOW": "Low risk", "GENERAL": "General risk", "HIGHER": "Higher risk", "MAJOR": "Major risk"},
     ),
     "RulePer": {"POST": ("按岗位", "Per post"), "HOLDER": ("按任职人员", "Per holder")},
+    "RuleShape": {
+        "PERIODIC": ("周期性", "Periodic"),
+        "ONE_OFF": ("限期一次", "Once, by a deadline"),
+        "EVENT": ("特殊时期", "On critical periods"),
+    },
     "RuleScope": {
         "SUBTREE": ("本单元及下级", "The unit and its subtree"),
         "UNIT": ("仅本单元", "The unit alone"),

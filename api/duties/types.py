@@ -23,6 +23,7 @@ from domain.duties.models import DutyRecordKind as DutyRecordKindValue
 from domain.duties.models import DutySource as DutySourceRow
 from domain.duties.periods import Every
 from domain.posts.kinds import PostKind
+from domain.tree.kinds import RiskClass, Trade
 
 RecordKind = strawberry.enum(
     r.RecordKind, name="RecordKind", description="记录类型 — Kind of record of performance"
@@ -43,6 +44,7 @@ PeriodUnit = strawberry.enum(
 CoverageKind = strawberry.enum(
     r.Coverage, name="CoverageKind", description="覆盖范围 — Set of units to cover"
 )
+RuleShape = strawberry.enum(r.Shape, name="RuleShape", description="规则形式 — How a rule's timing works")
 RuleScope = strawberry.enum(r.Scope, name="RuleScope", description="适用范围 — Where records count")
 RulePer = strawberry.enum(r.Per, name="RulePer", description="计算口径 — Counted per post or per holder")
 
@@ -74,8 +76,16 @@ class RuleCondition:
     high_risk: bool | None = strawberry.field(description="高危行业 — Whether the trade must be high-risk")
     small_micro: bool | None = strawberry.field(description="小微企业 — Fewer than 30 staff")
     placarded: bool | None = strawberry.field(description="挂牌 — Key supervised with a public placard")
-    trades: list[str] = strawberry.field(description="行业 — Trades it applies to (empty: any)")
+    trades: list[str] = strawberry.field(
+        description="行业 — Trades it applies to (empty: any)",
+        deprecation_reason="改用 enterpriseTrades — Use enterpriseTrades",
+    )
     risk_classes: list[str] = strawberry.field(
+        description="分类 — A/B/C/D classes it applies to (empty: any)",
+        deprecation_reason="改用 enterpriseClasses — Use enterpriseClasses",
+    )
+    enterprise_trades: list[Trade] = strawberry.field(description="行业 — Trades it applies to (empty: any)")
+    enterprise_classes: list[RiskClass] = strawberry.field(
         description="分类 — A/B/C/D classes it applies to (empty: any)"
     )
 
@@ -88,6 +98,8 @@ class RuleCondition:
             placarded=c.placarded,
             trades=[str(t) for t in c.trades],
             risk_classes=[str(k) for k in c.risk_classes],
+            enterprise_trades=list(c.trades),
+            enterprise_classes=list(c.risk_classes),
         )
 
 
@@ -95,7 +107,10 @@ class RuleCondition:
 class RuleVariant:
     text: str = strawberry.field(description="说明 — Readable Chinese, e.g. 高危行业每月至少1次")
     when: RuleCondition | None = strawberry.field(description="条件 — Condition; null for the default")
-    shape: str = strawberry.field(description="形式 — PERIODIC, ONE_OFF or EVENT")
+    shape: str = strawberry.field(
+        description="形式 — PERIODIC, ONE_OFF or EVENT", deprecation_reason="改用 ruleShape — Use ruleShape"
+    )
+    rule_shape: r.Shape = strawberry.field(description="形式 — Periodic, one-off or on critical periods")
     every: Every | None = strawberry.field(description="周期 — Period of a periodic rule")
     interval: int = strawberry.field(description="间隔 — Every N periods (years)")
     anchor_year: int | None = strawberry.field(description="起算年 — First year of an N-year cycle")
@@ -117,6 +132,7 @@ class RuleVariant:
             text=v.render(),
             when=RuleCondition.of(v.when) if v.when else None,
             shape=t.shape.value,
+            rule_shape=t.shape,
             every=t.every,
             interval=t.interval,
             anchor_year=t.anchor_year,

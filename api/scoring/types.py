@@ -199,9 +199,18 @@ class WeightClassWeight:
 
 @strawberry.type(name="ClassRuleStep", description="分级规则 — One step of the A/B/C/D rule")
 class ClassRuleStep:
-    risk_class: str = strawberry.field(description="类别 — A, B or C (an enterprise no step fits is D)")
+    risk_class: str = strawberry.field(
+        description="类别 — A, B or C (an enterprise no step fits is D)",
+        deprecation_reason="改用 enterpriseClass — Use enterpriseClass",
+    )
     min_score: float = strawberry.field(description="最低得分 — Score at least")
     max_risk: sc.RiskLevel = strawberry.field(description="最高风险 — Risk at most")
+
+    @strawberry.field(
+        description="类别 — The class of this step, A, B or C (an enterprise no step fits is D)"
+    )
+    def enterprise_class(self) -> RiskClass:
+        return RiskClass(self.risk_class)
 
 
 @strawberry.type(
