@@ -11,6 +11,7 @@ from strawberry import relay
 from api.context import Info
 from api.duties.loaders import duty_loaders
 from api.duties.types import DutyItem, DutyRecordKind
+from api.ids import try_decode_id
 from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.posts.types import Post
@@ -28,6 +29,14 @@ class RecordParticipant:
     name: str = strawberry.field(description="姓名 — Name")
     role: str | None = strawberry.field(description="职务 — Role in the activity")
     person_id: relay.GlobalID | None = strawberry.field(description="人员 — The person, when registered")
+
+    @strawberry.field(description="人员 — The person, when registered and you may see them")
+    async def person(self, info: Info) -> Person | None:
+        row_id = try_decode_id(self.person_id, "Person") if self.person_id is not None else None
+        if row_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(row_id)
+        return Person.from_row(row) if row else None
 
 
 @strawberry.type(

@@ -37,7 +37,8 @@ query($post: ID, $person: ID, $unit: ID, $from: Date!, $to: Date!, $statuses: [O
 RECORD = """
 mutation($input: RecordPerformanceInput!) {
   recordPerformance(input: $input) {
-    record { id kind performedOn recorderSubject recorder { id } recorderNode { __typename ... on Person { id } } units { id } makeupFor }
+    record { id kind performedOn recorderSubject recorder { id } recorderNode { __typename ... on Person { id } } units { id } makeupFor
+             participants { name personId person { id name } } }
     userErrors { code field message messageEn }
   }
 }
@@ -80,7 +81,14 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
     pin(app, date(2024, 4, 10))
     leader = as_(f"person:{w['leader'].id}")
 
-    jan = ok(await leader(RECORD, _record_input([w["chem"]], date(2024, 1, 10))))["record"]
+    leader_id = gid("Person", w["leader"].id)
+    with_leader = _record_input(
+        [w["chem"]], date(2024, 1, 10), participants=[{"name": "带队", "personId": leader_id}]
+    )
+    jan = ok(await leader(RECORD, with_leader))["record"]
+    # A participant who is a registered person is a node too.
+    (joined,) = jan["participants"]
+    assert joined["personId"] == leader_id and joined["person"] == {"id": leader_id, "name": w["leader"].name}
     # The signer is a node; the deprecated string is its global ID, not `person:<id>`.
     assert jan["recorderSubject"] == gid("Person", w["leader"].id)
     assert jan["recorderNode"] == {"__typename": "Person", "id": gid("Person", w["leader"].id)}
