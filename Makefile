@@ -8,7 +8,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
+.PHONY: run test lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -35,6 +35,10 @@ schema: $(VENV)/.installed
 
 check-schema: $(VENV)/.installed
 	$(PY) -m api export-schema --check
+
+# The frontend operations in clients/typescript against schema.graphql (needs Node and npm).
+check-clients:
+	clients/typescript/check.sh
 
 migrate: $(VENV)/.installed
 	$(PY) -m api migrate
