@@ -113,7 +113,10 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "EXTENSION_REFUSED": ("不同意延期", "Extension refused"),
     },
     "HazardGrade": {"GENERAL": ("一般隐患", "General hazard"), "MAJOR": ("重大事故隐患", "Major hazard")},
-    "HazardNoticeKind": {"DOUBLE_REPORT": ("双报告", "Reported to the park and the supervising department")},
+    "HazardNoticeKind": {
+        "DOUBLE_REPORT": ("双报告", "Reported to the park and the supervising department"),
+        "ESCALATION": ("逾期上报", "Overdue major hazard sent up to the park and the district"),
+    },
     "HazardSource": {
         "INSPECTION": ("检查", "Inspection"),
         "SELF_CHECK": ("企业自查", "Enterprise self-check"),

@@ -184,11 +184,13 @@ class HazardEvent:
 
 
 @strawberry.type(
-    name="HazardNotice", description="隐患通知 — A notice to a unit: the 双报告 of a major hazard"
+    name="HazardNotice",
+    description="隐患通知 — A notice to a unit: the 双报告 of a major hazard, or its escalation when overdue",
 )
 class HazardNotice:
     kind: str = strawberry.field(
-        description="类型 — DOUBLE_REPORT (双报告)", deprecation_reason="改用 noticeKind — Use noticeKind"
+        description="类型 — DOUBLE_REPORT (双报告) or ESCALATION (逾期上报)",
+        deprecation_reason="改用 noticeKind — Use noticeKind",
     )
     created_at: datetime = strawberry.field(description="时间 — When")
     row: strawberry.Private[HazardNoticeRow]

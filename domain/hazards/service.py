@@ -41,7 +41,7 @@ from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 
 DOUBLE_REPORT = NoticeKind.DOUBLE_REPORT.value
-ESCALATION = "ESCALATION"
+ESCALATION = NoticeKind.ESCALATION.value
 # An overdue major hazard goes to its park at once, and to its district this many days
 # after its deadline if it is still open.
 DISTRICT_AFTER_DAYS = 7
