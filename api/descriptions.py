@@ -64,6 +64,9 @@ ARGUMENTS: dict[str, str] = {
 
 # Arguments whose meaning depends on the field: "Type.field(argument)".
 FIELD_ARGUMENTS: dict[str, str] = {
+    "Person.assignments(on)": "日期 — Only those in force on this day (omitted: all of them)",
+    "Query.personScore(personId)": "人员 — The holder whose score to give (global ID)",
+    "Query.responsiblePersons(on)": "日期 — The day asked about (default today)",
     "Query.units(under)": "上级单元 — Only units below this one (global ID)",
     "Query.dutyLists(templates)": "模板 — Only the catalogue templates (true) or only units' lists (false)",
     "Query.overdue(since)": "起始日期 — Due on or after this day (default 90 days ago)",
