@@ -9,6 +9,7 @@ its units. `cli` and `system` name no row and are answered as they are.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -35,11 +36,33 @@ _NODE_OF_SOURCE = {
     "person": "Person",
 }
 
+
+@strawberry.enum(name="SystemActorKind", description="系统操作者类型 — Which part of the platform acted")
+class SystemActorKind(Enum):
+    CLI = strawberry.enum_value("cli", description="命令行 — The command line, run on the server")
+    SYSTEM = strawberry.enum_value(
+        "system", description="平台 — The platform itself (scheduled work, data loads)"
+    )
+
+
+@strawberry.type(
+    name="SystemActor",
+    description="系统操作者 — The command line or the platform itself: no person or client acted",
+)
+class SystemActor:
+    system_kind: SystemActorKind = strawberry.field(description="类型 — The command line or the platform")
+
+    @strawberry.field(description="编号 — A stable ID for client caches")
+    def id(self) -> relay.GlobalID:
+        return relay.GlobalID("SystemActor", self.system_kind.value)
+
+
 Actor = Annotated[
-    Person | ServiceClient,
+    Person | ServiceClient | SystemActor,
     strawberry.union(
         "Actor",
-        description="行为主体 — Who acted: a person (人员) or a machine client (接入客户端)",
+        description="行为主体 — Who acted: a person (人员), a machine client (接入客户端), or the platform "
+        "itself (命令行、系统)",
     ),
 ]
 
@@ -75,8 +98,11 @@ def source_ref(source: str) -> str:
     return "/".join(parts)
 
 
-async def actor_of(info: Info, subject: str | None) -> Person | ServiceClient | None:
-    """The node a subject names, if the caller may read it (batched per request)."""
+async def actor_of(info: Info, subject: str | None) -> Person | ServiceClient | SystemActor | None:
+    """The node a subject names, if the caller may read it (batched per request); `cli` and
+    `system` as a SystemActor; null for anything else."""
+    if subject in ("cli", "system"):
+        return SystemActor(system_kind=SystemActorKind(subject))
     parsed = parse_subject(subject) if subject else None
     if parsed is None:
         return None

@@ -444,7 +444,9 @@ class AuditEvent(relay.Node):
         rows = await admin_loaders(info.context).audit_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
-    @strawberry.field(description="操作者 — The person or client that acted; null for `cli` and `system`")
+    @strawberry.field(
+        description="操作者 — The person or client that acted (if you may see them), or the platform"
+    )
     async def actor_node(self, info: Info) -> Actor | None:
         return await actor_of(info, self.row.actor)
 

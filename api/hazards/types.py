@@ -177,7 +177,7 @@ class HazardEvent:
         return await _person(info, self.row.actor_person_id)
 
     @strawberry.field(
-        description="操作人 — The person or client that acted, if you may see them; null for the platform"
+        description="操作人 — The person or client that acted (if you may see them), or the platform"
     )
     async def actor_node(self, info: Info) -> Actor | None:
         return await actor_of(info, self.row.actor)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.relay import to_base64
 
 from domain.duties.models import DutySource
 from tests import factories as f
@@ -16,7 +17,8 @@ GRANT = """mutation($input: GrantRoleInput!) {
 
 LISTS = """{
   roleGrants(first: 50) { nodes {
-    subject subjectNode { __typename ... on Person { id name } } createdByNode { __typename } unit { id }
+    subject subjectNode { __typename ... on Person { id name } }
+    createdBy createdByNode { __typename ... on SystemActor { id systemKind } } unit { id }
   } }
   auditEvents(action: "policy.grant_role", first: 50) { nodes {
     actor actorNode { __typename ... on ServiceClient { id name } } target { id } unit { id } units { id }
@@ -63,6 +65,14 @@ async def test_actor_and_unit_nodes_are_batched(
 
     grants = [g for g in data["roleGrants"]["nodes"] if g["subjectNode"]["__typename"] == "Person"]
     assert len(grants) == 10
+    # The platform admin's own grant was made by the platform itself: a SystemActor, not null.
+    (own,) = [g for g in data["roleGrants"]["nodes"] if g["subjectNode"]["__typename"] == "ServiceClient"]
+    assert own["createdBy"] == "system"
+    assert own["createdByNode"] == {
+        "__typename": "SystemActor",
+        "id": to_base64("SystemActor", "system"),
+        "systemKind": "SYSTEM",
+    }
     for g in grants:
         # The deprecated string is the node's global ID, never `person:<id>`.
         assert g["subject"] == g["subjectNode"]["id"] and g["subjectNode"]["name"].startswith("授权对象")

@@ -22,7 +22,9 @@ export function actorName(actor: Actor | null | undefined): string {
     case "Person":
       return actor.name;
     case "ServiceClient":
-      return `${actor.name}（系统）`;
+      return `${actor.name}（接入系统）`;
+    case "SystemActor":
+      return "平台";
   }
 }
 
