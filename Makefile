@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lock lint typecheck schema check-schema migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
+.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
 
 # Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
 # no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
@@ -53,6 +53,10 @@ schema: $(VENV)/.installed
 
 check-schema: $(VENV)/.installed
 	$(PY) -m api export-schema --check
+
+# The frontend operations in clients/typescript against schema.graphql (needs Node and npm).
+check-clients:
+	clients/typescript/check.sh
 
 migrate: $(VENV)/.installed
 	$(PY) -m api migrate

@@ -33,7 +33,14 @@ from domain.posts.queries import (
     responsible_assignments,
 )
 from domain.tree.models import OrgUnit
-from domain.tree.queries import UNIT_ORDER, UnitFilter, children_stmt, descendants_stmt
+from domain.tree.queries import (
+    UNIT_ORDER,
+    ClassInForce,
+    UnitFilter,
+    children_stmt,
+    classes_in_force,
+    descendants_stmt,
+)
 
 if TYPE_CHECKING:
     from api.context import Context
@@ -251,6 +258,27 @@ class DomainsByPersonLoader(DataLoader[int, list[str]]):
         return [found.get(i, []) for i in ids]
 
 
+class ClassInForceByUnitLoader(DataLoader[tuple[int, date], ClassInForce | None]):
+    """Enterprises' A/B/C/D class in force on a day, from their profile history."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(load_fn=self._load)
+        self.ctx = ctx
+
+    async def _load(self, keys: Sequence[tuple[int, date]]) -> list[ClassInForce | None]:
+        by_day: dict[date, list[int]] = defaultdict(list)
+        for unit_id, day in keys:
+            by_day[day].append(unit_id)
+        found: dict[tuple[int, date], ClassInForce] = {}
+        async with self.ctx.db() as session:
+            for day, unit_ids in by_day.items():
+                for unit_id, cls in (
+                    await classes_in_force(session, list(dict.fromkeys(unit_ids)), day)
+                ).items():
+                    found[(unit_id, day)] = cls
+        return [found.get(k) for k in keys]
+
+
 class RowsByKeyLoader(DataLoader[int, list[Any]]):
     """Every row of a small relation for many parents, in one query: `statement` selects
     (parent key, row) pairs and names the parent column the keys filter."""
@@ -287,3 +315,4 @@ class Loaders:
         self.assignments_by_person = AssignmentsByPersonLoader(ctx)
         self.charged_units_by_post = ChargedUnitsByPostLoader(ctx)
         self.responsible_persons_by_enterprise = ResponsiblePersonsByEnterpriseLoader(ctx)
+        self.class_in_force_by_unit = ClassInForceByUnitLoader(ctx)

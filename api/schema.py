@@ -33,12 +33,14 @@ from api.access.queries import AccessQuery
 from api.admin.mutations import AdminMutation
 from api.admin.queries import AdminQuery
 from api.cost import RequestedNodesLimiter
+from api.descriptions import describe_schema
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
+from api.labels import LabelsQuery
 from api.node import (
     ACCESS_NODE_TYPES,
     ADMIN_NODE_TYPES,
@@ -82,6 +84,7 @@ class Query(
     ScoringQuery,
     AccessQuery,
     AdminQuery,
+    LabelsQuery,
 ):
     pass
 
@@ -233,7 +236,7 @@ class Schema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     check_mutation_inputs(Mutation.__strawberry_definition__.fields)
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[
@@ -250,6 +253,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         ],
         extensions=_extensions(settings),
     )
+    describe_schema(schema._schema)
+    return schema
 
 
 def schema_sdl() -> str:

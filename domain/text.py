@@ -74,6 +74,7 @@ FIELD_RULES: Final[dict[str, TextRule]] = {
     "targetType": TextRule(200),
     "kinds": TextRule(64),
     "statuses": TextRule(64),
+    "enum": TextRule(100),  # enumLabels(enum:): a type name
     "after": TextRule(1000),  # cursors
     # several lines
     "description": LONG_TEXT,

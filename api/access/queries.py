@@ -14,7 +14,8 @@ from api.access.loaders import (
     clients_visible,
     contracts_visible,
 )
-from api.access.types import Agency, AgencyContract, ServiceClient, ServiceClientKind, Viewer
+from api.access.types import Agency, AgencyContract, ServiceClient, ServiceClientKind
+from api.access.viewer import Viewer
 from api.connection import Connection, root_connection
 from api.context import Info
 from api.ids import try_decode_id
@@ -33,12 +34,7 @@ class AccessQuery:
         caller = info.context.caller
         if caller is None:
             return None
-        return Viewer(
-            subject=caller.subject,
-            method=caller.method,
-            person_id=caller.person_id,
-            client_id=caller.client_id,
-        )
+        return Viewer.of(caller.subject, caller.method, caller.person_id, caller.client_id)
 
     @strawberry.field(
         description="服务机构列表 — Third-party service agencies; for those who may read contracts"

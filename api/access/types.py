@@ -5,24 +5,20 @@ from datetime import date, datetime
 from enum import Enum
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 
 from api.access.loaders import access_loaders
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.tree.types import OrgUnit
-from authz.catalogue import ROLE_LABELS
-from authz.domains import EVERYTHING, is_post_domain
-from authz.links import Link
 from authz.models import Agency as AgencyRow
 from authz.models import AgencyContract as AgencyContractRow
 from authz.models import AgencyMember as AgencyMemberRow
 from authz.models import ApiKey as ApiKeyRow
 from authz.models import ExternalIdentity as ExternalIdentityRow
 from authz.models import ServiceClient as ServiceClientRow
-from domain.tree.models import OrgUnit as OrgUnitRow
 from domain.tree.queries import UNIT_ORDER
 
 
@@ -229,7 +225,10 @@ class ServiceClient(relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="名称 — Name")
     kind: ServiceClientKind = strawberry.field(description="类型 — Kind of client")
-    subject: str = strawberry.field(description="授权主体 — Subject in the policy (`client:<id>`)")
+    subject: str = strawberry.field(
+        description="授权主体 — The client's global ID (the same as `id`)",
+        deprecation_reason="改用 id — Use id",
+    )
     created_at: datetime = strawberry.field(description="创建时间 — When the client was registered")
     disabled_at: datetime | None = strawberry.field(
         description="停用时间 — When the client was disabled, if it was"
@@ -242,7 +241,7 @@ class ServiceClient(relay.Node):
             id=row.id,
             name=row.name,
             kind=ServiceClientKind(row.kind),
-            subject=row.subject,
+            subject=str(relay.GlobalID("ServiceClient", str(row.id))),
             created_at=row.created_at,
             disabled_at=row.disabled_at,
             row=row,
@@ -285,6 +284,10 @@ class ExternalIdentity:
     created_at: datetime = strawberry.field(description="关联时间 — When the identity was linked")
     row: strawberry.Private[ExternalIdentityRow]
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ExternalIdentity", self.row.id)
+
     @classmethod
     def from_row(cls, row: ExternalIdentityRow) -> ExternalIdentity:
         return cls(issuer=row.issuer, subject=row.subject, created_at=row.created_at, row=row)
@@ -302,107 +305,3 @@ class ExternalIdentity:
             return None
         row = await access_loaders(info.context).client_by_id.load(self.row.client_id)
         return ServiceClient.from_row(row) if row else None
-
-
-# --- the caller ---------------------------------------------------------------------------
-
-
-@strawberry.type(description="当前角色 — One role the caller holds, where, since when and why")
-class ViewerRole:
-    role: str = strawberry.field(description="角色 — Role name (admin, principal, agency, …)")
-    role_label: str = strawberry.field(description="角色名称 — Role name in Chinese")
-    domain: str = strawberry.field(
-        description="范围 — Where it holds: `*` everywhere, `/1/2/*` a unit's subtree, `/1/2/` the unit "
-        "alone, `/1/2/p33/` one post"
-    )
-    subtree: bool = strawberry.field(description="含下级 — Whether it covers everything below the unit")
-    unit_id: relay.GlobalID | None = strawberry.field(
-        description="单元 — The unit the role is held at (for a post, the post's unit); null for `*`"
-    )
-    unit_name: str | None = strawberry.field(description="单元名称 — That unit's name")
-    post_id: relay.GlobalID | None = strawberry.field(
-        description="岗位 — The post, where the role is held on one post"
-    )
-    source: str = strawberry.field(
-        description="来源 — Why the caller holds it: `assignment:45`, `charge:3/assignment:45`, "
-        "`contract:2/member:4`, `client:7`, `grant:9`, …"
-    )
-    start_date: date = strawberry.field(description="开始日期 — First day it holds")
-    end_date: date | None = strawberry.field(description="结束日期 — Last day it holds, if it ends")
-
-
-def _unit_path_of(domain: str) -> tuple[str | None, int | None]:
-    """(the unit's path, the post id) of a link's domain pattern."""
-    if domain == EVERYTHING:
-        return None, None
-    base = domain.removesuffix("*")
-    if is_post_domain(base):
-        head, _, last = base.rstrip("/").rpartition("/")
-        return head + "/", int(last[1:])
-    return base, None
-
-
-async def viewer_roles(info: Info, links: list[Link]) -> list[ViewerRole]:
-    paths = {p for p, _ in map(_unit_path_of, (x.domain for x in links)) if p}
-    units: dict[str, tuple[int, str]] = {}
-    if paths:
-        async with info.context.db() as session:
-            rows = await session.execute(
-                select(OrgUnitRow.path, OrgUnitRow.id, OrgUnitRow.name).where(
-                    OrgUnitRow.path.in_(sorted(paths))
-                )
-            )
-            units = {path: (uid, name) for path, uid, name in rows.all()}
-    roles: list[ViewerRole] = []
-    for link in sorted(links, key=lambda x: (x.domain, x.role, x.start, x.source)):
-        path, post_id = _unit_path_of(link.domain)
-        unit = units.get(path) if path else None
-        roles.append(
-            ViewerRole(
-                role=link.role,
-                role_label=ROLE_LABELS.get(link.role, link.role),
-                domain=link.domain,
-                subtree=link.domain.endswith("*"),
-                unit_id=relay.GlobalID("OrgUnit", str(unit[0])) if unit else None,
-                unit_name=unit[1] if unit else None,
-                post_id=relay.GlobalID("Post", str(post_id)) if post_id is not None else None,
-                source=link.source,
-                start_date=link.start,
-                end_date=link.end,
-            )
-        )
-    return roles
-
-
-@strawberry.type(description="当前调用者 — Who is calling: a person or a service client, and their roles")
-class Viewer:
-    subject: str = strawberry.field(description="授权主体 — `person:<id>` or `client:<id>`")
-    method: str = strawberry.field(
-        description="认证方式 — How the caller authenticated: token, oidc or api_key"
-    )
-    person_id: strawberry.Private[int | None]
-    client_id: strawberry.Private[int | None]
-
-    @strawberry.field(description="人员 — The calling person; null for a client")
-    async def person(self, info: Info) -> Person | None:
-        if self.person_id is None:
-            return None
-        row = await info.context.loaders.person_by_id.load(self.person_id)
-        return Person.from_row(row) if row else None
-
-    @strawberry.field(description="客户端 — The calling client; null for a person")
-    async def client(self, info: Info) -> ServiceClient | None:
-        if self.client_id is None:
-            return None
-        async with info.context.db() as session:
-            row = await session.get(ServiceClientRow, self.client_id)
-        return ServiceClient.from_row(row) if row else None
-
-    @strawberry.field(
-        description="角色 — The caller's roles in force on a date (default today), with where and why "
-        "they hold"
-    )
-    async def roles(self, info: Info, on: date | None = None) -> list[ViewerRole]:
-        day = on or info.context.today
-        links = [x for x in info.context.authority.rm.links_of(self.subject) if x.active_on(day)]
-        return await viewer_roles(info, links)

@@ -14,13 +14,27 @@ import strawberry
 from sqlalchemy import select
 from strawberry import relay
 
-from api.admin.types import RoleLink
+from api.admin.types import RoleLink, RoleSourceKind, source_of
 from api.context import Info
 from api.errors import BadInput
-from authz.catalogue import Action, Resource, role_name
+from api.keys import ID_DESCRIPTION, key_id
+from api.refs import (
+    DEPRECATED_PATH,
+    Actor,
+    actor_of,
+    domain_ref,
+    post_id_of_path,
+    subject_ref,
+    unit_ids_of_path,
+    unit_of_path,
+    units_of_path,
+)
+from api.tree.types import OrgUnit
+from authz.authority import Grant
+from authz.catalogue import ROLE_LABELS, Action, Resource, role_name
 from authz.domains import ROOT_DOMAIN, candidate_patterns, post_domain
 from authz.export import model_text, policy_csv
-from domain.tree.models import OrgUnit
+from domain.tree.models import OrgUnit as OrgUnitRow
 
 
 @strawberry.type(description="策略行 — A role template line (`p, role:x, resource, action`)")
@@ -39,10 +53,13 @@ class AccessReason:
 @strawberry.type(description="权限解释 — Whether a subject may do something to an object, and why")
 class AccessExplanation:
     allowed: bool = strawberry.field(description="是否允许 — The enforcer's answer")
-    domain: str = strawberry.field(description="范围 — The object's domain")
+    domain: str = strawberry.field(
+        description="范围 — The object's domain", deprecation_reason=DEPRECATED_PATH
+    )
     day: date = strawberry.field(description="日期 — The day asked about")
     request: list[str] = strawberry.field(
-        description="请求 — The Casbin request (subject, resource, action, domain)"
+        description="请求 — The Casbin request (subject as its global ID, resource, action, domain)",
+        deprecation_reason="改用 subjectNode、units 等字段 — Use subjectNode and units",
     )
     reasons: list[AccessReason] = strawberry.field(
         description="理由 — Every (template, link) pair that allows it; empty when denied"
@@ -52,6 +69,24 @@ class AccessExplanation:
     )
     explanation: str = strawberry.field(description="说明 — In Chinese")
     explanation_en: str = strawberry.field(description="说明（英文） — In English")
+    raw_subject: strawberry.Private[str]
+    raw_domain: strawberry.Private[str]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("AccessExplanation", self.raw_subject, *self.request[1:3], self.raw_domain, self.day)
+
+    @strawberry.field(description="主体 — The person or client asked about")
+    async def subject_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.raw_subject)
+
+    @strawberry.field(description="单元 — The unit the object is at (for a post, the post's unit)")
+    async def unit(self, info: Info) -> OrgUnit | None:
+        return await unit_of_path(info, self.raw_domain)
+
+    @strawberry.field(description="单元路径 — The units from the district down to the object's unit")
+    async def units(self, info: Info) -> list[OrgUnit]:
+        return await units_of_path(info, self.raw_domain)
 
 
 @strawberry.type(description="策略导出 — The policy of one day, for stock Casbin")
@@ -68,12 +103,54 @@ def _not_found(argument: str, what_zh: str, what_en: str) -> BadInput:
     return BadInput(f"{what_en} does not exist", f"{what_zh}不存在", argument, code="NOT_FOUND")
 
 
-async def _subject(info: Info, gid: relay.GlobalID) -> str:
+async def _subject(info: Info, gid: relay.GlobalID) -> tuple[str, str]:
+    """(the policy subject, its name) of a Person or ServiceClient the caller may read."""
     from api.node import resolve_global_ids
 
-    if gid.type_name in ("Person", "ServiceClient") and (await resolve_global_ids(info, [gid]))[0]:
-        return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}"
+    if gid.type_name in ("Person", "ServiceClient"):
+        node = (await resolve_global_ids(info, [gid]))[0]
+        if node is not None:
+            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", str(node.name)  # type: ignore[attr-defined]
     raise _not_found("subject", "授权对象", "Subject")
+
+
+_SOURCE_LABELS = {
+    RoleSourceKind.ASSIGNMENT: ("任职", "holding a post"),
+    RoleSourceKind.CHARGE: ("分管", "a post in charge"),
+    RoleSourceKind.JOINT: ("党政同责", "a joint responsibility"),
+    RoleSourceKind.GRANT: ("授权", "a grant"),
+    RoleSourceKind.CONTRACT_MEMBER: ("服务合同", "an agency contract"),
+    RoleSourceKind.CONTRACT_CLIENT: ("服务合同", "an agency contract"),
+    RoleSourceKind.DISTRICT_SYSTEM: ("区级系统", "a district system"),
+    RoleSourceKind.OTHER: ("其他", "other"),
+}
+
+
+async def _places(info: Info, domains: set[str]) -> dict[str, tuple[str, str]]:
+    """Each domain pattern named for people, in Chinese and English: everywhere; a unit (and
+    below); a post of a unit. Units and posts are read through the per-request loaders."""
+    loaders = info.context.loaders
+    unit_ids = sorted({ids[-1] for d in domains if (ids := unit_ids_of_path(d))})
+    post_ids = sorted({p for d in domains if (p := post_id_of_path(d)) is not None})
+    units = dict(zip(unit_ids, await loaders.unit_by_id.load_many(unit_ids), strict=True))
+    posts = dict(zip(post_ids, await loaders.post_by_id.load_many(post_ids), strict=True))
+    named: dict[str, tuple[str, str]] = {}
+    for domain in domains:
+        ids, post_id = unit_ids_of_path(domain), post_id_of_path(domain)
+        if not ids:
+            named[domain] = ("全部范围", "everywhere")
+            continue
+        unit = units.get(ids[-1])
+        zh = en = unit.name if unit else ""
+        if not unit:
+            zh, en = "（不可见的单元）", "(a unit you may not see)"
+        post = posts.get(post_id) if post_id is not None else None
+        if post is not None:
+            zh, en = f"{zh}·{post.title}", f"{en} / {post.title}"
+        if domain.endswith("*"):
+            zh, en = f"{zh}及下级", f"{en} and below"
+        named[domain] = (zh, en)
+    return named
 
 
 async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
@@ -102,7 +179,7 @@ async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
             from domain.posts.models import Post
 
             unit_id = await session.scalar(select(Post.unit_id).where(Post.id == post_id))
-        path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+        path = await session.scalar(select(OrgUnitRow.path).where(OrgUnitRow.id == unit_id))
     if path is None:
         return None
     return post_domain(path, post_id) if post_id is not None else str(path)
@@ -117,7 +194,7 @@ async def explain_access(
     on: date | None,
 ) -> AccessExplanation:
     ctx = info.context
-    subject = await _subject(info, subject_id)
+    subject, who = await _subject(info, subject_id)
     domain = await object_domain(info, object_id)
     if domain is None:
         raise _not_found("object", "对象", "Object")
@@ -137,24 +214,39 @@ async def explain_access(
         (x for x in authority.rm.links_of(subject) if x.active_on(day) and x.domain in patterns),
         key=lambda x: (x.role, x.domain, x.source),
     )
+    # The texts name people, units and posts, not internal ids or domain paths.
+    places = await _places(info, {domain} | {g.link.domain for g in grants})
+    where, where_en = places[domain]
     what = f"{resource.value}/{action.value}"
     if allowed:
-        because = "；".join(f"{g.link.role}@{g.link.domain}（{g.link.source}）" for g in grants)
-        because_en = "; ".join(f"{g.link.role} at {g.link.domain} ({g.link.source})" for g in grants)
-        zh = f"允许：{subject} 在 {domain} 可 {what}，因为持有角色 {because}"
-        en = f"Allowed: {subject} may {what} at {domain} by holding {because_en}"
+
+        def reason(g: Grant, lang: int) -> str:
+            role = ROLE_LABELS.get(g.link.role, g.link.role) if lang == 0 else g.link.role
+            source = _SOURCE_LABELS[source_of(g.link.source)[0]][lang]
+            return (
+                f"{role}@{places[g.link.domain][0]}（{source}）"
+                if lang == 0
+                else (f"{role} at {places[g.link.domain][1]} ({source})")
+            )
+
+        because = "；".join(reason(g, 0) for g in grants)
+        because_en = "; ".join(reason(g, 1) for g in grants)
+        zh = f"允许：{who} 在 {where} 可 {what}，因为持有角色 {because}"
+        en = f"Allowed: {who} may {what} at {where_en} by holding {because_en}"
     elif there:
         roles = "、".join(sorted({x.role for x in there}))
-        zh = f"拒绝：{subject} 在 {domain} 持有的角色（{roles}）均无 {what} 权限"
-        en = f"Denied: none of the roles {subject} holds at {domain} ({roles}) allows {what}"
+        zh = f"拒绝：{who} 在 {where} 持有的角色（{roles}）均无 {what} 权限"
+        en = f"Denied: none of the roles {who} holds at {where_en} ({roles}) allows {what}"
     else:
-        zh = f"拒绝：{subject} 在 {domain} 没有任何角色，没有任何策略授予 {what}"
-        en = f"Denied: {subject} holds no role at {domain}; no policy grants {what}"
+        zh = f"拒绝：{who} 在 {where} 没有任何角色，没有任何策略授予 {what}"
+        en = f"Denied: {who} holds no role at {where_en}; no policy grants {what}"
     return AccessExplanation(
         allowed=allowed,
-        domain=domain,
+        domain=domain_ref(domain),
         day=day,
-        request=[subject, resource.value, action.value, domain],
+        request=[subject_ref(subject), resource.value, action.value, domain_ref(domain)],
+        raw_subject=subject,
+        raw_domain=domain,
         reasons=[
             AccessReason(
                 policy=PolicyLine(

@@ -9,6 +9,7 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy import or_, select
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 
 from api.admin.explain import AccessExplanation, PolicyExport, explain_access, policy_export
 from api.admin.loaders import (
@@ -53,6 +54,16 @@ def _subject_filter(subject: relay.GlobalID | None) -> str | None:
         if row_id is not None:
             return f"{kind}:{row_id}"
     return ""
+
+
+def _actor_filter(actor: str) -> str:
+    """The stored actor of an `actor` argument: a Person or ServiceClient global ID, or `cli` /
+    `system` (a stored subject such as `person:8` is still understood)."""
+    try:
+        gid = relay.GlobalID.from_id(actor)
+    except GlobalIDValueError:  # not a global ID: a stored actor as it is
+        return actor
+    return _subject_filter(gid) or actor
 
 
 def _at_unit(base: str, unit_path: str) -> bool:
@@ -191,7 +202,7 @@ class AdminQuery:
     ) -> Connection[AuditEvent]:
         stmt = select(AuditEventRow).where(audit_visible(info.context.reach))
         if actor is not None:
-            stmt = stmt.where(AuditEventRow.actor == actor)
+            stmt = stmt.where(AuditEventRow.actor == _actor_filter(actor))
         if action is not None:
             stmt = stmt.where(AuditEventRow.action == action)
         if target_type is not None:

@@ -14,14 +14,29 @@ from strawberry.scalars import JSON
 
 from api.admin.loaders import admin_loaders
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from api.posts.types import Post
+from api.refs import (
+    DEPRECATED_PATH,
+    DEPRECATED_SUBJECT,
+    Actor,
+    actor_of,
+    domain_ref,
+    optional_subject_ref,
+    post_id_of_path,
+    source_ref,
+    subject_gid,
+    subject_ref,
+    unit_of_path,
+    units_of_path,
+)
 from api.tree.types import OrgUnit
 from authz.catalogue import ROLE_LABELS, Action, Resource
+from authz.domains import EVERYTHING
 from authz.links import Link
 from authz.models import JointResponsibility as JointRow
 from authz.models import Permission as PermissionRow
 from authz.models import RoleGrant as RoleGrantRow
-from authz.policy import parse_subject
 from domain.audit.models import AuditEvent as AuditEventRow
 
 # The catalogue's enums, registered as GraphQL enums (annotate fields with Resource/Action).
@@ -76,13 +91,6 @@ def source_of(source: str) -> tuple[RoleSourceKind, relay.GlobalID | None]:
     return RoleSourceKind.OTHER, None
 
 
-def subject_gid(subject: str) -> relay.GlobalID | None:
-    parsed = parse_subject(subject)
-    if parsed is None:
-        return None
-    return relay.GlobalID("Person" if parsed[0] == "person" else "ServiceClient", str(parsed[1]))
-
-
 async def _node(info: Info, gid: relay.GlobalID | None) -> relay.Node | None:
     if gid is None:
         return None
@@ -102,13 +110,20 @@ class Permission(relay.Node):
     resource: Resource = strawberry.field(description="资源 — Resource")
     action: Action = strawberry.field(description="操作 — Action")
     created_at: datetime = strawberry.field(description="创建时间 — When it was made")
-    created_by: str = strawberry.field(description="创建者 — Who made it (`person:<id>`, `client:<id>`)")
+    created_by: str = strawberry.field(
+        description="创建者 — Global ID of the person or client that made it; `cli` or `system`",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     revoked_at: datetime | None = strawberry.field(description="撤销时间 — When it was revoked, if it was")
-    revoked_by: str | None = strawberry.field(description="撤销者 — Who revoked it")
+    revoked_by: str | None = strawberry.field(
+        description="撤销者 — Global ID of the person or client that revoked it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     note: str | None = strawberry.field(description="备注 — Note")
     closing_note: str | None = strawberry.field(
         description="撤销备注 — The note given when it was revoked, if any; `note` stays as it was made"
     )
+    row: strawberry.Private[PermissionRow]
 
     @classmethod
     def from_row(cls, row: PermissionRow) -> Permission:
@@ -118,12 +133,21 @@ class Permission(relay.Node):
             resource=Resource(row.resource),
             action=Action(row.action),
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             revoked_at=row.revoked_at,
-            revoked_by=row.revoked_by,
+            revoked_by=optional_subject_ref(row.revoked_by),
             note=row.note,
             closing_note=row.closing_note,
+            row=row,
         )
+
+    @strawberry.field(description="创建者 — The person or client that made it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
+
+    @strawberry.field(description="撤销者 — The person or client that revoked it, if you may see them")
+    async def revoked_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.revoked_by)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -140,7 +164,10 @@ class Permission(relay.Node):
 )
 class RoleGrant(relay.Node):
     id: relay.NodeID[int]
-    subject: str = strawberry.field(description="授权对象 — `person:<id>` or `client:<id>`")
+    subject: str = strawberry.field(
+        description="授权对象 — The Person or ServiceClient global ID",
+        deprecation_reason="改用 subjectId 或 subjectNode — Use subjectId or subjectNode",
+    )
     subject_id: relay.GlobalID | None = strawberry.field(
         description="授权对象编号 — The Person or ServiceClient global ID"
     )
@@ -149,11 +176,17 @@ class RoleGrant(relay.Node):
     start_date: date = strawberry.field(description="开始日期 — First day it holds")
     end_date: date | None = strawberry.field(description="结束日期 — Last day it holds, if it ends")
     created_at: datetime = strawberry.field(description="创建时间 — When it was made")
-    created_by: str = strawberry.field(description="创建者 — Who made it")
+    created_by: str = strawberry.field(
+        description="创建者 — Global ID of the person or client that made it; `cli` or `system`",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     revoked_at: datetime | None = strawberry.field(
         description="撤销时间 — When it was revoked (it last held the day before), if it was"
     )
-    revoked_by: str | None = strawberry.field(description="撤销者 — Who revoked it")
+    revoked_by: str | None = strawberry.field(
+        description="撤销者 — Global ID of the person or client that revoked it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     note: str | None = strawberry.field(description="备注 — Note")
     closing_note: str | None = strawberry.field(
         description="撤销备注 — The note given when it was revoked, if any; `note` stays as it was made"
@@ -164,16 +197,16 @@ class RoleGrant(relay.Node):
     def from_row(cls, row: RoleGrantRow) -> RoleGrant:
         return cls(
             id=row.id,
-            subject=row.subject,
+            subject=subject_ref(row.subject),
             subject_id=subject_gid(row.subject),
             role=row.role,
             subtree=row.subtree,
             start_date=row.start_date,
             end_date=row.end_date,
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             revoked_at=row.revoked_at,
-            revoked_by=row.revoked_by,
+            revoked_by=optional_subject_ref(row.revoked_by),
             note=row.note,
             closing_note=row.closing_note,
             row=row,
@@ -200,6 +233,18 @@ class RoleGrant(relay.Node):
     @strawberry.field(description="全局 — Whether the grant holds everywhere (no unit)")
     def everywhere(self) -> bool:
         return self.row.unit_id is None
+
+    @strawberry.field(description="授权对象 — The person or client granted the role, if you may see them")
+    async def subject_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.subject)
+
+    @strawberry.field(description="创建者 — The person or client that made it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
+
+    @strawberry.field(description="撤销者 — The person or client that revoked it, if you may see them")
+    async def revoked_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.revoked_by)
 
 
 @strawberry.type(
@@ -261,45 +306,89 @@ class JointResponsibility(relay.Node):
     "and contracts, or granted by an admin"
 )
 class RoleLink:
-    subject: str = strawberry.field(description="主体 — `person:<id>` or `client:<id>`")
+    subject: str = strawberry.field(
+        description="主体 — The Person or ServiceClient global ID",
+        deprecation_reason="改用 subjectId 或 subjectNode — Use subjectId or subjectNode",
+    )
     subject_id: relay.GlobalID | None = strawberry.field(
         description="主体编号 — The Person or ServiceClient global ID"
     )
     role: str = strawberry.field(description="角色 — Role name")
     domain: str = strawberry.field(
         description="范围 — Domain pattern: `*` everywhere, `/1/2/*` a subtree, `/1/2/` a unit alone, "
-        "`/1/2/p33/` one post"
+        "`/1/2/p33/` one post",
+        deprecation_reason=DEPRECATED_PATH,
     )
     start_date: date = strawberry.field(description="开始日期 — First day it holds")
     end_date: date | None = strawberry.field(description="结束日期 — Last day it holds, if it ends")
     source: str = strawberry.field(
-        description="来源 — `assignment:45`, `charge:3/assignment:45`, `joint:2/assignment:9`, `grant:7`, "
-        "`contract:2/member:4`, `contract:2/client:5`, `client:3`"
+        description="来源 — The objects the link derives from, as global IDs joined by `/` (an "
+        "assignment; a charge and its assignment; a contract and its member; a grant; …)",
+        deprecation_reason="改用 sourceKind 与 sourceNode — Use sourceKind and sourceNode",
     )
     source_kind: RoleSourceKind = strawberry.field(description="来源类型 — Kind of source")
     source_id: relay.GlobalID | None = strawberry.field(
         description="来源编号 — Global ID of the source object (Assignment, PostCharge, "
         "JointResponsibility, RoleGrant, AgencyContract, ServiceClient)"
     )
+    raw_subject: strawberry.Private[str]
+    raw_source: strawberry.Private[str]
+    raw_domain: strawberry.Private[str]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id(
+            "RoleLink", self.raw_subject, self.role, self.raw_domain, self.start_date, self.raw_source
+        )
 
     @classmethod
     def of(cls, link: Link) -> RoleLink:
         kind, gid = source_of(link.source)
         return cls(
-            subject=link.subject,
+            subject=subject_ref(link.subject),
             subject_id=subject_gid(link.subject),
             role=link.role,
-            domain=link.domain,
+            domain=domain_ref(link.domain),
+            raw_domain=link.domain,
             start_date=link.start,
             end_date=link.end,
-            source=link.source,
+            source=source_ref(link.source),
             source_kind=kind,
             source_id=gid,
+            raw_subject=link.subject,
+            raw_source=link.source,
         )
 
     @strawberry.field(description="来源对象 — The source object; null if you may not read it")
     async def source_node(self, info: Info) -> relay.Node | None:
         return await _node(info, self.source_id)
+
+    @strawberry.field(description="主体 — The person or client holding the role, if you may see them")
+    async def subject_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.raw_subject)
+
+    @strawberry.field(description="全局 — Whether it holds everywhere (no unit)")
+    def everywhere(self) -> bool:
+        return self.raw_domain == EVERYTHING
+
+    @strawberry.field(description="含下级 — Whether it covers everything below the unit")
+    def subtree(self) -> bool:
+        return self.raw_domain.endswith("*")
+
+    @strawberry.field(
+        description="单元 — The unit it holds at (for a post, the post's unit); null for everywhere or if "
+        "you may not see it"
+    )
+    async def unit(self, info: Info) -> OrgUnit | None:
+        return await unit_of_path(info, self.raw_domain)
+
+    @strawberry.field(description="岗位 — The post, where it holds on one post and you may see it")
+    async def post(self, info: Info) -> Post | None:
+        post_id = post_id_of_path(self.raw_domain)
+        if post_id is None:
+            return None
+        row = await info.context.loaders.post_by_id.load(post_id)
+        return Post.from_row(row) if row else None
 
 
 @strawberry.type(
@@ -309,14 +398,23 @@ class RoleLink:
 class AuditEvent(relay.Node):
     id: relay.NodeID[int]
     at: datetime = strawberry.field(description="时间 — When")
-    actor: str = strawberry.field(description="操作者 — `person:<id>`, `client:<id>`, `cli` or `system`")
+    actor: str = strawberry.field(
+        description="操作者 — Global ID of the person or client that acted; `cli` or `system`",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     action: str = strawberry.field(description="动作 — What happened, e.g. `policy.grant_role`")
     target_type: str = strawberry.field(description="对象类型 — Kind of record changed, e.g. `RoleGrant`")
-    target_id: int | None = strawberry.field(description="对象编号 — Row id of the record changed")
-    domain: str = strawberry.field(description="范围 — Where the change happened (a domain path)")
+    target_id: int | None = strawberry.field(
+        description="对象编号 — Row id of the record changed",
+        deprecation_reason="改用 target — Use target (the node) or targetGlobalId",
+    )
+    domain: str = strawberry.field(
+        description="范围 — Where the change happened (a domain path)", deprecation_reason=DEPRECATED_PATH
+    )
     before: JSON | None = strawberry.field(description="变更前 — The record before (for changes)")
     after: JSON | None = strawberry.field(description="变更后 — The record after")
     request_id: str | None = strawberry.field(description="请求编号 — The request that made the change")
+    row: strawberry.Private[AuditEventRow]
 
     @classmethod
     def from_row(cls, row: AuditEventRow) -> AuditEvent:
@@ -335,7 +433,9 @@ class AuditEvent(relay.Node):
                 "request_id",
             )
         }
-        return cls(**values)
+        values["actor"] = subject_ref(row.actor)
+        values["domain"] = domain_ref(row.domain)
+        return cls(**values, row=row)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -343,3 +443,33 @@ class AuditEvent(relay.Node):
     ) -> list[AuditEvent | None]:
         rows = await admin_loaders(info.context).audit_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
+
+    @strawberry.field(
+        description="操作者 — The person or client that acted (if you may see them), or the platform"
+    )
+    async def actor_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.actor)
+
+    @strawberry.field(
+        description="对象编号 — Global ID of the record changed, where it is a node type; else null"
+    )
+    def target_global_id(self) -> relay.GlobalID | None:
+        from api.node import NODE_TYPES
+
+        if self.row.target_id is None or self.row.target_type not in NODE_TYPES:
+            return None
+        return relay.GlobalID(self.row.target_type, str(self.row.target_id))
+
+    @strawberry.field(description="对象 — The record changed, if it is a node you may read")
+    async def target(self, info: Info) -> relay.Node | None:
+        return await _node(info, self.target_global_id())
+
+    @strawberry.field(description="单元 — The unit where the change happened; null for the root")
+    async def unit(self, info: Info) -> OrgUnit | None:
+        return await unit_of_path(info, self.row.domain)
+
+    @strawberry.field(
+        description="单元路径 — The units from the district down to where it happened, those you may see"
+    )
+    async def units(self, info: Info) -> list[OrgUnit]:
+        return await units_of_path(info, self.row.domain)

@@ -16,6 +16,7 @@ from typing import Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.scalars import JSON
 
 from api.context import Info
@@ -23,7 +24,7 @@ from api.duties import guards
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyList, DutyListVersion
 from api.errors import UserError, run_mutation
-from api.ids import decode_id
+from api.ids import MAX_ROW_ID, decode_id, try_decode_id
 from domain.db import reuse_plans
 from domain.duties import lists as duty_lists
 from domain.duties import records as rec
@@ -40,19 +41,31 @@ class DutyItemInput:
     rule: JSON | None = strawberry.field(
         default=None, description="频次规则 — The rule as data (see previewFrequencyRule); null: no frequency"
     )
-    source_id: strawberry.ID | None = strawberry.field(default=None, description="来源文件 — A DutySource id")
+    source_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="来源文件 — A DutySource's global ID (its bare number is still understood)",
+    )
     source_clause: str | None = strawberry.field(default=None, description="出处条款 — Clause of the source")
     note: str | None = strawberry.field(default=None, description="说明 — Note")
     meta: JSON | None = strawberry.field(default=None, description="附加信息 — Extra text fields")
 
 
+def _source_row_id(given: str) -> int:
+    """The row id of a DutySource global ID (or of the bare number older clients send); an
+    id naming no source is -1, which gets the service's NOT_FOUND."""
+    if given.isascii() and given.isdigit():
+        return int(given) if int(given) <= MAX_ROW_ID else -1
+    try:
+        gid = relay.GlobalID.from_id(given)
+    except GlobalIDValueError:
+        return -1
+    return try_decode_id(gid, "DutySource") or -1
+
+
 def _items(items: list[DutyItemInput]) -> list[duty_lists.ItemInput]:
     out = []
     for item in items:
-        # An id that is not a number names no source: -1 gets the service's NOT_FOUND.
-        source = (
-            None if item.source_id is None else (int(item.source_id) if str(item.source_id).isdigit() else -1)
-        )
+        source = None if item.source_id is None else _source_row_id(str(item.source_id))
         out.append(
             duty_lists.ItemInput(
                 key=item.key,

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from datetime import date
 
 import strawberry
+from strawberry import relay
 
 from api.connection import Edge, PageInfo, computed_connection
 from api.context import Info
 from api.duties.loaders import duty_loaders
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, RuleVariant
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.posts.types import Post
 from api.tree.types import OrgUnit
@@ -65,6 +67,18 @@ class Obligation:
     )
     vacant: bool = strawberry.field(description="空岗 — Nobody held the post on these days")
     data: strawberry.Private[ob.Obligation]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id(
+            "Obligation",
+            self.data.item_id,
+            self.data.post_id,
+            self.data.person_id,
+            self.data.period_start,
+            self.data.share_start,
+            self.data.event_id,
+        )
 
     @classmethod
     def of(cls, o: ob.Obligation) -> Obligation:

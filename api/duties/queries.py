@@ -25,9 +25,10 @@ from api.duties.loaders import (
 )
 from api.duties.obligation_types import ObligationConnection, obligation_connection
 from api.duties.record_types import CriticalPeriod, DutyRecord
-from api.duties.types import DutyItem, DutyList, DutySource, FrequencyRule
+from api.duties.types import DutyItem, DutyList, DutyRecordKind, DutySource, FrequencyRule
 from api.errors import BadInput, UserError
 from api.ids import try_decode_id
+from api.keys import ID_DESCRIPTION, key_id
 from api.posts.types import Post
 from authz.catalogue import Resource
 from domain.duties import obligations as ob
@@ -54,6 +55,10 @@ class PostDuty:
     post: Post = strawberry.field(description="岗位 — The post")
     duty_list: DutyList = strawberry.field(description="职责清单 — The list the duty is on")
     duty_item: DutyItem = strawberry.field(description="职责 — The duty")
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("PostDuty", self.post.id, self.duty_item.id)
 
 
 @strawberry.type(
@@ -306,7 +311,17 @@ class DutiesQuery:
         unit_id: relay.GlobalID | None = None,
         include_descendants: bool = True,
         recorder_id: relay.GlobalID | None = None,
-        kinds: list[str] | None = None,
+        kinds: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="类型 — Kinds as strings (RecordKind values or EXEMPTION)",
+                deprecation_reason="改用 recordKinds — Use recordKinds",
+            ),
+        ] = None,
+        record_kinds: Annotated[
+            list[DutyRecordKind] | None,
+            strawberry.argument(description="记录类型 — Only records of these kinds"),
+        ] = None,
         start: Annotated[
             date | None, strawberry.argument(name="from", description="开始日期 — Earliest day")
         ] = None,
@@ -349,6 +364,8 @@ class DutiesQuery:
                     "kinds",
                 )
             stmt = stmt.where(DutyRecordRow.kind.in_(kinds))
+        if record_kinds is not None:
+            stmt = stmt.where(DutyRecordRow.kind.in_([k.value for k in record_kinds]))
         if start is not None:
             stmt = stmt.where(DutyRecordRow.performed_on >= start)
         if end is not None:

@@ -10,9 +10,12 @@ from strawberry import relay
 
 from api.context import Info
 from api.duties.loaders import duty_loaders
-from api.duties.types import DutyItem
+from api.duties.types import DutyItem, DutyRecordKind
+from api.ids import try_decode_id
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.posts.types import Post
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.duties import rules as r
 from domain.duties.models import EXEMPTION
@@ -26,6 +29,14 @@ class RecordParticipant:
     name: str = strawberry.field(description="姓名 — Name")
     role: str | None = strawberry.field(description="职务 — Role in the activity")
     person_id: relay.GlobalID | None = strawberry.field(description="人员 — The person, when registered")
+
+    @strawberry.field(description="人员 — The person, when registered and you may see them")
+    async def person(self, info: Info) -> Person | None:
+        row_id = try_decode_id(self.person_id, "Person") if self.person_id is not None else None
+        if row_id is None:
+            return None
+        row = await info.context.loaders.person_by_id.load(row_id)
+        return Person.from_row(row) if row else None
 
 
 @strawberry.type(
@@ -44,10 +55,17 @@ class RecordAttachment:
 )
 class ExemptionDecision:
     approved: bool = strawberry.field(description="同意 — Whether it was approved")
-    decided_by: str = strawberry.field(description="审批人 — Subject that decided")
+    decided_by: str = strawberry.field(
+        description="审批人 — Global ID of the person or client that decided",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     note: str | None = strawberry.field(description="审批意见 — Note")
     created_at: datetime = strawberry.field(description="审批时间 — When")
     row: strawberry.Private[ExemptionDecisionRow]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ExemptionDecision", self.row.id)
 
     @strawberry.field(description="审批人员 — The person who decided, if you may see them")
     async def decider(self, info: Info) -> Person | None:
@@ -55,6 +73,10 @@ class ExemptionDecision:
             return None
         row = await info.context.loaders.person_by_id.load(self.row.decided_by_person_id)
         return Person.from_row(row) if row else None
+
+    @strawberry.field(description="审批人 — The person or client that decided, if you may see them")
+    async def decided_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.decided_by)
 
 
 @strawberry.type(
@@ -64,14 +86,18 @@ class ExemptionDecision:
 )
 class DutyRecord(relay.Node):
     id: relay.NodeID[int]
-    kind: str = strawberry.field(description="类型 — A RecordKind, or EXEMPTION for an exemption request")
+    kind: str = strawberry.field(
+        description="类型 — A RecordKind, or EXEMPTION for an exemption request",
+        deprecation_reason="改用 recordKind — Use recordKind",
+    )
     performed_on: date = strawberry.field(
         description="履职日期 — When it was done (the request date for exemptions)"
     )
     title: str = strawberry.field(description="标题 — Title")
     findings: str | None = strawberry.field(description="发现问题 — Findings")
     recorder_subject: str = strawberry.field(
-        description="记录人 — Subject that signed it (谁检查、谁签字、谁负责)"
+        description="记录人 — Global ID of the person or client that signed it (谁检查、谁签字、谁负责)",
+        deprecation_reason=DEPRECATED_SUBJECT,
     )
     makeup_for: date | None = strawberry.field(
         description="补做期间 — A day of the earlier period this makes up for"
@@ -98,7 +124,7 @@ class DutyRecord(relay.Node):
             performed_on=row.performed_on,
             title=row.title,
             findings=row.findings,
-            recorder_subject=row.recorder,
+            recorder_subject=subject_ref(row.recorder),
             makeup_for=row.makeup_for,
             withdrawn=row.withdrawn,
             reason=row.reason,
@@ -134,12 +160,23 @@ class DutyRecord(relay.Node):
         rows = await duty_loaders(info.context).record_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
 
+    @strawberry.field(description="记录类型 — What it records, or EXEMPTION for an exemption request")
+    def record_kind(self) -> DutyRecordKind:
+        return DutyRecordKind(self.row.kind)
+
     @strawberry.field(description="记录人员 — The person who recorded it, if you may see them")
     async def recorder(self, info: Info) -> Person | None:
         if self.row.recorder_person_id is None:
             return None
         row = await info.context.loaders.person_by_id.load(self.row.recorder_person_id)
         return Person.from_row(row) if row else None
+
+    @strawberry.field(
+        description="记录人 — The person or client that signed it (谁检查、谁签字、谁负责), "
+        "if you may see them"
+    )
+    async def recorder_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.recorder)
 
     @strawberry.field(description="覆盖单位 — Units it covers that you may see")
     async def units(self, info: Info) -> list[OrgUnit]:
@@ -185,7 +222,11 @@ class DutyRecord(relay.Node):
             return None
         d = rows[0]
         return ExemptionDecision(
-            approved=d.approved, decided_by=d.decided_by, note=d.note, created_at=d.created_at, row=d
+            approved=d.approved,
+            decided_by=subject_ref(d.decided_by),
+            note=d.note,
+            created_at=d.created_at,
+            row=d,
         )
 
 
@@ -203,7 +244,10 @@ class CriticalPeriod(relay.Node):
     withdrawn: bool = strawberry.field(description="撤回 — This row withdraws the period it corrects")
     reason: str | None = strawberry.field(description="原因 — Why it was withdrawn")
     created_at: datetime = strawberry.field(description="声明时间 — When it was declared")
-    created_by: str = strawberry.field(description="声明人 — Subject that declared it")
+    created_by: str = strawberry.field(
+        description="声明人 — Global ID of the person or client that declared it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     row: strawberry.Private[CriticalPeriodRow]
 
     @classmethod
@@ -217,7 +261,7 @@ class CriticalPeriod(relay.Node):
             withdrawn=row.withdrawn,
             reason=row.reason,
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             row=row,
         )
 
@@ -227,6 +271,10 @@ class CriticalPeriod(relay.Node):
     ) -> list[CriticalPeriod | None]:
         rows = await duty_loaders(info.context).period_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="声明人 — The person or client that declared it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
 
     @strawberry.field(description="单元 — The unit whose subtree it concerns")
     async def unit(self, info: Info) -> OrgUnit | None:

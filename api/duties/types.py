@@ -13,17 +13,25 @@ from strawberry.scalars import JSON
 from api.connection import Connection, computed_connection
 from api.context import Info
 from api.duties.loaders import duty_loaders
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.duties import rules as r
 from domain.duties.models import DutyItem as DutyItemRow
 from domain.duties.models import DutyList as DutyListRow
 from domain.duties.models import DutyListVersion as DutyListVersionRow
+from domain.duties.models import DutyRecordKind as DutyRecordKindValue
 from domain.duties.models import DutySource as DutySourceRow
 from domain.duties.periods import Every
 from domain.posts.kinds import PostKind
+from domain.tree.kinds import RiskClass, Trade
 
 RecordKind = strawberry.enum(
     r.RecordKind, name="RecordKind", description="记录类型 — Kind of record of performance"
+)
+DutyRecordKind = strawberry.enum(
+    DutyRecordKindValue,
+    name="DutyRecordKind",
+    description="履职记录类型 — What a duty record is: a kind of performance, or an exemption request",
 )
 EventKind = strawberry.enum(
     r.EventKind,
@@ -36,13 +44,14 @@ PeriodUnit = strawberry.enum(
 CoverageKind = strawberry.enum(
     r.Coverage, name="CoverageKind", description="覆盖范围 — Set of units to cover"
 )
+RuleShape = strawberry.enum(r.Shape, name="RuleShape", description="规则形式 — How a rule's timing works")
 RuleScope = strawberry.enum(r.Scope, name="RuleScope", description="适用范围 — Where records count")
 RulePer = strawberry.enum(r.Per, name="RulePer", description="计算口径 — Counted per post or per holder")
 
 
 @strawberry.type(name="DutySource", description="来源文件 — A source document requirements come from")
 class DutySource:
-    id: strawberry.ID = strawberry.field(description="编号 — Identifier")
+    id: relay.GlobalID = strawberry.field(description="编号 — The source's global ID (type DutySource)")
     file: str = strawberry.field(description="文件名 — File name of the document")
     issuer: str = strawberry.field(description="发文单位 — Issuer")
     number: str | None = strawberry.field(description="文号 — Document number")
@@ -52,7 +61,7 @@ class DutySource:
     @classmethod
     def from_row(cls, row: DutySourceRow) -> DutySource:
         return cls(
-            id=strawberry.ID(str(row.id)),
+            id=relay.GlobalID("DutySource", str(row.id)),
             file=row.file,
             issuer=row.issuer,
             number=row.number,
@@ -67,8 +76,16 @@ class RuleCondition:
     high_risk: bool | None = strawberry.field(description="高危行业 — Whether the trade must be high-risk")
     small_micro: bool | None = strawberry.field(description="小微企业 — Fewer than 30 staff")
     placarded: bool | None = strawberry.field(description="挂牌 — Key supervised with a public placard")
-    trades: list[str] = strawberry.field(description="行业 — Trades it applies to (empty: any)")
+    trades: list[str] = strawberry.field(
+        description="行业 — Trades it applies to (empty: any)",
+        deprecation_reason="改用 enterpriseTrades — Use enterpriseTrades",
+    )
     risk_classes: list[str] = strawberry.field(
+        description="分类 — A/B/C/D classes it applies to (empty: any)",
+        deprecation_reason="改用 enterpriseClasses — Use enterpriseClasses",
+    )
+    enterprise_trades: list[Trade] = strawberry.field(description="行业 — Trades it applies to (empty: any)")
+    enterprise_classes: list[RiskClass] = strawberry.field(
         description="分类 — A/B/C/D classes it applies to (empty: any)"
     )
 
@@ -81,6 +98,8 @@ class RuleCondition:
             placarded=c.placarded,
             trades=[str(t) for t in c.trades],
             risk_classes=[str(k) for k in c.risk_classes],
+            enterprise_trades=list(c.trades),
+            enterprise_classes=list(c.risk_classes),
         )
 
 
@@ -88,7 +107,10 @@ class RuleCondition:
 class RuleVariant:
     text: str = strawberry.field(description="说明 — Readable Chinese, e.g. 高危行业每月至少1次")
     when: RuleCondition | None = strawberry.field(description="条件 — Condition; null for the default")
-    shape: str = strawberry.field(description="形式 — PERIODIC, ONE_OFF or EVENT")
+    shape: str = strawberry.field(
+        description="形式 — PERIODIC, ONE_OFF or EVENT", deprecation_reason="改用 ruleShape — Use ruleShape"
+    )
+    rule_shape: r.Shape = strawberry.field(description="形式 — Periodic, one-off or on critical periods")
     every: Every | None = strawberry.field(description="周期 — Period of a periodic rule")
     interval: int = strawberry.field(description="间隔 — Every N periods (years)")
     anchor_year: int | None = strawberry.field(description="起算年 — First year of an N-year cycle")
@@ -110,6 +132,7 @@ class RuleVariant:
             text=v.render(),
             when=RuleCondition.of(v.when) if v.when else None,
             shape=t.shape.value,
+            rule_shape=t.shape,
             every=t.every,
             interval=t.interval,
             anchor_year=t.anchor_year,
@@ -220,7 +243,10 @@ class DutyListVersion(relay.Node):
     effective_from: date = strawberry.field(description="生效日期 — First day this version applies")
     note: str | None = strawberry.field(description="修订说明 — What changed and why")
     created_at: datetime = strawberry.field(description="创建时间 — When the version was written")
-    created_by: str = strawberry.field(description="创建人 — Subject that wrote it")
+    created_by: str = strawberry.field(
+        description="创建人 — Global ID of the person or client that wrote it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     row: strawberry.Private[DutyListVersionRow]
 
     @classmethod
@@ -231,7 +257,7 @@ class DutyListVersion(relay.Node):
             effective_from=row.effective_from,
             note=row.note,
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             row=row,
         )
 
@@ -241,6 +267,10 @@ class DutyListVersion(relay.Node):
     ) -> list[DutyListVersion | None]:
         rows = await duty_loaders(info.context).version_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="创建人 — The person or client that wrote it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
 
     @strawberry.field(description="失效日期 — Last day before the next version, if there is one")
     async def effective_until(self, info: Info) -> date | None:

@@ -4,7 +4,7 @@ period, with counts for dashboards; the category library; notices to a unit."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select, and_, case, false, func, select
@@ -22,7 +22,7 @@ from api.hazards.loaders import (
     hazards_visible,
     tip_offs_visible,
 )
-from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff
+from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff, TipOffStatusValue
 from api.ids import try_decode_id
 from authz.catalogue import Action, Resource
 from domain.hazards import states as st
@@ -175,7 +175,17 @@ class HazardsQuery:
         self,
         info: Info,
         park_id: relay.GlobalID | None = None,
-        statuses: list[str] | None = None,
+        statuses: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="状态 — Only these statuses, as strings",
+                deprecation_reason="改用 tipOffStatuses — Use tipOffStatuses",
+            ),
+        ] = None,
+        tip_off_statuses: Annotated[
+            list[TipOffStatusValue] | None,
+            strawberry.argument(description="举报状态 — Only tip-offs in these statuses"),
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[TipOff]:
@@ -184,6 +194,8 @@ class HazardsQuery:
             stmt = stmt.where(TipOffRow.park_id == (try_decode_id(park_id, "OrgUnit") or 0))
         if statuses:
             stmt = stmt.where(TipOffRow.status.in_(statuses))
+        if tip_off_statuses is not None:
+            stmt = stmt.where(TipOffRow.status.in_([x.value for x in tip_off_statuses]))
         return await root_connection(info, stmt, TIP_OFF_ORDER, TipOff.from_row, first, after)
 
     @strawberry.field(description="隐患分类库 — The category library, by domain and majority if given")

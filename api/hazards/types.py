@@ -14,7 +14,9 @@ from api.context import Info
 from api.duties.loaders import duty_loaders
 from api.duties.record_types import DutyRecord, RecordAttachment
 from api.hazards.loaders import hazard_loaders
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.hazards import states as st
 from domain.hazards.models import Hazard as HazardRow
@@ -23,6 +25,7 @@ from domain.hazards.models import HazardEvent as HazardEventRow
 from domain.hazards.models import HazardNotice as HazardNoticeRow
 from domain.hazards.models import HazardPlan as HazardPlanRow
 from domain.hazards.models import TipOff as TipOffRow
+from domain.hazards.tipoffs import TipOffStatus as TipOffStatusValue
 
 HazardState = strawberry.enum(
     st.HazardState,
@@ -50,6 +53,12 @@ HazardAction = strawberry.enum(
 )
 HazardEventKind = strawberry.enum(
     st.EventKind, name="HazardEventKind", description="隐患历史类型 — Kind of history entry"
+)
+HazardNoticeKind = strawberry.enum(
+    st.NoticeKind, name="HazardNoticeKind", description="隐患通知类型 — Why a unit was notified"
+)
+TipOffStatus = strawberry.enum(
+    TipOffStatusValue, name="TipOffStatus", description="举报状态 — Where a tip-off stands"
 )
 
 
@@ -99,8 +108,15 @@ class HazardPlan:
     deadline: date = strawberry.field(description="整改时限 — Deadline")
     contingency_plan: str = strawberry.field(description="应急预案 — Contingency plan")
     created_at: datetime = strawberry.field(description="制定时间 — When it was set")
-    created_by: str = strawberry.field(description="制定人 — Subject that set it")
+    created_by: str = strawberry.field(
+        description="制定人 — Global ID of the person or client that set it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     row: strawberry.Private[HazardPlanRow]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("HazardPlan", self.row.id)
 
     @classmethod
     def from_row(cls, row: HazardPlanRow) -> HazardPlan:
@@ -110,7 +126,7 @@ class HazardPlan:
             deadline=row.deadline,
             contingency_plan=row.contingency_plan,
             created_at=row.created_at,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             row=row,
         )
 
@@ -118,13 +134,20 @@ class HazardPlan:
     async def responsible_person(self, info: Info) -> Person | None:
         return await _person(info, self.row.responsible_person_id)
 
+    @strawberry.field(description="制定人 — The person or client that set it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.created_by)
+
 
 @strawberry.type(name="HazardEvent", description="隐患历史 — One entry of a hazard's history")
 class HazardEvent:
     kind: st.EventKind = strawberry.field(description="类型 — What happened")
     from_state: st.HazardState | None = strawberry.field(description="原状态 — State before")
     to_state: st.HazardState = strawberry.field(description="新状态 — State after")
-    actor: str = strawberry.field(description="操作人 — Subject that acted")
+    actor: str = strawberry.field(
+        description="操作人 — Global ID of the person or client that acted; `system` for the platform",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     note: str | None = strawberry.field(description="说明 — Reason or remark")
     data: JSON | None = strawberry.field(
         description="详情 — e.g. an extension's original and new deadline (from, to), the units notified"
@@ -132,13 +155,17 @@ class HazardEvent:
     created_at: datetime = strawberry.field(description="时间 — When")
     row: strawberry.Private[HazardEventRow]
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("HazardEvent", self.row.id)
+
     @classmethod
     def from_row(cls, row: HazardEventRow) -> HazardEvent:
         return cls(
             kind=st.EventKind(row.kind),
             from_state=st.HazardState(row.from_state) if row.from_state else None,
             to_state=st.HazardState(row.to_state),
-            actor=row.actor,
+            actor=subject_ref(row.actor),
             note=row.note,
             data=row.data,
             created_at=row.created_at,
@@ -149,14 +176,32 @@ class HazardEvent:
     async def person(self, info: Info) -> Person | None:
         return await _person(info, self.row.actor_person_id)
 
+    @strawberry.field(
+        description="操作人 — The person or client that acted (if you may see them), or the platform"
+    )
+    async def actor_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.actor)
+
 
 @strawberry.type(
-    name="HazardNotice", description="隐患通知 — A notice to a unit: the 双报告 of a major hazard"
+    name="HazardNotice",
+    description="隐患通知 — A notice to a unit: the 双报告 of a major hazard, or its escalation when overdue",
 )
 class HazardNotice:
-    kind: str = strawberry.field(description="类型 — DOUBLE_REPORT (双报告)")
+    kind: str = strawberry.field(
+        description="类型 — DOUBLE_REPORT (双报告) or ESCALATION (逾期上报)",
+        deprecation_reason="改用 noticeKind — Use noticeKind",
+    )
     created_at: datetime = strawberry.field(description="时间 — When")
     row: strawberry.Private[HazardNoticeRow]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("HazardNotice", self.row.id)
+
+    @strawberry.field(description="通知类型 — Why the unit was notified")
+    def notice_kind(self) -> st.NoticeKind:
+        return st.NoticeKind(self.row.kind)
 
     @classmethod
     def from_row(cls, row: HazardNoticeRow) -> HazardNotice:
@@ -181,7 +226,10 @@ class Hazard(relay.Node):
     description: str = strawberry.field(description="描述 — Description")
     source: st.Source = strawberry.field(description="来源 — How it was found")
     found_on: date = strawberry.field(description="发现日期 — When it was found")
-    found_by: str = strawberry.field(description="发现人 — Subject that reported it")
+    found_by: str = strawberry.field(
+        description="发现人 — Global ID of the person or client that reported it",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     state: st.HazardState = strawberry.field(description="状态 — Current state")
     deadline: date | None = strawberry.field(description="整改时限 — Current deadline")
     closed_on: date | None = strawberry.field(description="销号日期 — When it was closed")
@@ -198,7 +246,7 @@ class Hazard(relay.Node):
             description=row.description,
             source=st.Source(row.source),
             found_on=row.found_on,
-            found_by=row.found_by,
+            found_by=subject_ref(row.found_by),
             state=st.HazardState(row.state),
             deadline=row.deadline,
             closed_on=row.closed_on,
@@ -250,6 +298,10 @@ class Hazard(relay.Node):
     @strawberry.field(description="发现人员 — The person who reported it, if you may see them")
     async def finder(self, info: Info) -> Person | None:
         return await _person(info, self.row.found_by_person_id)
+
+    @strawberry.field(description="发现人 — The person or client that reported it, if you may see them")
+    async def found_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.row.found_by)
 
     @strawberry.field(description="整改责任人 — The responsible person of the current plan")
     async def responsible_person(self, info: Info) -> Person | None:
@@ -309,7 +361,10 @@ class TipOff(relay.Node):
     contact: str | None = strawberry.field(
         description="举报人联系方式 — The reporter's contact, if given (保密)"
     )
-    status: str = strawberry.field(description="状态 — RECEIVED 待核查, ACCEPTED 已立案, DISMISSED 不予立案")
+    status: str = strawberry.field(
+        description="状态 — RECEIVED 待核查, ACCEPTED 已立案, DISMISSED 不予立案",
+        deprecation_reason="改用 tipOffStatus — Use tipOffStatus",
+    )
     dismiss_reason: str | None = strawberry.field(description="不予立案理由 — Why it was dismissed")
     created_at: datetime = strawberry.field(description="举报时间 — When it was filed")
     row: strawberry.Private[TipOffRow]
@@ -333,6 +388,10 @@ class TipOff(relay.Node):
     ) -> list[TipOff | None]:
         rows = await hazard_loaders(info.context).tip_off_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
+
+    @strawberry.field(description="举报状态 — Where the tip-off stands")
+    def tip_off_status(self) -> TipOffStatusValue:
+        return TipOffStatusValue(self.row.status)
 
     @strawberry.field(description="隐患 — The hazard it became, if accepted")
     async def hazard(self, info: Info) -> Hazard | None:

@@ -9,6 +9,7 @@ from strawberry import relay
 
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from api.tree.types import OrgUnit
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment as AssignmentRow
@@ -238,6 +239,10 @@ class ResponsiblePersons:
     enterprise_responsible: Assignment | None = strawberry.field(
         description="企业责任人 — The enterprise's own responsible person's assignment, if any that day"
     )
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ResponsiblePersons", self.enterprise.row.id, self.on)
 
     @classmethod
     async def load(cls, info: Info, enterprise: OrgUnit, on: date) -> ResponsiblePersons:

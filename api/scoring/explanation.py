@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
+from strawberry import relay
 
 from api.connection import Connection, computed_connection
 from api.context import Info
 from api.errors import BadInput
+from api.keys import ID_DESCRIPTION, key_id
 from api.scoring.types import (
     ComplianceScore,
     HazardLoss,
@@ -51,6 +53,12 @@ class ScoreExplanation:
     )
     detail: strawberry.Private[sq.Explanation]
     unit_row: strawberry.Private[OrgUnitRow]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id(
+            "ScoreExplanation", self.unit_row.id, self.scope.value, self.period_kind.value, self.period_start
+        )
 
     @classmethod
     def of(cls, e: sq.Explanation, unit: OrgUnitRow) -> ScoreExplanation:

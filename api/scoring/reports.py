@@ -35,6 +35,7 @@ from api.context import Context, Info
 from api.duties.guards import actor
 from api.errors import UserError, endpoint_error_entry, run_mutation
 from api.ids import MAX_ROW_ID, decode_id
+from api.keys import ID_DESCRIPTION, key_id
 from api.scoring.loaders import may_read
 from authz.catalogue import Action, Resource
 from domain.errors import not_found
@@ -96,6 +97,11 @@ class ComplianceReportFile:
         "until expiresAt, for the caller who asked"
     )
     expires_at: datetime = strawberry.field(description="链接失效时间 — When the link stops working")
+    report_id: strawberry.Private[int]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ComplianceReport", self.report_id)
 
     @classmethod
     def of(cls, row: ReportRow, *, subject: str, secret: str, now: int, ttl: int) -> ComplianceReportFile:
@@ -111,6 +117,7 @@ class ComplianceReportFile:
             byte_size=len(row.content),
             download_url=download_path(row, expires, sign(secret, row.id, expires, subject)),
             expires_at=datetime.fromtimestamp(expires, UTC),
+            report_id=row.id,
         )
 
 

@@ -14,7 +14,9 @@ from api.context import Info
 from api.duties.obligation_types import Obligation
 from api.hazards.loaders import hazard_loaders
 from api.hazards.types import Hazard
+from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
+from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.scoring.loaders import compliance_units, scoring_loaders
 from api.tree.types import OrgUnit
 from domain.scoring import formula as fm
@@ -23,6 +25,7 @@ from domain.scoring import scheme as sc
 from domain.scoring.models import EnterpriseClass as EnterpriseClassRow
 from domain.scoring.models import ScoreSchemeVersion as SchemeRow
 from domain.scoring.models import UnitScore as UnitScoreRow
+from domain.tree.kinds import RiskClass
 from domain.tree.models import OrgUnit as OrgUnitRow
 
 PeriodKind = strawberry.enum(
@@ -123,6 +126,12 @@ class ComplianceScore:
     # The unit's row, when the resolver that made the score has read it and may show it.
     unit_row: strawberry.Private[OrgUnitRow | None] = None
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id(
+            "ComplianceScore", self.unit_id, self.scope.value, self.period_kind.value, self.period_start
+        )
+
     @classmethod
     def from_row(cls, row: UnitScoreRow, unit: OrgUnitRow | None = None) -> ComplianceScore:
         kind = fm.PeriodKind(row.period_kind)
@@ -190,9 +199,18 @@ class WeightClassWeight:
 
 @strawberry.type(name="ClassRuleStep", description="分级规则 — One step of the A/B/C/D rule")
 class ClassRuleStep:
-    risk_class: str = strawberry.field(description="类别 — A, B or C (an enterprise no step fits is D)")
+    risk_class: str = strawberry.field(
+        description="类别 — A, B or C (an enterprise no step fits is D)",
+        deprecation_reason="改用 enterpriseClass — Use enterpriseClass",
+    )
     min_score: float = strawberry.field(description="最低得分 — Score at least")
     max_risk: sc.RiskLevel = strawberry.field(description="最高风险 — Risk at most")
+
+    @strawberry.field(
+        description="类别 — The class of this step, A, B or C (an enterprise no step fits is D)"
+    )
+    def enterprise_class(self) -> RiskClass:
+        return RiskClass(self.risk_class)
 
 
 @strawberry.type(
@@ -207,11 +225,19 @@ class ScoringSchemeVersion(relay.Node):
         description="生效日期 — Scores periods that begin on or after this day"
     )
     note: str | None = strawberry.field(description="说明 — Note")
-    created_by: str = strawberry.field(description="发布人 — Who published it")
+    created_by: str = strawberry.field(
+        description="发布人 — Global ID of the person or client that published it; `cli` or `system`",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     created_at: datetime = strawberry.field(description="发布时间 — When")
     weights: JSON = strawberry.field(description="方案内容 — The whole scheme as JSON (what was published)")
     district_id: strawberry.Private[int | None]
     data: strawberry.Private[sc.Scheme]
+    raw_created_by: strawberry.Private[str]
+
+    @strawberry.field(description="发布人 — The person or client that published it, if you may see them")
+    async def created_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.raw_created_by)
 
     @classmethod
     def from_row(cls, row: SchemeRow) -> ScoringSchemeVersion:
@@ -220,11 +246,12 @@ class ScoringSchemeVersion(relay.Node):
             number=row.number,
             effective_from=row.effective_from,
             note=row.note,
-            created_by=row.created_by,
+            created_by=subject_ref(row.created_by),
             created_at=row.created_at,
             weights=row.weights,
             district_id=row.district_id,
             data=sc.load_scheme(row.weights),
+            raw_created_by=row.created_by,
         )
 
     @classmethod
@@ -288,6 +315,10 @@ class ParkDashboard:
     park_id: strawberry.Private[int]
     park_row: strawberry.Private[OrgUnitRow | None] = None
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("ParkDashboard", self.park_id, self.score.period_kind.value, self.score.period_start)
+
     @strawberry.field(description="园区 — The park")
     def park(self, info: Info) -> OrgUnit | None:
         return _known_or_loaded(info, self.park_row, self.park_id)
@@ -300,6 +331,10 @@ class DistrictDashboard:
     as_of: date | None = strawberry.field(description="数据截至 — The day statuses were judged on")
     parks: list[ParkDashboard] = strawberry.field(description="园区 — The parks, by id")
     district_id: strawberry.Private[int]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("DistrictDashboard", self.district_id, self.period_kind.value, self.period_start)
 
     @strawberry.field(description="区 — The district")
     async def district(self, info: Info) -> OrgUnit | None:
@@ -319,6 +354,10 @@ class PersonScore:
     obligations: ObligationCounts = strawberry.field(description="履职 — Counted obligations")
     person_id: strawberry.Private[int]
     scheme_version_id: strawberry.Private[int | None]
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("PersonScore", self.person_id, self.period_kind.value, self.period_start)
 
     @classmethod
     def of(cls, p: sq.PersonScore) -> PersonScore:
@@ -415,17 +454,39 @@ class ObligationLoss:
 )
 class EnterpriseClassDecision(relay.Node):
     id: relay.NodeID[int]
-    risk_class: str = strawberry.field(description="类别 — A, B, C or D")
-    previous_class: str | None = strawberry.field(description="原类别 — The class before")
+    risk_class: str = strawberry.field(
+        description="类别 — A, B, C or D", deprecation_reason="改用 enterpriseClass — Use enterpriseClass"
+    )
+    previous_class: str | None = strawberry.field(
+        description="原类别 — The class before",
+        deprecation_reason="改用 previousEnterpriseClass — Use previousEnterpriseClass",
+    )
     effective_from: date = strawberry.field(description="生效日期 — In force from (periods beginning then)")
     period_kind: fm.PeriodKind = strawberry.field(description="依据期间类型 — Kind of period scored")
     period_start: date = strawberry.field(description="依据期间 — The period whose score it used")
     score: float | None = strawberry.field(description="得分 — The score it used")
     risk_level: sc.RiskLevel = strawberry.field(description="风险等级 — The risk it used")
-    decided_by: str = strawberry.field(description="决定人 — Who ran the classification")
+    decided_by: str = strawberry.field(
+        description="决定人 — Global ID of the person or client that ran the classification; `cli` or "
+        "`system`",
+        deprecation_reason=DEPRECATED_SUBJECT,
+    )
     created_at: datetime = strawberry.field(description="时间 — When")
     unit_id: strawberry.Private[int]
     scheme_version_id: strawberry.Private[int]
+    raw_decided_by: strawberry.Private[str]
+
+    @strawberry.field(description="类别 — The class decided (A/B/C/D)")
+    def enterprise_class(self) -> RiskClass:
+        return RiskClass(self.risk_class)
+
+    @strawberry.field(description="原类别 — The class before, if there was one")
+    def previous_enterprise_class(self) -> RiskClass | None:
+        return RiskClass(self.previous_class) if self.previous_class else None
+
+    @strawberry.field(description="决定人 — The person or client that ran it, if you may see them")
+    async def decided_by_node(self, info: Info) -> Actor | None:
+        return await actor_of(info, self.raw_decided_by)
 
     @classmethod
     def from_row(cls, row: EnterpriseClassRow) -> EnterpriseClassDecision:
@@ -438,10 +499,11 @@ class EnterpriseClassDecision(relay.Node):
             period_start=row.period_start,
             score=row.score,
             risk_level=sc.RiskLevel(row.risk_level),
-            decided_by=row.decided_by,
+            decided_by=subject_ref(row.decided_by),
             created_at=row.created_at,
             unit_id=row.unit_id,
             scheme_version_id=row.scheme_version_id,
+            raw_decided_by=row.decided_by,
         )
 
     @classmethod

@@ -58,7 +58,9 @@ class TreeQuery:
             under_path = "/none/" if root is None else root.path
         return await _unit_connection(
             info,
-            units_stmt(unit_filter(filter), under_path=under_path).where(info.context.reach.units()),
+            units_stmt(unit_filter(filter, info.context.today), under_path=under_path).where(
+                info.context.reach.units()
+            ),
             first,
             after,
         )

@@ -9,11 +9,12 @@ from strawberry import relay
 
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from api.keys import ID_DESCRIPTION, key_id
 from domain.posts.kinds import PostKind
 from domain.posts.queries import POST_ORDER, PostFilter
 from domain.tree.kinds import RiskClass, Trade, UnitKind
 from domain.tree.models import OrgUnit as OrgUnitRow
-from domain.tree.queries import UNIT_ORDER, UnitFilter
+from domain.tree.queries import UNIT_ORDER, ClassInForce, UnitFilter
 
 if TYPE_CHECKING:
     from api.posts.types import Post, ResponsiblePersons
@@ -32,7 +33,8 @@ class UnitFilterInput:
         default=None, description="行业 — Only enterprises of these trades"
     )
     risk_classes: list[RiskClass] | None = strawberry.field(
-        default=None, description="企业分类 — Only enterprises of these A/B/C/D classes"
+        default=None,
+        description="企业分类 — Only enterprises whose A/B/C/D class in force today is one of these",
     )
     placarded: bool | None = strawberry.field(
         default=None, description="挂牌 — Placarded (挂牌) enterprises or not"
@@ -47,7 +49,7 @@ class UnitFilterInput:
         default=False, description="含已撤销 — Also list archived units"
     )
 
-    def to_domain(self) -> UnitFilter:
+    def to_domain(self, on: date | None = None) -> UnitFilter:
         return UnitFilter(
             kinds=tuple(self.kinds) if self.kinds else None,
             search=self.search,
@@ -57,11 +59,13 @@ class UnitFilterInput:
             high_risk=self.high_risk,
             small_micro=self.small_micro,
             include_archived=self.include_archived,
+            on=on if self.risk_classes else None,
         )
 
 
-def unit_filter(given: UnitFilterInput | None) -> UnitFilter:
-    return given.to_domain() if given else UnitFilter()
+def unit_filter(given: UnitFilterInput | None, on: date | None = None) -> UnitFilter:
+    """`on`: the day whose A/B/C/D class `riskClasses` matches (today, for the API)."""
+    return given.to_domain(on) if given else UnitFilter()
 
 
 @strawberry.input(description="岗位筛选 — Filter of posts")
@@ -86,10 +90,42 @@ class EnterpriseProfile:
     )
     staff_count: int = strawberry.field(description="从业人数 — Staff count")
     small_micro: bool = strawberry.field(description="小微企业 — Fewer than 30 staff")
-    risk_class: RiskClass | None = strawberry.field(description="企业分类 — A/B/C/D class, if classed")
     placarded: bool = strawberry.field(
         description="挂牌 — Key supervised unit with a public placard and three responsible persons"
     )
+    unit_id: strawberry.Private[int]
+    # The class decided last (the unit row's): the answer when the history has no row.
+    latest_class: strawberry.Private[RiskClass | None]
+
+    async def _in_force(self, info: Info) -> ClassInForce | None:
+        return await info.context.loaders.class_in_force_by_unit.load((self.unit_id, info.context.today))
+
+    @strawberry.field(
+        description="企业分类 — The A/B/C/D class in force today, if classed (a class decided today "
+        "takes effect later: see nextRiskClass)"
+    )
+    async def risk_class(self, info: Info) -> RiskClass | None:
+        found = await self._in_force(info)
+        return found.risk_class if found else self.latest_class
+
+    @strawberry.field(description="分类生效日期 — Since when the class in force today has held")
+    async def risk_class_since(self, info: Info) -> date | None:
+        found = await self._in_force(info)
+        return found.since if found else None
+
+    @strawberry.field(description="下一分类 — A class already decided that takes effect after today")
+    async def next_risk_class(self, info: Info) -> RiskClass | None:
+        found = await self._in_force(info)
+        return found.next_class if found else None
+
+    @strawberry.field(description="下一分类生效日期 — The day the next class takes effect")
+    async def next_risk_class_from(self, info: Info) -> date | None:
+        found = await self._in_force(info)
+        return found.next_from if found else None
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("EnterpriseProfile", self.unit_id)
 
 
 @strawberry.type(
@@ -118,12 +154,13 @@ class OrgUnit(relay.Node):
         if row.kind != UnitKind.ENTERPRISE:
             return None
         return EnterpriseProfile(
+            unit_id=row.id,
             credit_code=row.credit_code or "",
             trade=Trade(row.trade),
             high_risk=bool(row.high_risk),
             staff_count=row.staff_count or 0,
             small_micro=bool(row.small_micro),
-            risk_class=row.risk_class_value,
+            latest_class=row.risk_class_value,
             placarded=bool(row.placarded),
         )
 
@@ -172,7 +209,7 @@ class OrgUnit(relay.Node):
         after: str | None = None,
         filter: UnitFilterInput | None = None,
     ) -> Connection[OrgUnit]:
-        flt = unit_filter(filter)
+        flt = unit_filter(filter, info.context.today)
         loader = info.context.loaders.children_by_unit
         page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), flt))
         return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, flt)))
@@ -187,7 +224,7 @@ class OrgUnit(relay.Node):
         after: str | None = None,
         filter: UnitFilterInput | None = None,
     ) -> Connection[OrgUnit]:
-        flt = unit_filter(filter)
+        flt = unit_filter(filter, info.context.today)
         loader = info.context.loaders.descendants_by_unit
         page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), flt))
         return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, flt)))

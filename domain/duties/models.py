@@ -9,6 +9,7 @@ triggers (migration 20261126_0004) refuse UPDATE and DELETE on the evidence tabl
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -154,6 +155,22 @@ class CriticalPeriod(Base):
 
 
 EXEMPTION = "EXEMPTION"
+
+
+class DutyRecordKind(StrEnum):
+    """What a duty_record row is: a record of performance (a RecordKind) or an exemption
+    request. Kept equal to RecordKind plus EXEMPTION (a test checks it)."""
+
+    INSPECTION = "INSPECTION"
+    MEETING = "MEETING"
+    STUDY = "STUDY"
+    REPORT = "REPORT"
+    DRILL = "DRILL"
+    TRAINING = "TRAINING"
+    ON_SITE = "ON_SITE"
+    PLAN = "PLAN"
+    ASSESSMENT = "ASSESSMENT"
+    EXEMPTION = "EXEMPTION"
 
 
 class DutyRecord(Base):

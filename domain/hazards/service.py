@@ -31,6 +31,7 @@ from domain.hazards.states import (
     Grade,
     HazardDomain,
     HazardState,
+    NoticeKind,
     Source,
 )
 from domain.inputs import clean_text
@@ -39,8 +40,8 @@ from domain.scoring.maintain import refresh_hazard_units
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 
-DOUBLE_REPORT = "DOUBLE_REPORT"
-ESCALATION = "ESCALATION"
+DOUBLE_REPORT = NoticeKind.DOUBLE_REPORT.value
+ESCALATION = NoticeKind.ESCALATION.value
 # An overdue major hazard goes to its park at once, and to its district this many days
 # after its deadline if it is still open.
 DISTRICT_AFTER_DAYS = 7

@@ -110,3 +110,10 @@ STATE_LABELS = {
     HazardState.RECTIFIED: "已整改待验收",
     HazardState.CLOSED: "已销号",
 }
+
+
+class NoticeKind(StrEnum):
+    """Why a unit was notified of a hazard."""
+
+    DOUBLE_REPORT = "DOUBLE_REPORT"  # 双报告: a major hazard reported to the park and the district
+    ESCALATION = "ESCALATION"  # 逾期上报: an overdue major hazard sent up to the park and the district

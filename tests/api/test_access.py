@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.refs import domain_ref
 from authz.models import ApiKey
 from domain.clock import today_shanghai
 from domain.people.service import create_person
@@ -261,10 +262,18 @@ async def test_an_agency_member_sees_the_contract_enterprises_only_while_it_runs
         "agencyContracts": {"totalCount": 0},
         "serviceClients": {"totalCount": 0},
     }
-    viewer = await staff("{ viewer { roles { role domain unitName source } } }")
+    viewer = await staff(
+        "{ viewer { roles { role domain unitName source sourceKind sourceNode { __typename }"
+        " unit { id } units { id } everywhere } } }"
+    )
     (role,) = viewer["data"]["viewer"]["roles"]
-    assert role["role"] == "agency" and role["domain"] == world["chem"].path + "*"
-    assert role["unitName"] == world["chem"].name and role["source"].startswith("contract:")
+    assert role["role"] == "agency" and role["domain"] == domain_ref(world["chem"].path + "*")
+    assert role["unitName"] == world["chem"].name and role["sourceKind"] == "CONTRACT_MEMBER"
+    # The deprecated source answers global IDs (contract, then member), never `contract:<id>`.
+    contract_gid, member_gid = role["source"].split("/")
+    assert contract_gid == contract["id"] and pk(member_gid) > 0
+    assert role["unit"] == {"id": gid("OrgUnit", world["chem"].id)} and role["everywhere"] is False
+    assert role["units"][-1] == role["unit"]
 
     ok(await gql(TERMINATE, {"input": {"contractId": contract["id"], "terminatedOn": str(today)}}))
     assert (await staff(UNITS))["data"]["units"]["totalCount"] == 0
@@ -433,13 +442,18 @@ async def test_api_keys_authenticate_until_revoked_or_expired(
     keys = next(n for n in listed["data"]["serviceClients"]["nodes"] if n["id"] == client["id"])["apiKeys"]
     assert [k["prefix"] for k in keys] == [record["prefix"]]
 
-    viewer = "{ viewer { subject method client { name kind } person { name } roles { role domain } } }"
+    viewer = (
+        "{ viewer { subject subjectNode { __typename ... on ServiceClient { id } } method authMethod"
+        " client { name kind } person { name } roles { role domain } } }"
+    )
     for headers in ({"Authorization": f"Bearer {key}"}, {"X-API-Key": key}):
         body = await as_(**headers)(viewer)
-        assert body["data"]["viewer"]["subject"] == f"client:{pk(client['id'])}"
+        assert body["data"]["viewer"]["subject"] == client["id"]
         v = body["data"]["viewer"]
-        assert v["method"] == "api_key" and v["client"]["kind"] == "DISTRICT_SYSTEM" and v["person"] is None
-        assert v["roles"] == [{"role": "district_reader", "domain": world["district"].path + "*"}]
+        assert v["subjectNode"] == {"__typename": "ServiceClient", "id": client["id"]}
+        assert v["method"] == "api_key" and v["authMethod"] == "API_KEY"
+        assert v["client"]["kind"] == "DISTRICT_SYSTEM" and v["person"] is None
+        assert v["roles"] == [{"role": "district_reader", "domain": domain_ref(world["district"].path + "*")}]
 
     # The district system reads its district, not another, and no contact details.
     system = as_(**{"X-API-Key": key})
@@ -540,17 +554,22 @@ async def test_viewer_lists_the_callers_roles(
 ) -> None:
     leader = as_(f"person:{world['secretary'].id}")
     body = await leader(
-        """{ viewer { subject method person { name phone } client { id }
-             roles { role roleLabel domain subtree unitId unitName postId source startDate endDate } } }"""
+        """{ viewer { subject subjectNode { ... on Person { id } } method authMethod person { name phone }
+             client { id }
+             roles { role roleLabel domain subtree unitId unitName postId source startDate endDate
+                     sourceKind sourceNode { id } post { id } id } id } }"""
     )
     viewer = body["data"]["viewer"]
-    assert viewer["subject"] == f"person:{world['secretary'].id}" and viewer["method"] == "token"
+    secretary = gid("Person", world["secretary"].id)
+    assert viewer["subject"] == secretary and viewer["subjectNode"] == {"id": secretary}
+    assert viewer["method"] == "token" and viewer["authMethod"] == "TOKEN"
     assert viewer["person"] == {"name": "书记甲", "phone": "13800009999"} and viewer["client"] is None
     roles = {r["role"]: r for r in viewer["roles"]}
-    assert roles["principal"] | {"source": ""} == {
+    assert len({r.pop("id") for r in viewer["roles"]}) == len(viewer["roles"]) and viewer["id"]
+    assert roles["principal"] | {"source": "", "sourceNode": None} == {
         "role": "principal",
         "roleLabel": "党政主要负责人",
-        "domain": world["park"].path + "*",
+        "domain": domain_ref(world["park"].path + "*"),
         "subtree": True,
         "unitId": gid("OrgUnit", world["park"].id),
         "unitName": "测试园区",
@@ -558,9 +577,15 @@ async def test_viewer_lists_the_callers_roles(
         "source": "",
         "startDate": "2024-01-01",
         "endDate": None,
+        "sourceKind": "ASSIGNMENT",
+        "sourceNode": None,
+        "post": None,
     }
-    assert roles["principal"]["source"].startswith("assignment:")
+    # The source is the assignment: as a node, and (deprecated) as its global ID.
+    assignment = roles["principal"]["sourceNode"]["id"]
+    assert roles["principal"]["source"] == assignment and assignment.startswith("QXNzaWdubWVudDo")
     assert roles["post_holder"]["postId"] == gid("Post", world["secretary_post"].id)
+    assert roles["post_holder"]["post"] == {"id": gid("Post", world["secretary_post"].id)}
     assert roles["post_holder"]["unitName"] == "测试园区" and roles["post_holder"]["subtree"] is False
     before = await leader('{ viewer { roles(on: "2023-12-31") { role } } }')
     assert before["data"]["viewer"]["roles"] == []
@@ -568,7 +593,8 @@ async def test_viewer_lists_the_callers_roles(
     admin = (await gql("{ viewer { subject client { name } roles { role domain unitId unitName } } }"))[
         "data"
     ]["viewer"]
-    assert admin["subject"] == platform_admin and admin["client"]["name"] == "测试平台管理端"
+    assert admin["subject"] == gid("ServiceClient", int(platform_admin.removeprefix("client:")))
+    assert admin["client"]["name"] == "测试平台管理端"
     assert admin["roles"] == [{"role": "admin", "domain": "*", "unitId": None, "unitName": None}]
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import from_base64
 
+from api.refs import domain_ref
 from authz import policy
 from authz.authority import MODEL_PATH
 from domain.clock import today_shanghai
@@ -49,12 +50,25 @@ UNJOINT = (
 EXPLAIN = """query($s: ID!, $r: AuthzResource!, $a: AuthzAction!, $o: ID!) {
   explainAccess(subject: $s, resource: $r, action: $a, object: $o) {
     allowed domain day request explanation explanationEn
+    subjectNode { __typename ... on Person { id } } unit { id } units { id }
     reasons { policy { role resource action }
-              link { subject role domain source sourceKind sourceId sourceNode { id } } }
-    rolesThere { role domain }
+              link { subject subjectNode { ... on Person { id } } role domain source sourceKind sourceId
+                     sourceNode { id } unit { id } everywhere subtree } }
+    rolesThere { id role domain }
   }
 }"""
 NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+def internal_domain(domain: str) -> str:
+    """The stored domain path of one the API answers with global IDs."""
+    out = []
+    for segment in domain.split("/"):
+        if segment and segment != "*":
+            kind, row_id = from_base64(segment)
+            segment = row_id if kind == "OrgUnit" else f"p{row_id}"
+        out.append(segment)
+    return "/".join(out)
 
 
 def gid(kind: str, row_id: int) -> str:
@@ -123,7 +137,7 @@ async def test_a_grant_takes_effect_at_once_and_revoking_removes_it(
             },
         )
     )["roleGrant"]
-    assert grant["subject"] == subject(world["grantee"]) and grant["roleLabel"] == "管理员"
+    assert grant["subject"] == gid("Person", world["grantee"].id) and grant["roleLabel"] == "管理员"
     assert grant["unit"] == {"name": "安全生产部"} and grant["subtree"] and not grant["everywhere"]
     assert grant["startDate"] == str(today_shanghai())
     assert (await grantee(NODE, {"id": chem}))["data"]["node"] == {"id": chem}
@@ -309,9 +323,13 @@ async def test_audit_events_are_seen_by_the_admins_of_their_unit(
     )
     ok(await gql(GRANT, {"input": {"subjectId": person, "role": "district_reader"}}))
     query = """{ auditEvents(action: "policy.grant_role", first: 10) {
-      totalCount nodes { id action actor targetType targetId domain before after } } }"""
+      totalCount nodes { id action actor actorNode { __typename } targetType targetId targetGlobalId
+        target { id } domain unit { id } units { id } before after } } }"""
     everything = (await gql(query))["data"]["auditEvents"]
-    assert [n["domain"] for n in everything["nodes"][:2]] == ["/", world["chem"].path]  # newest first
+    assert [n["domain"] for n in everything["nodes"][:2]] == [
+        "/",
+        domain_ref(world["chem"].path),
+    ]  # newest first
     park = (await as_(subject(world["park_admin"]))(query))["data"]["auditEvents"]
     assert park["totalCount"] == 1
     (event,) = park["nodes"]
@@ -319,6 +337,9 @@ async def test_audit_events_are_seen_by_the_admins_of_their_unit(
         event["targetType"] == "RoleGrant" and event["after"]["role"] == "staff" and event["before"] is None
     )
     assert f.gid("RoleGrant", event["targetId"]) == grant["roleGrant"]["id"]
+    assert event["targetGlobalId"] == grant["roleGrant"]["id"] == event["target"]["id"]
+    assert event["unit"] == {"id": gid("OrgUnit", world["chem"].id)} and event["units"][-1] == event["unit"]
+    assert "person:" not in event["actor"] and "client:" not in event["actor"]
     other = (await as_(subject(world["other_admin"]))(query))["data"]["auditEvents"]
     assert other["totalCount"] == 0
     assert (await as_(subject(world["other_admin"]))(NODE, {"id": event["id"]}))["data"]["node"] is None
@@ -335,20 +356,38 @@ async def test_explain_access_names_the_links_that_decide(
         body = await caller(EXPLAIN, {"s": gid("Person", who.id), "r": resource, "a": action, "o": obj})
         assert "errors" not in body, body
         result: dict[str, Any] = body["data"]["explainAccess"]
-        assert result["allowed"] is authority.enforce(*result["request"], today)
+        assert result["request"][0] == gid("Person", who.id)
+        assert result["subjectNode"] == {"__typename": "Person", "id": gid("Person", who.id)}
+        assert result["allowed"] is authority.enforce(
+            subject(who), *result["request"][1:3], internal_domain(result["request"][3]), today
+        )
         return result
 
     by_post = await explain(world["secretary"], "UNIT", "READ", chem)
     assert (
         by_post["allowed"]
-        and by_post["domain"] == world["chem"].path
+        and by_post["domain"] == domain_ref(world["chem"].path)
         and by_post["explanation"].startswith("允许")
     )
-    assert by_post["request"] == [subject(world["secretary"]), "unit", "read", world["chem"].path]
+    chem_domain = domain_ref(world["chem"].path)
+    assert by_post["request"] == [gid("Person", world["secretary"].id), "unit", "read", chem_domain]
+    assert by_post["unit"] == {"id": chem} and by_post["units"][-1] == {"id": chem}
+    # The texts name the person, the unit and the role, not internal ids or domain paths.
+    for text in (by_post["explanation"], by_post["explanationEn"]):
+        assert "书记甲" in text and world["chem"].name in text
+        assert "person:" not in text and world["chem"].path not in text and "assignment:" not in text
+    assert "党政主要负责人" in by_post["explanation"] and "（任职）" in by_post["explanation"]
+    assert "principal at" in by_post["explanationEn"] and "(holding a post)" in by_post["explanationEn"]
     (reason,) = [r for r in by_post["reasons"] if r["link"]["role"] == "principal"]
     assert reason["policy"] == {"role": "principal", "resource": "unit", "action": "read"}
     assert reason["link"]["sourceKind"] == "ASSIGNMENT"
     assert reason["link"]["sourceNode"] == {"id": gid("Assignment", world["secretary_assignment"].id)}
+    assert reason["link"]["source"] == gid("Assignment", world["secretary_assignment"].id)
+    assert reason["link"]["subject"] == gid("Person", world["secretary"].id)
+    assert reason["link"]["subjectNode"] == {"id": gid("Person", world["secretary"].id)}
+    assert reason["link"]["everywhere"] is False and reason["link"]["subtree"] is True
+    there = [x["id"] for x in by_post["rolesThere"]]
+    assert len(set(there)) == len(there) > 0
 
     by_charge = await explain(world["deputy"], "HAZARD", "WRITE", chem)
     assert by_charge["allowed"]
@@ -374,12 +413,16 @@ async def test_explain_access_names_the_links_that_decide(
     assert by_grant["allowed"]
     (reason,) = by_grant["reasons"]
     assert reason["link"]["sourceKind"] == "GRANT" and reason["link"]["sourceId"] == grant["id"]
-    assert reason["link"]["domain"] == world["safety"].path + "*"
+    assert reason["link"]["domain"] == domain_ref(world["safety"].path + "*")
     lacking = await explain(world["grantee"], "PII", "WRITE", chem)
     assert not lacking["allowed"] and lacking["rolesThere"] and "admin" in lacking["explanation"]
     # Objects of other kinds map to their domain: a post, a person.
     post = await explain(world["secretary"], "POST", "READ", gid("Post", world["secretary_post"].id))
-    assert post["domain"] == f"{world['park'].path}p{world['secretary_post'].id}/" and post["allowed"]
+    assert (
+        post["domain"] == domain_ref(f"{world['park'].path}p{world['secretary_post'].id}/")
+        and post["allowed"]
+    )
+    assert "/" + gid("Post", world["secretary_post"].id) + "/" in post["domain"]
 
     # Unknown or unreadable subject or object: NOT_FOUND; readable without policy rights: FORBIDDEN.
     park_admin = as_(subject(world["park_admin"]))

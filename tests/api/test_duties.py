@@ -23,7 +23,7 @@ query($post: ID, $person: ID, $unit: ID, $from: Date!, $to: Date!, $statuses: [O
     totalCount
     summary { doneOnTime doneLate missed due notYetDue notApplicable }
     nodes {
-      periodStart dueDate status required doneCount vacant notApplicableReason
+      id periodStart dueDate status required doneCount vacant notApplicableReason
       rule { text }
       dutyItem { key text }
       person { id }
@@ -37,7 +37,8 @@ query($post: ID, $person: ID, $unit: ID, $from: Date!, $to: Date!, $statuses: [O
 RECORD = """
 mutation($input: RecordPerformanceInput!) {
   recordPerformance(input: $input) {
-    record { id kind performedOn recorderSubject recorder { id } units { id } makeupFor }
+    record { id kind performedOn recorderSubject recorder { id } recorderNode { __typename ... on Person { id } } units { id } makeupFor
+             participants { name personId person { id name } } }
     userErrors { code field message messageEn }
   }
 }
@@ -80,8 +81,17 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
     pin(app, date(2024, 4, 10))
     leader = as_(f"person:{w['leader'].id}")
 
-    jan = ok(await leader(RECORD, _record_input([w["chem"]], date(2024, 1, 10))))["record"]
-    assert jan["recorderSubject"] == f"person:{w['leader'].id}"
+    leader_id = gid("Person", w["leader"].id)
+    with_leader = _record_input(
+        [w["chem"]], date(2024, 1, 10), participants=[{"name": "带队", "personId": leader_id}]
+    )
+    jan = ok(await leader(RECORD, with_leader))["record"]
+    # A participant who is a registered person is a node too.
+    (joined,) = jan["participants"]
+    assert joined["personId"] == leader_id and joined["person"] == {"id": leader_id, "name": w["leader"].name}
+    # The signer is a node; the deprecated string is its global ID, not `person:<id>`.
+    assert jan["recorderSubject"] == gid("Person", w["leader"].id)
+    assert jan["recorderNode"] == {"__typename": "Person", "id": gid("Person", w["leader"].id)}
     assert jan["recorder"]["id"] == gid("Person", w["leader"].id)
     late = ok(await leader(RECORD, _record_input([w["chem"]], date(2024, 3, 3), makeupFor="2024-02-20")))
     assert late["record"]["makeupFor"] == "2024-02-20"
@@ -113,6 +123,10 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
         OBLIGATIONS, {"post": gid("Post", w["deputy"].id), "from": "2024-01-01", "to": "2024-04-30"}
     )
     assert by_post["data"]["obligations"]["totalCount"] == 4
+    # Each obligation has its own stable id: the same obligation through the post and the
+    # person is the same object for a client cache.
+    ids = [n["id"] for n in data["nodes"]]
+    assert len(set(ids)) == 4 and [n["id"] for n in by_post["data"]["obligations"]["nodes"]] == ids
     missed = await leader(
         OBLIGATIONS,
         {
@@ -128,8 +142,19 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
     week = await leader("{ dueThisWeek { totalCount } myDuties { totalCount nodes { dutyItem { key } } } }")
     assert week["data"]["dueThisWeek"]["totalCount"] == 0  # April's is due on the 30th
     assert [n["dutyItem"]["key"] for n in week["data"]["myDuties"]["nodes"]] == ["check"]
-    kinds = await leader('{ i: dutyRecords(kinds: ["INSPECTION"]) { totalCount } }')
-    assert kinds["data"]["i"]["totalCount"] == 2
+    kinds = await leader(
+        '{ i: dutyRecords(kinds: ["INSPECTION"]) { totalCount } '
+        "e: dutyRecords(recordKinds: [INSPECTION]) { totalCount nodes { kind recordKind } } "
+        "m: dutyRecords(recordKinds: [MEETING, EXEMPTION]) { totalCount } }"
+    )
+    assert kinds["data"]["i"]["totalCount"] == 2 and kinds["data"]["e"]["totalCount"] == 2
+    assert {(n["kind"], n["recordKind"]) for n in kinds["data"]["e"]["nodes"]} == {
+        ("INSPECTION", "INSPECTION")
+    }
+    assert kinds["data"]["m"]["totalCount"] == 0
+    # An enum argument refuses a value it does not know at validation.
+    refused_kind = await leader("{ dutyRecords(recordKinds: [INSPECTON]) { totalCount } }")
+    assert refused_kind.get("data") is None and "INSPECTON" in refused_kind["errors"][0]["message"]
     assert (
         error_code(await leader('{ dutyRecords(kinds: ["INSPECTON"]) { totalCount } }')) == "BAD_USER_INPUT"
     )
@@ -333,7 +358,7 @@ async def test_exemption_needs_approval_from_above(app: Any, session: AsyncSessi
 
     decide = """
     mutation($input: DecideExemptionInput!) {
-      decideExemption(input: $input) { record { id decision { approved decidedBy } } userErrors { code field message messageEn } }
+      decideExemption(input: $input) { record { id decision { approved decidedBy decidedByNode { ... on Person { id } } } } userErrors { code field message messageEn } }
     }"""
     # The holder may not decide; the park principal is at the post's own unit, not above it.
     refused(
@@ -356,7 +381,8 @@ async def test_exemption_needs_approval_from_above(app: Any, session: AsyncSessi
             decide, {"input": {"exemptionId": asked["id"], "approve": True}}
         )
     )["record"]
-    assert approved["decision"] == {"approved": True, "decidedBy": f"person:{district_admin.id}"}
+    decider = gid("Person", district_admin.id)
+    assert approved["decision"] == {"approved": True, "decidedBy": decider, "decidedByNode": {"id": decider}}
     body = await leader(
         OBLIGATIONS, {"post": gid("Post", w["deputy"].id), "from": "2024-03-01", "to": "2024-03-31"}
     )

@@ -20,9 +20,10 @@ from tests.factories import gid
 HAZARD = """
 fragment H on Hazard {
   id state grade version deadline closedOn overdue daysLeft
-  plan { measures funds deadline responsiblePerson { id } }
-  history { kind fromState toState actor note }
-  notices { kind unit { id } }
+  foundBy foundByNode { __typename ... on Person { id } }
+  plan { measures funds deadline responsiblePerson { id } createdBy createdByNode { ... on Person { id } } }
+  history { id kind fromState toState actor actorNode { __typename ... on Person { id name } } note }
+  notices { kind noticeKind unit { id } }
 }"""
 
 REPORT = (
@@ -112,6 +113,9 @@ async def test_a_major_hazard_from_an_agency_finding_to_closing(
     # 双报告: the supervising department and the park are notified at once. (The agency
     # sees that two notices went out, not the units it may not read.)
     assert [n["unit"] for n in hazard["notices"]] == [None, None]
+    assert [(n["kind"], n["noticeKind"]) for n in hazard["notices"]] == [
+        ("DOUBLE_REPORT", "DOUBLE_REPORT")
+    ] * 2
     seen_by_head = (await head(READ, {"id": hid}))["data"]["node"]
     assert [n["unit"] for n in seen_by_head["notices"]] == [{"id": gid("OrgUnit", w["safety"].id)}, None]
     notified = (await session.scalars(select(HazardNotice.unit_id).order_by(HazardNotice.id))).all()
@@ -174,7 +178,20 @@ async def test_a_major_hazard_from_an_agency_finding_to_closing(
         ("RECTIFICATION_SUBMITTED", "RECTIFYING", "RECTIFIED"),
         ("CLOSED", "RECTIFIED", "CLOSED"),
     ]
-    assert closed["history"][0]["actor"] == f"person:{w['expert'].id}"
+    assert len({h["id"] for h in closed["history"]}) == len(closed["history"]) == 9
+    # Who acted is a node (and the deprecated string field its global ID, never `person:<id>`).
+    expert_id = gid("Person", w["expert"].id)
+    assert closed["history"][0]["actor"] == expert_id
+    assert closed["foundBy"] == expert_id
+    boss_id = gid("Person", w["boss"].id)
+    assert closed["history"][3]["actorNode"] == {
+        "__typename": "Person",
+        "id": boss_id,
+        "name": w["boss"].name,
+    }
+    # The agency's expert is outside the department head's reach: the node is null, as `person` is.
+    assert closed["history"][0]["actorNode"] is None and closed["foundByNode"] is None
+    assert closed["plan"]["createdBy"] == boss_id and closed["plan"]["createdByNode"] == {"id": boss_id}
     assert (await head(board, {"p": gid("OrgUnit", w["safety"].id)}))["data"]["majorHazardBoard"][
         "totalCount"
     ] == 0

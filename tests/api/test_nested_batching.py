@@ -24,7 +24,7 @@ query Tree($park: ID!) {
           edges { node {
             name
             ancestors { name }
-            enterprise { trade staffCount }
+            enterprise { trade staffCount riskClass nextRiskClass }
             posts(first: 5, filter: {kinds: [ENTERPRISE_PRINCIPAL, SAFETY_MANAGER]}) {
               totalCount
               edges { node {
@@ -80,7 +80,7 @@ async def test_statement_count_does_not_grow_with_rows(
     assert all(p["node"]["holders"]["totalCount"] == 1 for e in enterprises for p in e["posts"]["edges"])
 
     assert big == small
-    assert big <= 15
+    assert big <= 16  # one of them: the classes in force today, for every enterprise at once
 
 
 NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { id ... on OrgUnit { name parent { name } } } }"

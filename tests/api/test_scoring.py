@@ -29,7 +29,7 @@ MONTHLY = {"kinds": ["INSPECTION"], "every": "MONTH"}
 
 SCORE = """
 fragment S on ComplianceScore {
-  scope periodKind periodStart periodEnd score lostPoints asOf changedAt
+  id scope periodKind periodStart periodEnd score lostPoints asOf changedAt
   unit { id name }
   obligations { onTime late missed counted }
   hazards { counted overdue openMajor closed closureRate }
@@ -118,6 +118,13 @@ async def test_a_park_score_is_computed_explained_and_kept_current(
     assert score["asOf"] == TODAY.isoformat() and score["schemeVersion"]["number"] == 1
     own = (await admin(ONE, _vars(w["chem"], "OWN")))["data"]["complianceScore"]
     assert own["score"] == pytest.approx(100.0)
+    # A score has a stable id for client caches: the same unit, scope and period, the same id.
+    again = (await admin(ONE, _vars(w["park"])))["data"]["complianceScore"]
+    assert again["id"] == score["id"] and own["id"] != score["id"]
+    assert (
+        len({score["id"], own["id"], (await admin(ONE, _vars(w["chem"])))["data"]["complianceScore"]["id"]})
+        == 3
+    )
 
     # From the park down to the food factory, and to the inspection it missed.
     e = (await admin(EXPLAIN, _vars(w["park"])))["data"]["explainScore"]
@@ -295,7 +302,8 @@ async def test_a_district_publishes_a_scheme_version(app: Any, session: AsyncSes
 CLASSIFY = """
 mutation($input: ClassifyEnterprisesInput!) {
   classifyEnterprises(input: $input) {
-    decisions { riskClass previousClass effectiveFrom score riskLevel unit { id } }
+    decisions { riskClass previousClass enterpriseClass previousEnterpriseClass decidedBy
+                decidedByNode { ... on Person { id } } effectiveFrom score riskLevel unit { id } }
     changed skipped userErrors { code field message messageEn }
   }
 }"""
@@ -314,6 +322,10 @@ async def test_enterprises_are_classed_from_score_and_risk(app: Any, session: As
     # 100 points but a high-risk trade (较大风险): at best B. 0 points: D.
     assert (chem["riskClass"], chem["riskLevel"], chem["score"]) == ("B", "HIGHER", 100.0)
     assert (food["riskClass"], food["riskLevel"]) == ("D", "LOW")
+    assert (chem["enterpriseClass"], food["enterpriseClass"]) == ("B", "D")
+    assert chem["previousEnterpriseClass"] == chem["previousClass"] == "B"
+    admin_id = gid("Person", w["admin"].id)
+    assert chem["decidedBy"] == admin_id and chem["decidedByNode"] == {"id": admin_id}
     assert food["effectiveFrom"] == "2026-11-23"
     # The class feeds frequency rules from the day it takes effect, as a new profile row.
     profile = (
@@ -343,6 +355,32 @@ async def test_enterprises_are_classed_from_score_and_risk(app: Any, session: As
     history = """query($u: ID!) { enterpriseClasses(unitId: $u) { totalCount nodes { riskClass previousClass } } }"""
     h = (await admin(history, {"u": gid("OrgUnit", w["food"].id)}))["data"]["enterpriseClasses"]
     assert h["totalCount"] == 1 and h["nodes"][0]["riskClass"] == "D"
+
+    # The enterprise shows the class in force today, not the one that takes effect tomorrow.
+    read = """query($u: ID!, $p: ID!) {
+      unit(id: $u) { enterprise { riskClass riskClassSince nextRiskClass nextRiskClassFrom } }
+      d: units(under: $p, filter: {riskClasses: [D]}) { nodes { id } }
+    }"""
+    ids = {"u": gid("OrgUnit", w["food"].id), "p": gid("OrgUnit", w["park"].id)}
+    assert food["previousClass"] != "D"
+    today = (await admin(read, ids))["data"]
+    assert today["unit"]["enterprise"] == {
+        "riskClass": food["previousClass"],
+        "riskClassSince": today["unit"]["enterprise"]["riskClassSince"],
+        "nextRiskClass": "D",
+        "nextRiskClassFrom": "2026-11-23",
+    }
+    assert today["unit"]["enterprise"]["riskClassSince"] <= TODAY.isoformat()
+    assert ids["u"] not in [n["id"] for n in today["d"]["nodes"]]
+    app.state.clock = lambda: date(2026, 11, 23)
+    tomorrow = (await admin(read, ids))["data"]
+    assert tomorrow["unit"]["enterprise"] == {
+        "riskClass": "D",
+        "riskClassSince": "2026-11-23",
+        "nextRiskClass": None,
+        "nextRiskClassFrom": None,
+    }
+    assert ids["u"] in [n["id"] for n in tomorrow["d"]["nodes"]]
 
 
 async def test_rows_exist_only_for_what_counted(session: AsyncSession) -> None:

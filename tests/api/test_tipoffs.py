@@ -23,7 +23,7 @@ CONTACT = "微信 demo-reporter-0001"
 TIPS = """query { tipOffs { totalCount nodes { id content contact status hazard { id source description } } } }"""
 
 TRIAGE = """mutation($input: TriageTipOffInput!) {
-  triageTipOff(input: $input) { tipOff { id status hazard { id source state } } userErrors { code field message messageEn } }
+  triageTipOff(input: $input) { tipOff { id status tipOffStatus hazard { id source state } } userErrors { code field message messageEn } }
 }"""
 
 
@@ -87,14 +87,34 @@ async def test_a_tip_off_without_an_account_and_its_confidential_contact(
     accept["title"] = "消防通道堵塞（举报）"
     accepted = ok(await office(TRIAGE, {"input": accept}))["tipOff"]
     assert accepted["status"] == "ACCEPTED" and accepted["hazard"]["source"] == "TIP_OFF"
+    assert accepted["tipOffStatus"] == "ACCEPTED"
+    by_status = await office(
+        "{ a: tipOffs(tipOffStatuses: [ACCEPTED]) { totalCount nodes { tipOffStatus } } "
+        "r: tipOffs(tipOffStatuses: [RECEIVED, DISMISSED]) { totalCount } }"
+    )
+    assert by_status["data"]["a"] == {"totalCount": 1, "nodes": [{"tipOffStatus": "ACCEPTED"}]}
+    assert by_status["data"]["r"]["totalCount"] == 0
     assert (await http.get(f"/public/tip-offs/{code}")).json()["status"] == "IN_PROGRESS"
 
     # The hazard the supervising side works on carries the content, not the reporter.
     hazard = await head(
-        "query($id: ID!) { node(id: $id) { ... on Hazard { description foundBy finder { id } } } }",
+        "query($id: ID!) { node(id: $id) { ... on Hazard { description foundBy finder { id }"
+        " foundByNode { __typename ... on Person { id } } } } }",
         {"id": accepted["hazard"]["id"]},
     )
-    assert hazard["data"]["node"]["foundBy"] == f"person:{w['office'].id}"
+    office_id = gid("Person", w["office"].id)
+    assert hazard["data"]["node"]["foundBy"] == office_id
+    # The finder as a node: null where the caller may not see them, as `finder` is.
+    assert hazard["data"]["node"]["foundByNode"] == (
+        {"__typename": "Person", **hazard["data"]["node"]["finder"]}
+        if hazard["data"]["node"]["finder"]
+        else None
+    )
+    own = await office(
+        "query($id: ID!) { node(id: $id) { ... on Hazard { foundByNode { __typename ... on Person { id } } } } }",
+        {"id": accepted["hazard"]["id"]},
+    )
+    assert own["data"]["node"]["foundByNode"] == {"__typename": "Person", "id": office_id}
     dumped = str(hazard) + str(
         [(e.before, e.after) for e in (await session.scalars(select(AuditEvent))).all()]
     )

@@ -26,7 +26,7 @@ from tests import factories as f
 
 ISSUER = "https://idp.example.test/realms/safety"
 AUDIENCE = "safety-duty-api"
-VIEWER = "{ viewer { subject method person { name } client { name } } }"
+VIEWER = "{ viewer { subject method authMethod person { name } client { name } } }"
 
 
 def _jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
@@ -114,13 +114,14 @@ async def test_a_linked_identity_signs_in_and_bad_tokens_get_401(
     response = await ask(oidc_client, token(signing_key, "user-123"))
     assert response.status_code == 200, response.text
     assert response.json()["data"]["viewer"] == {
-        "subject": f"person:{person.id}",
+        "subject": f.gid("Person", person.id),
         "method": "oidc",
+        "authMethod": "OIDC",
         "person": {"name": "外部登录甲"},
         "client": None,
     }
     response = await ask(oidc_client, token(signing_key, "service-9"))
-    assert response.json()["data"]["viewer"]["subject"] == client.subject
+    assert response.json()["data"]["viewer"]["subject"] == f.gid("ServiceClient", client.id)
 
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     past = datetime.now(UTC) - timedelta(hours=1)
