@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.app import create_app
 from authz.credentials import mint_token
 from domain.config import Environment, Settings
+from tests.factories import gid
 
 ALLOWED = "https://app.example.cn"
 REFUSED = "https://elsewhere.example.com"
@@ -78,7 +79,10 @@ async def test_an_actual_request_from_an_allowed_origin_carries_the_headers(
     headers = {"Origin": ALLOWED, "Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
     response = await http.post("/graphql", json={"query": "{ viewer { subject } }"}, headers=headers)
     assert response.status_code == 200
-    assert response.json()["data"]["viewer"]["subject"] == platform_admin
+    kind, _, pk = platform_admin.partition(":")
+    assert response.json()["data"]["viewer"]["subject"] == gid(
+        "ServiceClient" if kind == "client" else "Person", int(pk)
+    )
     assert response.headers["access-control-allow-origin"] == ALLOWED
     exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
     assert {"x-request-id", "retry-after"} <= exposed

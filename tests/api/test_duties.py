@@ -154,7 +154,10 @@ async def test_a_leader_records_inspections_and_sees_their_statuses(
     assert kinds["data"]["m"]["totalCount"] == 0
     # An enum argument refuses a value it does not know at validation.
     refused_kind = await leader("{ dutyRecords(recordKinds: [INSPECTON]) { totalCount } }")
-    assert refused_kind.get("data") is None and "INSPECTON" in refused_kind["errors"][0]["message"]
+    assert (
+        refused_kind.get("data") is None
+        and "INSPECTON" in refused_kind["errors"][0]["extensions"]["messageEn"]
+    )
     assert (
         error_code(await leader('{ dutyRecords(kinds: ["INSPECTON"]) { totalCount } }')) == "BAD_USER_INPUT"
     )

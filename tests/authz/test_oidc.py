@@ -247,7 +247,7 @@ async def test_keys_are_discovered_cached_and_refetched_for_a_new_key(
     async with provider_client(provider, session_factory, oidc_jwks_cooldown_seconds=0) as client:
         for _ in range(3):
             response = await ask(client, provider_token(provider, signing_key, "k1"))
-            assert response.json()["data"]["viewer"]["subject"] == f"person:{person_id}", response.text
+            assert response.json()["data"]["viewer"]["subject"] == f.gid("Person", person_id), response.text
         # Discovered once through the issuer's document; the key set fetched once and cached.
         assert provider.fetches == {
             "/realms/safety/.well-known/openid-configuration": 1,
@@ -258,7 +258,7 @@ async def test_keys_are_discovered_cached_and_refetched_for_a_new_key(
         new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         provider.keys = [_jwk(signing_key, "k1"), _jwk(new_key, "k2")]
         response = await ask(client, provider_token(provider, new_key, "k2"))
-        assert response.json()["data"]["viewer"]["subject"] == f"person:{person_id}", response.text
+        assert response.json()["data"]["viewer"]["subject"] == f.gid("Person", person_id), response.text
         assert provider.certs_fetches() == 2
         assert (await ask(client, provider_token(provider, signing_key, "k1"))).status_code == 200
         assert provider.certs_fetches() == 2
