@@ -13,8 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
-from strawberry.dataloader import DataLoader
 
+from api.dataloader import DataLoader
 from authz.domains import ROOT_DOMAIN, post_domain
 from authz.reach import Reach
 from domain.pagination import Ordering, Page, PageRequest, count_grouped, fetch_pages

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
-from strawberry.dataloader import DataLoader
 
+from api.dataloader import DataLoader
 from api.loaders import ByIdLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.domains import is_post_domain

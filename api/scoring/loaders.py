@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, select, true
-from strawberry.dataloader import DataLoader
 
+from api.dataloader import DataLoader
 from api.loaders import ByIdLoader
 from authz.catalogue import Action, Resource
 from authz.reach import Reach
