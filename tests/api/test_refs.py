@@ -123,10 +123,10 @@ async def test_a_duty_source_is_named_by_its_global_id(session: AsyncSession, gq
     (source,) = [s for s in sources if s["file"] == "测试来源.docx"]
     assert f.gid("DutySource", int(from_global(source["id"]))) == source["id"]
 
-    def items(source_id: str) -> dict[str, Any]:
+    def items(source_id: str, code: str) -> dict[str, Any]:
         return {
             "input": {
-                "code": f"refs-{len(source_id)}",
+                "code": code,
                 "name": "来源测试清单",
                 "postKinds": ["PRINCIPAL"],
                 "unitId": f.gid("OrgUnit", t["park"].id),
@@ -135,9 +135,11 @@ async def test_a_duty_source_is_named_by_its_global_id(session: AsyncSession, gq
             }
         }
 
-    made = (await gql(CREATE_LIST, items(source["id"])))["data"]["createDutyList"]
+    made = (await gql(CREATE_LIST, items(source["id"], "refs-source")))["data"]["createDutyList"]
     assert made["userErrors"] == [] and made["version"]["items"]["nodes"][0]["source"] == source
-    other = (await gql(CREATE_LIST, items(f.gid("OrgUnit", t["park"].id))))["data"]["createDutyList"]
+    other = (await gql(CREATE_LIST, items(f.gid("OrgUnit", t["park"].id), "refs-other")))["data"][
+        "createDutyList"
+    ]
     assert [e["code"] for e in other["userErrors"]] == ["NOT_FOUND"]
 
 
