@@ -14,10 +14,13 @@ server process or a socket take a free port from the system, never a fixed one.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +54,55 @@ async def migrated_database(scratch: Path) -> AsyncIterator[tuple[str, AsyncEngi
             yield url, engine
         finally:
             await engine.dispose()
+
+
+def _build_demo_database(path: Path) -> None:
+    """`python -m api migrate`, then `load-demo`, into a SQLite file at `path`."""
+    from api.__main__ import main
+    from domain.config import get_settings
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DATABASE_URL", f"sqlite:///{path.as_posix()}")
+        get_settings.cache_clear()
+        try:
+            main(["migrate"])
+            main(["load-demo"])
+        finally:
+            get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file built by the commands themselves (`migrate`, then `load-demo`), with the
+    demo data committed, for the tests of the commands that read it; each takes its own copy
+    (`copy_database`). Loading the demo takes seconds, so it is built once per run: the first
+    process to need it builds it in the run's temporary directory (shared by the xdist
+    workers) while any other waits on a lock, then finds it built."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    path = root / "demo-by-commands.db"
+    with (root / "demo-by-commands.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = root / f"demo-by-commands.{os.getpid()}.db"
+            # In a thread of its own: the commands run their own event loop.
+            run_in_thread(_build_demo_database, building)
+            building.rename(path)
+    return path
+
+
+def run_in_thread(fn: Any, *args: Any) -> None:
+    """`fn(*args)` in another thread, its exception raised here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(fn, *args).result()
+
+
+def copy_database(source: Path, target: Path) -> str:
+    """A consistent copy of a SQLite file (its write-ahead log included); the copy's URL."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target.as_posix()}"
 
 
 def on_postgresql() -> bool:

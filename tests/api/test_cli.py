@@ -11,20 +11,15 @@ import pytest
 
 from api.__main__ import main
 from domain.config import Settings, get_settings
+from tests.conftest import copy_database
 
 Run = Callable[..., str]
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{(tmp_path_factory.mktemp('cli') / 'cli.db').as_posix()}"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DATABASE_URL", url)
-        get_settings.cache_clear()
-        main(["migrate"])
-        main(["load-demo"])
-        get_settings.cache_clear()
-    yield url
+def demo_db(tmp_path_factory: pytest.TempPathFactory, demo_database_file: Path) -> Iterator[str]:
+    """A copy of the database that `migrate` and `load-demo` built (`demo_database_file`)."""
+    yield copy_database(demo_database_file, tmp_path_factory.mktemp("cli") / "cli.db")
     get_settings.cache_clear()
 
 

@@ -22,6 +22,7 @@ from authz.export import policy_csv, write_export
 from domain.posts.kinds import PostKind
 from domain.tree.kinds import UnitKind
 from tests import factories as f
+from tests.conftest import copy_database
 
 DAY = date(2026, 11, 22)
 
@@ -133,21 +134,20 @@ async def test_stock_casbin_agrees_with_the_authority(
     assert checked > 1000 and 100 < allowed < checked - 100, (checked, allowed)
 
 
-async def test_export_policy_command_writes_both_files(tmp_path: Path) -> None:
-    """Against a database of its own: the command reads committed data."""
+async def test_export_policy_command_writes_both_files(tmp_path: Path, demo_database_file: Path) -> None:
+    """Against a database of its own, built by `migrate` and `load-demo`: the command reads
+    committed data."""
     import asyncio
 
     from api.__main__ import main
     from domain.clock import today_shanghai
     from domain.config import get_settings
 
-    url = f"sqlite:///{(tmp_path / 'export.db').as_posix()}"
+    url = copy_database(demo_database_file, tmp_path / "export.db")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DATABASE_URL", url)
         get_settings.cache_clear()
         try:
-            await asyncio.to_thread(main, ["migrate"])
-            await asyncio.to_thread(main, ["load-demo"])
             out = tmp_path / "export"
             on = today_shanghai().isoformat()
             await asyncio.to_thread(main, ["export-policy", "--out", str(out), "--on", on])
