@@ -31,6 +31,7 @@ response is written; it is always closed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from datetime import timedelta
@@ -202,12 +203,30 @@ class GraphQLView(GraphQL[Context, None]):
                 response = self.error_response(request, exc.status_code, protocol_error(exc), headers)
             except Exception as exc:
                 response = self.failure_response(request, exc)
+            except asyncio.CancelledError:
+                # The server gave up on the request (it is stopping and the shutdown grace
+                # is over; or the client left): nothing of it is committed. Say so in the
+                # API's shape, retryable, rather than leave the server's plain 500.
+                await self.send_stopping(request, scope, receive, send)
+                raise
         finally:
             # Bounded: a connection cut off silently is dropped, not waited for.
             session: AsyncSession | None = getattr(request.state, "db_session", None)
             if session is not None:
                 await close_bounded(session)
         await response(scope, receive, send)
+
+    async def send_stopping(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
+        retry_after = str(request.app.state.settings.retry_after_seconds)
+        entry = error_entry(
+            ApiErrorCode.BUSY,
+            "服务器正在停止，请求未完成，请稍后重试",
+            "The server is stopping and did not finish the request; try again",
+            retryAfter=int(retry_after),
+        )
+        response = self.error_response(request, 503, entry, {"Retry-After": retry_after})
+        with contextlib.suppress(Exception):  # the client may be gone
+            await response(scope, receive, send)
 
     def failure_response(self, request: Request, exc: Exception) -> Response:
         """A request that failed outside any field: 503 with Retry-After when the database

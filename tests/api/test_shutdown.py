@@ -70,6 +70,13 @@ async def test_a_stopping_server_gives_requests_in_flight_a_bounded_grace(tmp_pa
                     outcome = await asyncio.gather(stuck, return_exceptions=True)
                 assert proc.poll() is not None, "the server did not stop"
                 assert exited < 2 + 3, exited
+                # The request it gave up on is answered as retryable, and wrote nothing.
+                (answer,) = outcome
+                assert isinstance(answer, httpx.Response), answer
+                assert answer.status_code == 503 and answer.headers["retry-after"]
+                assert answer.json()["errors"][0]["extensions"]["code"] == "BUSY"
+                async with engine.connect() as conn:
+                    assert await conn.scalar(text("SELECT count(*) FROM person WHERE name = '停机'")) == 0
                 print(
                     f"\nstopped {exited:.2f} s after SIGTERM with a request stuck on a lock: {outcome[0]!r}"
                 )
