@@ -59,7 +59,6 @@ ARGUMENTS: dict[str, str] = {
     "subject": "主体 — A Person or ServiceClient global ID",
     "since": "起始 — From this time on",
     "until": "截止 — Before this time",
-    "idempotencyKey": "幂等键 — The client's key for safe retries: a retry with it returns the first answer",
 }
 
 # Arguments whose meaning depends on the field: "Type.field(argument)".
