@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores clean
+.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores bench-peer clean
 
 # Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
 # no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
@@ -97,6 +97,13 @@ bench-duties: $(VENV)/.installed
 # make bench-scores ARGS="--generate"   (creates and fills it, about 4 minutes on 2 cores)
 bench-scores: $(VENV)/.installed
 	$(PY) -m benchmarks.scores $(ARGS)
+
+# This app against PostGraphile v5 on the same PostgreSQL tables (1,000 enterprises), with
+# wrk at 1 and 8 connections, plus the floors. Needs npm (installs PostGraphile and Node 22
+# into ~/.cache/safety-bench-peer) and wrk (apt-get install wrk); about 3 minutes:
+# make bench-peer ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test --duration 5"
+bench-peer: $(VENV)/.installed
+	$(PY) -m benchmarks.peer $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

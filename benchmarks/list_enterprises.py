@@ -63,7 +63,15 @@ POST_KINDS = [("ENTERPRISE_PRINCIPAL", "企业主要负责人", True), ("SAFETY_
               ("FRONTLINE", "一线岗位", False)]  # fmt: skip
 
 
-async def load(engine: Any, departments: int, per_department: int) -> int:
+# The three responsible persons' posts (三个责任人), the posts of a placarded enterprise.
+PLACARD_KINDS = [("ADMINISTRATIVE_RESPONSIBLE", "行政负责人", True), ("SUPERVISORY_RESPONSIBLE", "行业监管部门负责人", True),
+                 ("ENTERPRISE_RESPONSIBLE", "企业责任人", True)]  # fmt: skip
+
+
+async def load(engine: Any, departments: int, per_department: int, placard_every: int = 0) -> int:
+    """Loads the tree; with `placard_every` n, every n-th enterprise is placarded and its
+    three posts are the three responsible persons' instead (still three posts, one holder
+    each)."""
     now = utcnow()
     units: list[dict[str, Any]] = []
     posts: list[dict[str, Any]] = []
@@ -94,13 +102,14 @@ async def load(engine: Any, departments: int, per_department: int) -> int:
         next_id += 1
         for e in range(per_department):
             body = f"91999999{next_id:09d}"
+            placarded = placard_every > 0 and e % placard_every == 0
             ent = unit(
                 next_id, "ENTERPRISE", f"E{d:02d}{e:03d}", f"基准企业{d}-{e}（演示）", dep,
                 credit_code=body + credit_code_check_char(body), trade="INDUSTRY_TRADE", high_risk=False,
-                staff_count=50, risk_class="B", placarded=False,
+                staff_count=50, risk_class="B", placarded=placarded,
             )  # fmt: skip
             next_id += 1
-            for kind, title, single in POST_KINDS:
+            for kind, title, single in PLACARD_KINDS if placarded else POST_KINDS:
                 pid = len(posts) + 1
                 posts.append({"id": pid, "unit_id": ent["id"], "kind": kind, "title": title, "single_holder": single,
                               "archived_at": None, "version": 1, "created_at": now, "updated_at": now})  # fmt: skip
