@@ -266,8 +266,8 @@ wrk.headers["Content-Type"] = "application/json"
 %(headers)s
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%d\\n", summary.requests, summary.duration,
-    e.connect + e.read + e.write + e.status + e.timeout))
+  io.write(string.format("RESULT %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.status + e.timeout, summary.bytes))
   for i = 1, #latency do
     local value, count = latency(i)
     io.write(string.format("LAT %%d %%d\\n", value, count))
@@ -281,7 +281,13 @@ class Tally:
     requests: int = 0
     seconds: float = 0.0
     errors: int = 0
+    bytes: int = 0
     latencies: dict[int, int] = field(default_factory=dict)  # microseconds -> count
+
+    @property
+    def size(self) -> float:
+        """KiB per response (headers included), to see that the load got whole answers."""
+        return self.bytes / self.requests / 1024 if self.requests else 0.0
 
     @property
     def rate(self) -> float:
@@ -330,6 +336,7 @@ def parse_wrk(out: str, tally: Tally) -> None:
             tally.requests += int(parts[1])
             tally.seconds += int(parts[2]) / 1e6
             tally.errors += int(parts[3])
+            tally.bytes += int(parts[4]) if len(parts) > 4 else 0
         elif parts[:1] == ["LAT"]:
             value, count = int(parts[1]), int(parts[2])
             tally.latencies[value] = tally.latencies.get(value, 0) + count
@@ -339,7 +346,8 @@ def row(label: str, ours: Tally, peer: Tally) -> str:
     ratio = ours.rate / peer.rate if peer.rate else float("nan")
     errors = f"   errors {ours.errors}/{peer.errors}" if ours.errors or peer.errors else ""
     return (f"  {label:<22} {ours.rate:9.1f} {ours.percentile(50):8.2f} {ours.percentile(99):8.2f}   "
-            f"{peer.rate:9.1f} {peer.percentile(50):8.2f} {peer.percentile(99):8.2f}   {ratio:6.3f}{errors}")  # fmt: skip
+            f"{peer.rate:9.1f} {peer.percentile(50):8.2f} {peer.percentile(99):8.2f}   {ratio:9.3f}"
+            f"   {ours.size:5.1f} / {peer.size:5.1f}{errors}")  # fmt: skip
 
 
 def walk(server: Server, query: str, key: str, client: httpx.Client) -> tuple[float, int]:
@@ -438,7 +446,7 @@ async def floors(db_url: str, answer: dict[str, Any], expected: list[Any]) -> No
 @dataclass
 class Args:
     server: str
-    duration: float
+    duration: int
     rounds: int
     walks: int
     keep: bool
@@ -521,7 +529,7 @@ def bench(args: Args, url: str, token: str, logdir: Path) -> tuple[dict[str, Any
         print(f"\nload: wrk, interleaved rounds of {args.duration:g} s (ours, peer, …), {args.rounds} "
               "rounds each; p50/p99 in ms over every request of the rounds")  # fmt: skip
         print(f"  {'request, connections':<22} {'ours req/s':>9} {'p50':>8} {'p99':>8}   "
-              f"{'peer req/s':>9} {'p50':>8} {'p99':>8}   {'ours/peer':>6}")  # fmt: skip
+              f"{'peer req/s':>9} {'p50':>8} {'p99':>8}   {'ours/peer':>9}   KiB/answer")  # fmt: skip
         for label, (oq, ov), (pq, pv) in requests:
             scripts = (wrk_script(ours, oq, ov, logdir), wrk_script(peer, pq, pv, logdir))
             # Warm both (JIT, caches, pools) before measuring.
@@ -548,7 +556,7 @@ async def main() -> None:
     )
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/test",
                         help="PostgreSQL server URL (a temporary database is made on it)")  # fmt: skip
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds of each wrk round")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk round (whole)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds per side, request and connections")
     parser.add_argument("--walks", type=int, default=5, help="1,000-enterprise walks per side")
     parser.add_argument("--keep", action="store_true", help="keep the database (and print its URL)")

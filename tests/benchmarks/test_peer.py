@@ -75,9 +75,9 @@ def test_the_floor_executor_answers_over_dicts() -> None:
 
 def test_wrk_output_adds_up() -> None:
     tally = Tally()
-    parse_wrk("Running 1s test\nRESULT 10 2000000 1\nLAT 1000 5\nLAT 2000 4\nLAT 9000 1\n", tally)
-    parse_wrk("RESULT 10 2000000 0\nLAT 2000 10\n", tally)
-    assert (tally.requests, tally.errors, tally.rate) == (20, 1, 5.0)
+    parse_wrk("Running 1s test\nRESULT 10 2000000 1 0\nLAT 1000 5\nLAT 2000 4\nLAT 9000 1\n", tally)
+    parse_wrk("RESULT 10 2000000 0 20480\nLAT 2000 10\n", tally)
+    assert (tally.requests, tally.errors, tally.rate, tally.size) == (20, 1, 5.0, 1.0)
     assert (tally.percentile(25), tally.percentile(50), tally.percentile(99)) == (1.0, 2.0, 9.0)
 
 
