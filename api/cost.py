@@ -16,12 +16,10 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
-    InlineFragmentNode,
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
@@ -33,6 +31,7 @@ from strawberry.extensions import SchemaExtension
 
 from api.connection import DEFAULT_PAGE_SIZE
 from api.errors import ApiError, ApiErrorCode
+from api.selections import selected_fields
 
 
 def _argument(field: FieldNode, name: str, variables: dict[str, Any]) -> Any:
@@ -64,25 +63,9 @@ class _Counter:
             return DEFAULT_PAGE_SIZE
         return max(0, min(first, self.cap))
 
-    def _selections(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType
-    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection, parent
-            elif isinstance(selection, InlineFragmentNode):
-                cond = selection.type_condition
-                target = self.schema.get_type(cond.name.value) if cond else parent
-                yield from self._selections(selection.selection_set, target or parent)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    target = self.schema.get_type(fragment.type_condition.name.value)
-                    yield from self._selections(fragment.selection_set, target or parent)
-
     def count(self, selection_set: SelectionSetNode, parent: GraphQLNamedType, multiplier: int) -> int:
         total = 0
-        for field, owner in self._selections(selection_set, parent):
+        for field, owner in selected_fields(self.schema, self.fragments, selection_set, parent):
             if not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
                 continue
             definition = owner.fields.get(field.name.value)

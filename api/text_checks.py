@@ -27,7 +27,6 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLID,
@@ -41,7 +40,6 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -52,6 +50,7 @@ from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.types.field import StrawberryField
 
 from api.errors import ApiError, UserError
+from api.selections import selected_fields
 from domain.text import ID_RULE, JSON_TEXT, TextError, rule_for, text_error
 
 MAX_REPORTED = 20
@@ -145,26 +144,10 @@ class _DocumentWalker:
         self.seen_fragments: set[str] = set()
         self.problems: list[TextProblemAt] = []
 
-    def _fields(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType
-    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                yield selection, parent
-            elif isinstance(selection, InlineFragmentNode):
-                cond = selection.type_condition
-                target = self.schema.get_type(cond.name.value) if cond else parent
-                yield from self._fields(selection.selection_set, target or parent)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in self.seen_fragments:
-                    self.seen_fragments.add(name)
-                    target = self.schema.get_type(fragment.type_condition.name.value)
-                    yield from self._fields(fragment.selection_set, target or parent)
-
     def walk(self, selection_set: SelectionSetNode, parent: GraphQLNamedType, *, check: bool = True) -> None:
-        for node, owner in self._fields(selection_set, parent):
+        for node, owner in selected_fields(
+            self.schema, self.fragments, selection_set, parent, self.seen_fragments
+        ):
             if len(self.problems) >= MAX_REPORTED:
                 return
             if not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
