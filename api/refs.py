@@ -19,6 +19,7 @@ from api.access.loaders import access_loaders
 from api.access.types import ServiceClient
 from api.context import Info
 from api.people.types import Person
+from api.posts.types import Post
 from api.tree.types import OrgUnit
 from authz.policy import parse_subject
 
@@ -155,6 +156,15 @@ async def unit_of_path(info: Info, path: str | None) -> OrgUnit | None:
         return None
     row = await info.context.loaders.unit_by_id.load(ids[-1])
     return OrgUnit.from_row(row) if row else None
+
+
+async def post_of_path(info: Info, path: str | None) -> Post | None:
+    """The post a post domain names, if the caller may read it."""
+    post_id = post_id_of_path(path)
+    if post_id is None:
+        return None
+    row = await info.context.loaders.post_by_id.load(post_id)
+    return Post.from_row(row) if row else None
 
 
 DEPRECATED_SUBJECT = (

@@ -20,7 +20,7 @@ from api.refs import (
     DEPRECATED_SUBJECT,
     Actor,
     domain_ref,
-    post_id_of_path,
+    post_of_path,
     source_ref,
     subject_ref,
     unit_of_path,
@@ -102,11 +102,7 @@ class ViewerRole:
 
     @strawberry.field(description="岗位 — The post, where it is held on one post and you may see it")
     async def post(self, info: Info) -> Post | None:
-        post_id = post_id_of_path(self.raw_domain)
-        if post_id is None:
-            return None
-        row = await info.context.loaders.post_by_id.load(post_id)
-        return Post.from_row(row) if row else None
+        return await post_of_path(info, self.raw_domain)
 
     @strawberry.field(description="来源对象 — The source object; null if you may not read it")
     async def source_node(self, info: Info) -> relay.Node | None:

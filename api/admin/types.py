@@ -23,7 +23,7 @@ from api.refs import (
     actor_of,
     domain_ref,
     optional_subject_ref,
-    post_id_of_path,
+    post_of_path,
     source_ref,
     subject_gid,
     subject_ref,
@@ -384,11 +384,7 @@ class RoleLink:
 
     @strawberry.field(description="岗位 — The post, where it holds on one post and you may see it")
     async def post(self, info: Info) -> Post | None:
-        post_id = post_id_of_path(self.raw_domain)
-        if post_id is None:
-            return None
-        row = await info.context.loaders.post_by_id.load(post_id)
-        return Post.from_row(row) if row else None
+        return await post_of_path(info, self.raw_domain)
 
 
 @strawberry.type(
