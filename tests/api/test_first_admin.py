@@ -6,13 +6,10 @@ refused; `--another` makes one more; every creation is in the audit log."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +29,7 @@ from domain.people.models import Person
 from tests.api.helpers import ok
 from tests.conftest import migrated_database
 from tests.factories import id_number
+from tests.jwks import rsa_jwk, served_jwks
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "first-admin-test-secret-0123456789abcdef"
@@ -86,29 +84,8 @@ def signing_key() -> rsa.RSAPrivateKey:
 @pytest.fixture(scope="module")
 def jwks_url(signing_key: rsa.RSAPrivateKey) -> Iterator[str]:
     """The identity provider's JWKS, served from a local HTTP server."""
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_key.public_key()))
-    body = json.dumps({"keys": [jwk | {"kid": "k1", "use": "sig", "alg": "RS256"}]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/certs"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served_jwks(rsa_jwk(signing_key, "k1")) as url:
+        yield url
 
 
 class Api:

@@ -23,15 +23,11 @@ from authz import clients
 from authz.models import ClientKind
 from domain.config import Environment, Settings
 from tests import factories as f
+from tests.jwks import rsa_jwk, served_jwks
 
 ISSUER = "https://idp.example.test/realms/safety"
 AUDIENCE = "safety-duty-api"
 VIEWER = "{ viewer { subject method authMethod person { name } client { name } } }"
-
-
-def _jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
-    jwk: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    return jwk | {"kid": kid, "use": "sig", "alg": "RS256"}
 
 
 @pytest.fixture(scope="module")
@@ -41,28 +37,8 @@ def signing_key() -> rsa.RSAPrivateKey:
 
 @pytest.fixture(scope="module")
 def jwks_url(signing_key: rsa.RSAPrivateKey) -> Iterator[str]:
-    body = json.dumps({"keys": [_jwk(signing_key, "k1")]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/certs"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served_jwks(rsa_jwk(signing_key, "k1")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -243,7 +219,7 @@ async def test_keys_are_discovered_cached_and_refetched_for_a_new_key(
     signing_key: rsa.RSAPrivateKey,
 ) -> None:
     person_id = await linked_person(session, provider.issuer)
-    provider.keys = [_jwk(signing_key, "k1")]
+    provider.keys = [rsa_jwk(signing_key, "k1")]
     async with provider_client(provider, session_factory, oidc_jwks_cooldown_seconds=0) as client:
         for _ in range(3):
             response = await ask(client, provider_token(provider, signing_key, "k1"))
@@ -256,7 +232,7 @@ async def test_keys_are_discovered_cached_and_refetched_for_a_new_key(
 
         # The provider rotates: a token signed with the new key fetches the set again.
         new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        provider.keys = [_jwk(signing_key, "k1"), _jwk(new_key, "k2")]
+        provider.keys = [rsa_jwk(signing_key, "k1"), rsa_jwk(new_key, "k2")]
         response = await ask(client, provider_token(provider, new_key, "k2"))
         assert response.json()["data"]["viewer"]["subject"] == f.gid("Person", person_id), response.text
         assert provider.certs_fetches() == 2
@@ -271,7 +247,7 @@ async def test_unknown_keys_refetch_at_most_once_per_cooldown(
     signing_key: rsa.RSAPrivateKey,
 ) -> None:
     await linked_person(session, provider.issuer)
-    provider.keys = [_jwk(signing_key, "k1")]
+    provider.keys = [rsa_jwk(signing_key, "k1")]
     async with provider_client(provider, session_factory, oidc_jwks_cooldown_seconds=60) as client:
         assert (await ask(client, provider_token(provider, signing_key, "k1"))).status_code == 200
         for kid in ("made-up-1", "made-up-2", "made-up-3"):
@@ -288,7 +264,7 @@ async def test_held_keys_serve_while_the_provider_is_down_and_no_keys_is_a_401(
     signing_key: rsa.RSAPrivateKey,
 ) -> None:
     await linked_person(session, provider.issuer)
-    provider.keys = [_jwk(signing_key, "k1")]
+    provider.keys = [rsa_jwk(signing_key, "k1")]
     async with provider_client(
         provider, session_factory, oidc_jwks_cache_seconds=0.2, oidc_jwks_url=f"{provider.issuer}/certs"
     ) as client:
@@ -314,7 +290,7 @@ async def test_a_slow_provider_does_not_block_other_requests(
     signing_key: rsa.RSAPrivateKey,
 ) -> None:
     await linked_person(session, provider.issuer)
-    provider.keys = [_jwk(signing_key, "k1")]
+    provider.keys = [rsa_jwk(signing_key, "k1")]
     provider.delay = 0.5  # each fetch: the discovery document, then the key set
     async with provider_client(provider, session_factory) as client:
         signing_in = asyncio.create_task(ask(client, provider_token(provider, signing_key, "k1")))
