@@ -122,6 +122,10 @@ class Settings(BaseSettings):
     # Nodes a document may return: the sum over its connections of the product of `first`.
     max_requested_nodes: int = 100_000
     introspection: bool = True
+    # Reads over table-backed types are compiled into one SQL statement per root field that
+    # builds the answer's JSON (api.compiled); off, every field goes through its resolver.
+    # Both paths give the same answers (tests/api/test_compiled_equivalence.py).
+    compiled_reads: bool = True
     # Largest request body accepted, in bytes (counted as it streams in, whatever
     # Content-Length says); larger ones get 413.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
