@@ -32,6 +32,7 @@ from api.access.mutations import AccessMutation
 from api.access.queries import AccessQuery
 from api.admin.mutations import AdminMutation
 from api.admin.queries import AdminQuery
+from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
 from api.duties.mutations import DutiesMutation
@@ -252,6 +253,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             *ADMIN_NODE_TYPES,
         ],
         extensions=_extensions(settings),
+        execution_context_class=CompiledExecutionContext,
     )
     describe_schema(schema._schema)
     return schema

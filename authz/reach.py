@@ -130,6 +130,18 @@ class Reach:
     person_id: int | None
     patterns: Mapping[tuple[str, str], frozenset[str]]
     _scopes: dict[tuple[str, str], Scopes] = field(default_factory=dict)
+    _fingerprint: tuple[Any, ...] | None = None
+
+    @property
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Equal for two reaches whose SQL predicates are equal (a cache key of SQL built
+        from them): the caller's person and every pattern."""
+        if self._fingerprint is None:
+            self._fingerprint = (
+                self.person_id,
+                tuple(sorted((k, tuple(sorted(v))) for k, v in self.patterns.items())),
+            )
+        return self._fingerprint
 
     def scopes(self, resource: Resource | str, action: Action | str = Action.READ) -> Scopes:
         key = (str(resource), str(action))

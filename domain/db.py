@@ -23,6 +23,7 @@ from sqlalchemy.types import TypeDecorator
 
 from domain.config import DEFAULT_SQLITE_PATH
 from domain.dblimits import DatabaseLimits, WriteGate, set_tcp_options, tcp_options
+from domain.reads.jsonsql import register_sqlite_functions
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -87,6 +88,7 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        register_sqlite_functions(dbapi_connection)
 
     return on_connect
 

@@ -94,7 +94,7 @@ async def responsible_assignments(
             effective_assignment(),
             assignment_on(on),
         )
-        .order_by(Assignment.start_date)
+        .order_by(Assignment.start_date, Assignment.id)
     )
     if visible is not None:
         stmt = stmt.where(visible)

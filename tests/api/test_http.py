@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import strawberry.schema.schema
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
@@ -385,7 +385,9 @@ async def test_unexpected_errors_in_resolvers_are_masked_and_logged_once_with_th
         raise RuntimeError("boom")
 
     assert (await client.post("/graphql", json={"query": "{ __typename }"})).status_code == 200
-    monkeypatch.setattr(AsyncSession, "execute", broken)  # the database layer fails
+    # The database layer fails: the ORM's and the compiled reads' (api.compiled).
+    monkeypatch.setattr(AsyncSession, "execute", broken)
+    monkeypatch.setattr(AsyncConnection, "exec_driver_sql", broken)
     with caplog.at_level(logging.DEBUG):
         response = await client.post(
             "/graphql",

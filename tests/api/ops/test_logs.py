@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.ops.logs import JsonLineFormatter, RequestIdFilter, logging_config
 from domain.config import Environment, Settings
@@ -58,7 +58,9 @@ async def test_every_line_of_a_request_is_json_with_its_request_id(
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom in the database layer")
 
-    monkeypatch.setattr(AsyncSession, "execute", broken)  # a third-party boundary fails
+    # A third-party boundary fails: the ORM's and the compiled reads' (api.compiled).
+    monkeypatch.setattr(AsyncSession, "execute", broken)
+    monkeypatch.setattr(AsyncConnection, "exec_driver_sql", broken)
     logging.getLogger("tests.ops").info("before the request")
     response = await client.post(
         "/graphql",
@@ -98,6 +100,7 @@ async def test_text_lines_name_the_request_id(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(AsyncSession, "execute", broken)
+    monkeypatch.setattr(AsyncConnection, "exec_driver_sql", broken)
     try:
         await client.post(
             "/graphql", json={"query": "{ districts { totalCount } }"}, headers={"x-request-id": "ops-req-2"}
