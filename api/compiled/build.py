@@ -68,6 +68,12 @@ class Build:
         self.needs[alias][label] = column
         return f"{alias}.{label}"
 
+    def expr(self, alias: str, label: str, expr: ColumnElement[Any]) -> str:
+        """The SQL of an expression over the row at `alias`, computed by its level (where the
+        row's table is in scope: a reach predicate on the row, say)."""
+        self.needs[alias][label] = expr
+        return f"{alias}.{label}"
+
     def columns(self, alias: str, entity: Entity) -> list[Column]:
         needed = dict(self.needs[alias])
         needed.setdefault(f"c_{entity.key.key}", entity.key)

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.fields import Fallback, Field
+from authz.catalogue import Resource
 from domain.people.models import Person
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
@@ -296,6 +297,25 @@ ASSIGNMENT = Entity(
     Assignment.id,
 )
 
+
+def _sees(b: Build, alias: str, *resources: Resource) -> str:
+    """Whether the caller may see the person at `alias` as `Person._sees` decides: they are
+    the person, or may read one of the person's domains (`Reach.persons` is that rule in
+    SQL; tests/authz checks it against Casbin)."""
+    label = "s_" + "_".join(r.value for r in resources)
+    return b.j.truth(b.expr(alias, label, or_(*(b.reach.persons(r) for r in resources))))
+
+
+def _person_contact(mask: Callable[[Build, str], str]) -> FieldSql:
+    return lambda b, alias, f: (
+        f"(CASE WHEN {_sees(b, alias, Resource.CONTACT, Resource.PII)} THEN {mask(b, alias)} END)"
+    )
+
+
+def _person_pii(column: InstrumentedAttribute[Any]) -> FieldSql:
+    return lambda b, alias, f: f"(CASE WHEN {_sees(b, alias, Resource.PII)} THEN {b.col(alias, column)} END)"
+
+
 PERSON = Entity(
     "Person",
     {
@@ -303,6 +323,10 @@ PERSON = Entity(
         "name": plain(Person.name),
         "version": plain(Person.version),
         "createdAt": timestamp(Person.created_at),
+        "idNumberMasked": _person_contact(lambda b, a: b.j.mask_id_number(b.col(a, Person.id_number))),
+        "phoneMasked": _person_contact(lambda b, a: b.j.mask_phone(b.col(a, Person.phone))),
+        "idNumber": _person_pii(Person.id_number),
+        "phone": _person_pii(Person.phone),
     },
     Person.id,
 )

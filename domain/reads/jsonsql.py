@@ -20,8 +20,12 @@ import base64
 from collections.abc import Sequence
 from typing import Any
 
+from domain.identifiers import mask_id_number, mask_phone
+
 SQLITE_B64 = "safety_b64"
 SQLITE_B64URL = "safety_b64url"
+SQLITE_MASK_ID = "safety_mask_id_number"
+SQLITE_MASK_PHONE = "safety_mask_phone"
 
 
 def _b64(text: str | None) -> str | None:
@@ -34,10 +38,21 @@ def _b64url(text: str | None) -> str | None:
     return base64.urlsafe_b64encode(str(text).encode()).decode().rstrip("=")
 
 
+def _mask_id(number: str | None) -> str | None:
+    return None if number is None else mask_id_number(number)
+
+
+def _mask_phone(phone: str | None) -> str | None:
+    return mask_phone(phone) if phone else None
+
+
 def register_sqlite_functions(dbapi_connection: Any) -> None:
-    """The base64 functions the compiled reads call, on one SQLite connection."""
+    """The functions the compiled reads call, on one SQLite connection: base64, and the
+    domain's own masking of ID and phone numbers."""
     dbapi_connection.create_function(SQLITE_B64, 1, _b64, deterministic=True)
     dbapi_connection.create_function(SQLITE_B64URL, 1, _b64url, deterministic=True)
+    dbapi_connection.create_function(SQLITE_MASK_ID, 1, _mask_id, deterministic=True)
+    dbapi_connection.create_function(SQLITE_MASK_PHONE, 1, _mask_phone, deterministic=True)
 
 
 def quote(text: str) -> str:
@@ -92,6 +107,10 @@ class JsonSql:
             return sql
         return f"(CASE WHEN {sql} IS NULL THEN NULL WHEN {sql} THEN json('true') ELSE json('false') END)"
 
+    def truth(self, sql: str) -> str:
+        """A boolean column read back in a condition (SQLite holds 0/1)."""
+        return sql if self.pg else f"({sql} = 1)"
+
     def boolean_literal(self, value: bool) -> str:
         if self.pg:
             return "true" if value else "false"
@@ -141,6 +160,24 @@ class JsonSql:
         if self.pg:
             return f"rtrim(translate(encode(convert_to({text}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
         return f"{SQLITE_B64URL}({text})"
+
+    def mask_id_number(self, sql: str) -> str:
+        """domain.identifiers.mask_id_number: the first 3 and last 4 characters."""
+        if not self.pg:
+            return f"{SQLITE_MASK_ID}({sql})"
+        return f"(left({sql}, 3) || repeat('*', length({sql}) - 7) || right({sql}, 4))"
+
+    def mask_phone(self, sql: str) -> str:
+        """domain.identifiers.mask_phone, null for no phone: a mobile keeps its first 3 and
+        last 4 digits; another number its first 4 (less a trailing '-') and last 4."""
+        if not self.pg:
+            return f"{SQLITE_MASK_PHONE}({sql})"
+        head = f"(CASE WHEN length({sql}) > 4 THEN left({sql}, length({sql}) - 4) ELSE '' END)"
+        return (
+            f"(CASE WHEN {sql} IS NULL OR {sql} = '' THEN NULL "
+            f"WHEN {sql} ~ '^1[3-9][0-9]{{9}}$' THEN left({sql}, 3) || '****' || right({sql}, 4) "
+            f"ELSE left(rtrim({head}, '-'), 4) || '****' || right({sql}, 4) END)"
+        )
 
     def least(self, a: str, b: str) -> str:
         return f"least({a}, {b})" if self.pg else f"min({a}, {b})"
