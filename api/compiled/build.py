@@ -47,6 +47,7 @@ class Build:
     today: date
     max_page_size: int
     dialect: Dialect
+    max_nodes_ids: int = 100
     j: JsonSql = field(init=False)
     needs: dict[str, dict[str, ColumnElement[Any]]] = field(default_factory=dict)
     # The root connections' pages, each read once (WITH alias AS (page)).
@@ -95,8 +96,14 @@ class Build:
 
     def row(self, f: Field, entity: Entity, stmt: Select[Any], where: Sequence[ColumnElement[bool]]) -> str:
         """An object by key: its one row of `stmt` (which holds the reach predicate), or null."""
+        return self.row_of(self.sel.sub(f), entity, stmt, where)
+
+    def row_of(
+        self, fields: Sequence[Field], entity: Entity, stmt: Select[Any], where: Sequence[ColumnElement[bool]]
+    ) -> str:
+        """An object with these fields, from the one row of `stmt` matching `where`, or null."""
         alias = self.alias()
-        node = self.object(entity, alias, self.sel.sub(f))
+        node = self.object(entity, alias, fields)
         sql = row_sql(stmt, self.columns(alias, entity), where=where, dialect=self.dialect)
         return self.j.embed(f"(SELECT {node} FROM ({sql}) AS {alias})")
 

@@ -14,6 +14,7 @@ again builds nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Any
@@ -32,6 +33,13 @@ from api.context import Context
 CACHE_SIZE = 2048
 _sql: OrderedDict[tuple[Any, ...], tuple[FieldNode, str]] = OrderedDict()
 _unsupported: dict[int, FieldNode] = {}
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    """The outcome of a statement nobody waits for any more is dropped, not reported as
+    never retrieved (a failure of one still being waited for is a field error)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def too_deep(exc: BaseException) -> bool:
@@ -75,6 +83,7 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
             ctx.today,
             dialect.name,
             ctx.settings.max_page_size,
+            ctx.settings.max_nodes_ids,
         )
         hit = _sql.get(key)
         if hit is not None and hit[0] is node:
@@ -88,7 +97,9 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
             parent_type.fields[node.name.value],
             parent_type,
         )
-        build = Build(selection, ctx.reach, ctx.today, ctx.settings.max_page_size, dialect)
+        build = Build(
+            selection, ctx.reach, ctx.today, ctx.settings.max_page_size, dialect, ctx.settings.max_nodes_ids
+        )
         try:
             expr = ROOTS[node.name.value](build, field)
         except Unsupported:
@@ -115,8 +126,14 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return_type = parent_type.fields[name].type
 
         async def run() -> Any:
+            # Shielded: graphql-core cancels the siblings of a non-null field that failed,
+            # and a statement cancelled midway would leave the request's connection unusable
+            # (as api.dataloader shields its loads). The statement finishes; its answer is
+            # dropped.
+            task = asyncio.ensure_future(self._answer(sql, ctx))
+            task.add_done_callback(_retrieve)
             try:
-                value = await self._answer(sql, ctx)
+                value = await asyncio.shield(task)
             except Exception as exc:
                 if too_deep(exc):
                     # SQLite's parser nests only so deep: this document goes through the

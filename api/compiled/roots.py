@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from graphql import GraphQLObjectType
 from sqlalchemy import ColumnElement, func, select
 from strawberry import relay
 
-from api.compiled.build import Build
-from api.compiled.entities import ORG_UNIT, responsible_persons, unit_filter
+from api.compiled.build import Build, Entity
+from api.compiled.entities import ASSIGNMENT, ORG_UNIT, PERSON, POST, responsible_persons, unit_filter
 from api.compiled.fields import Fallback, Field
 from api.ids import try_decode_id
+from api.node import NODE_TYPES
+from authz.reach import Reach
+from domain.people.models import Person
+from domain.posts.models import Assignment, Post
 from domain.reads.levels import exists_sql
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
@@ -84,7 +89,49 @@ def placard_board(b: Build, f: Field) -> str:
     return f"(CASE WHEN {exists_sql(park_row, b.dialect)} THEN {board} ELSE {b.j.null_json()} END)"
 
 
+# Node types the compiled path builds: entity, model, and who may read a row (the reach
+# predicate of the type's ByIdLoader in api/loaders.py).
+NODES: dict[str, tuple[Entity, Any, Callable[[Reach], ColumnElement[bool]]]] = {
+    "OrgUnit": (ORG_UNIT, OrgUnit, lambda r: r.units()),
+    "Post": (POST, Post, lambda r: r.posts()),
+    "Assignment": (ASSIGNMENT, Assignment, lambda r: r.assignments()),
+    "Person": (PERSON, Person, lambda r: r.persons()),
+}
+
+
+def _node(b: Build, f: Field, value: Any) -> str:
+    """`node(id)` for one ID, as `api.node.resolve_global_ids` reads it: null for an ID of no
+    node type or of no row the caller may read."""
+    try:
+        gid = value if isinstance(value, relay.GlobalID) else relay.GlobalID.from_id(value)
+    except Exception as exc:
+        raise Fallback("id") from exc
+    if gid.type_name not in NODE_TYPES or try_decode_id(gid, gid.type_name) is None:
+        return b.j.null_json()
+    if gid.type_name not in NODES:
+        raise Fallback(gid.type_name)  # a node type the compiled path does not build
+    entity, model, visible = NODES[gid.type_name]
+    object_type = b.sel.schema.get_type(gid.type_name)
+    assert isinstance(object_type, GraphQLObjectType)
+    fields = b.sel.fields(object_type, [n.selection_set for n in f.nodes if n.selection_set is not None])
+    row_id = int(gid.node_id)
+    return b.row_of(fields, entity, select(model).where(visible(b.reach)), [model.id == row_id])
+
+
+def node(b: Build, f: Field) -> str:
+    return _node(b, f, b.sel.args(f).get("id"))
+
+
+def nodes(b: Build, f: Field) -> str:
+    ids = b.sel.args(f).get("ids") or []
+    if len(ids) > b.max_nodes_ids:
+        raise Fallback("ids")  # TOO_MANY_IDS, from the resolver
+    return b.j.array([_node(b, f, i) for i in ids])
+
+
 ROOTS: dict[str, RootSql] = {
+    "node": node,
+    "nodes": nodes,
     "units": units,
     "districts": districts,
     "unit": unit,

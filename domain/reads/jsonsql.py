@@ -97,6 +97,10 @@ class JsonSql:
             return f"coalesce(json_agg({value} ORDER BY {order}), '[]'::json)"
         return f"json_group_array({value})"
 
+    def array(self, items: Sequence[str]) -> str:
+        """A JSON array of these JSON values, in order."""
+        return f"json_build_array({', '.join(items)})" if self.pg else f"json_array({', '.join(items)})"
+
     def null_json(self) -> str:
         return "NULL::json" if self.pg else "NULL"
 
