@@ -12,12 +12,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Boolean, literal_column, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.fields import Fallback, Field
 from authz.catalogue import Resource
+from domain.pagination import Ordering
 from domain.people.models import Person
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
@@ -29,10 +30,10 @@ from domain.posts.queries import (
     assignments_stmt,
     posts_stmt,
 )
-from domain.reads.levels import outer
+from domain.reads.levels import outer, page_sql
 from domain.tree.kinds import SMALL_MICRO_STAFF_LIMIT, UnitKind
 from domain.tree.models import OrgUnit
-from domain.tree.queries import UNIT_ORDER, UnitFilter, apply_unit_filter, children_stmt
+from domain.tree.queries import UNIT_ORDER, UnitFilter, apply_unit_filter, children_stmt, descendants_stmt
 
 # --- scalars -----------------------------------------------------------------------------
 
@@ -115,6 +116,41 @@ def _unit_children(b: Build, alias: str, f: Field) -> str:
     return b.connection(
         f, ORG_UNIT, stmt, UNIT_ORDER, [OrgUnit.parent_id == outer(alias, _c(b, alias, OrgUnit.id))]
     )
+
+
+def _unit_descendants(b: Build, alias: str, f: Field) -> str:
+    flt = unit_filter(b, b.sel.args(f).get("filter"))
+    stmt, root_id = descendants_stmt(flt)
+    stmt = stmt.where(b.reach.units())
+    return b.connection(f, ORG_UNIT, stmt, UNIT_ORDER, [root_id == outer(alias, _c(b, alias, OrgUnit.id))])
+
+
+ANCESTOR_ORDER: Ordering[OrgUnit] = Ordering((OrgUnit.depth, OrgUnit.id), key=lambda u: (u.depth, u.id))
+
+
+def _unit_ancestors(b: Build, alias: str, f: Field) -> str:
+    """`OrgUnit.ancestors`: the units of the row's path above it, root first, those the
+    caller may read (ids read off the materialized path, as `OrgUnit.ancestor_ids`)."""
+    path, own = b.col(alias, OrgUnit.path), b.col(alias, OrgUnit.id)
+    if b.j.pg:
+        ids = f"ANY(string_to_array(trim(both '/' from {path}), '/')::int[])"
+        cond = f"org_unit.id = {ids} AND org_unit.id <> {own}"
+    else:
+        ids = f"(SELECT value FROM json_each('[' || replace(trim({path}, '/'), '/', ',') || ']'))"
+        cond = f"org_unit.id IN {ids} AND org_unit.id <> {own}"
+    inner = b.alias()
+    node = b.object(ORG_UNIT, inner, b.sel.sub(f))
+    stmt = select(OrgUnit).where(b.reach.units(), literal_column(cond, Boolean))
+    page = page_sql(
+        stmt,
+        b.columns(inner, ORG_UNIT),
+        ANCESTOR_ORDER,
+        first=64,
+        after=None,
+        numbered=False,
+        dialect=b.dialect,
+    )
+    return b.j.embed(f"(SELECT {b.j.agg(node, f'{inner}.k0, {inner}.k1')} FROM ({page}) AS {inner})")
 
 
 def _unit_posts(b: Build, alias: str, f: Field) -> str:
@@ -254,7 +290,9 @@ ORG_UNIT = Entity(
         "createdAt": timestamp(OrgUnit.created_at),
         "updatedAt": timestamp(OrgUnit.updated_at),
         "parent": _unit_parent,
+        "ancestors": _unit_ancestors,
         "children": _unit_children,
+        "descendants": _unit_descendants,
         "posts": _unit_posts,
         "enterprise": _enterprise,
         "responsiblePersons": _unit_responsible,

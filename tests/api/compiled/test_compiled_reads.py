@@ -29,7 +29,7 @@ HEAVY = """query Heavy($after: String) {
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { name } }
     nodes { UNIT_FIELDS enterprise { id creditCode trade highRisk staffCount smallMicro placarded }
-      parent { name parent { code } }
+      parent { name parent { code } } ancestors { id name }
       posts(first: 5) { totalCount pageInfo { endCursor hasNextPage } nodes {
         id kind title singleHolder version archivedAt createdAt unit { name }
         holders(first: 5) { nodes { id startDate endDate withdrawn note version createdAt endedAt
@@ -42,6 +42,8 @@ TREE = """query($park: ID!) {
   unit(id: $park) { name children(first: 10) { totalCount edges { cursor node { name
     children(first: 2, filter: {kinds: [ENTERPRISE]}) { pageInfo { hasNextPage endCursor } nodes { code } } } } } }
   under: units(first: 50, under: $park) { totalCount nodes { code } }
+  park: unit(id: $park) { descendants(first: 3, filter: {kinds: [ENTERPRISE]}) {
+    totalCount pageInfo { hasNextPage startCursor endCursor } edges { cursor node { code } } } }
   districts { nodes { name } }
 }"""
 NODES = """query($ids: [ID!]!, $one: ID!) {
