@@ -40,6 +40,21 @@ class Entity:
     key: Any  # the primary key column, always selected
 
 
+ENTITIES: dict[str, Entity] = {}
+
+
+def register(entity: Entity) -> Entity:
+    """Make a type buildable by name (its module is imported by api.compiled.roots)."""
+    ENTITIES[entity.name] = entity
+    return entity
+
+
+def entity(name: str) -> Entity:
+    """A registered type, looked up when a document is built: the types refer to each other
+    by name, so their modules do not import each other."""
+    return ENTITIES[name]
+
+
 @dataclass
 class Build:
     sel: Selection

@@ -10,13 +10,15 @@ from sqlalchemy import ColumnElement, func, select
 from strawberry import relay
 
 from api.compiled.build import Build, Entity
-from api.compiled.entities import ASSIGNMENT, ORG_UNIT, PERSON, POST, responsible_persons, unit_filter
 from api.compiled.fields import Fallback, Field
+from api.compiled.posts import ASSIGNMENT, PERSON, POST, POST_CHARGE
+from api.compiled.tree import ORG_UNIT, responsible_persons, unit_filter
 from api.ids import try_decode_id
 from api.node import NODE_TYPES
+from api.people.queries import PERSON_ORDER
 from authz.reach import Reach
 from domain.people.models import Person
-from domain.posts.models import Assignment, Post
+from domain.posts.models import Assignment, Post, PostCharge
 from domain.reads.levels import exists_sql
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
@@ -96,6 +98,7 @@ NODES: dict[str, tuple[Entity, Any, Callable[[Reach], ColumnElement[bool]]]] = {
     "Post": (POST, Post, lambda r: r.posts()),
     "Assignment": (ASSIGNMENT, Assignment, lambda r: r.assignments()),
     "Person": (PERSON, Person, lambda r: r.persons()),
+    "PostCharge": (POST_CHARGE, PostCharge, lambda r: r.charges()),
 }
 
 
@@ -129,7 +132,30 @@ def nodes(b: Build, f: Field) -> str:
     return b.j.array([_node(b, f, i) for i in ids])
 
 
+def persons(b: Build, f: Field) -> str:
+    """`persons(search)`: api/people/queries.py, in its order."""
+    args = b.sel.args(f)
+    stmt = select(Person).where(b.reach.persons())
+    search = args.get("search")
+    if search and search.strip():
+        stmt = stmt.where(Person.name.contains(search.strip(), autoescape=True))
+    return b.connection(f, PERSON, stmt, PERSON_ORDER)
+
+
+def person(b: Build, f: Field) -> str:
+    try:
+        gid = relay.GlobalID.from_id(b.sel.args(f).get("id"))
+    except Exception as exc:
+        raise Fallback("id") from exc
+    person_id = try_decode_id(gid, "Person")
+    if person_id is None:
+        return b.j.null_json()
+    return b.row(f, PERSON, select(Person).where(b.reach.persons()), [Person.id == person_id])
+
+
 ROOTS: dict[str, RootSql] = {
+    "persons": persons,
+    "person": person,
     "node": node,
     "nodes": nodes,
     "units": units,

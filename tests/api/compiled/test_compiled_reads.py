@@ -51,6 +51,13 @@ NODES = """query($ids: [ID!]!, $one: ID!) {
   nodes(ids: $ids) { id ... on OrgUnit { code parent { name } } ... on Post { title unit { code } }
     ... on Assignment { startDate person { name phoneMasked } } ... on Person { name idNumber } }
 }"""
+PEOPLE = """query($p: ID!) {
+  persons(first: 5, search: "人员") { totalCount pageInfo { endCursor hasNextPage } nodes { id name phoneMasked
+    assignments(first: 3, includeHistory: true) { totalCount nodes { startDate active then: active(on: "2021-01-01")
+      post { title charges(includeEnded: true) { nodes { id startDate endDate unit { name } post { title } } }
+             inChargeOf { totalCount nodes { name } } } } } } }
+  person(id: $p) { name assignments(on: "2021-06-01") { nodes { endDate } } }
+}"""
 BOARD = """query($park: ID!, $on: Date) {
   placardBoard(parkId: $park, first: 10, on: $on) {
     totalCount
@@ -189,6 +196,13 @@ async def test_a_document_too_deep_for_the_database_still_answers(
 
     if dialect == "sqlite":  # deeper than its parser allows: answered by the resolvers
         assert _unsupported
+
+
+async def test_people_with_their_posts_and_charges(session: AsyncSession, clients: Any) -> None:
+    await _world(session)
+    person = await session.scalar(select(Person.id).order_by(Person.id.desc()))
+    body = await _both(clients, PEOPLE, {"p": f.gid("Person", person)})
+    assert body["data"]["persons"]["totalCount"] >= 4
 
 
 async def test_nodes_by_global_id(session: AsyncSession, clients: Any) -> None:
