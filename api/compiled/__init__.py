@@ -1,8 +1,8 @@
 """The compiled read path: a validated operation's root fields over table-backed types become
 one SQL statement each that returns the field's JSON, placed into the response as it is.
 
-`SERVED` counts the root fields answered this way in this process ("Query.units" …), for the
-metrics and for the tests that check the compiled path did run.
+`SERVED` counts the root fields answered this way in this process ("Query.units" …): the
+tests check with it that the compiled path did run.
 """
 
 from __future__ import annotations
