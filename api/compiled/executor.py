@@ -32,7 +32,15 @@ from api.context import Context
 
 CACHE_SIZE = 2048
 _sql: OrderedDict[tuple[Any, ...], tuple[FieldNode, str]] = OrderedDict()
-_unsupported: dict[int, FieldNode] = {}
+# Root field nodes whose selection the compiled path does not build (bounded like `_sql`: the
+# parser cache's documents come and go).
+_unsupported: OrderedDict[int, FieldNode] = OrderedDict()
+
+
+def _remember_unsupported(node: FieldNode) -> None:
+    _unsupported[id(node)] = node
+    if len(_unsupported) > CACHE_SIZE:
+        _unsupported.popitem(last=False)
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
@@ -103,7 +111,7 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             expr = ROOTS[node.name.value](build, field)
         except Unsupported:
-            _unsupported[id(node)] = node
+            _remember_unsupported(node)
             return None
         except Fallback:
             return None
@@ -138,8 +146,7 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if too_deep(exc):
                     # SQLite's parser nests only so deep: this document goes through the
                     # resolvers from now on.
-                    node = details[0].node
-                    _unsupported[id(node)] = node
+                    _remember_unsupported(details[0].node)
                     result = super(CompiledExecutionContext, self).execute_field(
                         parent_type, None, details, path, None
                     )
