@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-scores bench-peer clean
+.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer clean
 
 # Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
 # no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
@@ -90,6 +90,11 @@ bench-authz: $(VENV)/.installed
 # PostgreSQL: make bench-duties ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test"
 bench-duties: $(VENV)/.installed
 	$(PY) -m benchmarks.obligations $(ARGS)
+
+# The first page of a park's obligations for the year and of its overdue ones, on the demo
+# data through the app: make bench-obligation-pages ARGS="--database-url postgresql://…"
+bench-obligation-pages: $(VENV)/.installed
+	$(PY) -m benchmarks.obligation_pages $(ARGS)
 
 # Compliance scoring at province scale on PostgreSQL: the full rebuild, the district dashboard
 # over HTTP against its one-statement floor, and recording an inspection with the score

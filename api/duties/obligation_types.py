@@ -8,18 +8,22 @@ from collections.abc import Sequence
 from datetime import date
 
 import strawberry
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 from strawberry import relay
 
-from api.connection import Edge, PageInfo, computed_connection
+from api.connection import Edge, PageInfo, computed_connection, decode_cursor, encode_cursor
 from api.context import Info
 from api.duties.loaders import duty_loaders
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, RuleVariant
+from api.errors import BadInput
 from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.posts.types import Post
 from api.tree.types import OrgUnit
 from domain.duties import obligations as ob
+from domain.duties.pages import ObligationPage, PageKey, page_key
+from domain.pagination import list_tag
 
 ObligationStatus = strawberry.enum(
     ob.Status,
@@ -192,28 +196,104 @@ class ObligationSummary:
 class ObligationConnection:
     edges: list[Edge[Obligation]] = strawberry.field(description="边 — Rows of this page with their cursors")
     page_info: PageInfo = strawberry.field(description="分页信息 — Page information")
-    total_count: int = strawberry.field(description="总数 — Obligations in the whole list")
-    summary: ObligationSummary = strawberry.field(description="状态统计 — The whole list by status")
+    # The whole list when the selection names `totalCount` or `summary` (`asks_for_whole_list`),
+    # else None: only the page was computed. Plain (not async) resolvers: an await more here
+    # split the batches of the rows' loaders.
+    whole: strawberry.Private[Sequence[ob.Obligation] | None]
+
+    def _whole(self) -> Sequence[ob.Obligation]:
+        if self.whole is None:
+            raise RuntimeError("the whole list of obligations was not computed")
+        return self.whole
+
+    @strawberry.field(description="总数 — Obligations in the whole list")
+    def total_count(self) -> int:
+        return len(self._whole())
+
+    @strawberry.field(description="状态统计 — The whole list by status")
+    def summary(self) -> ObligationSummary:
+        return ObligationSummary.of(self._whole())
 
     @strawberry.field(description="节点 — The rows of this page, without cursors")
     def nodes(self) -> list[Obligation]:
         return [e.node for e in self.edges]
 
 
+# The tag `computed_connection` gives the cursors of `obligation_connection` (from its key
+# function's name): pages computed alone write and read the same cursors.
+OBLIGATION_CURSOR_TAG = list_tag(f"{__name__}.obligation_connection.<locals>.<lambda>")
+
+
 def obligation_connection(
     info: Info, found: Sequence[ob.Obligation], first: int | None, after: str | None
 ) -> ObligationConnection:
-    page = computed_connection(
-        info,
-        found,
-        lambda o: (*o.sort_key, o.share_start),
-        Obligation.of,
-        first,
-        after,
-    )
+    """A page of a list computed whole (`totalCount` or `summary` asked for)."""
+    page = computed_connection(info, found, lambda o: page_key(o), Obligation.of, first, after)
+    return ObligationConnection(edges=page.edges, page_info=page.page_info, whole=found)
+
+
+def asks_for_whole_list(info: Info) -> bool:
+    """Whether the selection of the connection names `totalCount` or `summary` (through
+    fragments too): then the whole list is computed, else only the page."""
+    raw = info._raw_info
+    names: set[str] = set()
+
+    def walk(selection_set: SelectionSetNode | None) -> None:
+        for node in selection_set.selections if selection_set else ():
+            if isinstance(node, FieldNode):
+                names.add(node.name.value)
+            elif isinstance(node, InlineFragmentNode):
+                walk(node.selection_set)
+            elif isinstance(node, FragmentSpreadNode):
+                fragment = raw.fragments.get(node.name.value)
+                walk(fragment.selection_set if fragment else None)
+
+    for field_node in raw.field_nodes:
+        walk(field_node.selection_set)
+    return bool(names & {"totalCount", "summary"})
+
+
+def decode_page_key(after: str | None) -> PageKey | None:
+    """The key an obligations cursor holds; INVALID_CURSOR if it is not one."""
+    if after is None:
+        return None
+    raw = decode_cursor(after, OBLIGATION_CURSOR_TAG)
+    try:
+        due, post, item, period, person, event, share = raw
+        parsed = (
+            date.fromisoformat(due),
+            post,
+            item,
+            date.fromisoformat(period),
+            person,
+            event,
+            date.fromisoformat(share),
+        )
+    except (TypeError, ValueError) as exc:
+        raise BadInput(
+            "`after` is not a cursor of this list", "after 不是本列表的游标", "after", code="INVALID_CURSOR"
+        ) from exc
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (post, item, person, event)):
+        raise BadInput(
+            "`after` is not a cursor of this list", "after 不是本列表的游标", "after", code="INVALID_CURSOR"
+        )
+    return parsed
+
+
+def obligation_page_connection(info: Info, page: ObligationPage, after: str | None) -> ObligationConnection:
+    """A page computed alone (`domain.duties.pages`; `totalCount` and `summary` not asked
+    for), with the cursors of the whole list's."""
+    edges = [
+        Edge(cursor=encode_cursor(OBLIGATION_CURSOR_TAG, page_key(o)), node=Obligation.of(o))
+        for o in page.items
+    ]
     return ObligationConnection(
-        edges=page.edges,
-        page_info=page.page_info,
-        total_count=len(found),
-        summary=ObligationSummary.of(found),
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        whole=None,
     )

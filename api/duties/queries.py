@@ -4,6 +4,7 @@ critical periods. Obligations are computed for the posts the caller may read dut
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import Select, and_, exists, false, select
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from api.connection import Connection, computed_connection, root_connection
+from api.connection import Connection, computed_connection, page_size, root_connection
 from api.context import Info
 from api.duties.loaders import (
     LIST_ORDER,
@@ -23,7 +24,13 @@ from api.duties.loaders import (
     periods_visible,
     records_visible,
 )
-from api.duties.obligation_types import ObligationConnection, obligation_connection
+from api.duties.obligation_types import (
+    ObligationConnection,
+    asks_for_whole_list,
+    decode_page_key,
+    obligation_connection,
+    obligation_page_connection,
+)
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, DutyRecordKind, DutySource, FrequencyRule
 from api.errors import BadInput, UserError
@@ -38,6 +45,7 @@ from domain.duties.models import CriticalPeriod as CriticalPeriodRow
 from domain.duties.models import DutyList as DutyListRow
 from domain.duties.models import DutyRecord as DutyRecordRow
 from domain.duties.models import DutySource as DutySourceRow
+from domain.duties.pages import Wanted, obligations_page
 from domain.duties.rules import RecordKind, parse_rule
 from domain.errors import DomainError
 from domain.posts.models import Assignment, assignment_on, effective_assignment
@@ -100,6 +108,45 @@ async def _person_id(info: Info, gid: relay.GlobalID | None) -> int | None:
     return row.id if row else None
 
 
+@dataclass(frozen=True)
+class _Listed:
+    """The obligations a list shows: of the posts `posts` selects (None: of none), for
+    periods overlapping [start, end], of `person` only when given, filtered by `wanted`."""
+
+    posts: Select[Any] | None
+    start: date
+    end: date
+    wanted: Wanted
+
+    async def whole(self, info: Info) -> list[ob.Obligation]:
+        if self.posts is None:
+            return []
+        async with info.context.db() as session:
+            found = await dq.obligations_of_posts(
+                session, self.posts, self.start, self.end, info.context.today
+            )
+        return [o for o in found if self.wanted.fits(o)]
+
+    async def connection(self, info: Info, first: int | None, after: str | None) -> ObligationConnection:
+        """The page asked for; computed alone unless the whole list is asked for too
+        (`totalCount`, `summary`)."""
+        if asks_for_whole_list(info) or self.posts is None:
+            return obligation_connection(info, await self.whole(info), first, after)
+        size, key = page_size(info, first), decode_page_key(after)
+        async with info.context.db() as session:
+            page = await obligations_page(
+                session,
+                self.posts,
+                self.start,
+                self.end,
+                info.context.today,
+                size=size,
+                after=key,
+                wanted=self.wanted,
+            )
+        return obligation_page_connection(info, page, after)
+
+
 async def _obligations(
     info: Info,
     *,
@@ -110,7 +157,8 @@ async def _obligations(
     start: date,
     end: date,
     mine: bool = False,
-) -> list[ob.Obligation]:
+    wanted: Wanted = Wanted(),
+) -> _Listed:
     _span(start, end)
     given = sum(x is not None for x in (post_id, person_id, unit_id))
     if not mine and given != 1:
@@ -119,8 +167,6 @@ async def _obligations(
             "须且只能给出 postId、personId、unitId 之一",
             "postId",
         )
-    today = info.context.today
-    person: int | None = None
     if post_id is not None:
         pid = try_decode_id(post_id, "Post")
         stmt = select(PostRow.id).where(PostRow.id == (pid or 0))
@@ -128,22 +174,19 @@ async def _obligations(
         uid = try_decode_id(unit_id, "OrgUnit")
         unit = await info.context.loaders.unit_by_id.load(uid) if uid else None
         if unit is None:
-            return []
+            return _Listed(None, start, end, wanted)
         stmt = dq.posts_of_unit(unit.path, subtree=include_descendants)
     else:
         person = await _person_id(info, person_id)
         if person is None:
-            return []
+            return _Listed(None, start, end, wanted)
         stmt = dq.posts_of_person(person, start, end)
-    async with info.context.db() as session:
-        found = await dq.obligations_of_posts(session, _visible_posts(info, stmt), start, end, today)
-    if person is not None:
-        found = [o for o in found if o.person_id == person]
-    return found
+        wanted = replace(wanted, person=person)
+    return _Listed(_visible_posts(info, stmt), start, end, wanted)
 
 
-def _filter(found: list[ob.Obligation], statuses: list[ob.Status] | None) -> list[ob.Obligation]:
-    return [o for o in found if o.status in statuses] if statuses else found
+def _statuses(statuses: list[ob.Status] | None) -> Wanted:
+    return Wanted(statuses=frozenset(statuses) if statuses else None)
 
 
 @strawberry.type
@@ -234,7 +277,7 @@ class DutiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> ObligationConnection:
-        found = await _obligations(
+        listed = await _obligations(
             info,
             post_id=post_id,
             person_id=person_id,
@@ -242,8 +285,9 @@ class DutiesQuery:
             include_descendants=include_descendants,
             start=start,
             end=end,
+            wanted=_statuses(statuses),
         )
-        return obligation_connection(info, _filter(found, statuses), first, after)
+        return await listed.connection(info, first, after)
 
     @strawberry.field(
         description="本周到期 — Your (or a person's) obligations due this week (Monday to Sunday)"
@@ -259,7 +303,7 @@ class DutiesQuery:
         today = info.context.today
         monday = today - timedelta(days=today.isoweekday() - 1)
         sunday = monday + timedelta(days=6)
-        found = await _obligations(
+        listed = await _obligations(
             info,
             post_id=None,
             person_id=person_id,
@@ -268,9 +312,9 @@ class DutiesQuery:
             start=monday,
             end=sunday,
             mine=person_id is None,
+            wanted=replace(_statuses(statuses), due_from=monday, due_to=sunday),
         )
-        found = [o for o in found if monday <= o.due_date <= sunday]
-        return obligation_connection(info, _filter(found, statuses), first, after)
+        return await listed.connection(info, first, after)
 
     @strawberry.field(
         description="逾期未完成 — Missed obligations (due date passed, not done, not exempted) due since a "
@@ -287,7 +331,7 @@ class DutiesQuery:
     ) -> ObligationConnection:
         today = info.context.today
         start = since or today - timedelta(days=90)
-        found = await _obligations(
+        listed = await _obligations(
             info,
             post_id=None,
             person_id=person_id,
@@ -296,9 +340,9 @@ class DutiesQuery:
             start=start,
             end=today,
             mine=person_id is None and unit_id is None,
+            wanted=Wanted(due_from=start, due_to=today, statuses=frozenset({ob.Status.MISSED})),
         )
-        found = [o for o in found if o.status is ob.Status.MISSED and start <= o.due_date <= today]
-        return obligation_connection(info, found, first, after)
+        return await listed.connection(info, first, after)
 
     @strawberry.field(
         description="履职记录列表 — Records you may read, newest last: of a unit (with its subtree unless "

@@ -401,11 +401,14 @@ async def load_facts(
     hi: date,
     params: dict[str, Any] | None = None,
     fingerprint: tuple[Any, ...] | None = None,
+    *,
+    records: bool = True,
 ) -> Facts:
     """Facts for obligations of periods overlapping [lo, hi] of the posts `posts` selects
     (a statement returning post ids; `params`: the values of its bind parameters), and of
     the other posts their holders held then (a per-holder duty spans all of a person's
-    posts)."""
+    posts). `records=False`: everything but the records (none), for a caller that reads
+    only those of a few shares later (`records_between`)."""
     lists, every_event = await _lists_and_events(session, fingerprint)
     start, end = _record_window(lists, lo, hi)
     # Critical periods whose duty (to their end plus the grace days) reaches the window; the
@@ -466,9 +469,12 @@ async def load_facts(
         .where(Assignment.post_id.in_(select(requested.in_play.c[0])), effective_assignment())
         .params(values)
     )
-    records, exemptions = await _load_records_and_exemptions(
-        session, persons, sorted(ids), holders_of_posts, start, end
-    )
+    if records:
+        found, exemptions = await _load_records_and_exemptions(
+            session, persons, sorted(ids), holders_of_posts, start, end
+        )
+    else:
+        found, exemptions = [], await _load_exemptions(session, start, end, sorted(ids), persons)
     roots = sorted({p.path for p in facts_posts} | {c.path for p in facts_posts for c in p.charges})
     # Only coverage rules look at the enterprises under the posts: a front-line post's facts
     # (what most record writes load) need none of them.
@@ -502,7 +508,7 @@ async def load_facts(
         posts=facts_posts,
         lists=lists,
         tenures=dict(tenures),
-        records=records,
+        records=found,
         events=events,
         exemptions=exemptions,
         enterprises=enterprises,
@@ -522,6 +528,18 @@ def with_added_records(facts: Facts, added: list[RecordFacts]) -> Facts:
         and (start <= r.performed_on <= end or (r.makeup_for is not None and start <= r.makeup_for <= end))
     ]
     return replace(facts, records=[*facts.records, *found]) if found else facts
+
+
+async def records_between(
+    session: AsyncSession, facts: Facts, persons: set[int], start: date, end: date
+) -> list[RecordFacts]:
+    """The records `load_facts` would have loaded of some of the facts' persons, dated (or
+    making up for a day) in [start, end]: all that can count for shares of those persons
+    that lie within these dates."""
+    if facts.record_source is None:
+        return await _load_records(session, persons, None, start, end)
+    known, holders, _start, _end = facts.record_source
+    return await _load_records(session, persons & known, holders, start, end)
 
 
 async def with_fresh_records(session: AsyncSession, facts: Facts) -> Facts:
@@ -558,7 +576,11 @@ def _records(who: Any) -> Any:
             effective_record(),
             DutyRecord.kind != EXEMPTION,
             DutyRecord.recorder_person_id.is_not(None),
-            or_(DutyRecord.performed_on.between(start, end), DutyRecord.makeup_for.between(start, end)),
+            # A make-up is performed after the day it makes up for (a check constraint): the
+            # first bound holds for both kinds, and lets the recorder index seek by date (an
+            # OR alone had SQLite read every record of each recorder).
+            DutyRecord.performed_on >= start,
+            or_(DutyRecord.performed_on <= end, DutyRecord.makeup_for.between(start, end)),
             DutyRecord.recorder_person_id.in_(who),
         )
         .order_by(DutyRecord.id, DutyRecordUnit.unit_id)
@@ -575,24 +597,22 @@ def _exemptions(of: tuple[Any, Any] | None = None) -> Any:
     """Approved exemptions in force overlapping [exempt_start, exempt_end]; `of`: only those
     of these persons or posts (an exemption counts for a post's obligations by its post,
     for a holder's own by its person)."""
-    stmt = (
-        select(
-            DutyRecord.id,
-            DutyRecord.exempt_post_id,
-            DutyRecord.exempt_person_id,
-            DutyRecord.exempt_list_id,
-            DutyRecord.exempt_item_key,
-            DutyRecord.exempt_from,
-            DutyRecord.exempt_to,
-        )
-        .join(ExemptionDecision, ExemptionDecision.record_id == DutyRecord.id)
-        .where(
-            DutyRecord.kind == EXEMPTION,
-            effective_record(),
-            ExemptionDecision.approved.is_(True),
-            DutyRecord.exempt_to >= bindparam("exempt_start", type_=Date),
-            DutyRecord.exempt_from <= bindparam("exempt_end", type_=Date),
-        )
+    stmt = select(
+        DutyRecord.id,
+        DutyRecord.exempt_post_id,
+        DutyRecord.exempt_person_id,
+        DutyRecord.exempt_list_id,
+        DutyRecord.exempt_item_key,
+        DutyRecord.exempt_from,
+        DutyRecord.exempt_to,
+    ).where(
+        # A record has one decision at most (a unique index): the approved ones, taken
+        # from the few decisions (a join had SQLite read every record for their kind).
+        DutyRecord.id.in_(select(ExemptionDecision.record_id).where(ExemptionDecision.approved.is_(True))),
+        DutyRecord.kind == EXEMPTION,
+        effective_record(),
+        DutyRecord.exempt_to >= bindparam("exempt_start", type_=Date),
+        DutyRecord.exempt_from <= bindparam("exempt_end", type_=Date),
     )
     if of is not None:
         persons, posts = of
@@ -740,11 +760,13 @@ def _exemption(
 
 
 async def _load_exemptions(
-    session: AsyncSession, start: date, end: date, posts: list[int]
+    session: AsyncSession, start: date, end: date, posts: list[int], persons: set[int] | None = None
 ) -> list[ExemptionFacts]:
+    """The approved exemptions of `_load_records_and_exemptions`, without the records."""
     values: dict[str, Any] = {"exempt_start": start, "exempt_end": end}
-    if len(posts) <= MAX_LISTED_PERSONS:
-        stmt, values = _exemptions_of_listed(), {**values, "persons": [], "exempt_posts": posts}
+    if len(posts) + len(persons or ()) <= MAX_LISTED_PERSONS:
+        stmt = _exemptions_of_listed()
+        values = {**values, "persons": sorted(persons or ()), "exempt_posts": posts}
     else:
         stmt = _exemptions()
     rows = (await session.execute(stmt, values)).all()

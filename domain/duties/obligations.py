@@ -378,9 +378,12 @@ def _active(
 class Calculator:
     """Computes obligations over the facts; `today` decides due / missed."""
 
-    def __init__(self, facts: Facts, today: date) -> None:
+    def __init__(self, facts: Facts, today: date, due_between: tuple[date, date] | None = None) -> None:
         self.facts = facts
         self.today = today
+        # Only the shares due in these days (first, last) are judged and given, the others
+        # skipped: a page of obligations (`domain.duties.pages`) wants one window of them.
+        self.due_between = due_between
         self.records = _RecordIndex(facts.records)
         self.units = _Units(facts.enterprises, facts.placards)
         self.exemptions: dict[tuple[int, str], list[ExemptionFacts]] = defaultdict(list)
@@ -630,7 +633,11 @@ class Calculator:
             segments: Iterable[tuple[int | None, date, date]] = ((only.person_id, start, end),)
         else:
             segments = self._segments(post, start, end)
+        window = self.due_between
         for person, s, e in segments:
+            share_due = due if due < e else e
+            if window is not None and not window[0] <= share_due <= window[1]:
+                continue
             yield self._judge(
                 lst,
                 item,
@@ -638,7 +645,7 @@ class Calculator:
                 post.id,
                 ps,
                 pe,
-                _Span(person, ((s, e),), due if due < e else e, event_targets or scope),
+                _Span(person, ((s, e),), share_due, event_targets or scope),
                 event_id,
                 bool(event_targets),
             )
@@ -793,6 +800,10 @@ class Calculator:
             intervals = _merge(_clip(((s, e) for _, s, e in held), start, end))
             if not intervals:
                 continue
+            share_due = min(due, intervals[-1][1])
+            window = self.due_between
+            if window is not None and not window[0] <= share_due <= window[1]:
+                continue
             in_period = [p for p, s, e in held if s <= intervals[-1][1] and e >= intervals[0][0]]
             if rule.depends_on_unit:
                 anchor = max(ps, lst.first_effective)
@@ -807,9 +818,7 @@ class Calculator:
                 targets = tuple(t for t in event_targets if _in_scope([t[0]], tuple(roots)))
                 if not targets:
                     continue
-            span = _Span(
-                person, tuple(intervals), min(due, intervals[-1][1]), targets or tuple(sorted(roots))
-            )
+            span = _Span(person, tuple(intervals), share_due, targets or tuple(sorted(roots)))
             yield self._judge(lst, item, variant, None, ps, pe, span, event_id, event_targets is not None)
 
     # -- judging a share --------------------------------------------------------------
