@@ -147,7 +147,7 @@ EXTRAS = {
         "charges(first: 2, includeEnded: true) { totalCount nodes { id startDate } }",
         "inChargeOf(first: 2) { totalCount nodes { id } }",
     ),
-    "Assignment": ("active", "active(on: \"2000-01-01\")"),
+    "Assignment": ("active", 'active(on: "2000-01-01")'),
     "Person": ("assignments(first: 2, includeHistory: true) { totalCount nodes { id } }",),
     "EnterpriseProfile": ("riskClass", "nextRiskClassFrom", "id"),
     "ResponsiblePersons": ("id",),
@@ -208,7 +208,7 @@ class _Builder:
             return []
         self.pure = False
         chosen = self.draw(st.sampled_from(EXTRAS[type_name]))
-        key, prefix = self.key(chosen.split("(")[0].split(" ")[0], keys)
+        _, prefix = self.key(chosen.split("(")[0].split(" ")[0], keys)
         return [prefix + chosen]
 
     def scalars(self, names: tuple[str, ...], keys: set[str]) -> list[str]:
@@ -240,7 +240,9 @@ class _Builder:
         if fields and self.chance(0.04):
             self.pure = False
             i = self.draw(st.integers(0, len(fields) - 1))
-            directive = self.draw(st.sampled_from(["@include(if: true)", "@skip(if: false)", "@skip(if: true)"]))
+            directive = self.draw(
+                st.sampled_from(["@include(if: true)", "@skip(if: false)", "@skip(if: true)"])
+            )
             if fields[i].startswith("..."):
                 fields[i] = f"... {directive} {{ {fields[i]} }}"
             else:
@@ -252,7 +254,9 @@ class _Builder:
     # --- arguments --------------------------------------------------------------------
 
     def first(self) -> list[tuple[str, str]]:
-        choice = self.draw(st.sampled_from(["omit", "omit", "page", "page", "page", "page", "page", "null", "bad"]))
+        choice = self.draw(
+            st.sampled_from(["omit", "omit", "page", "page", "page", "page", "page", "null", "bad"])
+        )
         if choice == "omit":
             return []
         if choice == "page":
@@ -316,7 +320,12 @@ class _Builder:
             spec["highRisk"] = self.draw(st.booleans())
         if self.chance(0.5):
             return [("filter", self.value(spec, "UnitFilterInput"))]
-        return [("filter", "{" + ", ".join(f"{k}: {self.value(v, _INPUT_TYPES[k])}" for k, v in spec.items()) + "}")]
+        return [
+            (
+                "filter",
+                "{" + ", ".join(f"{k}: {self.value(v, _INPUT_TYPES[k])}" for k, v in spec.items()) + "}",
+            )
+        ]
 
     def post_filter(self) -> list[tuple[str, str]]:
         if self.chance(0.7):

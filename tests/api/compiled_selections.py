@@ -44,10 +44,14 @@ def connection(b: _Builder, node: Selector, path: Path, depth: int, slotted: boo
     keys: set[str] = set()
     fields: list[str] = []
     parts = b.draw(
-        st.lists(st.sampled_from(["totalCount", "pageInfo", "edges", "nodes", "__typename"]), min_size=1, max_size=4)
+        st.lists(
+            st.sampled_from(["totalCount", "pageInfo", "edges", "nodes", "__typename"]),
+            min_size=1,
+            max_size=4,
+        )
     )
     for part in parts:
-        key, prefix = b.key(part, keys)
+        _, prefix = b.key(part, keys)
         if part in ("totalCount", "__typename"):
             fields.append(prefix + part)
         elif part == "pageInfo":
@@ -57,7 +61,9 @@ def connection(b: _Builder, node: Selector, path: Path, depth: int, slotted: boo
         else:
             edge_keys: set[str] = set()
             edge: list[str] = []
-            for name in b.draw(st.lists(st.sampled_from(["cursor", "node", "__typename"]), min_size=1, max_size=2)):
+            for name in b.draw(
+                st.lists(st.sampled_from(["cursor", "node", "__typename"]), min_size=1, max_size=2)
+            ):
                 _, edge_prefix = b.key(name, edge_keys)
                 edge.append(edge_prefix + name + (" " + node(b, None, depth - 1) if name == "node" else ""))
             fields.append(prefix + "edges { " + " ".join(edge) + " }")
@@ -67,7 +73,13 @@ def connection(b: _Builder, node: Selector, path: Path, depth: int, slotted: boo
 
 
 def _connection_field(
-    b: _Builder, keys: set[str], name: str, args: list[tuple[str, str]], node: Selector, path: Path, depth: int
+    b: _Builder,
+    keys: set[str],
+    name: str,
+    args: list[tuple[str, str]],
+    node: Selector,
+    path: Path,
+    depth: int,
 ) -> str:
     key, prefix = b.key(name, keys)
     here = _below(path, key)
@@ -112,7 +124,9 @@ def post(b: _Builder, path: Path, depth: int, keys: set[str] | None = None) -> s
                 args.append(("includeHistory", b.value(b.draw(st.booleans()), "Boolean!")))
             _, prefix = b.key(rel, keys)
             args += b.first()
-            fields.append(prefix + "assignments" + b.args(args) + " " + connection(b, assignment, None, depth, False))
+            fields.append(
+                prefix + "assignments" + b.args(args) + " " + connection(b, assignment, None, depth, False)
+            )
     return b.wrap("Post", fields)
 
 
@@ -203,7 +217,10 @@ def root(b: _Builder, keys: set[str], depth: int) -> tuple[str, str | None]:
         return _connection_field(b, keys, name, args, node, (), depth), name
     key, prefix = b.key(name, keys)
     if name == "unit":
-        return f"{prefix}unit(id: {b.value(b.global_id(b.pools.units), 'ID!')}) {unit(b, (key,), depth)}", name
+        return (
+            f"{prefix}unit(id: {b.value(b.global_id(b.pools.units), 'ID!')}) {unit(b, (key,), depth)}",
+            name,
+        )
     if name == "node":
         return f"{prefix}node(id: {b.value(_some_id(b), 'ID!')}) {any_node(b, (key,), depth)}", name
     ids = [_some_id(b) for _ in range(b.draw(st.integers(0, 4)))]
