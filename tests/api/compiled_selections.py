@@ -85,6 +85,7 @@ def _connection_field(
     here = _below(path, key)
     before = len(b.slots)
     args = args + b.first() + b.after(here)
+    b.bad_ok = False  # below: see _Builder.bad_ok
     slotted = len(b.slots) > before
     args = list(b.draw(st.permutations(args)))
     return prefix + name + b.args(args) + " " + connection(b, node, here, depth, slotted)
@@ -197,14 +198,16 @@ def _some_id(b: _Builder) -> str:
     return b.global_id(b.draw(st.sampled_from([pools.units, pools.posts, pools.persons, pools.assignments])))
 
 
-def root(b: _Builder, keys: set[str], depth: int) -> tuple[str, str | None]:
-    """One root field and the compiled root it is (None for another)."""
+def root(b: _Builder, keys: set[str], depth: int, alone: bool) -> tuple[str, str | None]:
+    """One root field and the compiled root it is (None for another). Its arguments may
+    fail it if it is nullable (the error stops there) or `alone`."""
     if b.chance(0.15):
         b.pure = False
         text = b.draw(st.sampled_from(OTHER_ROOTS))
         _, prefix = b.key(text.split("(")[0].split(" ")[0], keys)
         return prefix + text, None
     name = b.draw(st.sampled_from(COMPILED_ROOTS))
+    b.bad_ok = alone or name in ("unit", "node", "placardBoard")
     if name in ("units", "districts", "placardBoard"):
         args: list[tuple[str, str]] = []
         if name == "units":
@@ -217,14 +220,17 @@ def root(b: _Builder, keys: set[str], depth: int) -> tuple[str, str | None]:
         return _connection_field(b, keys, name, args, node, (), depth), name
     key, prefix = b.key(name, keys)
     if name == "unit":
-        return (
-            f"{prefix}unit(id: {b.value(b.global_id(b.pools.units), 'ID!')}) {unit(b, (key,), depth)}",
-            name,
-        )
+        arg = b.value(b.global_id(b.pools.units), "ID!")
+        b.bad_ok = False
+        return f"{prefix}unit(id: {arg}) {unit(b, (key,), depth)}", name
     if name == "node":
-        return f"{prefix}node(id: {b.value(_some_id(b), 'ID!')}) {any_node(b, (key,), depth)}", name
+        arg = b.value(_some_id(b), "ID!")
+        b.bad_ok = False
+        return f"{prefix}node(id: {arg}) {any_node(b, (key,), depth)}", name
     ids = [_some_id(b) for _ in range(b.draw(st.integers(0, 4)))]
-    return f"{prefix}nodes(ids: {b.value(ids, '[ID!]!')}) {any_node(b, None, depth)}", name
+    arg = b.value(ids, "[ID!]!")
+    b.bad_ok = False
+    return f"{prefix}nodes(ids: {arg}) {any_node(b, None, depth)}", name
 
 
 @st.composite
@@ -235,9 +241,10 @@ def documents(draw: st.DrawFn, pools: Pools, depth: int = 3) -> Document:
     fields: list[str] = []
     served: set[str] = set()
     all_compiled = True
-    for _ in range(draw(st.integers(1, 3))):
+    count = draw(st.integers(1, 3))
+    for _ in range(count):
         b.pure = True
-        text, compiled = root(b, keys, draw(st.integers(1, depth)))
+        text, compiled = root(b, keys, draw(st.integers(1, depth)), count == 1)
         fields.append(text)
         if compiled is None or not b.pure:
             all_compiled = False
