@@ -103,14 +103,21 @@ class Slot:
     how: int
 
 
-@dataclass
 class Document:
-    query: str
-    variables: dict[str, Any]
-    slots: list[Slot]
-    # The compiled roots the compiled path must have served (SERVED) when it is on and the
-    # answer has no errors: empty unless every root is a compiled one and pure.
-    expect_served: frozenset[str]
+    # Not a dataclass, and a short repr: Hypothesis prints every draw of a failing example
+    # (a failed comparison prints the whole document it was about).
+    def __init__(
+        self, query: str, variables: dict[str, Any], slots: list[Slot], expect_served: frozenset[str]
+    ) -> None:
+        self.query = query
+        self.variables = variables
+        self.slots = slots
+        # The compiled roots the compiled path must have served (SERVED) when it is on and
+        # the answer has no errors: empty unless every root is a compiled one and pure.
+        self.expect_served = expect_served
+
+    def __repr__(self) -> str:
+        return f"Document({self.query[:120]!r}…)"
 
 
 def literal(value: Any) -> str:

@@ -6,7 +6,8 @@ One engine serves all the examples: an engine of its own per example would compi
 statement again (SQLAlchemy's statement cache is the engine's), several times the cost of
 the example. Deleting rows would not do (some tables are append-only: triggers refuse
 DELETE). SQLite restores a copy of the migrated file (the backup API); PostgreSQL
-truncates the tables the migrations left empty (TRUNCATE fires no row triggers).
+truncates every table (TRUNCATE fires no row triggers) and writes back the rows the
+migrations wrote.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -30,12 +30,25 @@ def _copy(source: str | Path, target: str | Path) -> None:
         src.backup(dst)
 
 
-@dataclass
 class ResetDatabase:
-    engine: AsyncEngine
-    sqlite_file: str | None  # the live file, on SQLite
-    snapshot: Path  # its migrated copy, on SQLite
-    tables: list[str]  # those to truncate, on PostgreSQL
+    # Not a dataclass: Hypothesis prints a failing example's arguments, this fixture among
+    # them, and would print every field of a dataclass.
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sqlite_file: str | None,
+        snapshot: Path,
+        tables: list[str],
+        rows: dict[str, list[str]],
+    ) -> None:
+        self.engine = engine
+        self.sqlite_file = sqlite_file  # the live file, on SQLite
+        self.snapshot = snapshot  # its migrated copy, on SQLite
+        self.tables = tables  # every table but Alembic's, on PostgreSQL
+        self.rows = rows  # the migrations' rows (as JSON), by table, on PostgreSQL
+
+    def __repr__(self) -> str:
+        return f"ResetDatabase({self.engine.url.render_as_string()})"
 
     async def reset(self) -> None:
         """Back to just migrated. No connection may be in use."""
@@ -45,6 +58,13 @@ class ResetDatabase:
             return
         async with self.engine.begin() as conn:
             await conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in self.tables)))
+            for name, rows in self.rows.items():
+                await conn.execute(
+                    text(
+                        f'INSERT INTO "{name}" SELECT * FROM json_populate_record(NULL::"{name}", CAST(:row AS json))'
+                    ),
+                    [{"row": row} for row in rows],
+                )
 
 
 @asynccontextmanager
@@ -56,15 +76,19 @@ async def reset_database(scratch: Path) -> AsyncIterator[ResetDatabase]:
             sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
             snapshot = scratch / "migrated.db"
             tables: list[str] = []
+            rows: dict[str, list[str]] = {}
             if sqlite_file is not None:
                 await engine.dispose()
                 _copy(sqlite_file, snapshot)
             else:
                 async with engine.connect() as conn:
                     names = await conn.run_sync(lambda c: inspect(c).get_table_names())
-                    for name in names:
-                        if (await conn.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1'))).first() is None:
-                            tables.append(name)
-            yield ResetDatabase(engine, sqlite_file, snapshot, tables)
+                    tables = [n for n in names if n != "alembic_version"]
+                    for name in tables:
+                        query = text(f'SELECT row_to_json(t)::text FROM "{name}" AS t')
+                        found = list((await conn.execute(query)).scalars())
+                        if found:
+                            rows[name] = found
+            yield ResetDatabase(engine, sqlite_file, snapshot, tables, rows)
         finally:
             await engine.dispose()
