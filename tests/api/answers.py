@@ -82,10 +82,10 @@ def _changed(value: Any) -> list[Any]:
             out.append(value[::-1])
         return out
     assert isinstance(value, dict)
-    dropped = dict(value)
-    if dropped:
-        dropped.pop(next(iter(dropped)))
-    return [{**value, "extra": None}, dropped]
+    out = [{**value, "extra": None}]
+    if value:
+        out.append({k: v for k, v in value.items() if k != next(iter(value))})
+    return out
 
 
 def altered(body: dict[str, Any], limit: int = 40) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:

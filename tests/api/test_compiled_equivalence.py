@@ -249,3 +249,29 @@ async def test_compiled_path_serves(session_factory: async_sessionmaker[AsyncSes
         print(note)
         pytest.skip(note)
     assert served["Query.units"] >= 1 and served["Query.districts"] >= 1, served
+
+
+def test_comparison_sees_every_change() -> None:
+    """The comparison is exact: every change of an answer is seen (a `true` for a `1`, a
+    `1.0` for a `1`, an item more or less, another order of a list, a key more or less),
+    but not another order of keys or of errors."""
+    body: dict[str, Any] = {
+        "data": {"a": [None, {"t": "x", "b": True, "n": 1, "f": 1.5}, {}], "e": []},
+        "errors": [
+            {
+                "message": "m",
+                "path": ["a", 0],
+                "locations": [{"line": 1, "column": 2}],
+                "extensions": {"code": "X"},
+            },
+            {"message": "n", "path": ["b"], "extensions": {"code": "Y", "messageEn": "n"}},
+        ],
+    }
+    changes = list(altered(body, limit=1000))
+    assert len(changes) > 50
+    for at, changed in changes:
+        assert difference(changed, body) is not None, at
+    reordered = {"errors": body["errors"][::-1], "data": dict(reversed(list(body["data"].items())))}
+    assert difference(reordered, body) is None
+    assert difference({"x": True}, {"x": 1}) is not None
+    assert difference({"x": 1}, {"x": 1.0}) is not None
