@@ -255,7 +255,7 @@ class _Builder:
             directive = self.draw(
                 st.sampled_from(["@include(if: true)", "@skip(if: false)", "@skip(if: true)"])
             )
-            if fields[i].startswith("..."):
+            if "{" in fields[i]:  # a fragment, or a field with a selection set: wrap it
                 fields[i] = f"... {directive} {{ {fields[i]} }}"
             else:
                 fields[i] = f"{fields[i]} {directive}"
