@@ -68,8 +68,8 @@ DOCUMENTS = int(os.environ.get("HYPOTHESIS_EQUIVALENCE_DOCUMENTS", "10"))
 # The roots the compiled path answers.
 EXPECT_COMPILED = frozenset(COMPILED_ROOTS)
 # Demand SERVED from the first request on, not only once the compiled path served anything
-# in this process (True once the compiled path is merged).
-STRICT = False
+# in this process.
+STRICT = True
 
 
 def settings_for(compiled: bool) -> Settings:
