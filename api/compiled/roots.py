@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from strawberry import relay
 
+from api.compiled import admin, hazards
 from api.compiled.build import Build
 from api.compiled.entities import ORG_UNIT, responsible_persons, unit_filter
 from api.compiled.fields import Fallback, Field
@@ -89,4 +90,8 @@ ROOTS: dict[str, RootSql] = {
     "districts": districts,
     "unit": unit,
     "placardBoard": placard_board,
+    "hazards": hazards.hazards,
+    "auditEvents": admin.audit_events,
+    "roleGrants": admin.role_grants,
+    "permissions": admin.permissions,
 }
