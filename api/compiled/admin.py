@@ -167,7 +167,9 @@ def role_grants(b: Build, f: Field) -> str:
     if args.get("role") is not None:
         stmt = stmt.where(RoleGrant.role == args["role"])
     if args.get("unitId") is not None:
-        stmt = stmt.where(RoleGrant.unit_id == (try_decode_id(_gid(args["unitId"], "unitId"), "OrgUnit") or 0))
+        stmt = stmt.where(
+            RoleGrant.unit_id == (try_decode_id(_gid(args["unitId"], "unitId"), "OrgUnit") or 0)
+        )
     active_on = args.get("activeOn")
     if active_on is not None:
         stmt = stmt.where(

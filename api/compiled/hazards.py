@@ -19,9 +19,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.entities import ORG_UNIT, PERSON, boolean, global_id, plain, timestamp
-from api.compiled.fields import Fallback, Field
 from api.compiled.entities import _get as get
-from api.compiled.refs import days_between, day, rows, subject_ref
+from api.compiled.fields import Fallback, Field
+from api.compiled.refs import day, days_between, rows, subject_ref
 from api.hazards.loaders import HAZARD_ORDER, categories_visible, hazards_visible
 from api.ids import try_decode_id
 from domain.hazards import states as st

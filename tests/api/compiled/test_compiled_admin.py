@@ -15,7 +15,9 @@ from tests import factories as f
 from tests.api.compiled.helpers import Pair
 from tests.factories import gid
 
-PAGE = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } }"
+PAGE = (
+    "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } }"
+)
 AUDIT = """query($actor: String, $action: String, $type: String, $since: DateTime, $until: DateTime,
                $first: Int, $after: String) {
   auditEvents(actor: $actor, action: $action, targetType: $type, since: $since, until: $until,
@@ -123,7 +125,9 @@ async def test_role_grants_and_permissions(session: AsyncSession, pair: Pair, pl
             await pair.both(who, PERMISSIONS, variables)
     assert totals[0] > totals[1] > totals[2] == 0, totals
     page = (await pair.both(platform_admin, PERMISSIONS, {"first": 2}))["data"]["permissions"]
-    second = await pair.both(platform_admin, PERMISSIONS, {"first": 2, "after": page["pageInfo"]["endCursor"]})
+    second = await pair.both(
+        platform_admin, PERMISSIONS, {"first": 2, "after": page["pageInfo"]["endCursor"]}
+    )
     assert second["data"]["permissions"]["pageInfo"]["hasPreviousPage"]
 
 
