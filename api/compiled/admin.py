@@ -127,8 +127,10 @@ PERMISSION = Entity(
 
 
 def _at(value: Any, name: str) -> datetime:
-    """A DateTime argument, as the resolver compares it (an aware value; else its error)."""
-    if not isinstance(value, datetime):
+    """A DateTime argument as the resolver compares it: an aware one, rendered in UTC by the
+    column type; one without an offset the column type refuses, so the resolver path
+    answers it (with the error it gives)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
         raise Fallback(name)
     return value
 

@@ -1,5 +1,6 @@
-"""The hazard ledger on the compiled read path: the `hazards` root and the `Hazard` type
-with its category, unit, persons, current plan, history and notices.
+"""The hazard ledger on the compiled read path: the `hazards`, `majorHazardBoard` and
+`hazardCategories` roots and the `Hazard` type with its category, unit, persons, plans,
+history and notices.
 
 Meaning is `api/hazards/queries.py` and `api/hazards/types.py`: the ledger is
 `hazards_visible` with the same filters, the unit argument a subtree of a unit the caller may
@@ -22,7 +23,13 @@ from api.compiled.entities import ORG_UNIT, PERSON, boolean, global_id, plain, t
 from api.compiled.entities import _get as get
 from api.compiled.fields import Fallback, Field
 from api.compiled.refs import day, days_between, rows, subject_ref
-from api.hazards.loaders import HAZARD_ORDER, categories_visible, hazards_visible
+from api.hazards.loaders import (
+    BOARD_ORDER,
+    CATEGORY_ORDER,
+    HAZARD_ORDER,
+    categories_visible,
+    hazards_visible,
+)
 from api.ids import try_decode_id
 from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
@@ -219,25 +226,49 @@ def _values(given: Any, name: str, snake: str) -> list[Any] | None:
     return list(found) if found else None
 
 
-def hazards(b: Build, f: Field) -> str:
-    """`Query.hazards`: `_ledger` of the resolver, filter for filter."""
+def _ledger(b: Build, unit_arg: Any, unit_given: bool) -> Any:
+    """`_ledger` of the resolver before its filters: visible hazards, of a unit's subtree
+    (a unit the caller may read; another or none: nothing) if one is given."""
     from api.compiled.roots import _unit_id, _visible_path
 
-    args = b.sel.args(f)
     stmt = select(Hazard).where(hazards_visible(b.reach))
-    if args.get("unitId") is not None:
-        unit_id = _unit_id(args["unitId"])
-        if unit_id is None:
-            stmt = stmt.where(false())
-        else:
-            path = _visible_path(b, unit_id)
-            upper = func.substr(path, 1, func.length(path) - 1).concat("0")
-            units = select(OrgUnit.id).where(OrgUnit.path >= path, OrgUnit.path < upper)
-            stmt = stmt.where(Hazard.unit_id.in_(units))
+    if not unit_given:
+        return stmt
+    unit_id = _unit_id(unit_arg)
+    if unit_id is None:
+        return stmt.where(false())
+    path = _visible_path(b, unit_id)
+    upper = func.substr(path, 1, func.length(path) - 1).concat("0")
+    units = select(OrgUnit.id).where(OrgUnit.path >= path, OrgUnit.path < upper)
+    return stmt.where(Hazard.unit_id.in_(units))
+
+
+def hazards(b: Build, f: Field) -> str:
+    """`Query.hazards`: the ledger, filter for filter, oldest found first."""
+    args = b.sel.args(f)
+    stmt = _ledger(b, args.get("unitId"), args.get("unitId") is not None)
     flt = args.get("filter")
     if flt is not None:
         stmt = _filtered(b, stmt, flt)
     return b.connection(f, HAZARD, stmt, HAZARD_ORDER)
+
+
+def major_hazard_board(b: Build, f: Field) -> str:
+    """`Query.majorHazardBoard`: open major hazards of a unit's subtree, by deadline."""
+    stmt = _ledger(b, b.sel.args(f).get("parkId"), True)
+    flt = {"grades": [st.Grade.MAJOR], "states": sorted(st.OPEN_STATES)}
+    return b.connection(f, HAZARD, _filtered(b, stmt, flt), BOARD_ORDER)
+
+
+def hazard_categories(b: Build, f: Field) -> str:
+    """`Query.hazardCategories`: the library, by domain and majority if given."""
+    args = b.sel.args(f)
+    stmt = select(HazardCategory).where(categories_visible(b.reach))
+    if args.get("domain") is not None:
+        stmt = stmt.where(HazardCategory.domain == st.HazardDomain(args["domain"]).value)
+    if args.get("major") is not None:
+        stmt = stmt.where(HazardCategory.major.is_(bool(args["major"])))
+    return b.connection(f, CATEGORY, stmt, CATEGORY_ORDER)
 
 
 def _filtered(b: Build, stmt: Any, flt: Any) -> Any:

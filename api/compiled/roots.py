@@ -91,6 +91,8 @@ ROOTS: dict[str, RootSql] = {
     "unit": unit,
     "placardBoard": placard_board,
     "hazards": hazards.hazards,
+    "majorHazardBoard": hazards.major_hazard_board,
+    "hazardCategories": hazards.hazard_categories,
     "auditEvents": admin.audit_events,
     "roleGrants": admin.role_grants,
     "permissions": admin.permissions,

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.compiled import SERVED
 from authz.models import Permission
 from domain.audit.models import AuditEvent
 from tests import factories as f
@@ -88,6 +89,7 @@ async def test_audit_events(session: AsyncSession, pair: Pair, platform_admin: s
             {"actor": gid("OrgUnit", 1)},
             {"action": "tree.update_unit", "type": "OrgUnit"},
             {"since": "2026-01-03T00:00:00+08:00", "until": "2026-01-09T09:00:00Z"},
+            {"since": "2026-01-05T09:00:01.000500+00:00"},
         ):
             await pair.both(who, AUDIT, variables)
     assert counts[0] > counts[1] > counts[2] == 0, counts
@@ -143,3 +145,11 @@ async def test_what_it_does_not_take(session: AsyncSession, pair: Pair, platform
         "{ roleLinks { nodes { role } } }",
     ):
         await pair.both(platform_admin, query, served=False)
+    # A time without an offset: the resolvers answer it (as an unexpected error, whose
+    # request ID differs between the two answers).
+    naive = '{ auditEvents(since: "2026-01-05T09:00:00") { totalCount } }'
+    served = sum(SERVED.values())
+    on = await pair.ask(pair.on, platform_admin, naive, None)
+    off = await pair.ask(pair.off, platform_admin, naive, None)
+    assert sum(SERVED.values()) == served
+    assert [e["extensions"]["code"] for e in on["errors"]] == [e["extensions"]["code"] for e in off["errors"]]

@@ -167,3 +167,37 @@ async def test_what_it_does_not_take(session: AsyncSession, pair: Pair, platform
         ('{ hazards(unitId: "not an id") { nodes { id } } }', {}),
     ):
         await pair.both(platform_admin, query, variables, served=False)
+
+
+BOARD = """query($park: ID!, $after: String) {
+  majorHazardBoard(parkId: $park, first: 2, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id deadline daysLeft overdue } }
+  }
+}"""
+CATEGORIES = """query($domain: HazardDomain, $major: Boolean, $after: String) {
+  hazardCategories(domain: $domain, major: $major, first: 5, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { id code name domain major description basis }
+  }
+}"""
+
+
+async def test_major_hazard_board_and_categories(
+    session: AsyncSession, pair: Pair, platform_admin: str
+) -> None:
+    w = await _world(session)
+    callers = await _callers(session, w, platform_admin)
+    await pair.reload(session)
+    pair.on_day(TODAY)
+    for who in callers:
+        for unit in (w["park"], w["safety"], w["district"]):
+            board = (await pair.both(who, BOARD, {"park": gid("OrgUnit", unit.id)}))["data"]
+            end = board["majorHazardBoard"]["pageInfo"]["endCursor"]
+            await pair.both(who, BOARD, {"park": gid("OrgUnit", unit.id), "after": end})
+        await pair.both(who, BOARD, {"park": gid("Post", 1)})
+        for variables in ({}, {"major": True}, {"domain": "DUST_EXPLOSION", "major": False}):
+            await pair.both(who, CATEGORIES, variables)
+    board = (await pair.both(platform_admin, BOARD, {"park": gid("OrgUnit", w["district"].id)}))["data"]
+    assert board["majorHazardBoard"]["totalCount"] == 2
+    page = (await pair.both(platform_admin, CATEGORIES))["data"]["hazardCategories"]
+    assert page["pageInfo"]["hasNextPage"]
+    await pair.both(platform_admin, CATEGORIES, {"after": page["pageInfo"]["endCursor"]})
