@@ -7,21 +7,21 @@ Meaning is `api/hazards/queries.py` and `api/hazards/types.py`: the ledger is
 read (none: nothing), the order `HAZARD_ORDER`; each relation reads through the reach
 predicate its loader uses (units, persons, the category library), plans, history and
 notices through none (as their loaders: the hazard itself is visible). Not compiled, so a
-document selecting them goes through the resolvers: evidence and event data (JSON kept as
-stored), the inspection record, the `Actor` unions and the notices' hazard.
+document selecting them goes through the resolvers: event data (JSON kept as stored), the
+inspection record, the `Actor` unions and the notices' hazard.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, false, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import Numeric, and_, false, func, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.entities import ORG_UNIT, PERSON, boolean, global_id, plain, timestamp
 from api.compiled.entities import _get as get
-from api.compiled.fields import Fallback, Field
+from api.compiled.fields import Fallback, Field, Unsupported
 from api.compiled.refs import day, days_between, rows, subject_ref
 from api.hazards.loaders import (
     BOARD_ORDER,
@@ -34,6 +34,7 @@ from api.ids import try_decode_id
 from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
 from domain.people.models import Person
+from domain.reads.jsonsql import quote
 from domain.reads.levels import outer
 from domain.tree.models import OrgUnit
 
@@ -70,7 +71,8 @@ def _funds(b: Build, alias: str, f: Field) -> str:
     column = b.col(alias, HazardPlan.funds)
     if b.j.pg:
         return f"CAST({column} AS TEXT)"
-    scale = HazardPlan.__table__.c.funds.type.scale
+    kind = HazardPlan.__table__.c.funds.type
+    scale = kind.scale if isinstance(kind, Numeric) else None
     return f"printf('%.{int(scale or 0)}f', {column})"
 
 
@@ -124,12 +126,44 @@ def _notices(b: Build, alias: str, f: Field) -> str:
 def _pending_extension(b: Build, alias: str, f: Field) -> str:
     """The last extension event of the hazard, if it is a request (not yet decided)."""
     hazard = outer(alias, _c(b, alias, Hazard.id))
-    extension = func.substr(HazardEvent.kind, 1, 10) == "EXTENSION_"
-    last = select(func.max(HazardEvent.id)).where(HazardEvent.hazard_id == hazard, extension)
+    other = aliased(HazardEvent)  # the subquery reads the whole history, not the row at hand
+    extension = func.substr(other.kind, 1, 10) == "EXTENSION_"
+    last = select(func.max(other.id)).where(other.hazard_id == hazard, extension).correlate(None)
     stmt = select(HazardEvent).where(
         HazardEvent.id == last.scalar_subquery(), HazardEvent.kind == st.EventKind.EXTENSION_REQUESTED.value
     )
     return b.row(f, EVENT, stmt, [HazardEvent.hazard_id == hazard])
+
+
+_ATTACHMENT = ("name", "mediaType", "sizeBytes", "sha256", "uri")  # stored under the same keys
+
+
+def _evidence(b: Build, alias: str, f: Field) -> str:
+    """`Hazard.evidence`: the stored list's entries in order, each as a RecordAttachment
+    (`uri` null where the entry has none; anything but a list: no entries)."""
+    j = b.j
+    column = b.col(alias, Hazard.evidence)
+    pairs: list[tuple[str, str]] = []
+    for ef in b.sel.sub(f):
+        if ef.name == "__typename":
+            pairs.append((ef.key, j.text_literal("RecordAttachment")))
+        elif ef.name not in _ATTACHMENT:
+            raise Unsupported(f"RecordAttachment.{ef.name}")
+        elif j.pg:  # text as text; the size as the JSON number it is
+            pairs.append((ef.key, f"(ev.e {'->' if ef.name == 'sizeBytes' else '->>'} {quote(ef.name)})"))
+        else:
+            pairs.append((ef.key, f"json_extract(ev.e, {quote('$.' + ef.name)})"))
+    if j.pg:
+        items = (
+            f"json_array_elements(CASE WHEN json_typeof({column}) = 'array' THEN {column} END) "
+            "WITH ORDINALITY AS ev(e, n)"
+        )
+        return f"(SELECT {j.agg(j.obj(pairs), 'ev.n')} FROM {items})"
+    items = (
+        f"(SELECT value AS e FROM json_each(CASE WHEN json_type({column}) = 'array' THEN {column} END) "
+        "ORDER BY key) AS ev"
+    )
+    return j.embed(f"(SELECT {j.agg(j.obj(pairs), 'ev.e')} FROM {items})")
 
 
 CATEGORY = Entity(
@@ -202,6 +236,7 @@ HAZARD = Entity(
         "deadline": plain(Hazard.deadline),
         "closedOn": plain(Hazard.closed_on),
         "version": plain(Hazard.version),
+        "evidence": _evidence,
         "overdue": _overdue,
         "daysLeft": _days_left,
         "unit": _unit(Hazard.unit_id),

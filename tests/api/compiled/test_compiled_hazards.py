@@ -26,6 +26,7 @@ LEDGER = """query($unit: ID, $filter: HazardFilterInput, $first: Int, $after: St
     edges { cursor node { id } }
     nodes {
       __typename id grade title description source foundOn foundBy state deadline closedOn version
+      evidence { __typename name mediaType sizeBytes sha256 uri }
       overdue daysLeft
       unit { id name parent { name } }
       category { id code name domain major description basis }
@@ -75,6 +76,16 @@ async def _world(session: AsyncSession) -> dict[str, Any]:
             responsible_person_id=boss.id if i in (2, 6) else None,
         )  # fmt: skip
         hazards.append(h)
+    hazards[1].evidence = [
+        {"name": "现场'照片\"1.jpg", "mediaType": "image/jpeg", "sizeBytes": 1024, "sha256": "ab" * 32},
+        {
+            "name": "b.pdf",
+            "mediaType": "application/pdf",
+            "sizeBytes": 7,
+            "sha256": "cd" * 32,
+            "uri": "s3://x/b",
+        },
+    ]
     h = hazards[2]
     for funds in (Decimal("12000.50"), Decimal("3000")):
         session.add(
@@ -93,8 +104,13 @@ async def _world(session: AsyncSession) -> dict[str, Any]:
                 actor_person_id=reporter.id if actor.startswith("person") else None,
             )
         )  # fmt: skip
-    session.add(HazardEvent(hazard_id=hazards[6].id, kind="EXTENSION_APPROVED", to_state="RECTIFYING",
-                            actor="system", created_at=datetime(2026, 5, 4, tzinfo=UTC)))  # fmt: skip
+    # Decided (6), asked again after a refusal (5): one pending request in all, besides 2's.
+    for h, kinds in ((hazards[6], ("EXTENSION_REQUESTED", "EXTENSION_APPROVED", "PLAN_SET")),
+                     (hazards[5], ("EXTENSION_REQUESTED", "EXTENSION_REFUSED", "EXTENSION_REQUESTED"))):  # fmt: skip
+        for kind in kinds:
+            session.add(HazardEvent(hazard_id=h.id, kind=kind, to_state="RECTIFYING", actor="system",
+                                    created_at=datetime(2026, 5, 4, tzinfo=UTC)))  # fmt: skip
+            await session.flush()
     for unit in (t["safety"], t["district"]):
         session.add(HazardNotice(hazard_id=hazards[1].id, unit_id=unit.id, kind="DOUBLE_REPORT"))
     await session.flush()
@@ -121,7 +137,9 @@ async def test_the_ledger_screen(session: AsyncSession, pair: Pair, platform_adm
     everything = (await pair.both(platform_admin, LEDGER))["data"]["hazards"]["nodes"]
     assert [n["overdue"] for n in everything].count(True) >= 1
     assert any(n["plan"] and n["plan"]["funds"] == "3000.00" for n in everything)
-    assert any(n["pendingExtension"] for n in everything)
+    assert [len(n["evidence"]) for n in everything].count(2) == 1
+    pending = {n["title"]: n["pendingExtension"]["kind"] for n in everything if n["pendingExtension"]}
+    assert pending == {"隐患2": "EXTENSION_REQUESTED", "隐患5": "EXTENSION_REQUESTED"}, pending
 
 
 async def test_filters_unit_and_pages(session: AsyncSession, pair: Pair, platform_admin: str) -> None:
@@ -160,7 +178,8 @@ async def test_what_it_does_not_take(session: AsyncSession, pair: Pair, platform
     await _world(session)
     await pair.reload(session)
     for query, variables in (
-        ("{ hazards { nodes { evidence { name } } } }", {}),
+        ("{ hazards { nodes { record { id } } } }", {}),
+        ("{ hazards { nodes { history { data } } } }", {}),
         ("{ hazards { nodes { foundByNode { __typename } } } }", {}),
         ("{ hazards(first: 500) { nodes { id } } }", {}),
         ('{ hazards(after: "x") { nodes { id } } }', {}),
