@@ -1,36 +1,28 @@
-"""The hazard ledger on the compiled read path: the `hazards`, `majorHazardBoard` and
-`hazardCategories` roots and the `Hazard` type with its category, unit, persons, plans,
-history and notices.
+"""The hazard ledger's types on the compiled read path: `Hazard` with its category, unit,
+persons, evidence, plans, history and notices (the roots are in `api.compiled.hazard_roots`).
 
-Meaning is `api/hazards/queries.py` and `api/hazards/types.py`: the ledger is
-`hazards_visible` with the same filters, the unit argument a subtree of a unit the caller may
-read (none: nothing), the order `HAZARD_ORDER`; each relation reads through the reach
+Meaning is `api/hazards/types.py`: each relation reads through the reach
 predicate its loader uses (units, persons, the category library), plans, history and
 notices through none (as their loaders: the hazard itself is visible). Not compiled, so a
 document selecting them goes through the resolvers: event data (JSON kept as stored), the
-inspection record, the `Actor` unions and the notices' hazard.
+inspection record and the `Actor` unions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Numeric, and_, false, func, select
+from sqlalchemy import Numeric, func, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.entities import ORG_UNIT, PERSON, boolean, global_id, plain, timestamp
-from api.compiled.entities import _get as get
-from api.compiled.fields import Fallback, Field, Unsupported
+from api.compiled.fields import Field, Unsupported
 from api.compiled.refs import day, days_between, rows, subject_ref
 from api.hazards.loaders import (
-    BOARD_ORDER,
-    CATEGORY_ORDER,
-    HAZARD_ORDER,
     categories_visible,
     hazards_visible,
 )
-from api.ids import try_decode_id
 from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
 from domain.people.models import Person
@@ -121,6 +113,12 @@ def _history(b: Build, alias: str, f: Field) -> str:
 def _notices(b: Build, alias: str, f: Field) -> str:
     where = [HazardNotice.hazard_id == outer(alias, _c(b, alias, Hazard.id))]
     return rows(b, f, NOTICE, select(HazardNotice), where)
+
+
+def _notice_hazard(b: Build, alias: str, f: Field) -> str:
+    """The hazard a notice is about, if the caller may read it (`hazard_by_id`)."""
+    stmt = select(Hazard).where(hazards_visible(b.reach))
+    return b.row(f, HAZARD, stmt, [Hazard.id == outer(alias, _c(b, alias, HazardNotice.hazard_id))])
 
 
 def _pending_extension(b: Build, alias: str, f: Field) -> str:
@@ -218,6 +216,7 @@ NOTICE = Entity(
         "noticeKind": plain(HazardNotice.kind),
         "createdAt": timestamp(HazardNotice.created_at),
         "unit": _unit(HazardNotice.unit_id),
+        "hazard": _notice_hazard,
     },
     HazardNotice.id,
 )
@@ -251,91 +250,3 @@ HAZARD = Entity(
     },
     Hazard.id,
 )
-
-
-# --- the root ------------------------------------------------------------------------------
-
-
-def _values(given: Any, name: str, snake: str) -> list[Any] | None:
-    found = get(given, name, get(given, snake))
-    return list(found) if found else None
-
-
-def _ledger(b: Build, unit_arg: Any, unit_given: bool) -> Any:
-    """`_ledger` of the resolver before its filters: visible hazards, of a unit's subtree
-    (a unit the caller may read; another or none: nothing) if one is given."""
-    from api.compiled.roots import _unit_id, _visible_path
-
-    stmt = select(Hazard).where(hazards_visible(b.reach))
-    if not unit_given:
-        return stmt
-    unit_id = _unit_id(unit_arg)
-    if unit_id is None:
-        return stmt.where(false())
-    path = _visible_path(b, unit_id)
-    upper = func.substr(path, 1, func.length(path) - 1).concat("0")
-    units = select(OrgUnit.id).where(OrgUnit.path >= path, OrgUnit.path < upper)
-    return stmt.where(Hazard.unit_id.in_(units))
-
-
-def hazards(b: Build, f: Field) -> str:
-    """`Query.hazards`: the ledger, filter for filter, oldest found first."""
-    args = b.sel.args(f)
-    stmt = _ledger(b, args.get("unitId"), args.get("unitId") is not None)
-    flt = args.get("filter")
-    if flt is not None:
-        stmt = _filtered(b, stmt, flt)
-    return b.connection(f, HAZARD, stmt, HAZARD_ORDER)
-
-
-def major_hazard_board(b: Build, f: Field) -> str:
-    """`Query.majorHazardBoard`: open major hazards of a unit's subtree, by deadline."""
-    stmt = _ledger(b, b.sel.args(f).get("parkId"), True)
-    flt = {"grades": [st.Grade.MAJOR], "states": sorted(st.OPEN_STATES)}
-    return b.connection(f, HAZARD, _filtered(b, stmt, flt), BOARD_ORDER)
-
-
-def hazard_categories(b: Build, f: Field) -> str:
-    """`Query.hazardCategories`: the library, by domain and majority if given."""
-    args = b.sel.args(f)
-    stmt = select(HazardCategory).where(categories_visible(b.reach))
-    if args.get("domain") is not None:
-        stmt = stmt.where(HazardCategory.domain == st.HazardDomain(args["domain"]).value)
-    if args.get("major") is not None:
-        stmt = stmt.where(HazardCategory.major.is_(bool(args["major"])))
-    return b.connection(f, CATEGORY, stmt, CATEGORY_ORDER)
-
-
-def _filtered(b: Build, stmt: Any, flt: Any) -> Any:
-    grades = _values(flt, "grades", "grades")
-    if grades:
-        stmt = stmt.where(Hazard.grade.in_([st.Grade(g).value for g in grades]))
-    states = _values(flt, "states", "states")
-    if states:
-        stmt = stmt.where(Hazard.state.in_([st.HazardState(s).value for s in states]))
-    categories = _values(flt, "categoryIds", "category_ids")
-    if categories:
-        from strawberry import relay
-
-        try:
-            gids = [c if isinstance(c, relay.GlobalID) else relay.GlobalID.from_id(c) for c in categories]
-        except Exception as exc:  # not global IDs: the resolver path reports them
-            raise Fallback("categoryIds") from exc
-        ids = [try_decode_id(c, "HazardCategory") or 0 for c in gids]
-        stmt = stmt.where(Hazard.category_id.in_(ids))
-    sources = _values(flt, "sources", "sources")
-    if sources:
-        stmt = stmt.where(Hazard.source.in_([st.Source(s).value for s in sources]))
-    overdue = and_(Hazard.state.in_(OPEN), Hazard.deadline < b.today)
-    flag = get(flt, "overdue")
-    if flag is True:
-        stmt = stmt.where(overdue)
-    elif flag is False:
-        stmt = stmt.where(~overdue | Hazard.deadline.is_(None))
-    found_from = get(flt, "foundFrom", get(flt, "found_from"))
-    if found_from:
-        stmt = stmt.where(Hazard.found_on >= found_from)
-    found_to = get(flt, "foundTo", get(flt, "found_to"))
-    if found_to:
-        stmt = stmt.where(Hazard.found_on <= found_to)
-    return stmt

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from strawberry import relay
 
-from api.compiled import admin, hazards
+from api.compiled import admin, hazard_roots
 from api.compiled.build import Build
 from api.compiled.entities import ORG_UNIT, responsible_persons, unit_filter
 from api.compiled.fields import Fallback, Field
@@ -90,9 +90,9 @@ ROOTS: dict[str, RootSql] = {
     "districts": districts,
     "unit": unit,
     "placardBoard": placard_board,
-    "hazards": hazards.hazards,
-    "majorHazardBoard": hazards.major_hazard_board,
-    "hazardCategories": hazards.hazard_categories,
+    "hazards": hazard_roots.hazards,
+    "majorHazardBoard": hazard_roots.major_hazard_board,
+    "hazardCategories": hazard_roots.hazard_categories,
     "auditEvents": admin.audit_events,
     "roleGrants": admin.role_grants,
     "permissions": admin.permissions,

@@ -35,7 +35,7 @@ LEDGER = """query($unit: ID, $filter: HazardFilterInput, $first: Int, $after: St
       plans { id funds }
       history { id kind fromState toState actor note createdAt person { name } }
       pendingExtension { id kind note }
-      notices { id kind noticeKind createdAt unit { name } }
+      notices { id kind noticeKind createdAt unit { name } hazard { id title unit { name } } }
     }
   }
 }"""
