@@ -9,6 +9,7 @@ from graphql import GraphQLObjectType
 from sqlalchemy import ColumnElement, func, select
 from strawberry import relay
 
+from api.compiled import admin, hazard_roots
 from api.compiled.build import Build, Entity
 from api.compiled.fields import Fallback, Field
 from api.compiled.posts import ASSIGNMENT, PERSON, POST, POST_CHARGE
@@ -162,4 +163,10 @@ ROOTS: dict[str, RootSql] = {
     "districts": districts,
     "unit": unit,
     "placardBoard": placard_board,
+    "hazards": hazard_roots.hazards,
+    "majorHazardBoard": hazard_roots.major_hazard_board,
+    "hazardCategories": hazard_roots.hazard_categories,
+    "auditEvents": admin.audit_events,
+    "roleGrants": admin.role_grants,
+    "permissions": admin.permissions,
 }

@@ -1,0 +1,110 @@
+"""The hazard ledger's root fields on the compiled read path: `hazards`,
+`majorHazardBoard` and `hazardCategories`, as `api/hazards/queries.py` reads them (the
+ledger is `_ledger` there, filter for filter; the types are in `api.compiled.hazards`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, false, func, select
+
+from api.compiled.build import Build
+from api.compiled.fields import Fallback, Field
+from api.compiled.hazards import CATEGORY, HAZARD, OPEN
+from api.compiled.scalars import arg as get
+from api.hazards.loaders import (
+    BOARD_ORDER,
+    CATEGORY_ORDER,
+    HAZARD_ORDER,
+    categories_visible,
+    hazards_visible,
+)
+from api.ids import try_decode_id
+from domain.hazards import states as st
+from domain.hazards.models import Hazard, HazardCategory
+from domain.tree.models import OrgUnit
+
+
+def _values(given: Any, name: str, snake: str) -> list[Any] | None:
+    found = get(given, name, get(given, snake))
+    return list(found) if found else None
+
+
+def _ledger(b: Build, unit_arg: Any, unit_given: bool) -> Any:
+    """`_ledger` of the resolver before its filters: visible hazards, of a unit's subtree
+    (a unit the caller may read; another or none: nothing) if one is given."""
+    from api.compiled.roots import _unit_id, _visible_path
+
+    stmt = select(Hazard).where(hazards_visible(b.reach))
+    if not unit_given:
+        return stmt
+    unit_id = _unit_id(unit_arg)
+    if unit_id is None:
+        return stmt.where(false())
+    path = _visible_path(b, unit_id)
+    upper = func.substr(path, 1, func.length(path) - 1).concat("0")
+    units = select(OrgUnit.id).where(OrgUnit.path >= path, OrgUnit.path < upper)
+    return stmt.where(Hazard.unit_id.in_(units))
+
+
+def hazards(b: Build, f: Field) -> str:
+    """`Query.hazards`: the ledger, filter for filter, oldest found first."""
+    args = b.sel.args(f)
+    stmt = _ledger(b, args.get("unitId"), args.get("unitId") is not None)
+    flt = args.get("filter")
+    if flt is not None:
+        stmt = _filtered(b, stmt, flt)
+    return b.connection(f, HAZARD, stmt, HAZARD_ORDER)
+
+
+def major_hazard_board(b: Build, f: Field) -> str:
+    """`Query.majorHazardBoard`: open major hazards of a unit's subtree, by deadline."""
+    stmt = _ledger(b, b.sel.args(f).get("parkId"), True)
+    flt = {"grades": [st.Grade.MAJOR], "states": sorted(st.OPEN_STATES)}
+    return b.connection(f, HAZARD, _filtered(b, stmt, flt), BOARD_ORDER)
+
+
+def hazard_categories(b: Build, f: Field) -> str:
+    """`Query.hazardCategories`: the library, by domain and majority if given."""
+    args = b.sel.args(f)
+    stmt = select(HazardCategory).where(categories_visible(b.reach))
+    if args.get("domain") is not None:
+        stmt = stmt.where(HazardCategory.domain == st.HazardDomain(args["domain"]).value)
+    if args.get("major") is not None:
+        stmt = stmt.where(HazardCategory.major.is_(bool(args["major"])))
+    return b.connection(f, CATEGORY, stmt, CATEGORY_ORDER)
+
+
+def _filtered(b: Build, stmt: Any, flt: Any) -> Any:
+    grades = _values(flt, "grades", "grades")
+    if grades:
+        stmt = stmt.where(Hazard.grade.in_([st.Grade(g).value for g in grades]))
+    states = _values(flt, "states", "states")
+    if states:
+        stmt = stmt.where(Hazard.state.in_([st.HazardState(s).value for s in states]))
+    categories = _values(flt, "categoryIds", "category_ids")
+    if categories:
+        from strawberry import relay
+
+        try:
+            gids = [c if isinstance(c, relay.GlobalID) else relay.GlobalID.from_id(c) for c in categories]
+        except Exception as exc:  # not global IDs: the resolver path reports them
+            raise Fallback("categoryIds") from exc
+        ids = [try_decode_id(c, "HazardCategory") or 0 for c in gids]
+        stmt = stmt.where(Hazard.category_id.in_(ids))
+    sources = _values(flt, "sources", "sources")
+    if sources:
+        stmt = stmt.where(Hazard.source.in_([st.Source(s).value for s in sources]))
+    overdue = and_(Hazard.state.in_(OPEN), Hazard.deadline < b.today)
+    flag = get(flt, "overdue")
+    if flag is True:
+        stmt = stmt.where(overdue)
+    elif flag is False:
+        stmt = stmt.where(~overdue | Hazard.deadline.is_(None))
+    found_from = get(flt, "foundFrom", get(flt, "found_from"))
+    if found_from:
+        stmt = stmt.where(Hazard.found_on >= found_from)
+    found_to = get(flt, "foundTo", get(flt, "found_to"))
+    if found_to:
+        stmt = stmt.where(Hazard.found_on <= found_to)
+    return stmt
