@@ -279,12 +279,14 @@ class _Builder:
             value = None
         else:
             value = self.draw(st.sampled_from([101, -1]))
+            self.pure = False  # refused: the compiled path hands it to the resolvers
         return [("first", self.value(value, "Int"))]
 
     def after(self, path: tuple[str, ...] | None) -> list[tuple[str, str]]:
         """`after` omitted, garbage, or (not below a list: `path` given) a slot."""
         choice = self.draw(st.sampled_from(["omit", "omit", "omit", "garbage", "slot", "slot"]))
         if choice == "garbage" and self.bad_ok:
+            self.pure = False  # refused where read (a root whose unit is unknown reads none)
             return [("after", self.value(self.draw(st.sampled_from(GARBAGE_CURSORS)), "String"))]
         if choice == "slot" and path is not None:
             name = self.fresh("c")
@@ -292,6 +294,8 @@ class _Builder:
             self.variables[name] = None
             mode = self.draw(st.sampled_from(["real", "real", "real", "foreign", "tampered"]))
             mode = mode if self.bad_ok else "real"
+            if mode != "real":
+                self.pure = False
             how = self.draw(st.integers(0, TAMPERINGS - 1))
             self.slots.append(Slot(name, (*path, "pageInfo", "endCursor"), mode, how))
             return [("after", f"${name}")]
@@ -317,6 +321,7 @@ class _Builder:
         if choice == "unknown":
             return self.draw(st.sampled_from(unknown))
         if choice == "unparsable":
+            self.pure = False
             return self.draw(st.sampled_from(unparsable))
         return self.draw(st.sampled_from(anything))
 
