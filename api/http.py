@@ -51,7 +51,7 @@ from strawberry.http.types import QueryParams
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from api.context import Context
+from api.context import Context, bind_request_actor, request_session
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
 from api.ide import page as ide_page
@@ -61,7 +61,7 @@ from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH
 from api.unavailable import close_bounded, is_unavailable, unavailable_entry
 from authz.credentials import AuthenticationError, Caller
 from authz.watcher import notify_change
-from domain.audit.service import Actor, bind_actor
+from domain.audit.service import Actor
 from domain.changes import take_authz_dirty
 from domain.dblimits import DatabaseFailure, database_failure
 
@@ -177,6 +177,19 @@ def unexpected_failure(result: ExecutionResult) -> BaseException | None:
     return None
 
 
+async def end_read(request: Request, *, on_postgresql_too: bool = False) -> None:
+    """After authentication, if it opened the request's session.
+
+    SQLite: end the read transaction, for a mutation must start its own with BEGIN
+    IMMEDIATE (a read transaction cannot be upgraded without "database is locked").
+    PostgreSQL (read committed: each statement sees what is committed when it runs) goes on
+    in the same transaction and connection, which spares a rollback, a pool check-out with
+    its ping and a BEGIN on every request."""
+    session: AsyncSession | None = getattr(request.state, "db_session", None)
+    if session is not None and (on_postgresql_too or session.get_bind().dialect.name == "sqlite"):
+        await session.rollback()
+
+
 class GraphQLView(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -258,14 +271,13 @@ class GraphQLView(GraphQL[Context, None]):
         Without credentials only an introspection-only document may run, and only where
         settings allow it."""
         state = request.app.state
-        session: AsyncSession = state.session_factory()
-        request.state.db_session = session
         if is_ide_page(request):
             return None
-        await state.authority.ensure_loaded(session)
+        if not state.authority.loaded:
+            await state.authority.ensure_loaded(request_session(request))
         credential = credential_of(request)
         if credential is None:
-            await session.rollback()
+            await end_read(request, on_postgresql_too=True)
             if state.settings.allows_anonymous_introspection and await is_introspection_only(request):
                 request.state.caller = None
                 return None
@@ -274,18 +286,19 @@ class GraphQLView(GraphQL[Context, None]):
                 "Credentials are required: a bearer token or an API key",
                 "需要身份凭证：令牌或API密钥",
             )
+        # A person's token verified before: no database, no signature check.
+        caller = state.authenticator.known(credential)
+        if caller is not None:
+            request.state.caller = caller
+            await end_read(request)
+            return None
         try:
+            session = request_session(request)
             request.state.caller = await state.authenticator.authenticate(session, credential)
         except AuthenticationError as exc:
             return self.unauthenticated(request, exc.message_en, exc.message_zh, invalid=True)
         finally:
-            # SQLite: end the read transaction, for a mutation must start its own with BEGIN
-            # IMMEDIATE (a read transaction cannot be upgraded without "database is locked").
-            # PostgreSQL (read committed: each statement sees what is committed when it runs)
-            # goes on in the same transaction and connection, which spares a rollback, a
-            # pool check-out with its ping and a BEGIN on every request.
-            if session.get_bind().dialect.name == "sqlite":
-                await session.rollback()
+            await end_read(request)
         return None
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -315,11 +328,10 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         state = request.app.state
         caller: Caller | None = getattr(request.state, "caller", None)
-        session: AsyncSession = request.state.db_session
         request_id = getattr(request.state, "request_id", "-")
-        bind_actor(session, Actor(caller.subject if caller else "anonymous", request_id))
+        bind_request_actor(request, Actor(caller.subject if caller else "anonymous", request_id))
         ctx = Context(
-            session=session,
+            open_session=lambda: request_session(request),
             settings=state.settings,
             request_id=request_id,
             today=state.clock(),
@@ -427,6 +439,8 @@ class GraphQLView(GraphQL[Context, None]):
             # Nothing could be served, for the database could not: 503, retry later.
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = str(ctx.settings.retry_after_seconds)
+        if getattr(request.state, "db_session", None) is None:
+            return data  # nothing of this request touched the database: nothing to commit
         async with ctx.db() as session:
             # Who-may-do-what changed: other processes hear of it when this commits (NOTIFY
             # is transactional); this process refreshes at once, before answering.

@@ -84,7 +84,9 @@ def bench(url: str, logdir: Path, duration: int, rounds: int, connections: list[
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=None, help="PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk round (whole)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds per request and connection count")
