@@ -25,6 +25,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as create_alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import ExecutionContext
 
@@ -38,6 +39,7 @@ from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
+from api.extension_runner import PreparedExtensionsRunner
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
 from api.labels import LabelsQuery
@@ -226,6 +228,11 @@ def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[],
 
 
 class Schema(strawberry.Schema):
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return PreparedExtensionsRunner(execution_context=execution_context, extensions=extensions)
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
