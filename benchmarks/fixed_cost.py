@@ -1,12 +1,13 @@
 """The fixed cost of a GraphQL request: `{ __typename }` with a bearer token, on one server.
 
     python -m benchmarks.fixed_cost [--database-url postgresql://postgres@127.0.0.1:5432/test]
-        [--duration 5] [--rounds 2] [--connections 1,8]
+        [--duration 5] [--rounds 2] [--connections 1,8] [--use-database URL]
 
 Needs wrk (Debian: `apt-get install wrk`). Builds a temporary database (a SQLite file by
 default; with a PostgreSQL URL a new database on that server, dropped afterwards), serves it
 with `python -m api serve` (ENVIRONMENT=production, the demo data, background jobs off) and
-drives it with wrk, with a demo person's bearer token:
+drives it with wrk, with a demo person's bearer token (`--use-database` serves an existing
+database instead: migrated, the demo data loaded if empty, kept; to compare runs quickly):
 
   typename  `{ __typename }`: nothing but the fixed cost (HTTP, middleware, credentials,
             parse and validation caches, Strawberry's run)
@@ -91,12 +92,17 @@ async def main() -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk round (whole)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds per request and connection count")
     parser.add_argument("--connections", default="1,8", help="comma-separated wrk connection counts")
+    parser.add_argument("--use-database", default=None, help="an existing database URL, used as is")
     ns = parser.parse_args()
     server_url = normalize_database_url(ns.database_url) if ns.database_url else None
     connections = [int(c) for c in ns.connections.split(",")]
     print(f"machine             {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
           f"database {'PostgreSQL' if server_url else 'SQLite'}", flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
+        if ns.use_database:
+            url = normalize_database_url(ns.use_database)
+            await asyncio.to_thread(bench, url, Path(tmp), ns.duration, ns.rounds, connections)
+            return
         async with temporary_database(server_url, Path(tmp)) as url:
             await asyncio.to_thread(bench, url, Path(tmp), ns.duration, ns.rounds, connections)
 
