@@ -24,8 +24,9 @@ Protocol errors are JSON bodies with `errors`, never plain text, in the API's on
 (`api.errors`): each has `extensions.code` (BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE,
 NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, UNAUTHENTICATED …) and `messageEn`.
 A body that is not UTF-8 is a bad request (400); one over `MAX_BODY_BYTES` gets 413
-(`api.body`). The request's session is committed once, after execution and before the
-response is written; it is always closed.
+(`api.body`). The request's session is opened on first use (none for a request that needs
+no database); it is committed once, after execution and before the response is written, and
+always closed.
 """
 
 from __future__ import annotations
