@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer clean
+.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer bench-fixed-cost clean
 
 # Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
 # no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
@@ -109,6 +109,12 @@ bench-scores: $(VENV)/.installed
 # make bench-peer ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test --duration 5"
 bench-peer: $(VENV)/.installed
 	$(PY) -m benchmarks.peer $(ARGS)
+
+# The fixed cost of a request: `{ __typename }` with a bearer token (and a heavy read), one
+# server with the demo data, wrk at 1 and 8 connections; SQLite unless
+# ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test". Needs wrk; about a minute.
+bench-fixed-cost: $(VENV)/.installed
+	$(PY) -m benchmarks.fixed_cost $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

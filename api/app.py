@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import re
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,15 +19,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.body import BodyLimitMiddleware
+from api.edge import EdgeMiddleware
 from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.ide import page as ide_page
-from api.ops.logs import request_id_var
-from api.ops.metrics import Metrics, MetricsMiddleware, engine_of_session_factory, pool_of_session_factory
+from api.ops.metrics import Metrics, engine_of_session_factory, pool_of_session_factory
 from api.ops.scrape import metrics_endpoint
 from api.ops.tracing import tracing_for
 from api.protocol_errors import routing_error
@@ -57,35 +53,6 @@ STARTUP_LOAD_TIMEOUT_SECONDS = 60.0
 CORS_METHODS = ("GET", "POST", "OPTIONS")
 CORS_REQUEST_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID")
 CORS_EXPOSED_HEADERS = ("X-Request-ID", "Retry-After", "WWW-Authenticate")
-
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-class RequestIdMiddleware:
-    """Gives every request an id (the caller's X-Request-ID if sane) for logs and errors; it is
-    also the context's `request_id_var` while the request runs, for every log line."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
-        token = request_id_var.set(request_id)
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            request_id_var.reset(token)
 
 
 async def healthz(_: Request) -> Response:
@@ -297,10 +264,9 @@ def create_app(
     app.state.clock = today_shanghai
     if session_factory is not None:
         app.state.session_factory = session_factory
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.state.metrics = Metrics(lambda: pool_of_session_factory(getattr(app.state, "session_factory", None)))
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    app.add_middleware(RequestIdMiddleware)
+    # The request id, metrics and body limit of every request, in one layer (api/edge.py).
+    app.add_middleware(EdgeMiddleware, metrics=app.state.metrics, max_bytes=settings.max_body_bytes)
     app.state.tracing = tracing
     if tracing is not None:
         tracing.install(app)

@@ -1,5 +1,8 @@
 """The per-request context: one session, the caller's request, loaders, and a lock.
 
+The session is opened on first use (`request_session`): a request that needs no database
+(`{ __typename }`, a cached credential) checks out no connection and commits nothing.
+
 An AsyncSession runs one statement at a time, but GraphQL resolves sibling fields (and
 DataLoader batches) concurrently; every database use therefore goes through `ctx.db()`,
 which serialises them on the request's session.
@@ -8,7 +11,7 @@ which serialises them on the request's session.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,15 +24,38 @@ from authz.authority import Authority
 from authz.catalogue import Action, Resource
 from authz.credentials import Caller
 from authz.reach import Reach
+from domain.audit.service import Actor, bind_actor
 from domain.config import Settings
 
 if TYPE_CHECKING:
     from api.loaders import Loaders
 
 
+def request_session(request: Any) -> AsyncSession:
+    """The request's session (`request.state.db_session`), opened on first use and bound to
+    the request's actor once that is known (`bind_request_actor`). The view closes it."""
+    session: AsyncSession | None = getattr(request.state, "db_session", None)
+    if session is None:
+        session = request.app.state.session_factory()
+        request.state.db_session = session
+        actor = getattr(request.state, "actor", None)
+        if actor is not None:
+            bind_actor(session, actor)
+    return session
+
+
+def bind_request_actor(request: Any, actor: Actor) -> None:
+    """Who changes things through the request's session, now or when it is opened."""
+    request.state.actor = actor
+    session: AsyncSession | None = getattr(request.state, "db_session", None)
+    if session is not None:
+        bind_actor(session, actor)
+
+
 @dataclass
 class Context:
-    session: AsyncSession
+    # The request's session, opened on first call (`request_session`).
+    open_session: Callable[[], AsyncSession]
     settings: Settings
     request_id: str
     today: date
@@ -42,10 +68,14 @@ class Context:
     _loaders: Loaders | None = None
     _reach: Reach | None = None
 
+    @property
+    def session(self) -> AsyncSession:
+        return self.open_session()
+
     @asynccontextmanager
     async def db(self) -> AsyncIterator[AsyncSession]:
         async with self.lock:
-            yield self.session
+            yield self.open_session()
 
     @property
     def loaders(self) -> Loaders:

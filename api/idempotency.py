@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 
+from api.context import request_session
 from api.errors import RETRYABLE_CODES, ApiErrorCode, error_entry
 from domain.db import utcnow
 from domain.dblimits import DatabaseFailure
@@ -109,7 +110,7 @@ async def check_key(request: Request, data: GraphQLRequestData, media_type: str)
     if not valid_key(key):
         raise KeyedAnswer(refusal(400, ApiErrorCode.INVALID_VALUE, *MALFORMED, media_type))
     pending = PendingKey(caller.subject, key, fingerprint(data.query, data.operation_name, data.variables))
-    session: AsyncSession = request.state.db_session
+    session = request_session(request)
     found = await find(session, pending.subject, key, utcnow())
     if session.get_bind().dialect.name == "sqlite":
         # End the read: the mutation begins its own write transaction (BEGIN IMMEDIATE).

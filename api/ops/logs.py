@@ -5,7 +5,7 @@
 `requestId` (when logged during a request), `exception` (the traceback, when there is one)
 and any `extra` fields. `LOG_LEVEL` sets the root level.
 
-The request id comes from a context variable that `RequestIdMiddleware` sets for the
+The request id comes from a context variable that `api.edge.EdgeMiddleware` sets for the
 request's task; a filter on the handler copies it onto every record, so lines logged by any
 library during the request (uvicorn's access line included) carry it.
 

@@ -33,7 +33,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 MAX_OPERATION_NAMES = 200
 MAX_NAME_LENGTH = 100
@@ -147,52 +147,18 @@ def error_codes(body: bytes) -> Iterator[str]:
         yield code if isinstance(code, str) else "UNSPECIFIED"
 
 
-class MetricsMiddleware:
-    """Times and counts requests and the error codes of their answers (JSON bodies only)."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in UNOBSERVED_PATHS:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-        is_json = False
-        body: list[bytes] = []
-
-        async def observing_send(message: Message) -> None:
-            nonlocal status, is_json
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                content_type = dict(message.get("headers") or []).get(b"content-type", b"")
-                is_json = b"json" in content_type
-            elif message["type"] == "http.response.body" and is_json:
-                body.append(message.get("body", b""))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, observing_send)
-        except Exception:  # answered with a 500 by the server; a cancelled request is not an error
-            self.metrics.errors.labels("INTERNAL_SERVER_ERROR").inc()
-            raise
-        finally:
-            whole = body[0] if len(body) == 1 else b"".join(body)  # one chunk, as a rule: no copy
-            self._observe(scope, status, time.perf_counter() - started, whole)
-
-    def _observe(self, scope: Scope, status: int, seconds: float, body: bytes) -> None:
-        metrics = self.metrics
-        for code in error_codes(body):
-            metrics.errors.labels(code).inc()
-        if scope["path"] != "/graphql":
-            return
-        # Left by `api.ops.operation.ObserveOperation` when the request reached GraphQL.
-        name, kind, user_codes = scope.get("state", {}).get("graphql_operation", (None, None, []))
-        operation = metrics.operation_label(name) if kind else NONE
-        kind = kind or NONE
-        metrics.requests.labels(operation, kind, str(status)).inc()
-        metrics.latency.labels(operation, kind).observe(seconds)
-        for code in user_codes:
-            metrics.user_errors.labels(code).inc()
+def observe_request(metrics: Metrics, scope: Scope, status: int, seconds: float, body: bytes) -> None:
+    """Counts and times a request (not of UNOBSERVED_PATHS) once answered (`api.edge`): the
+    error codes of its JSON body, and for /graphql its operation, status and duration."""
+    for code in error_codes(body):
+        metrics.errors.labels(code).inc()
+    if scope["path"] != "/graphql":
+        return
+    # Left by `api.ops.operation.ObserveOperation` when the request reached GraphQL.
+    name, kind, user_codes = scope.get("state", {}).get("graphql_operation", (None, None, []))
+    operation = metrics.operation_label(name) if kind else NONE
+    kind = kind or NONE
+    metrics.requests.labels(operation, kind, str(status)).inc()
+    metrics.latency.labels(operation, kind).observe(seconds)
+    for code in user_codes:
+        metrics.user_errors.labels(code).inc()

@@ -9,7 +9,7 @@ from strawberry.extensions import SchemaExtension
 
 class ObserveOperation(SchemaExtension):
     """Leaves the operation's name and type, and the codes of its mutation's userErrors, on the
-    request (`request.state.graphql_operation`, read by `MetricsMiddleware`), and, when traces
+    request (`request.state.graphql_operation`, read by `api.edge`), and, when traces
     are on, names the request's server span `<type> <name>` with the `graphql.operation.*`
     attributes (OpenTelemetry's GraphQL conventions)."""
 
