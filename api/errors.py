@@ -20,6 +20,7 @@ Everything else is unexpected: masked, logged with the request id.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -169,6 +170,11 @@ async def run_mutation(
             if first:
                 try:
                     result = await work(session)
+                except asyncio.CancelledError:
+                    # The server gave up on the request: the view closes the session within
+                    # a bound (rolling back, or dropping a connection that cannot), where a
+                    # rollback here could wait on the very statement that was cancelled.
+                    raise
                 except BaseException:
                     await session.rollback()
                     raise
