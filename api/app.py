@@ -256,8 +256,8 @@ def create_app(
         exception_handlers={StarletteHTTPException: routing_error, Exception: unexpected_error},
     )
     app.state.settings = settings
-    app.state.authority = Authority()
-    app.state.authenticator = Authenticator(settings)
+    authority = app.state.authority = Authority()
+    app.state.authenticator = Authenticator(settings, generation=lambda: authority.generation)
     app.state.readiness_timeout = READINESS_TIMEOUT_SECONDS
     app.state.authz_listener = None
     # The platform's calendar date (Asia/Shanghai); tests pin it to judge fixed dates.

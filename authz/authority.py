@@ -50,6 +50,9 @@ class Authority:
         self.enforcer.set_role_manager(self.rm)
         self.enforcer.model["g"]["g"].rm = self.rm
         self.loaded = False
+        # Bumped by every load and refresh: what was decided from the state before (a client
+        # token found enabled, say) holds only while it is unchanged.
+        self.generation = 0
         # Loads and refreshes run one at a time (a request's own refresh, the listener's, a
         # resync): each reads the database inside the lock, so the last to apply read last.
         self._lock = asyncio.Lock()
@@ -74,6 +77,7 @@ class Authority:
         await self._load_permissions(session)
         self.rm.replace_all(await derive_links(session))
         self.loaded = True
+        self.generation += 1
         log.info(
             "authorization loaded: %d templates, %d role links", len(self._permissions), self.rm.link_count()
         )
@@ -105,6 +109,7 @@ class Authority:
             await self._refresh(session, keys)
 
     async def _refresh(self, session: AsyncSession, keys: set[str]) -> None:
+        self.generation += 1
         if not self.loaded or "*" in keys:
             await self._load(session)
             return

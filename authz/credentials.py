@@ -12,6 +12,7 @@ import secrets
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -194,8 +195,12 @@ _VERIFIED_TOKENS_MAX = 10_000
 
 
 class Authenticator:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, generation: Callable[[], int] | None = None) -> None:
         self.settings = settings
+        # The authorization state's generation (`Authority.generation`): a client's token is
+        # known only while no change to who may do what has been applied since it was checked
+        # (disabling a client is such a change, here and, by notification, in every process).
+        self._generation = generation
         self.jwks = OidcKeys(settings) if settings.oidc_issuer else None
         # Persons are never deleted: one found once stays. Their tokens' later requests skip
         # the lookup (a round trip on every request). Bounded: emptied when full.
@@ -204,9 +209,10 @@ class Authenticator:
         # immutable and signed, and persons are never deleted, so until it expires the same
         # token names the same caller; its later requests skip the header parsing, the
         # signature check and the claims check (tens of microseconds) and touch no database.
-        # Tokens of clients are not kept: a disabled client's tokens stop at once. Bounded:
-        # emptied when full.
-        self._verified_tokens: dict[str, tuple[Caller, float]] = {}
+        # Tokens of clients are kept with the generation they were checked at (none without a
+        # generation to compare): a disabled client's tokens stop at once. Bounded: emptied
+        # when full.
+        self._verified_tokens: dict[str, tuple[Caller, float, int | None]] = {}
 
     def known(self, credential: str) -> Caller | None:
         """The caller of a person's token verified before and not expired since; None means
@@ -214,19 +220,26 @@ class Authenticator:
         held = self._verified_tokens.get(credential)
         if held is None:
             return None
-        caller, expires = held
+        caller, expires, generation = held
         if time.time() - TOKEN_LEEWAY_SECONDS >= expires:
+            del self._verified_tokens[credential]
+            return None
+        if caller.person_id is None and (self._generation is None or generation != self._generation()):
             del self._verified_tokens[credential]
             return None
         return caller
 
-    def _remember(self, credential: str, caller: Caller, claims: dict[str, Any]) -> None:
+    def _remember(
+        self, credential: str, caller: Caller, claims: dict[str, Any], generation: int | None
+    ) -> None:
         expires = claims.get("exp")
-        if caller.person_id is None or not isinstance(expires, int | float):
+        if not isinstance(expires, int | float):
+            return
+        if caller.person_id is None and generation is None:
             return
         if len(self._verified_tokens) >= _VERIFIED_TOKENS_MAX:
             self._verified_tokens.clear()
-        self._verified_tokens[credential] = (caller, float(expires))
+        self._verified_tokens[credential] = (caller, float(expires), generation)
 
     async def authenticate(self, session: AsyncSession, credential: str) -> Caller:
         if credential.startswith(API_KEY_PREFIX):
@@ -236,6 +249,8 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise _invalid("The bearer token is malformed", "令牌格式错误") from exc
         alg = header.get("alg")
+        # Read before the database is: a change applied while it is read makes the answer old.
+        generation = self._generation() if self._generation is not None else None
         if alg == "HS256" and self.settings.jwt_hs256_enabled:
             claims = self._decode(
                 credential,
@@ -245,7 +260,7 @@ class Authenticator:
                 self.settings.jwt_audience,
             )
             caller = await self._own_subject(session, str(claims.get("sub", "")))
-            self._remember(credential, caller, claims)
+            self._remember(credential, caller, claims, generation)
             return caller
         if self.jwks is not None and alg in self.settings.oidc_algorithms:
             key = await self.jwks.key(str(header.get("kid", "")))

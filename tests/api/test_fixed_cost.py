@@ -10,6 +10,7 @@ from unittest import mock
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.relay import to_base64
 
 from api.app import create_app
 from authz.credentials import TOKEN_LEEWAY_SECONDS, mint_token
@@ -85,10 +86,25 @@ async def test_a_verified_token_is_refused_once_it_expires(
         assert response.status_code == 401
         assert "expired" in response.json()["errors"][0]["extensions"]["messageEn"]
         assert authenticator.known(expired) is None
-        # A client's token is verified on every request (a disabled client stops at once).
+        # A client's token is known only while the authorization state is unchanged: a
+        # disabled client stops at once.
         client_subject = await f.make_platform_admin(session)
+        other = await f.make_client(session, name="定额客户端")
+        await session.commit()
+        await app.state.authority.load(session)  # the admin's grant, written by the factory
         client_token = mint_token(settings, client_subject)
-        response = await client.post(
-            "/graphql", json=TYPENAME, headers={"Authorization": f"Bearer {client_token}"}
-        )
-        assert response.status_code == 200 and authenticator.known(client_token) is None
+        as_admin = {"Authorization": f"Bearer {client_token}"}
+        other_token = mint_token(settings, other.subject)
+        as_other = {"Authorization": f"Bearer {other_token}"}
+        assert (await client.post("/graphql", json=TYPENAME, headers=as_admin)).status_code == 200
+        assert (await client.post("/graphql", json=TYPENAME, headers=as_other)).status_code == 200
+        assert authenticator.known(client_token) is not None and authenticator.known(other_token) is not None
+        disable = {
+            "query": "mutation($i: DisableServiceClientInput!) { disableServiceClient(input: $i) "
+            "{ userErrors { code } } }",
+            "variables": {"i": {"clientId": to_base64("ServiceClient", other.id)}},
+        }
+        answer = (await client.post("/graphql", json=disable, headers=as_admin)).json()
+        assert answer["data"]["disableServiceClient"]["userErrors"] == [], answer
+        assert authenticator.known(other_token) is None
+        assert (await client.post("/graphql", json=TYPENAME, headers=as_other)).status_code == 401
