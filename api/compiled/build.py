@@ -144,9 +144,12 @@ class Build:
         from api.errors import BadInput
 
         try:
-            return size, ordering.decode([check_scalar(v) for v in decode_cursor(after, ordering.tag)])
+            key = ordering.decode([check_scalar(v) for v in decode_cursor(after, ordering.tag)])
         except (BadInput, InvalidCursor, ValueError) as exc:
             raise Fallback("after") from exc
+        if any(v is None for v in key):
+            raise Fallback("after")  # a null in a key: compared as the resolvers bind it
+        return size, key
 
     def connection(
         self,

@@ -15,6 +15,7 @@ again builds nothing.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Any
@@ -24,11 +25,13 @@ from graphql import FieldNode, GraphQLObjectType
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from api.compiled import SERVED
+from api.compiled import SERVED, TOO_DEEP
 from api.compiled.build import Build
 from api.compiled.fields import Fallback, Field, Selection, Unsupported
 from api.compiled.roots import ROOTS
 from api.context import Context
+
+log = logging.getLogger("api.compiled")
 
 CACHE_SIZE = 2048
 _sql: OrderedDict[tuple[Any, ...], tuple[FieldNode, str]] = OrderedDict()
@@ -37,10 +40,19 @@ _sql: OrderedDict[tuple[Any, ...], tuple[FieldNode, str]] = OrderedDict()
 _unsupported: OrderedDict[int, FieldNode] = OrderedDict()
 
 
+# Root field nodes whose statement SQLite refused for its nesting (counted in TOO_DEEP each
+# time they go to the resolvers).
+_too_deep: OrderedDict[int, FieldNode] = OrderedDict()
+
+
+def _remember(nodes: OrderedDict[int, FieldNode], node: FieldNode) -> None:
+    nodes[id(node)] = node
+    if len(nodes) > CACHE_SIZE:
+        nodes.popitem(last=False)
+
+
 def _remember_unsupported(node: FieldNode) -> None:
-    _unsupported[id(node)] = node
-    if len(_unsupported) > CACHE_SIZE:
-        _unsupported.popitem(last=False)
+    _remember(_unsupported, node)
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
@@ -82,6 +94,9 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
         node: FieldNode = details[0].node
         if _unsupported.get(id(node)) is node:
             return None
+        if _too_deep.get(id(node)) is node:
+            TOO_DEEP[f"Query.{node.name.value}"] += 1
+            return None
         dialect = ctx.session.get_bind().dialect
         variables = getattr(self.variable_values, "coerced", self.variable_values)
         key = (
@@ -115,6 +130,10 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         except Fallback:
             return None
+        except Exception:
+            # A fault of the compiler must not cost the client its answer: the resolvers give it.
+            log.warning("compiled read path could not build %s", node.name.value, exc_info=True)
+            return None
         sql = build.statement(expr)
         _sql[key] = (node, sql)
         if len(_sql) > CACHE_SIZE:
@@ -146,7 +165,8 @@ class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if too_deep(exc):
                     # SQLite's parser nests only so deep: this document goes through the
                     # resolvers from now on.
-                    _remember_unsupported(details[0].node)
+                    _remember(_too_deep, details[0].node)
+                    TOO_DEEP[f"Query.{name}"] += 1
                     result = super(CompiledExecutionContext, self).execute_field(
                         parent_type, None, details, path, None
                     )
