@@ -35,18 +35,13 @@ from api.ids import try_decode_id
 from authz.catalogue import ROLE_LABELS, Action, Resource
 from authz.models import Permission, RoleGrant
 from domain.audit.models import AuditEvent
-from domain.reads.levels import outer
 from domain.tree.models import OrgUnit
-
-
-def _c(b: Build, alias: str, column: InstrumentedAttribute[Any]) -> str:
-    return b.col(alias, column).split(".", 1)[1]
 
 
 def _grant_unit(b: Build, alias: str, f: Field) -> str:
     """The grant's unit if the caller may read it; null for a grant over everything."""
     stmt = select(OrgUnit).where(b.reach.units())
-    return b.row(f, ORG_UNIT, stmt, [OrgUnit.id == outer(alias, _c(b, alias, RoleGrant.unit_id))])
+    return b.row(f, ORG_UNIT, stmt, [OrgUnit.id == b.ref(alias, RoleGrant.unit_id)])
 
 
 def _everywhere(b: Build, alias: str, f: Field) -> str:

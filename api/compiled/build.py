@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, literal_column
 from sqlalchemy.engine import Dialect
 
 from api.compiled.fields import Fallback, Field, Selection, Unsupported
@@ -83,6 +83,11 @@ class Build:
         label = f"c_{column.key}"
         self.needs[alias][label] = column
         return f"{alias}.{label}"
+
+    def ref(self, alias: str, column: Any) -> ColumnElement[Any]:
+        """A column of the row at `alias`, for a nested level's correlation to compare with
+        (the row's own level selects it)."""
+        return literal_column(self.col(alias, column))
 
     def expr(self, alias: str, label: str, expr: ColumnElement[Any]) -> str:
         """The SQL of an expression over the row at `alias`, computed by its level (where the

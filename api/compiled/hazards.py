@@ -19,7 +19,7 @@ from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.fields import Field, Unsupported
 from api.compiled.posts import PERSON
 from api.compiled.refs import day, days_between, rows, subject_ref
-from api.compiled.scalars import boolean, global_id, parent_column, plain, timestamp
+from api.compiled.scalars import boolean, global_id, plain, timestamp
 from api.compiled.tree import ORG_UNIT
 from api.hazards.loaders import (
     categories_visible,
@@ -29,7 +29,6 @@ from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
 from domain.people.models import Person
 from domain.reads.jsonsql import quote
-from domain.reads.levels import outer
 from domain.tree.models import OrgUnit
 
 OPEN = [s.value for s in st.OPEN_STATES]
@@ -40,7 +39,7 @@ def _person(column: InstrumentedAttribute[Any]) -> FieldSql:
 
     def render(b: Build, alias: str, f: Field) -> str:
         stmt = select(Person).where(b.reach.persons())
-        return b.row(f, PERSON, stmt, [Person.id == outer(alias, parent_column(b, alias, column))])
+        return b.row(f, PERSON, stmt, [Person.id == b.ref(alias, column)])
 
     return render
 
@@ -50,7 +49,7 @@ def _unit(column: InstrumentedAttribute[Any]) -> FieldSql:
 
     def render(b: Build, alias: str, f: Field) -> str:
         stmt = select(OrgUnit).where(b.reach.units())
-        return b.row(f, ORG_UNIT, stmt, [OrgUnit.id == outer(alias, parent_column(b, alias, column))])
+        return b.row(f, ORG_UNIT, stmt, [OrgUnit.id == b.ref(alias, column)])
 
     return render
 
@@ -88,42 +87,40 @@ def _days_left(b: Build, alias: str, f: Field) -> str:
 
 def _category(b: Build, alias: str, f: Field) -> str:
     stmt = select(HazardCategory).where(categories_visible(b.reach))
-    where = [HazardCategory.id == outer(alias, parent_column(b, alias, Hazard.category_id))]
+    where = [HazardCategory.id == b.ref(alias, Hazard.category_id)]
     return b.row(f, CATEGORY, stmt, where)
 
 
 def _plan(b: Build, alias: str, f: Field) -> str:
     """The current plan: the last one made (`plans_by_hazard`, last)."""
     stmt = select(HazardPlan).order_by(HazardPlan.id.desc())
-    return b.row(f, PLAN, stmt, [HazardPlan.hazard_id == outer(alias, parent_column(b, alias, Hazard.id))])
+    return b.row(f, PLAN, stmt, [HazardPlan.hazard_id == b.ref(alias, Hazard.id)])
 
 
 def _plans(b: Build, alias: str, f: Field) -> str:
-    where = [HazardPlan.hazard_id == outer(alias, parent_column(b, alias, Hazard.id))]
+    where = [HazardPlan.hazard_id == b.ref(alias, Hazard.id)]
     return rows(b, f, PLAN, select(HazardPlan), where)
 
 
 def _history(b: Build, alias: str, f: Field) -> str:
-    where = [HazardEvent.hazard_id == outer(alias, parent_column(b, alias, Hazard.id))]
+    where = [HazardEvent.hazard_id == b.ref(alias, Hazard.id)]
     return rows(b, f, EVENT, select(HazardEvent), where)
 
 
 def _notices(b: Build, alias: str, f: Field) -> str:
-    where = [HazardNotice.hazard_id == outer(alias, parent_column(b, alias, Hazard.id))]
+    where = [HazardNotice.hazard_id == b.ref(alias, Hazard.id)]
     return rows(b, f, NOTICE, select(HazardNotice), where)
 
 
 def _notice_hazard(b: Build, alias: str, f: Field) -> str:
     """The hazard a notice is about, if the caller may read it (`hazard_by_id`)."""
     stmt = select(Hazard).where(hazards_visible(b.reach))
-    return b.row(
-        f, HAZARD, stmt, [Hazard.id == outer(alias, parent_column(b, alias, HazardNotice.hazard_id))]
-    )
+    return b.row(f, HAZARD, stmt, [Hazard.id == b.ref(alias, HazardNotice.hazard_id)])
 
 
 def _pending_extension(b: Build, alias: str, f: Field) -> str:
     """The last extension event of the hazard, if it is a request (not yet decided)."""
-    hazard = outer(alias, parent_column(b, alias, Hazard.id))
+    hazard = b.ref(alias, Hazard.id)
     other = aliased(HazardEvent)  # the subquery reads the whole history, not the row at hand
     extension = func.substr(other.kind, 1, 10) == "EXTENSION_"
     last = select(func.max(other.id)).where(other.hazard_id == hazard, extension).correlate(None)

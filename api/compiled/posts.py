@@ -13,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from api.compiled.build import Build, Entity, FieldSql, entity, register
 from api.compiled.fields import Field
-from api.compiled.scalars import boolean, global_id, parent_column, plain, timestamp
+from api.compiled.scalars import boolean, global_id, plain, timestamp
 from authz.catalogue import Resource
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
@@ -24,7 +24,6 @@ from domain.posts.queries import (
     assignments_stmt,
     charged_units_stmt,
 )
-from domain.reads.levels import outer
 from domain.tree.models import OrgUnit
 from domain.tree.queries import UNIT_ORDER
 
@@ -34,7 +33,7 @@ def _post_unit(b: Build, alias: str, f: Field) -> str:
         f,
         entity("OrgUnit"),
         select(OrgUnit).where(b.reach.units()),
-        [OrgUnit.id == outer(alias, parent_column(b, alias, Post.unit_id))],
+        [OrgUnit.id == b.ref(alias, Post.unit_id)],
     )
 
 
@@ -45,7 +44,7 @@ def _post_assignments(b: Build, alias: str, flt: AssignmentFilter, f: Field) -> 
         ASSIGNMENT,
         stmt,
         ASSIGNMENT_ORDER,
-        [Assignment.post_id == outer(alias, parent_column(b, alias, Post.id))],
+        [Assignment.post_id == b.ref(alias, Post.id)],
     )
 
 
@@ -70,7 +69,7 @@ def _post_charges(b: Build, alias: str, f: Field) -> str:
         POST_CHARGE,
         stmt,
         CHARGE_ORDER,
-        [PostCharge.post_id == outer(alias, parent_column(b, alias, Post.id))],
+        [PostCharge.post_id == b.ref(alias, Post.id)],
     )
 
 
@@ -82,20 +81,18 @@ def _post_in_charge_of(b: Build, alias: str, f: Field) -> str:
         entity("OrgUnit"),
         stmt,
         UNIT_ORDER,
-        [PostCharge.post_id == outer(alias, parent_column(b, alias, Post.id))],
+        [PostCharge.post_id == b.ref(alias, Post.id)],
     )
 
 
 def _charge_post(b: Build, alias: str, f: Field) -> str:
     stmt = select(Post).where(b.reach.posts())
-    return b.row(f, POST, stmt, [Post.id == outer(alias, parent_column(b, alias, PostCharge.post_id))])
+    return b.row(f, POST, stmt, [Post.id == b.ref(alias, PostCharge.post_id)])
 
 
 def _charge_unit(b: Build, alias: str, f: Field) -> str:
     stmt = select(OrgUnit).where(b.reach.units())
-    return b.row(
-        f, entity("OrgUnit"), stmt, [OrgUnit.id == outer(alias, parent_column(b, alias, PostCharge.unit_id))]
-    )
+    return b.row(f, entity("OrgUnit"), stmt, [OrgUnit.id == b.ref(alias, PostCharge.unit_id)])
 
 
 def _assignment_active(b: Build, alias: str, f: Field) -> str:
@@ -118,25 +115,23 @@ def _person_assignments(b: Build, alias: str, f: Field) -> str:
         ASSIGNMENT,
         stmt,
         ASSIGNMENT_ORDER,
-        [Assignment.person_id == outer(alias, parent_column(b, alias, Person.id))],
+        [Assignment.person_id == b.ref(alias, Person.id)],
     )
 
 
 def _assignment_person(b: Build, alias: str, f: Field) -> str:
     stmt = select(Person).where(b.reach.persons())
-    return b.row(f, PERSON, stmt, [Person.id == outer(alias, parent_column(b, alias, Assignment.person_id))])
+    return b.row(f, PERSON, stmt, [Person.id == b.ref(alias, Assignment.person_id)])
 
 
 def _assignment_post(b: Build, alias: str, f: Field) -> str:
     stmt = select(Post).where(b.reach.posts())
-    return b.row(f, POST, stmt, [Post.id == outer(alias, parent_column(b, alias, Assignment.post_id))])
+    return b.row(f, POST, stmt, [Post.id == b.ref(alias, Assignment.post_id)])
 
 
 def _assignment_corrects(b: Build, alias: str, f: Field) -> str:
     stmt = select(Assignment).where(b.reach.assignments())
-    return b.row(
-        f, ASSIGNMENT, stmt, [Assignment.id == outer(alias, parent_column(b, alias, Assignment.corrects_id))]
-    )
+    return b.row(f, ASSIGNMENT, stmt, [Assignment.id == b.ref(alias, Assignment.corrects_id)])
 
 
 POST = register(

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
 
-from api.compiled.build import Build, FieldSql
+from api.compiled.build import FieldSql
 
 
 def plain(column: InstrumentedAttribute[Any]) -> FieldSql:
@@ -32,8 +32,3 @@ def arg(value: Any, name: str, default: Any = None) -> Any:
     if isinstance(value, dict):
         return value.get(name, default)
     return getattr(value, name, default)
-
-
-def parent_column(b: Build, alias: str, column: InstrumentedAttribute[Any]) -> str:
-    """The label of a parent column the correlation reads (and make the level select it)."""
-    return b.col(alias, column).split(".", 1)[1]

@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, literal_column, select
 
 from api.compiled.build import Build, Entity, FieldSql, entity, register
 from api.compiled.fields import Fallback, Field
-from api.compiled.scalars import arg, global_id, parent_column, plain, timestamp
+from api.compiled.scalars import arg, global_id, plain, timestamp
 from domain.pagination import Ordering
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
@@ -24,7 +24,7 @@ from domain.posts.queries import (
     PostFilter,
     posts_stmt,
 )
-from domain.reads.levels import outer, page_sql
+from domain.reads.levels import page_sql
 from domain.tree.kinds import SMALL_MICRO_STAFF_LIMIT, UnitKind
 from domain.tree.models import OrgUnit
 from domain.tree.queries import UNIT_ORDER, UnitFilter, children_stmt, descendants_stmt
@@ -62,7 +62,7 @@ def _unit_parent(b: Build, alias: str, f: Field) -> str:
         f,
         ORG_UNIT,
         select(OrgUnit).where(b.reach.units()),
-        [OrgUnit.id == outer(alias, parent_column(b, alias, OrgUnit.parent_id))],
+        [OrgUnit.id == b.ref(alias, OrgUnit.parent_id)],
     )
 
 
@@ -74,7 +74,7 @@ def _unit_children(b: Build, alias: str, f: Field) -> str:
         ORG_UNIT,
         stmt,
         UNIT_ORDER,
-        [OrgUnit.parent_id == outer(alias, parent_column(b, alias, OrgUnit.id))],
+        [OrgUnit.parent_id == b.ref(alias, OrgUnit.id)],
     )
 
 
@@ -82,9 +82,7 @@ def _unit_descendants(b: Build, alias: str, f: Field) -> str:
     flt = unit_filter(b, b.sel.args(f).get("filter"))
     stmt, root_id = descendants_stmt(flt)
     stmt = stmt.where(b.reach.units())
-    return b.connection(
-        f, ORG_UNIT, stmt, UNIT_ORDER, [root_id == outer(alias, parent_column(b, alias, OrgUnit.id))]
-    )
+    return b.connection(f, ORG_UNIT, stmt, UNIT_ORDER, [root_id == b.ref(alias, OrgUnit.id)])
 
 
 ANCESTOR_ORDER: Ordering[OrgUnit] = Ordering((OrgUnit.depth, OrgUnit.id), key=lambda u: (u.depth, u.id))
@@ -122,7 +120,7 @@ def _unit_posts(b: Build, alias: str, f: Field) -> str:
         entity("Post"),
         stmt,
         POST_ORDER,
-        [Post.unit_id == outer(alias, parent_column(b, alias, OrgUnit.id))],
+        [Post.unit_id == b.ref(alias, OrgUnit.id)],
     )
 
 
@@ -167,9 +165,7 @@ def _responsible(kind: PostKind, day: date) -> FieldSql:
             .where(b.reach.assignments())
             .order_by(Assignment.start_date.desc(), Assignment.id.desc())
         )
-        return b.row(
-            f, entity("Assignment"), stmt, [Post.unit_id == outer(alias, parent_column(b, alias, OrgUnit.id))]
-        )
+        return b.row(f, entity("Assignment"), stmt, [Post.unit_id == b.ref(alias, OrgUnit.id)])
 
     return render
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.engine import Dialect
 
 from domain.pagination import Ordering
@@ -30,12 +30,6 @@ ROW_NUMBER = "rn"
 def render(stmt: Select[Any], dialect: Dialect) -> str:
     """SQL text of a statement with every value inlined."""
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-
-
-def outer(alias: str, column: str) -> ColumnElement[Any]:
-    """A column of the enclosing row, by its alias (the statement's derived tables are named
-    by the compiler, so no base table of a level is ever correlated by accident)."""
-    return literal_column(f"{alias}.{column}")
 
 
 @dataclass(frozen=True)
