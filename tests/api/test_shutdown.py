@@ -60,7 +60,16 @@ async def test_a_stopping_server_gives_requests_in_flight_a_bounded_grace(tmp_pa
                     stuck = asyncio.create_task(
                         client.post("/graphql", json={"query": CREATE, "variables": variables})
                     )
-                    await asyncio.sleep(1.0)
+                    # Until the request waits on the lock (a fixed sleep raced a busy machine).
+                    async with engine.connect() as watcher:
+                        for _ in range(200):
+                            waiting = await watcher.scalar(
+                                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                            )
+                            await watcher.rollback()
+                            if waiting:
+                                break
+                            await asyncio.sleep(0.1)
                     stopped = time.monotonic()
                     proc.send_signal(signal.SIGTERM)
                     with contextlib.suppress(subprocess.TimeoutExpired):
