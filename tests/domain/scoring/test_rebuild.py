@@ -14,7 +14,7 @@ from domain.db import create_session_factory
 from domain.scoring.maintain import rebuild
 from domain.scoring.models import ScoreTally, UnitScore
 from tests.conftest import migrated_database
-from tests.domain.scoring.test_incremental import difference, snapshot
+from tests.domain.scoring.incremental.snapshot import difference, snapshot
 
 TODAY = date(2025, 12, 31)
 

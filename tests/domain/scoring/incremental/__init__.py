@@ -1,0 +1,1 @@
+"""Helpers of the incremental-maintenance tests: scenarios, the world they build, snapshots."""

@@ -1,0 +1,78 @@
+"""What the score tables hold, how two such snapshots differ, and a session factory whose
+writes are rolled back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from domain.db import create_session_factory
+from domain.scoring.models import ScoreTally, UnitScore
+
+# --- snapshots ------------------------------------------------------------------------------
+
+TALLY_COLUMNS = ("person_id", "post_id", "unit_id", "month", "weight_class", "on_time", "late", "missed")
+SCORE_KEY = ("unit_id", "scope", "period_kind", "period_start")
+SCORE_VALUES = tuple(
+    c.name for c in UnitScore.__table__.columns if c.name not in ("id", "changed_at", *SCORE_KEY)
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    tallies: Counter[tuple[Any, ...]]
+    scores: dict[tuple[Any, ...], tuple[Any, ...]]
+
+
+async def snapshot(session: AsyncSession) -> Snapshot:
+    """What the score tables hold, read from the database (not the identity map)."""
+    await session.flush()
+    tally_rows = await session.execute(select(*(getattr(ScoreTally, c) for c in TALLY_COLUMNS)))
+    score_rows = await session.execute(select(*(getattr(UnitScore, c) for c in (*SCORE_KEY, *SCORE_VALUES))))
+    scores: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    for row in score_rows.all():
+        key = tuple(row[: len(SCORE_KEY)])
+        assert key not in scores, f"two unit_score rows for {key}"
+        scores[key] = tuple(row[len(SCORE_KEY) :])
+    return Snapshot(Counter(tuple(r) for r in tally_rows.all()), scores)
+
+
+def difference(kept: Snapshot, fresh: Snapshot) -> str:
+    """A readable account of how the maintained tables differ from the rebuilt ones."""
+    lines: list[str] = []
+    extra, missing = kept.tallies - fresh.tallies, fresh.tallies - kept.tallies
+    if extra or missing:
+        lines.append("score_tally " + ", ".join(TALLY_COLUMNS) + ":")
+        lines += [f"  maintained only: {t} ×{n}" for t, n in sorted(extra.items(), key=str)]
+        lines += [f"  rebuilt only:    {t} ×{n}" for t, n in sorted(missing.items(), key=str)]
+    for key in sorted(kept.scores.keys() | fresh.scores.keys(), key=str):
+        a, b = kept.scores.get(key), fresh.scores.get(key)
+        if a == b:
+            continue
+        if a is None or b is None:
+            row = dict(zip(SCORE_VALUES, a or b or (), strict=True))
+            side = "rebuilt" if a is None else "maintained"
+            lines.append(f"unit_score {key}: only {side}: {row}")
+            continue
+        changed = {n: (x, y) for n, x, y in zip(SCORE_VALUES, a, b, strict=True) if x != y}
+        lines.append(f"unit_score {key}: maintained → rebuilt {changed}")
+    return "\n".join(lines)
+
+
+@asynccontextmanager
+async def rolled_back(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A session factory inside one transaction rolled back afterwards: each example starts
+    from the empty database, as each test does."""
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield create_session_factory(conn, join_transaction_mode="create_savepoint")
+        finally:
+            await outer.rollback()
