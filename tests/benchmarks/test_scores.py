@@ -10,20 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks.generate_province import Options, build
-from benchmarks.scores import (
-    LOWEST,
-    check_same,
-    domain_numbers,
-    floor_numbers,
-    floor_statement,
-    frontline_holders,
-    measure_rebuild,
-    parse_period,
-    record_days,
-    score_rows,
-    time_create_record,
-    unrecorded_days,
-)
+from benchmarks.scores.dashboard import check_same, domain_numbers, floor_numbers, floor_statement
+from benchmarks.scores.figures import parse_period
+from benchmarks.scores.rebuild import measure_rebuild, score_rows
+from benchmarks.scores.recording import frontline_holders, record_days, time_create_record, unrecorded_days
+from benchmarks.scores.statements import LOWEST
 from domain.duties.models import DutyRecord
 from domain.scoring.formula import PeriodKind
 from domain.scoring.models import ScoreState
