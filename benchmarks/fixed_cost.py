@@ -30,7 +30,9 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.peer import SECRET_KEY, Server, Tally, free_port, run_wrk, serving, wait_ready, wrk_script
+from benchmarks.peer.load import Tally, run_wrk, wrk_script
+from benchmarks.peer.requests import SECRET_KEY
+from benchmarks.peer.servers import Server, free_port, serving, wait_ready
 from domain.config import Environment, Settings, normalize_database_url
 from domain.db import temporary_database
 

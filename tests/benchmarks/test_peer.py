@@ -11,24 +11,21 @@ from typing import Any
 
 import graphql
 
-from benchmarks.peer import (
-    FLOOR_QUERY,
-    FLOOR_SDL,
+from benchmarks.peer.floors import FLOOR_QUERY, FLOOR_SDL
+from benchmarks.peer.load import Tally, parse_wrk, wrk_script
+from benchmarks.peer.requests import (
     GRAPHILE_CONFIG,
     OURS_HEAVY,
     OURS_PLACARD,
     PEER_HEAVY,
     PEER_PLACARD,
     TYPENAME,
-    Server,
-    Tally,
     ours_heavy_names,
     ours_placard_names,
-    parse_wrk,
     peer_heavy_names,
     peer_placard_names,
-    wrk_script,
 )
+from benchmarks.peer.servers import Server
 
 SCHEMA = graphql.build_schema((Path(__file__).parents[2] / "schema.graphql").read_text())
 
