@@ -58,7 +58,9 @@ from tests.api.answers import altered, difference
 from tests.api.compiled_documents import COMPILED_ROOTS, Document, Pools, tamper
 from tests.api.compiled_selections import documents
 from tests.api.reset_database import ResetDatabase, reset_database
-from tests.authz.worlds import Built, WorldSpec, build, objects, worlds
+from tests.authz.oracles import objects
+from tests.authz.world_build import Built, build
+from tests.authz.worlds import WorldSpec, worlds
 from tests.conftest import shared_schema
 
 # Worlds per run and documents per world (each run for every subject, on both paths):

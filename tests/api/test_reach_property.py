@@ -19,18 +19,11 @@ from authz.catalogue import Resource
 from authz.credentials import mint_token
 from domain.clock import today_shanghai
 from domain.config import Environment, Settings
-from tests.authz.worlds import (
-    PROPERTY_SETTINGS,
-    Objects,
-    Oracle,
-    WorldSpec,
-    build,
-    expected_units,
-    objects,
-    rolled_back,
-    worlds,
-)
+from tests.authz.oracles import Objects, Oracle, expected_units, objects
+from tests.authz.world_build import build
+from tests.authz.worlds import PROPERTY_SETTINGS, WorldSpec, worlds
 from tests.conftest import shared_schema
+from tests.rollback import rolled_back
 
 PERSON = "id phoneMasked idNumberMasked phone idNumber"
 POST = f"""id unit {{ id }}

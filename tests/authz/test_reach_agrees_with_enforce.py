@@ -17,16 +17,10 @@ from domain.clock import today_shanghai
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.tree.models import OrgUnit
-from tests.authz.worlds import (
-    PROPERTY_SETTINGS,
-    Oracle,
-    WorldSpec,
-    build,
-    expected_units,
-    objects,
-    rolled_back,
-    worlds,
-)
+from tests.authz.oracles import Oracle, expected_units, objects
+from tests.authz.world_build import build
+from tests.authz.worlds import PROPERTY_SETTINGS, WorldSpec, worlds
+from tests.rollback import rolled_back
 
 PAIRS = [(r, a) for r in Resource for a in Action]
 

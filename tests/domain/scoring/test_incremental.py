@@ -22,8 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.scoring.maintain import current_state, rebuild
 from tests.domain.scoring.incremental.scenario import Scenario, scenarios
-from tests.domain.scoring.incremental.snapshot import difference, rolled_back, snapshot
+from tests.domain.scoring.incremental.snapshot import difference, snapshot
 from tests.domain.scoring.incremental.world import build
+from tests.rollback import rolled_back
 
 # The same examples on every run (derandomized), 30 of them. For a deeper search:
 # HYPOTHESIS_SCORING_EXAMPLES=500 HYPOTHESIS_SCORING_RANDOM=1 (new examples each run), and

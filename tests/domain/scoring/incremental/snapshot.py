@@ -1,19 +1,14 @@
-"""What the score tables hold, how two such snapshots differ, and a session factory whose
-writes are rolled back.
-"""
+"""What the score tables hold, and how two such snapshots differ."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import create_session_factory
 from domain.scoring.models import ScoreTally, UnitScore
 
 # --- snapshots ------------------------------------------------------------------------------
@@ -64,15 +59,3 @@ def difference(kept: Snapshot, fresh: Snapshot) -> str:
         changed = {n: (x, y) for n, x, y in zip(SCORE_VALUES, a, b, strict=True) if x != y}
         lines.append(f"unit_score {key}: maintained → rebuilt {changed}")
     return "\n".join(lines)
-
-
-@asynccontextmanager
-async def rolled_back(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A session factory inside one transaction rolled back afterwards: each example starts
-    from the empty database, as each test does."""
-    async with engine.connect() as conn:
-        outer = await conn.begin()
-        try:
-            yield create_session_factory(conn, join_transaction_mode="create_savepoint")
-        finally:
-            await outer.rollback()
