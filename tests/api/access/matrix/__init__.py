@@ -1,0 +1,1 @@
+"""The access matrix: cases, their world (conftest), checks and the test."""
