@@ -13,19 +13,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.duties.queries import obligations_of_posts, posts_of_unit
-from domain.hazards.models import Hazard, HazardCategory
 from domain.posts.kinds import PostKind
 from domain.scoring.maintain import rebuild
 from domain.scoring.models import UnitScore
+from domain.tree.kinds import UnitKind
 from domain.tree.models import EnterpriseProfile
-from seeds.hazard_categories import load_hazard_categories
 from tests import factories as f
 from tests.api.helpers import ok, refused, reload
+from tests.api.scoring_world import MONTHLY, scoring_world
 from tests.factories import gid
 
 TODAY = f.TODAY  # 2026-11-22
 OCT = {"kind": "MONTH", "start": "2026-10-01"}
-MONTHLY = {"kinds": ["INSPECTION"], "every": "MONTH"}
 
 SCORE = """
 fragment S on ComplianceScore {
@@ -65,38 +64,6 @@ mutation($input: RecordPerformanceInput!) {
 }"""
 
 
-async def _world(session: AsyncSession) -> dict[str, Any]:
-    """Two enterprises owe a monthly inspection; the chemical works did October's, the food
-    factory did not and has a general hazard overdue since 20 October."""
-    t = await f.small_tree(session)
-    await f.duty_list(session, t["park"], [PostKind.ENTERPRISE_PRINCIPAL], {"check": MONTHLY})
-    people = {}
-    for key in ("chem", "food"):
-        who = await f.person(session, name=f"{key}负责人（演示）")
-        await f.assign(session, await f.post(session, t[key], PostKind.ENTERPRISE_PRINCIPAL), who)
-        people[f"{key}_boss"] = who
-    await f.record(session, people["chem_boss"], "INSPECTION", date(2026, 10, 5), [t["chem"]])
-    await load_hazard_categories(session)
-    category = (await session.scalars(select(HazardCategory).where(HazardCategory.major.is_(False)))).first()
-    assert category is not None
-    hazard = Hazard(
-        unit_id=t["food"].id, category_id=category.id, grade="GENERAL", title="消防通道堵塞（演示）",
-        description="演示", evidence=[], source="SELF_CHECK", found_on=date(2026, 10, 2), found_by="system",
-        state="RECTIFYING", deadline=date(2026, 10, 20),
-    )  # fmt: skip
-    session.add(hazard)
-    admin = await f.person(session, name="区管理员（演示）")
-    await f.grant_role(session, f"person:{admin.id}", "admin", t["district"].id)
-    reader = await f.make_client(
-        session, name="区级系统（演示）", kind="DISTRICT_SYSTEM", unit_id=t["district"].id
-    )
-    await f.grant_role(session, reader.subject, "district_reader", t["district"].id)
-    outsider = await f.person(session, name="外单位人员（演示）")
-    await session.flush()
-    await rebuild(session, TODAY)
-    return {**t, **people, "hazard": hazard, "admin": admin, "reader": reader, "outsider": outsider}
-
-
 def _vars(unit: Any, scope: str = "TREE", period: dict[str, str] = OCT) -> dict[str, Any]:
     return {"unit": gid("OrgUnit", unit.id), "kind": period["kind"], "start": period["start"], "scope": scope}
 
@@ -104,7 +71,7 @@ def _vars(unit: Any, scope: str = "TREE", period: dict[str, str] = OCT) -> dict[
 async def test_a_park_score_is_computed_explained_and_kept_current(
     app: Any, session: AsyncSession, as_: Any
 ) -> None:
-    w = await _world(session)
+    w = await scoring_world(session)
     await reload(app, session)
     app.state.clock = lambda: TODAY
     admin = as_(f"person:{w['admin'].id}")
@@ -166,7 +133,7 @@ async def test_a_park_score_is_computed_explained_and_kept_current(
 
 
 async def test_scores_are_not_found_outside_reach(app: Any, session: AsyncSession, as_: Any) -> None:
-    w = await _world(session)
+    w = await scoring_world(session)
     await reload(app, session)
     outsider = as_(f"person:{w['outsider'].id}")
     assert (await outsider(ONE, _vars(w["park"])))["data"]["complianceScore"] is None
@@ -182,7 +149,7 @@ async def test_scores_are_not_found_outside_reach(app: Any, session: AsyncSessio
 async def test_ranks_dashboard_and_series(
     app: Any, session: AsyncSession, as_: Any, query_counter: Any
 ) -> None:
-    w = await _world(session)
+    w = await scoring_world(session)
     await reload(app, session)
     admin = as_(f"person:{w['admin'].id}")
     ranking = """query($within: ID!, $low: Boolean!) {
@@ -223,9 +190,9 @@ async def test_ranks_dashboard_and_series(
 
 
 async def test_district_systems_sync_pages_and_changes(app: Any, session: AsyncSession, as_: Any) -> None:
-    w = await _world(session)
-    second = await f.unit(session, f.UnitKind.PARK, w["district"], code="P2", name="第二园区")
-    third = await f.unit(session, f.UnitKind.PARK, w["district"], code="P3", name="第三园区")
+    w = await scoring_world(session)
+    second = await f.unit(session, UnitKind.PARK, w["district"], code="P2", name="第二园区")
+    third = await f.unit(session, UnitKind.PARK, w["district"], code="P3", name="第三园区")
     for park in (second, third):
         boss = await f.person(session, name=f"{park.code}负责人（演示）")
         ent = await f.enterprise(session, park, code=f"E-{park.code}", name=f"{park.code}企业（演示）")
@@ -273,7 +240,7 @@ mutation($input: PublishScoringSchemeInput!) {
 
 
 async def test_a_district_publishes_a_scheme_version(app: Any, session: AsyncSession, as_: Any) -> None:
-    w = await _world(session)
+    w = await scoring_world(session)
     await reload(app, session)
     app.state.clock = lambda: TODAY
     admin = as_(f"person:{w['admin'].id}")
@@ -310,7 +277,7 @@ mutation($input: ClassifyEnterprisesInput!) {
 
 
 async def test_enterprises_are_classed_from_score_and_risk(app: Any, session: AsyncSession, as_: Any) -> None:
-    w = await _world(session)
+    w = await scoring_world(session)
     await reload(app, session)
     app.state.clock = lambda: TODAY
     admin = as_(f"person:{w['admin'].id}")
@@ -384,7 +351,7 @@ async def test_enterprises_are_classed_from_score_and_risk(app: Any, session: As
 
 
 async def test_rows_exist_only_for_what_counted(session: AsyncSession) -> None:
-    w = await _world(session)
+    w = await scoring_world(session)
     rows = (await session.scalars(select(UnitScore).where(UnitScore.unit_id == w["chem"].id))).all()
     assert rows and all(r.district_id == w["district"].id and r.park_id == w["park"].id for r in rows)
     assert {r.unit_kind for r in rows} == {"ENTERPRISE"}
