@@ -27,8 +27,8 @@ from sqlalchemy import event, insert
 
 from api.app import create_app
 from authz.credentials import mint_token
-from authz.models import RoleGrant, ServiceClient
-from benchmarks.list_enterprises import load
+from benchmarks.list_enterprises import bench_admin, load
+from benchmarks.synthetic import table_of
 from domain.config import Environment, Settings, normalize_database_url
 from domain.db import create_engine, create_session_factory, temporary_database, utcnow
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardPlan
@@ -48,7 +48,9 @@ async def load_hazards(engine: Any, count: int) -> str:
     now = utcnow()
     categories = [{"id": i, "code": f"C{i}", "name": f"分类{i}", "domain": "OTHER", "major": i == 1,
                    "created_at": now, "created_by": "system"} for i in range(1, 6)]  # fmt: skip
-    hazards, plans, events = [], [], []
+    hazards: list[dict[str, Any]] = []
+    plans: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     states = ["REPORTED", "CONFIRMED", "RECTIFYING", "RECTIFIED", "CLOSED"]
     for i in range(1, count + 1):
         n = i % 500  # enterprise n % 50 of department n // 50 (ids as `load` gives them)
@@ -67,19 +69,12 @@ async def load_hazards(engine: Any, count: int) -> str:
         for k, kind in enumerate(("REPORTED", "CONFIRMED")):
             events.append({"id": 2 * i + k, "hazard_id": i, "kind": kind, "to_state": kind, "actor": "system",
                            "created_at": now})  # fmt: skip
-    async with create_session_factory(engine)() as session:  # the caller: an admin over everything
-        client = ServiceClient(name="基准管理端", kind="INTEGRATION", created_by="system")
-        session.add(client)
-        await session.flush()
-        session.add(RoleGrant(subject=client.subject, role="admin", unit_id=None, subtree=True,
-                              start_date=date(2000, 1, 1), created_by="system"))  # fmt: skip
-        await session.commit()
-        subject = str(client.subject)
+    subject = await bench_admin(engine)  # the caller: an admin over everything
     async with engine.begin() as conn:
-        await conn.execute(insert(HazardCategory.__table__), categories)
-        await conn.execute(insert(Hazard.__table__), hazards)
-        await conn.execute(insert(HazardPlan.__table__), plans)
-        await conn.execute(insert(HazardEvent.__table__), events)
+        await conn.execute(insert(table_of(HazardCategory)), categories)
+        await conn.execute(insert(table_of(Hazard)), hazards)
+        await conn.execute(insert(table_of(HazardPlan)), plans)
+        await conn.execute(insert(table_of(HazardEvent)), events)
     return subject
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from domain.db import Base
 from domain.duties.lists import adopt_template
 from domain.duties.models import DutyList
 from domain.identifiers import credit_code_check_char, id_number_check_char
@@ -273,9 +274,20 @@ def record_row(rid: int, kind: str, day: date, person_id: int, title: str, corre
 # --- database --------------------------------------------------------------------------------
 
 
-async def insert_rows(conn: AsyncConnection, model: Any, rows: Iterable[Row], chunk: int) -> int:
-    """Core executemany of `rows` into the model's table, `chunk` rows at a time."""
-    table = model.__table__ if hasattr(model, "__table__") else model
+def table_of(model: type[Base]) -> Table:
+    """The model's table, for Core bulk inserts. A declarative model's `__table__` is typed as
+    any FromClause; every model of this project is mapped to a plain Table, which this asserts."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+async def insert_rows(
+    conn: AsyncConnection, model: type[Base] | Table, rows: Iterable[Row], chunk: int
+) -> int:
+    """Core executemany of `rows` into the model's table (or into `model`, a Table), `chunk`
+    rows at a time."""
+    table = model if isinstance(model, Table) else table_of(model)
     batch: list[Row] = []
     count = 0
     for row in rows:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember, RoleGrant, ServiceClient
+from benchmarks.synthetic import table_of
 from domain.db import utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
@@ -163,21 +164,21 @@ async def build(engine: Any, n_units: int, n_links: int, rng: random.Random) -> 
 
     async with engine.begin() as conn:
         for depth in range(4):
-            await conn.execute(insert(OrgUnit.__table__), [u for u in units if u["depth"] == depth])
-        await conn.execute(insert(Person.__table__), people)
-        await conn.execute(insert(Post.__table__), posts)
-        await conn.execute(insert(Assignment.__table__), assignments)
-        await conn.execute(insert(Agency.__table__), [{"id": 1, "name": "基准服务机构", "created_at": now,
+            await conn.execute(insert(table_of(OrgUnit)), [u for u in units if u["depth"] == depth])
+        await conn.execute(insert(table_of(Person)), people)
+        await conn.execute(insert(table_of(Post)), posts)
+        await conn.execute(insert(table_of(Assignment)), assignments)
+        await conn.execute(insert(table_of(Agency)), [{"id": 1, "name": "基准服务机构", "created_at": now,
                            "credit_code": "91999999000000001" + credit_code_check_char("91999999000000001"),
                            "created_by": "bench"}])  # fmt: skip
-        await conn.execute(insert(ServiceClient.__table__), clients)
-        await conn.execute(insert(AgencyMember.__table__), [{"id": 1, "agency_id": 1, "person_id": data.agency_member,
+        await conn.execute(insert(table_of(ServiceClient)), clients)
+        await conn.execute(insert(table_of(AgencyMember)), [{"id": 1, "agency_id": 1, "person_id": data.agency_member,
                            "start_date": START, "end_date": None, **revocable}])  # fmt: skip
-        await conn.execute(insert(AgencyContract.__table__), [{"id": 1, "agency_id": 1, "code": "HT-BENCH",
+        await conn.execute(insert(table_of(AgencyContract)), [{"id": 1, "agency_id": 1, "code": "HT-BENCH",
                            "start_date": START, "end_date": date(2099, 12, 31), "terminated_on": None, **revocable}])  # fmt: skip
-        await conn.execute(insert(AgencyContractUnit.__table__),
+        await conn.execute(insert(table_of(AgencyContractUnit)),
                            [{"contract_id": 1, "unit_id": e["id"]} for e in contracted])  # fmt: skip
-        await conn.execute(insert(RoleGrant.__table__), grants)
+        await conn.execute(insert(table_of(RoleGrant)), grants)
         if conn.dialect.name == "postgresql":
             # Rows inserted with explicit ids leave the sequences behind.
             for table in ("org_unit", "person", "post", "assignment", "agency", "service_client",

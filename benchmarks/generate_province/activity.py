@@ -32,6 +32,7 @@ from benchmarks.synthetic import (
     critical_periods,
     pick_recorders,
     record_row,
+    table_of,
 )
 from domain.duties.models import DutyRecord, DutyRecordUnit
 from domain.hazards.models import Hazard, HazardEvent, HazardPlan
@@ -52,8 +53,8 @@ async def generate_records(
     units: list[Row] = []
 
     async def flush() -> None:
-        await conn.execute(insert(DutyRecord.__table__), records)
-        await conn.execute(insert(DutyRecordUnit.__table__), units)
+        await conn.execute(insert(table_of(DutyRecord)), records)
+        await conn.execute(insert(table_of(DutyRecordUnit)), units)
         records.clear()
         units.clear()
 
@@ -106,7 +107,7 @@ async def generate_hazards(
     async def flush() -> None:
         for model, batch in ((Hazard, hazards), (HazardPlan, plans), (HazardEvent, events)):
             if batch:
-                await conn.execute(insert(model.__table__), batch)
+                await conn.execute(insert(table_of(model)), batch)
                 batch.clear()
 
     for hid in range(1, opts.hazards + 1):
@@ -165,10 +166,10 @@ async def generate_hazards(
             "deadline": deadline, "responsible_person_id": responsible, "rectified_by": rectified_by,
             "closed_on": closed_on, "created_at": _at(found_on, 1), "version": len(trail),
         })  # fmt: skip
-        for hour, (kind, before, after, actor, day, data) in enumerate(trail, start=1):
+        for hour, (kind, before, after, actor, day, event_data) in enumerate(trail, start=1):
             events.append({"id": next_event, "hazard_id": hid, "kind": kind, "from_state": before,
                            "to_state": after, "actor": f"person:{actor}", "actor_person_id": actor, "note": None,
-                           "data": data, "created_at": _at(day, hour)})  # fmt: skip
+                           "data": event_data, "created_at": _at(day, hour)})  # fmt: skip
             next_event += 1
         summary.hazards[state.value] += 1
         summary.major += is_major

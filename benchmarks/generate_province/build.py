@@ -31,6 +31,7 @@ from benchmarks.synthetic import (
     insert_rows,
     period_rows,
     reset_sequences,
+    table_of,
 )
 from domain.db import create_engine, create_session_factory, utcnow
 from domain.duties.models import CriticalPeriod
@@ -47,7 +48,7 @@ async def build(
 ) -> Summary:
     """Fill the (migrated, empty) database of `session`; the caller commits."""
     conn = await session.connection()
-    existing = await conn.scalar(select(func.count()).select_from(OrgUnit.__table__))
+    existing = await conn.scalar(select(func.count()).select_from(table_of(OrgUnit)))
     if existing:
         raise NotEmpty(f"org_unit already has {existing:,} rows: the generator fills an empty database only")
     if opts.parks < opts.districts or opts.enterprises < opts.parks * DEPARTMENTS:
