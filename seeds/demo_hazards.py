@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember
 from domain.clock import SHANGHAI
 from domain.hazards import service, tipoffs
-from domain.hazards.models import HazardCategory
+from domain.hazards.models import Hazard, HazardCategory
 from domain.hazards.states import Action, Grade, Source
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.tree.models import OrgUnit
@@ -39,8 +39,8 @@ MAJOR = ("dust-cleaning", "dust-explosion-control", "confined-permit")
 @dataclass
 class _Enterprise:
     unit: OrgUnit
-    principal: int | None
-    supervisor: int | None  # head of the supervising department
+    principal: int
+    supervisor: int  # head of the supervising department
     agency_staff: int | None  # staff of an agency contracted to it today
 
 
@@ -66,7 +66,7 @@ async def _enterprises(session: AsyncSession, park: OrgUnit, today: date) -> lis
             .order_by(OrgUnit.path)
         )
     ).all()
-    out = []
+    out: list[_Enterprise] = []
     for unit in units:
         staff = await session.scalar(
             select(AgencyMember.person_id)
@@ -80,15 +80,11 @@ async def _enterprises(session: AsyncSession, park: OrgUnit, today: date) -> lis
             )
             .limit(1)
         )
-        out.append(
-            _Enterprise(
-                unit=unit,
-                principal=await _holder(session, unit.id, "ENTERPRISE_PRINCIPAL", today),
-                supervisor=await _holder(session, unit.parent_id or 0, "DEPARTMENT_HEAD", today),
-                agency_staff=staff,
-            )
-        )
-    return [e for e in out if e.principal and e.supervisor]
+        principal = await _holder(session, unit.id, "ENTERPRISE_PRINCIPAL", today)
+        supervisor = await _holder(session, unit.parent_id or 0, "DEPARTMENT_HEAD", today)
+        if principal and supervisor:  # an enterprise without both has no one to report or confirm
+            out.append(_Enterprise(unit=unit, principal=principal, supervisor=supervisor, agency_staff=staff))
+    return out
 
 
 def _who(person_id: int | None) -> service.Actor:
@@ -183,7 +179,7 @@ async def _tip_offs(session: AsyncSession, park: OrgUnit, today: date, categorie
 
 async def _walk(
     session: AsyncSession,
-    hazard: service.Hazard,
+    hazard: Hazard,
     e: _Enterprise,
     found: date,
     today: date,

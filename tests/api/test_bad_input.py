@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -74,7 +75,7 @@ async def world(session: AsyncSession) -> dict[str, Any]:
     bob = await f.person(session, name="乙某")
     held = await f.assign(session, principal, alice)
     ended = await f.assign(session, await f.post(session, t["food"], PostKind.ENTERPRISE_PRINCIPAL), bob,
-                           end=f.date(2024, 6, 30))  # fmt: skip
+                           end=date(2024, 6, 30))  # fmt: skip
     await session.flush()
     return {**t, "principal": principal, "alice": alice, "bob": bob, "held": held, "ended": ended}
 

@@ -30,12 +30,12 @@ class Generators(SchemaExtension):
 
 
 class AsyncGenerators(SchemaExtension):
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         calls.append("agen operation in")
         yield
         calls.append("agen operation out")
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         calls.append("agen execute in")
         yield
         calls.append("agen execute out")

@@ -69,7 +69,7 @@ async def test_members_and_contracts_give_the_agency_role_for_their_overlap(
         ("agency", tree["food"].path + "*", date(2026, 3, 1), date(2026, 12, 31)),
     }
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "agency.create_contract"))
-    assert event is not None and event.domain == tree["park"].path
+    assert event is not None and event.domain == tree["park"].path and event.after is not None
     assert sorted(event.after["unit_ids"]) == sorted([tree["chem"].id, tree["food"].id])
 
     await agencies.end_agency_member(session, member_id=member.id, end_date=date(2026, 6, 30))
@@ -230,7 +230,7 @@ async def test_api_keys_are_shown_once_and_stored_as_a_hash(session: AsyncSessio
     key, plain = await clients.create_api_key(session, client_id=client.id)
     assert plain.startswith(f"sdk_{key.prefix}_") and plain.split("_", 2)[2] not in key.secret_hash
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "client.create_api_key"))
-    assert event is not None and "secret_hash" not in event.after
+    assert event is not None and event.after is not None and "secret_hash" not in event.after
     assert plain not in str(event.after)
 
     auth = Authenticator(Settings(environment=Environment.TEST))

@@ -145,6 +145,7 @@ class Provider:
                     self.send_header("content-length", "0")
                     self.end_headers()
                     return
+                document: dict[str, object]
                 if self.path == "/realms/safety/.well-known/openid-configuration":
                     document = {"issuer": provider.issuer, "jwks_uri": f"{provider.base}/realms/safety/certs"}
                 elif self.path == "/realms/safety/certs":

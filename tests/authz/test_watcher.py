@@ -95,7 +95,8 @@ async def graphql(client: httpx.AsyncClient, query: str, variables: dict[str, An
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 async def poll_until(client: httpx.AsyncClient, unit_id: str, visible: bool, since: float) -> float:

@@ -17,7 +17,7 @@ class PgError(Exception):
 
 
 def wrapped(orig: BaseException, *, invalidated: bool = False) -> sa_exc.DBAPIError:
-    return sa_exc.DBAPIError("SELECT 1", None, orig, connection_invalidated=invalidated)  # type: ignore[arg-type]
+    return sa_exc.DBAPIError("SELECT 1", None, orig, connection_invalidated=invalidated)
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,7 @@ async def deployment(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
             await session.commit()
         with static_server(FRONTEND) as allowed, static_server(FRONTEND) as refused:
             settings = Settings(
-                environment=Environment.DEVELOPMENT, database_url=url, cors_allowed_origins=allowed
+                environment=Environment.DEVELOPMENT, database_url=url, cors_allowed_origins=[allowed]
             )
             port = free_port()
             env = {

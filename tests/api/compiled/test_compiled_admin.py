@@ -118,13 +118,13 @@ async def test_role_grants_and_permissions(session: AsyncSession, pair: Pair, pl
             {"on": "2025-02-01", "first": 1},
         ):
             await pair.both(who, GRANTS, variables)
-        for variables in (
+        for filters in (
             {},
             {"revoked": True},
             {"role": "custom_role", "resource": "AUDIT", "revoked": True},
             {"action": "READ", "first": 2},
         ):
-            await pair.both(who, PERMISSIONS, variables)
+            await pair.both(who, PERMISSIONS, filters)
     assert totals[0] > totals[1] > totals[2] == 0, totals
     page = (await pair.both(platform_admin, PERMISSIONS, {"first": 2}))["data"]["permissions"]
     second = await pair.both(

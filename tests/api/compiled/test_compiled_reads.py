@@ -87,7 +87,9 @@ async def clients(
 
 async def _both(clients: Any, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
     served = sum(SERVED.values())
-    on = (await clients[0].post("/graphql", json={"query": query, "variables": variables or {}})).json()
+    on: dict[str, Any] = (
+        await clients[0].post("/graphql", json={"query": query, "variables": variables or {}})
+    ).json()
     assert sum(SERVED.values()) > served, "the compiled path did not serve"
     off = (await clients[1].post("/graphql", json={"query": query, "variables": variables or {}})).json()
     assert on == off
@@ -201,6 +203,7 @@ async def test_a_document_too_deep_for_the_database_still_answers(
 async def test_people_with_their_posts_and_charges(session: AsyncSession, clients: Any) -> None:
     await _world(session)
     person = await session.scalar(select(Person.id).order_by(Person.id.desc()))
+    assert person is not None
     body = await _both(clients, PEOPLE, {"p": f.gid("Person", person)})
     assert body["data"]["persons"]["totalCount"] >= 4
 
@@ -209,6 +212,7 @@ async def test_nodes_by_global_id(session: AsyncSession, clients: Any) -> None:
     t = await _world(session)
     park = f.gid("OrgUnit", t["park"].id)
     person = await session.scalar(select(Person.id))
+    assert person is not None
     ids = [park, f.gid("Post", 1), f.gid("Assignment", 2), f.gid("Person", person), f.gid("Nothing", 1)]
     body = await _both(clients, NODES, {"ids": [*ids, f.gid("OrgUnit", 10**9)], "one": park})
     assert body["data"]["node"]["name"] == "测试园区" and body["data"]["nodes"][-1] is None

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def json_lines() -> Iterator[io.StringIO]:
     """What the root logger writes through the JSON handler `logging_config` describes."""
-    config = logging_config(Settings(environment=Environment.TEST, log_format="json", log_level="info"))
+    config = logging_config(Settings(environment=Environment.TEST, log_format="json", log_level="INFO"))
     assert config["formatters"]["default"] == {"()": JsonLineFormatter}
     assert config["handlers"]["default"]["filters"] == ["request_id"]
     buffer = io.StringIO()

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,7 @@ async def test_a_token_and_networks(session_factory: async_sessionmaker[AsyncSes
         environment=Environment.TEST,
         database_url="sqlite+aiosqlite:///:memory:",
         metrics_token=SecretStr(token),
-        metrics_allowed_networks=["10.0.0.0/8"],
+        metrics_allowed_networks=[IPv4Network("10.0.0.0/8")],
     )
     app = create_app(settings, session_factory=session_factory)
     async with client_of(app, "10.1.2.3") as inside, client_of(app, "127.0.0.1") as local:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.duties.facts import load_lists
 from domain.duties.lists import ItemInput, revise_duty_list
+from domain.duties.obligations import ListFacts
 from domain.posts.kinds import PostKind
 from tests import factories as f
 
@@ -16,7 +17,7 @@ MONTHLY_INSPECTION = {"kinds": ["INSPECTION"], "every": "MONTH"}
 WEEKLY_REPORT = {"kinds": ["REPORT"], "every": "WEEK", "weekday": 4}
 
 
-def _keys(lists: list, list_id: int) -> set[tuple[int, str]]:
+def _keys(lists: list[ListFacts], list_id: int) -> set[tuple[int, str]]:
     return {(i.version_id, i.key) for lst in lists if lst.id == list_id for i in lst.items}
 
 

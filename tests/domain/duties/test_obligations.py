@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,7 +100,7 @@ async def test_half_yearly_full_coverage_of_placarded_enterprises_done_for_all_b
         for i in range(2)
     ]
     unplacarded = await f.enterprise(session, t["safety"], name="未挂牌企业（演示）", placarded=False)
-    rules = {
+    rules: dict[str, dict[str, Any] | None] = {
         "monthly-guidance": {"kinds": ["INSPECTION"], "every": "MONTH", "per": "HOLDER"},
         "half-year-coverage": {
             "kinds": ["INSPECTION"],

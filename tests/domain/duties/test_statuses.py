@@ -108,7 +108,7 @@ def scenario(draw: st.DrawFn) -> tuple[Facts, date]:
         history: tuple[tuple[date, UnitFacts], ...] = ()
         if draw(st.booleans()):
             history = ((date(2024, 1, 1), LOW), (draw(days), HIGH))
-        charges = ()
+        charges: tuple[Charge, ...] = ()
         if unit_id == 5 and draw(st.booleans()):
             charges = (Charge(3, UNITS[3], draw(days), draw(st.sampled_from([None, date(2025, 8, 31)]))),)
         posts.append(

@@ -42,7 +42,11 @@ async def test_the_dashboard_lists_each_parks_lowest_scored_enterprises(session:
     rows = [_score(p, district, p, 80.0 + i, missed=i) for i, p in enumerate(parks)]
     rows.append(_score(elsewhere, other_district, elsewhere, 10.0))
     # Park 0: 70, 50, 50 (tie: by unit id), none counted; park 1: 90, 20, 60, 40.
-    for park, scores in [(parks[0], [70.0, 50.0, 50.0, None]), (parks[1], [90.0, 20.0, 60.0, 40.0])]:
+    enterprise_scores: list[tuple[OrgUnit, list[float | None]]] = [
+        (parks[0], [70.0, 50.0, 50.0, None]),
+        (parks[1], [90.0, 20.0, 60.0, 40.0]),
+    ]
+    for park, scores in enterprise_scores:
         rows += [_score(e, district, park, s) for e, s in zip(firms[park.id], scores, strict=True)]
     rows += [_score(e, other_district, elsewhere, 1.0) for e in firms[elsewhere.id]]
     # Another period and the unit's own score are not the dashboard's.

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from benchmarks.generate_province import Options, build
+from benchmarks.synthetic import table_of
 from domain.db import create_session_factory
 from domain.scoring.maintain import rebuild
 from domain.scoring.models import ScoreTally, UnitScore
@@ -50,8 +51,9 @@ async def test_rebuild_in_workers_equals_rebuild_in_one(tmp_path: Path) -> None:
         assert {"hazards", "compute", "write"} <= alone.keys() & parallel.keys()
         async with engine.connect() as conn:
             for model in (ScoreTally, UnitScore):
-                table = model.__table__.name
+                model_table = table_of(model)
+                table = model_table.name
                 # Their definitions are the models' (the migrations test holds them to it).
-                declared = {i.name for i in model.__table__.indexes}
+                declared = {i.name for i in model_table.indexes}
                 found = await conn.run_sync(_indexes, table)
                 assert declared <= found, table

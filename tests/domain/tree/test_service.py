@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, ErrorCode
 from domain.tree import service
-from domain.tree.kinds import UnitKind
+from domain.tree.kinds import Trade, UnitKind
 from domain.tree.models import OrgUnit
 from domain.tree.queries import UnitFilter, units_stmt
 from tests import factories as f
@@ -69,7 +69,7 @@ async def test_create_collects_every_problem(session: AsyncSession) -> None:
             name="",
             parent_id=t["safety"].id,
             enterprise=service.EnterpriseAttrs(
-                credit_code="91350100M000100Y44", trade=f.Trade.FOOD, staff_count=3
+                credit_code="91350100M000100Y44", trade=Trade.FOOD, staff_count=3
             ),
             today=f.TODAY,
         )
