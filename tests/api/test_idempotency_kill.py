@@ -23,7 +23,7 @@ from domain.config import Environment, Settings
 from domain.db import WRITE_TRANSACTION, create_session_factory
 from domain.people.models import Person
 from tests import factories as f
-from tests.authz.test_watcher import free_port, server, wait_ready
+from tests.app_servers import free_port, server, wait_ready
 from tests.conftest import migrated_database, on_postgresql
 
 CREATE = (

@@ -24,7 +24,7 @@ from authz.credentials import mint_token
 from domain.config import Environment, Settings
 from domain.db import create_session_factory
 from tests import factories as f
-from tests.authz.test_watcher import free_port, server, wait_ready
+from tests.app_servers import free_port, server, wait_ready
 from tests.conftest import migrated_database
 from tests.tcp_proxy import TcpProxy
 

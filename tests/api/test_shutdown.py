@@ -20,7 +20,7 @@ from authz.credentials import mint_token
 from domain.config import Environment, Settings
 from domain.db import create_session_factory
 from tests import factories as f
-from tests.authz.test_watcher import ROOT, free_port, wait_ready
+from tests.app_servers import ROOT, free_port, wait_ready
 from tests.conftest import migrated_database
 
 CREATE = "mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } userErrors { code } } }"
