@@ -79,7 +79,7 @@ from domain.audit.service import Actor, bind_actor
 from domain.config import Settings, normalize_database_url
 from domain.db import create_engine, create_session_factory, reuse_plans
 from domain.duties.models import DutyRecord
-from domain.duties.records import Recorder, RecordInput, create_record
+from domain.duties.records import RecordInput, create_record
 from domain.people.models import Person
 from domain.people.service import create_person
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
@@ -412,7 +412,7 @@ async def time_create_record(
             await create_record(
                 session,
                 data=record_input(holder, day),
-                recorder=Recorder(subject, holder.person_id),
+                recorder=Actor(subject, holder.person_id),
                 domain=holder.unit_path,
                 today=today,
             )

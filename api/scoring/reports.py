@@ -182,7 +182,7 @@ class ReportsMutation:
         state = ctx.request.app.state if ctx.request is not None else None
         report = ComplianceReportFile.of(
             row,
-            subject=actor(ctx),
+            subject=actor(ctx).subject,
             secret=ctx.settings.secret_key,
             now=unix_now(state),
             ttl=ctx.settings.report_link_seconds,

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import entry, insert_audited, insert_entries, row_snapshot
 from domain.db import utcnow
 from domain.duties.models import (
@@ -120,15 +121,6 @@ class RecordInput:
     participants: Sequence[Participant] = field(default_factory=tuple)
     attachments: Sequence[Attachment] = field(default_factory=tuple)
     makeup_for: date | None = None
-
-
-@dataclass(frozen=True)
-class Recorder:
-    """The authenticated caller: their subject, and the person behind it if any."""
-
-    subject: str
-    person_id: int | None
-    agency_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -286,7 +278,7 @@ def _tables() -> tuple[Table, Table, Table]:
 async def _write(
     session: AsyncSession,
     data: RecordInput,
-    recorder: Recorder,
+    recorder: Actor,
     unit_ids: list[int],
     item_ids: list[int],
     domain: str,
@@ -356,7 +348,7 @@ async def create_record(
     session: AsyncSession,
     *,
     data: RecordInput,
-    recorder: Recorder,
+    recorder: Actor,
     domain: str,
     today: date,
     units: Units | None = None,
@@ -394,7 +386,7 @@ async def current_row(session: AsyncSession, record_id: int) -> DutyRecord | Non
     return await session.get(DutyRecord, record_id)
 
 
-async def _replaceable(session: AsyncSession, record_id: int, recorder: Recorder) -> DutyRecord:
+async def _replaceable(session: AsyncSession, record_id: int, recorder: Actor) -> DutyRecord:
     original = await session.get(DutyRecord, record_id)
     if original is None:
         raise not_found("recordId", "履职记录", "Record")
@@ -427,7 +419,7 @@ async def correct_record(
     record_id: int,
     data: RecordInput,
     reason: str | None,
-    recorder: Recorder,
+    recorder: Actor,
     domain: str,
     today: date,
     units: Units | None = None,
@@ -468,7 +460,7 @@ async def withdraw_record(
     *,
     record_id: int,
     reason: str | None,
-    recorder: Recorder,
+    recorder: Actor,
     domain: str,
     today: date | None = None,
 ) -> DutyRecord:
@@ -562,7 +554,7 @@ async def request_exemption(
     start: date,
     end: date,
     reason: str | None,
-    recorder: Recorder,
+    recorder: Actor,
     unit_id: int,
     domain: str,
     today: date,
@@ -617,7 +609,7 @@ async def decide_exemption(
     record: DutyRecord,
     approved: bool,
     note: str | None,
-    decider: Recorder,
+    decider: Actor,
     holder_ids: set[int],
     domain: str,
     today: date | None = None,
@@ -663,7 +655,7 @@ async def _decide(
     record: DutyRecord,
     approved: bool,
     clean_note: str | None,
-    decider: Recorder,
+    decider: Actor,
     domain: str,
 ) -> ExemptionDecision:
     return await insert_audited(
@@ -691,7 +683,7 @@ async def declare_critical_period(
     title: str,
     start: date,
     end: date,
-    actor: str,
+    actor: Actor,
     domain: str,
     corrects: CriticalPeriod | None = None,
     reason: str | None = None,
@@ -735,7 +727,7 @@ async def _declare(
     clean_title: str | None,
     start: date,
     end: date,
-    actor: str,
+    actor: Actor,
     domain: str,
     corrects: CriticalPeriod | None,
     reason: str | None,
@@ -748,7 +740,7 @@ async def _declare(
             title=clean_title or "",
             start_date=start,
             end_date=end,
-            created_by=actor,
+            created_by=actor.subject,
             corrects_id=corrects.id if corrects else None,
             reason=reason,
         ),
@@ -762,7 +754,7 @@ async def withdraw_critical_period(
     *,
     period_id: int,
     reason: str | None,
-    actor: str,
+    actor: Actor,
     domain: str,
     today: date | None = None,
 ) -> CriticalPeriod:
@@ -786,7 +778,7 @@ async def withdraw_critical_period(
 
 
 async def _withdraw_period(
-    session: AsyncSession, original: CriticalPeriod, actor: str, domain: str, clean_reason: str | None
+    session: AsyncSession, original: CriticalPeriod, actor: Actor, domain: str, clean_reason: str | None
 ) -> CriticalPeriod:
     return await insert_audited(
         session,
@@ -796,7 +788,7 @@ async def _withdraw_period(
             title=original.title,
             start_date=original.start_date,
             end_date=original.end_date,
-            created_by=actor,
+            created_by=actor.subject,
             corrects_id=original.id,
             withdrawn=True,
             reason=clean_reason,

@@ -9,7 +9,6 @@ rectified only under a 五落实 plan, and the rectifier does not verify their o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM, Actor
 from domain.audit.service import record_row
 from domain.duties.models import DutyRecord
 from domain.duties.records import Attachment, attachment_row, check_attachments
@@ -45,15 +45,6 @@ ESCALATION = NoticeKind.ESCALATION.value
 # An overdue major hazard goes to its park at once, and to its district this many days
 # after its deadline if it is still open.
 DISTRICT_AFTER_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The authenticated caller acting on the ledger."""
-
-    subject: str
-    person_id: int | None = None
-    agency_id: int | None = None
 
 
 # Evidence files' metadata, kept as records keep their attachments.
@@ -559,7 +550,7 @@ async def escalate_overdue(session: AsyncSession, today: date) -> int:
         a.id: a for a in (await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ancestor_ids)))).all()
     }
     written = 0
-    system = Actor("system")
+    system = SYSTEM
     for hazard in overdue:
         assert hazard.deadline is not None
         chain = [ancestors[a] for a in units[hazard.unit_id].ancestor_ids if a in ancestors]

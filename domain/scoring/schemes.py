@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import insert_audited
 from domain.errors import ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
@@ -25,7 +26,7 @@ async def publish_scheme(
     effective_from: date,
     weights: dict[str, Any],
     note: str | None,
-    actor: str,
+    actor: Actor,
     domain: str,
     today: date,
 ) -> ScoreSchemeVersion:
@@ -64,7 +65,7 @@ async def publish_scheme(
             effective_from=effective_from,
             weights=scheme.to_dict(),
             note=clean_note,
-            created_by=actor,
+            created_by=actor.subject,
         ),
         "scoring.scheme.publish",
         domain,

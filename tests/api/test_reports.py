@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM
 from domain.audit.models import AuditEvent
 from domain.hazards.models import Hazard, HazardCategory
 from domain.posts.kinds import PostKind
@@ -529,7 +530,7 @@ async def test_both_reports_build_for_a_demo_park(session: AsyncSession) -> None
                 kind=kind,
                 period_start=period,
                 file_format=fmt,
-                actor="system",
+                actor=SYSTEM,
                 today=TODAY,
             )
             parsed = _parse_xlsx(row.content) if fmt is rp.FileFormat.XLSX else _parse_csv(row.content)

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import record, snapshot
 from domain.scoring.maintain import prepare
 from domain.scoring.models import ComplianceReport
@@ -64,7 +65,7 @@ async def create_report(
     kind: ReportKind,
     period_start: date,
     file_format: FileFormat,
-    actor: str,
+    actor: Actor,
     today: date,
     disclosure: Disclosure = ALL,
 ) -> ComplianceReport:
@@ -86,7 +87,7 @@ async def create_report(
         file_name=file_name(report, file_format),
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
-        created_by=actor,
+        created_by=actor.subject,
     )
     session.add(row)
     await session.flush()
