@@ -84,9 +84,10 @@ from domain.people.models import Person
 from domain.people.service import create_person
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.scoring.formula import PeriodKind, period_start
-from domain.scoring.maintain import Tracked, current_state, rebuild, track
+from domain.scoring.maintain import Tracked, rebuild, track
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.queries import dashboard
+from domain.scoring.state import current_state
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
 

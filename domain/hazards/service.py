@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import SYSTEM, Actor
 from domain.audit.service import record_row
+from domain.duties.lists import CODE_RE
 from domain.duties.models import DutyRecord
 from domain.duties.records import Attachment, attachment_row, check_attachments
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
@@ -86,8 +87,6 @@ async def create_category(
     basis: str | None,
     actor: Actor,
 ) -> HazardCategory:
-    from domain.duties.lists import CODE_RE
-
     errors = ErrorCollector()
     if not CODE_RE.match(code or ""):
         errors.add(

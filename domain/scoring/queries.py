@@ -31,9 +31,9 @@ from domain.scoring.formula import (
     period_end,
     period_start,
 )
-from domain.scoring.maintain import current_state
 from domain.scoring.models import ScoreSchemeVersion, ScoreState, ScoreTally, UnitScore
 from domain.scoring.scheme import Scheme, WeightClass, load_scheme, weight_class
+from domain.scoring.state import current_state
 from domain.scoring.store import SchemeBook
 from domain.scoring.tallies import chunk_obligations, leaf_key, load_hazards
 from domain.tree.models import OrgUnit, subtree_upper_bound

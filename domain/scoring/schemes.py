@@ -12,9 +12,10 @@ from domain.actors import Actor
 from domain.audit.service import insert_audited
 from domain.errors import ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
-from domain.scoring.maintain import current_state, rebuild
+from domain.scoring.maintain import rebuild
 from domain.scoring.models import ScoreSchemeVersion, UnitScore
 from domain.scoring.scheme import parse_scheme
+from domain.scoring.state import current_state
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 

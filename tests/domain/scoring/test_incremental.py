@@ -51,9 +51,10 @@ from domain.posts import service as posts
 from domain.posts.kinds import MAY_BE_IN_CHARGE, PostKind
 from domain.posts.models import Assignment, Post, PostCharge, effective_assignment
 from domain.scoring.formula import PeriodKind, ScoreScope
-from domain.scoring.maintain import current_state, rebuild, refresh, track
+from domain.scoring.maintain import rebuild, refresh, track
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.scheme import WeightClass
+from domain.scoring.state import current_state
 from domain.tree import service as tree
 from domain.tree.kinds import RiskClass, Trade, UnitKind
 from domain.tree.models import OrgUnit
