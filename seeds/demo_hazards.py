@@ -16,7 +16,7 @@ from authz.models import AgencyContract, AgencyContractUnit, AgencyMember
 from domain.actors import SYSTEM, Actor
 from domain.clock import SHANGHAI
 from domain.hazards import service, tipoffs
-from domain.hazards.models import HazardCategory
+from domain.hazards.models import Hazard, HazardCategory
 from domain.hazards.states import Action, Grade, Source
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.tree.models import OrgUnit
@@ -184,7 +184,7 @@ async def _tip_offs(session: AsyncSession, park: OrgUnit, today: date, categorie
 
 async def _walk(
     session: AsyncSession,
-    hazard: service.Hazard,
+    hazard: Hazard,
     e: _Enterprise,
     found: date,
     today: date,

@@ -3,160 +3,37 @@
 Each change writes its history entry in the same transaction; a refused change writes
 nothing. Who may act (report at a unit, confirm or verify from above it) is the API's
 door; the rules of the ledger itself are here: legal transitions only, a major hazard is
-rectified only under a 五落实 plan, and the rectifier does not verify their own work.
-"""
+rectified only under a 五落实 plan, and the rectifier does not verify their own work."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.actors import SYSTEM, Actor
+from domain.actors import Actor
 from domain.audit.service import record_row
-from domain.duties.lists import CODE_RE
 from domain.duties.models import DutyRecord
-from domain.duties.records import Attachment, attachment_row, check_attachments
+from domain.duties.records import attachment_row, check_attachments
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
-from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
+from domain.hazards.models import Hazard, HazardCategory, HazardPlan
+from domain.hazards.service.history import Evidence, double_report, record_event
 from domain.hazards.states import (
-    OPEN_STATES,
     STATE_LABELS,
     TRANSITIONS,
     Action,
     EventKind,
     Grade,
-    HazardDomain,
     HazardState,
-    NoticeKind,
     Source,
 )
 from domain.inputs import clean_text
 from domain.people.models import Person
 from domain.scoring.maintain import refresh_hazard_units
-from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
-
-DOUBLE_REPORT = NoticeKind.DOUBLE_REPORT.value
-ESCALATION = NoticeKind.ESCALATION.value
-# An overdue major hazard goes to its park at once, and to its district this many days
-# after its deadline if it is still open.
-DISTRICT_AFTER_DAYS = 7
-
-
-# Evidence files' metadata, kept as records keep their attachments.
-Evidence = Attachment
-
-
-async def _event(
-    session: AsyncSession,
-    hazard: Hazard,
-    kind: EventKind,
-    actor: Actor,
-    from_state: str | None,
-    note: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> HazardEvent:
-    event = HazardEvent(
-        hazard_id=hazard.id,
-        kind=kind.value,
-        from_state=from_state,
-        to_state=hazard.state,
-        actor=actor.subject,
-        actor_person_id=actor.person_id,
-        note=note,
-        data=data,
-    )
-    session.add(event)
-    await session.flush()
-    return event
-
-
-async def create_category(
-    session: AsyncSession,
-    *,
-    code: str,
-    name: str,
-    domain: str,
-    major: bool,
-    description: str | None,
-    basis: str | None,
-    actor: Actor,
-) -> HazardCategory:
-    errors = ErrorCollector()
-    if not CODE_RE.match(code or ""):
-        errors.add(
-            ErrorCode.INVALID_VALUE,
-            "code",
-            "编码只能由字母、数字和 . _ - 组成",
-            "must be letters, digits, '.', '_' or '-'",
-        )
-    elif await session.scalar(select(HazardCategory.id).where(HazardCategory.code == code)):
-        errors.add(ErrorCode.DUPLICATE_CODE, "code", "分类编码已被使用", "The code is already used")
-    clean_name = clean_text(errors, "name", name, label_zh="名称", label_en="Name", max_length=200)
-    try:
-        HazardDomain(domain)
-    except ValueError:
-        errors.add(ErrorCode.INVALID_VALUE, "domain", "未知的隐患领域", f"Unknown hazard domain {domain}")
-    clean_description = clean_text(
-        errors,
-        "description",
-        description,
-        label_zh="说明",
-        label_en="Description",
-        max_length=4000,
-        required=False,
-    )
-    clean_basis = clean_text(
-        errors, "basis", basis, label_zh="判定依据", label_en="Basis", max_length=2000, required=False
-    )
-    errors.raise_if_any()
-    category = HazardCategory(
-        code=code,
-        name=clean_name or "",
-        domain=domain,
-        major=major,
-        description=clean_description,
-        basis=clean_basis,
-        created_by=actor.subject,
-    )
-    session.add(category)
-    await session.flush()
-    await record_row(session, "hazard_category.create", category, "/")
-    return category
-
-
-async def _recipients(session: AsyncSession, unit: OrgUnit) -> list[OrgUnit]:
-    """Who gets the 双报告: the nearest supervising department above the unit, and its park
-    (whose safety office keeps the ledger)."""
-    ancestors = (
-        await session.scalars(
-            select(OrgUnit).where(OrgUnit.id.in_(unit.ancestor_ids)).order_by(OrgUnit.depth.desc())
-        )
-    ).all()
-    chosen: list[OrgUnit] = []
-    for kind in (UnitKind.DEPARTMENT, UnitKind.PARK):
-        found = next((a for a in ancestors if a.kind == kind.value), None)
-        if found is not None:
-            chosen.append(found)
-    if not chosen and ancestors:
-        chosen.append(ancestors[0])
-    return chosen
-
-
-async def _double_report(session: AsyncSession, hazard: Hazard, unit: OrgUnit, actor: Actor) -> list[int]:
-    recipients = await _recipients(session, unit)
-    session.add_all(HazardNotice(hazard_id=hazard.id, unit_id=r.id, kind=DOUBLE_REPORT) for r in recipients)
-    await session.flush()
-    ids = [r.id for r in recipients]
-    await _event(
-        session, hazard, EventKind.NOTIFIED, actor, hazard.state, data={"kind": DOUBLE_REPORT, "unitIds": ids}
-    )
-    return ids
 
 
 async def report_hazard(
@@ -239,10 +116,10 @@ async def report_hazard(
     )
     session.add(hazard)
     await session.flush()
-    await _event(session, hazard, EventKind.REPORTED, actor, None)
+    await record_event(session, hazard, EventKind.REPORTED, actor, None)
     await record_row(session, "hazard.report", hazard, domain)
     if clean_grade is Grade.MAJOR:
-        await _double_report(session, hazard, unit, actor)
+        await double_report(session, hazard, unit, actor)
     await refresh_hazard_units(session, today, [hazard.unit_id])
     return hazard
 
@@ -330,7 +207,7 @@ async def set_plan(
     hazard.responsible_person_id = responsible_person_id
     hazard.version += 1
     await session.flush()
-    await _event(
+    await record_event(
         session,
         hazard,
         EventKind.PLAN_SET,
@@ -415,158 +292,6 @@ async def transition(
         hazard.closed_on = today
     hazard.version += 1
     await session.flush()
-    await _event(session, hazard, kind, actor, current.value, note=clean_note)
+    await record_event(session, hazard, kind, actor, current.value, note=clean_note)
     await refresh_hazard_units(session, today, [hazard.unit_id])
     return hazard
-
-
-async def pending_extension(session: AsyncSession, hazard_id: int) -> HazardEvent | None:
-    """The latest extension request, if no decision followed it."""
-    kinds = (EventKind.EXTENSION_REQUESTED, EventKind.EXTENSION_APPROVED, EventKind.EXTENSION_REFUSED)
-    last = await session.scalar(
-        select(HazardEvent)
-        .where(HazardEvent.hazard_id == hazard_id, HazardEvent.kind.in_([k.value for k in kinds]))
-        .order_by(HazardEvent.id.desc())
-        .limit(1)
-    )
-    return last if last is not None and last.kind == EventKind.EXTENSION_REQUESTED else None
-
-
-async def request_extension(
-    session: AsyncSession, *, hazard: Hazard, deadline: date, reason: str | None, actor: Actor
-) -> Hazard:
-    """The rectifying side asks for a later deadline, with a reason; the supervising side
-    decides. Both deadlines stay in the history."""
-    if hazard.state != HazardState.RECTIFYING or hazard.deadline is None:
-        raise DomainError.one(
-            ErrorCode.INVALID_TRANSITION,
-            "hazardId",
-            "只有整改中的隐患可以申请延期",
-            "Only a hazard under rectification, with a deadline, may ask for more time",
-        )
-    if await pending_extension(session, hazard.id) is not None:
-        raise DomainError.one(
-            ErrorCode.CONFLICT,
-            "hazardId",
-            "已有待审批的延期申请",
-            "An extension request is already waiting for a decision",
-        )
-    errors = ErrorCollector()
-    clean_reason = clean_text(
-        errors, "reason", reason, label_zh="延期理由", label_en="Reason", max_length=4000
-    )
-    if deadline <= hazard.deadline:
-        errors.add(
-            ErrorCode.INVALID_DATE_RANGE,
-            "deadline",
-            "延期后的时限须晚于现有时限",
-            "must be after the current deadline",
-        )
-    errors.raise_if_any()
-    await _event(
-        session,
-        hazard,
-        EventKind.EXTENSION_REQUESTED,
-        actor,
-        hazard.state,
-        note=clean_reason,
-        data={"from": hazard.deadline.isoformat(), "to": deadline.isoformat()},
-    )
-    return hazard
-
-
-async def decide_extension(
-    session: AsyncSession, *, hazard: Hazard, approve: bool, note: str | None, actor: Actor
-) -> Hazard:
-    request = await pending_extension(session, hazard.id)
-    if request is None or hazard.state != HazardState.RECTIFYING:
-        raise DomainError.one(
-            ErrorCode.INVALID_TRANSITION,
-            "hazardId",
-            "没有待审批的延期申请",
-            "There is no extension request to decide",
-        )
-    if request.actor == actor.subject:
-        raise DomainError.one(
-            ErrorCode.FORBIDDEN,
-            "hazardId",
-            "申请人不能审批自己的延期申请",
-            "The requester may not decide their own request",
-        )
-    errors = ErrorCollector()
-    clean_note = clean_text(
-        errors, "note", note, label_zh="审批意见", label_en="Note", max_length=4000, required=not approve
-    )
-    errors.raise_if_any()
-    assert request.data is not None
-    data = {"requestId": request.id, "from": request.data["from"], "to": request.data["to"]}
-    if approve:
-        hazard.deadline = date.fromisoformat(request.data["to"])
-        hazard.version += 1
-        await session.flush()
-    kind = EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED
-    await _event(session, hazard, kind, actor, hazard.state, note=clean_note, data=data)
-    await refresh_hazard_units(session, None, [hazard.unit_id])
-    return hazard
-
-
-async def escalate_overdue(session: AsyncSession, today: date) -> int:
-    """Escalate every open major hazard past its deadline: to the park, then (after
-    DISTRICT_AFTER_DAYS more days) to the district, each once, with a notice and a history
-    entry. Returns the number of escalations written; running it again writes none."""
-    overdue = (
-        await session.scalars(
-            select(Hazard)
-            .where(
-                Hazard.grade == Grade.MAJOR.value,
-                Hazard.state.in_([s.value for s in OPEN_STATES]),
-                Hazard.deadline < today,
-            )
-            .order_by(Hazard.id)
-            .with_for_update()
-        )
-    ).all()
-    if not overdue:
-        return 0
-    done = {
-        (h, u)
-        for h, u in (
-            await session.execute(
-                select(HazardNotice.hazard_id, HazardNotice.unit_id).where(
-                    HazardNotice.kind == ESCALATION, HazardNotice.hazard_id.in_([h.id for h in overdue])
-                )
-            )
-        ).all()
-    }
-    units = {
-        u.id: u
-        for u in (
-            await session.scalars(select(OrgUnit).where(OrgUnit.id.in_({h.unit_id for h in overdue})))
-        ).all()
-    }
-    ancestor_ids = {a for u in units.values() for a in u.ancestor_ids}
-    ancestors = {
-        a.id: a for a in (await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ancestor_ids)))).all()
-    }
-    written = 0
-    system = SYSTEM
-    for hazard in overdue:
-        assert hazard.deadline is not None
-        chain = [ancestors[a] for a in units[hazard.unit_id].ancestor_ids if a in ancestors]
-        levels = [(UnitKind.PARK, 0), (UnitKind.DISTRICT, DISTRICT_AFTER_DAYS)]
-        for kind, after in levels:
-            target = next((a for a in chain if a.kind == kind.value), None)
-            if target is None or (hazard.id, target.id) in done or (today - hazard.deadline).days <= after:
-                continue
-            session.add(HazardNotice(hazard_id=hazard.id, unit_id=target.id, kind=ESCALATION))
-            await _event(
-                session,
-                hazard,
-                EventKind.ESCALATED,
-                system,
-                hazard.state,
-                note=f"重大事故隐患逾期未销号，升级至{target.name}",
-                data={"unitId": target.id, "level": kind.value, "deadline": hazard.deadline.isoformat()},
-            )
-            written += 1
-    return written
