@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,11 +25,12 @@ from domain.scoring.reports.model import (
     check_request,
 )
 from domain.scoring.reports.monthly import monthly_report
-from domain.scoring.reports.render import render
 from domain.scoring.reports.weekly import weekly_report
 from domain.tree.models import OrgUnit
 
-# --- the service --------------------------------------------------------------------------
+# Renders a report in a file format (CSV, XLSX): presentation, which the web layer does and
+# passes in (`api.scoring.report_files.render`); the bytes it returns are what is kept.
+Renderer = Callable[[Report, FileFormat], bytes]
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -67,12 +69,14 @@ async def create_report(
     file_format: FileFormat,
     actor: Actor,
     today: date,
+    render: Renderer,
     disclosure: Disclosure = ALL,
 ) -> ComplianceReport:
-    """Build, render and keep a report of a park. `period_start` is the month's first day
-    (MONTHLY) or the Thursday the week ends on (WEEKLY). The request is checked before
-    anything is written; the scores are then brought to `today` (as every change does), so
-    the file says what the API says today. Returns the stored row (append-only)."""
+    """Build a report of a park, render it with `render` and keep the file. `period_start`
+    is the month's first day (MONTHLY) or the Thursday the week ends on (WEEKLY). The
+    request is checked before anything is written; the scores are then brought to `today`
+    (as every change does), so the file says what the API says today. Returns the stored
+    row (append-only)."""
     _park(unit)
     await check_request(session, kind, period_start, today)
     await prepare(session, today)
