@@ -119,7 +119,7 @@ class Calculator:
 
     def statuses(self, lo: date, hi: date, post_ids: set[int] | None = None) -> list[Judged]:
         """The statuses `for_posts` would give, in no particular order, without the
-        evidence (see `domain.duties.statuses`)."""
+        evidence (see `domain.duties.obligations.statuses`)."""
         enabled = gc.isenabled()
         gc.disable()
         try:
