@@ -67,7 +67,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.relay import from_base64, to_base64
 
-import domain.duties.records as records_service
+import domain.duties.records.writing as records_service
 from api.app import create_app
 from authz import policy
 from authz.credentials import mint_token
