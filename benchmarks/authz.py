@@ -53,7 +53,7 @@ from authz.domains import key_match, post_domain
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember, RoleGrant, ServiceClient
 from domain.clock import today_shanghai
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database, utcnow
+from domain.db import create_engine, create_session_factory, utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post
@@ -61,6 +61,7 @@ from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 from domain.tree.queries import UnitFilter, units_stmt
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICTS, PARKS_PER_DISTRICT, DEPARTMENTS_PER_PARK = 2, 5, 10

@@ -32,7 +32,7 @@ import httpx
 
 from benchmarks.peer import SECRET_KEY, Server, Tally, free_port, run_wrk, serving, wait_ready, wrk_script
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import temporary_database
+from scratch import temporary_database
 
 TYPENAME = "{ __typename }"
 HEAVY = "{ units(first: 100) { nodes { name posts(first: 5) { nodes { title } } } } }"

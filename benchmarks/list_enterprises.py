@@ -27,12 +27,13 @@ from sqlalchemy.engine import make_url
 
 from api.app import create_app
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database, utcnow
+from domain.db import create_engine, create_session_factory, utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 QUERY = """
 query Park($park: ID!, $departments: Int!, $enterprises: Int!) {

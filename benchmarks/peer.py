@@ -54,8 +54,9 @@ from authz.credentials import mint_token
 from benchmarks.calibration import print_calibration
 from benchmarks.list_enterprises import load
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database
+from domain.db import create_engine, create_session_factory
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 SECRET_KEY = "bench-peer-secret-key-0123456789abcdef"
 PAGE = 100

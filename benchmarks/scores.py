@@ -67,7 +67,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry.relay import from_base64, to_base64
 
-import domain.duties.records as records_service
+import domain.duties.records.writing as records_service
 from api.app import create_app
 from authz import policy
 from authz.credentials import mint_token
@@ -79,14 +79,15 @@ from domain.audit.service import Actor, bind_actor
 from domain.config import Settings, normalize_database_url
 from domain.db import create_engine, create_session_factory, reuse_plans
 from domain.duties.models import DutyRecord
-from domain.duties.records import Recorder, RecordInput, create_record
+from domain.duties.records import RecordInput, create_record
 from domain.people.models import Person
 from domain.people.service import create_person
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.scoring.formula import PeriodKind, period_start
-from domain.scoring.maintain import Tracked, current_state, rebuild, track
+from domain.scoring.maintain import Tracked, rebuild, track
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.queries import dashboard
+from domain.scoring.state import current_state
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
 
@@ -412,7 +413,7 @@ async def time_create_record(
             await create_record(
                 session,
                 data=record_input(holder, day),
-                recorder=Recorder(subject, holder.person_id),
+                recorder=Actor(subject, holder.person_id),
                 domain=holder.unit_path,
                 today=today,
             )

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember
+from domain.actors import SYSTEM, Actor
 from domain.clock import SHANGHAI
 from domain.hazards import service, tipoffs
-from domain.hazards.models import HazardCategory
+from domain.hazards.models import Hazard, HazardCategory
 from domain.hazards.states import Action, Grade, Source
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.tree.models import OrgUnit
@@ -91,8 +92,8 @@ async def _enterprises(session: AsyncSession, park: OrgUnit, today: date) -> lis
     return [e for e in out if e.principal and e.supervisor]
 
 
-def _who(person_id: int | None) -> service.Actor:
-    return service.Actor(f"person:{person_id}", person_id)
+def _who(person_id: int | None) -> Actor:
+    return Actor(f"person:{person_id}", person_id)
 
 
 async def load_demo_hazards(session: AsyncSession, parks: list[OrgUnit], today: date) -> dict[str, int]:
@@ -173,7 +174,7 @@ async def _tip_offs(session: AsyncSession, park: OrgUnit, today: date, categorie
             title="消防通道堵塞（举报）",
         ),
         reason=None,
-        actor=service.Actor("system"),
+        actor=SYSTEM,
         unit_path=enterprise.path,
         park_path=park.path,
         today=today,
@@ -183,7 +184,7 @@ async def _tip_offs(session: AsyncSession, park: OrgUnit, today: date, categorie
 
 async def _walk(
     session: AsyncSession,
-    hazard: service.Hazard,
+    hazard: Hazard,
     e: _Enterprise,
     found: date,
     today: date,

@@ -7,17 +7,18 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.hazards import service
-from domain.hazards.models import HazardCategory, HazardEvent, HazardNotice
+from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice
 from domain.hazards.states import Action
 from seeds.hazard_categories import load_hazard_categories
 from tests import factories as f
 
-SUPERVISOR = service.Actor("person:900")
-ENTERPRISE = service.Actor("person:901")
+SUPERVISOR = Actor("person:900")
+ENTERPRISE = Actor("person:901")
 
 
-async def _major(session: AsyncSession, unit: f.OrgUnit, deadline: date) -> service.Hazard:
+async def _major(session: AsyncSession, unit: f.OrgUnit, deadline: date) -> Hazard:
     major = await session.scalar(select(HazardCategory.id).where(HazardCategory.code == "confined-permit"))
     assert major is not None
     hazard = await service.report_hazard(

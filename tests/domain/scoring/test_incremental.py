@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.actors import SYSTEM, Actor
 from domain.db import create_session_factory
 from domain.duties import records as rec
 from domain.duties.models import (
@@ -50,9 +51,10 @@ from domain.posts import service as posts
 from domain.posts.kinds import MAY_BE_IN_CHARGE, PostKind
 from domain.posts.models import Assignment, Post, PostCharge, effective_assignment
 from domain.scoring.formula import PeriodKind, ScoreScope
-from domain.scoring.maintain import current_state, rebuild, refresh, track
+from domain.scoring.maintain import rebuild, refresh, track
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.scheme import WeightClass
+from domain.scoring.state import current_state
 from domain.tree import service as tree
 from domain.tree.kinds import RiskClass, Trade, UnitKind
 from domain.tree.models import OrgUnit
@@ -118,10 +120,10 @@ HOLDER_RULES: dict[str, dict[str, Any]] = {
     },
 }
 
-OFFICER = rec.Recorder(subject="officer", person_id=None)  # files exemption requests
-SUPERVISOR = rec.Recorder(subject="supervisor", person_id=None)  # decides them
-HAZARD_SUPERVISOR = hazards.Actor("supervisor")
-HAZARD_ENTERPRISE = hazards.Actor("enterprise")
+OFFICER = Actor(subject="officer", person_id=None)  # files exemption requests
+SUPERVISOR = Actor(subject="supervisor", person_id=None)  # decides them
+HAZARD_SUPERVISOR = Actor("supervisor")
+HAZARD_ENTERPRISE = Actor("enterprise")
 
 
 # --- scenarios ---------------------------------------------------------------------------
@@ -311,7 +313,7 @@ class World:
                 makeup_for=makeup,
                 item_ids=named,
             ),
-            recorder=rec.Recorder(subject=f"person:{person}", person_id=person),
+            recorder=Actor(subject=f"person:{person}", person_id=person),
             domain="/",
             today=self.today,
         )
@@ -359,7 +361,7 @@ class World:
             data=rec.RecordInput(kind=kind, performed_on=performed, title="履职（更正）", unit_ids=units,
                                  makeup_for=makeup),
             reason="更正",
-            recorder=rec.Recorder(subject=original.recorder, person_id=original.recorder_person_id),
+            recorder=Actor(subject=original.recorder, person_id=original.recorder_person_id),
             domain="/",
             today=self.today,
         )  # fmt: skip
@@ -378,7 +380,7 @@ class World:
             self.session,
             record_id=original.id,
             reason="撤回",
-            recorder=rec.Recorder(subject=original.recorder, person_id=original.recorder_person_id),
+            recorder=Actor(subject=original.recorder, person_id=original.recorder_person_id),
             domain="/",
             today=self.today,
         )
@@ -486,7 +488,7 @@ class World:
         start = self.performed(c) if c % 4 else pick(c // 4, self.today, self.today + timedelta(days=10))
         end = start + timedelta(days=d % 12)
         made = await rec.declare_critical_period(
-            self.session, unit_id=unit.id, kind=kind, title="特殊时期", start=start, end=end, actor="system",
+            self.session, unit_id=unit.id, kind=kind, title="特殊时期", start=start, end=end, actor=SYSTEM,
             domain=unit.path, today=self.today,
         )  # fmt: skip
         self.declared(start, end)
@@ -502,7 +504,7 @@ class World:
             return "withdraw period: none"
         row = rows[a % len(rows)]
         await rec.withdraw_critical_period(
-            self.session, period_id=row.id, reason="撤回", actor="system", domain="/", today=self.today
+            self.session, period_id=row.id, reason="撤回", actor=SYSTEM, domain="/", today=self.today
         )
         return f"withdraw {row.kind} #{row.id} at {self.unit_label(row.unit_id)} {row.start_date}..{row.end_date}"
 
@@ -517,7 +519,7 @@ class World:
         end = start + timedelta(days=d % 12)
         made = await rec.declare_critical_period(
             self.session, unit_id=unit.id, kind=row.kind, title="特殊时期（更正）", start=start, end=end,
-            actor="system", domain=unit.path, corrects=row, reason="更正", today=self.today,
+            actor=SYSTEM, domain=unit.path, corrects=row, reason="更正", today=self.today,
         )  # fmt: skip
         self.declared(start, end)
         return (
@@ -948,7 +950,7 @@ async def test_a_record_before_since_counts_for_the_week_that_straddles_it(sessi
     assert state is not None and state.since == SINCE
     key = {"person_id": leader.id, "post_id": deputy.id, "month": date(2025, 1, 1), "weight_class": "WEEKLY"}
     assert await _tally(session, **key) == (1, 0, 3)  # the weeks ending 5, 12, 19 and 26 January
-    me = rec.Recorder(subject=f"person:{leader.id}", person_id=leader.id)
+    me = Actor(subject=f"person:{leader.id}", person_id=leader.id)
     await rec.withdraw_record(
         session, record_id=made.id, reason="录错", recorder=me, domain="/", today=f.TODAY
     )
@@ -964,13 +966,13 @@ async def test_a_critical_period_covers_the_units_in_charge_while_it_lasted(sess
     await charges.add_charge(session, post_id=deputy.id, unit_id=t["safety"].id, start_date=date(2025, 7, 1))
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="春节", start=date(2025, 2, 10), end=date(2025, 2, 12),
-        actor="system", domain=t["park"].path,
+        actor=SYSTEM, domain=t["park"].path,
     )  # fmt: skip
     made = await f.record(session, leader, "ON_SITE", date(2025, 2, 11), [t["park"]])
     await rebuild(session, f.TODAY)
     key = {"person_id": leader.id, "post_id": deputy.id, "month": date(2025, 2, 1), "weight_class": "EVENT"}
     assert await _tally(session, **key) == (1, 0, 0)
-    me = rec.Recorder(subject=f"person:{leader.id}", person_id=leader.id)
+    me = Actor(subject=f"person:{leader.id}", person_id=leader.id)
     await rec.withdraw_record(
         session, record_id=made.id, reason="录错", recorder=me, domain="/", today=f.TODAY
     )
@@ -984,7 +986,7 @@ async def test_a_record_early_in_a_critical_period_is_seen_by_a_change_later_in_
     t, deputy, leader = await _leader(session, {"on-site": {"kinds": ["ON_SITE"], "events": ["KEY_DATE"]}})
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="国庆", start=date(2026, 9, 25), end=date(2026, 10, 5),
-        actor="system", domain=t["park"].path,
+        actor=SYSTEM, domain=t["park"].path,
     )  # fmt: skip
     await f.record(session, leader, "ON_SITE", date(2026, 9, 26), [t["park"]])
     await rebuild(session, f.TODAY)
@@ -1014,7 +1016,7 @@ async def test_a_critical_period_reaches_those_who_hold_a_post_only_in_its_grace
     # of the six days, so owes it, though they held nothing on the day itself.
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="节日", start=date(2026, 10, 1), end=date(2026, 10, 1),
-        actor="system", domain=t["park"].path, today=f.TODAY,
+        actor=SYSTEM, domain=t["park"].path, today=f.TODAY,
     )  # fmt: skip
     key = {"person_id": officer.id, "post_id": None, "month": date(2026, 10, 1), "weight_class": "EVENT"}
     assert await _tally(session, **key) == (0, 0, 1)
@@ -1218,7 +1220,7 @@ async def test_taking_charge_of_a_unit_widens_a_critical_period_duty(session: As
     t, deputy, leader = await _leader(session, {"on-site": {"kinds": ["ON_SITE"], "events": ["KEY_DATE"]}})
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="安全月", start=date(2026, 11, 10),
-        end=date(2026, 11, 12), actor="system", domain=t["park"].path,
+        end=date(2026, 11, 12), actor=SYSTEM, domain=t["park"].path,
     )  # fmt: skip
     await f.record(session, leader, "ON_SITE", date(2026, 11, 11), [t["park"]])
     await rebuild(session, f.TODAY)
