@@ -26,17 +26,17 @@ def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:
     stack: list[str] = []
     on_stack: set[str] = set()
     cycles: list[list[str]] = []
+    work: list[tuple[str, list[str]]] = []
+
+    def enter(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        work.append((module, sorted(graph.find_modules_directly_imported_by(module))))
+
     for start in sorted(graph.modules):
         if start in index:
             continue
-        work: list[tuple[str, list[str]]] = []
-
-        def enter(module: str) -> None:
-            index[module] = low[module] = len(index)
-            stack.append(module)
-            on_stack.add(module)
-            work.append((module, sorted(graph.find_modules_directly_imported_by(module))))
-
         enter(start)
         while work:
             module, pending = work[-1]
