@@ -344,7 +344,7 @@ class GraphQLView(GraphQL[Context, None]):
         state = request.app.state
         caller: Caller | None = getattr(request.state, "caller", None)
         request_id = getattr(request.state, "request_id", "-")
-        bind_request_actor(request, Actor(caller.subject if caller else "anonymous", request_id))
+        bind_request_actor(request, Actor(caller.subject if caller else "anonymous", request_id=request_id))
         ctx = Context(
             open_session=lambda: request_session(request),
             settings=state.settings,

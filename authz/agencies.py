@@ -22,20 +22,10 @@ from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.identifiers import normalize_credit_code
-from domain.inputs import clean_text
+from domain.inputs import check_dates, clean_text
 from domain.people.models import Person
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
-
-
-def _check_dates(errors: ErrorCollector, start: date, end: date | None, field: str = "endDate") -> None:
-    if end is not None and end < start:
-        errors.add(
-            ErrorCode.INVALID_DATE_RANGE,
-            field,
-            "结束日期不能早于开始日期",
-            "The end date is before the start date",
-        )
 
 
 def common_domain(paths: Sequence[str]) -> str:
@@ -103,7 +93,7 @@ async def add_agency_member(
     person = await session.get(Person, person_id)
     if person is None:
         errors.extend(not_found("personId", "人员", "Person"))
-    _check_dates(errors, start_date, end_date)
+    check_dates(errors, start_date, end_date)
     clean_note = clean_text(
         errors, "note", note, label_zh="备注", label_en="Note", max_length=500, required=False
     )
@@ -158,7 +148,7 @@ async def end_agency_member(session: AsyncSession, *, member_id: int, end_date: 
             f"The membership already ended on {member.end_date}",
         )
     errors = ErrorCollector()
-    _check_dates(errors, member.start_date, end_date)
+    check_dates(errors, member.start_date, end_date)
     errors.raise_if_any()
     before = row_snapshot(member)
     member.end_date = end_date
@@ -247,7 +237,7 @@ async def create_contract(
     clean_code = clean_text(
         errors, "code", code, label_zh="合同编号", label_en="Contract code", max_length=64
     )
-    _check_dates(errors, start_date, end_date)
+    check_dates(errors, start_date, end_date)
     clean_note = clean_text(
         errors, "note", note, label_zh="备注", label_en="Note", max_length=500, required=False
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,7 @@ from authz.models import (
     RoleGrant,
     ServiceClient,
 )
+from domain.clock import SHANGHAI
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, PostCharge, effective_assignment
 from domain.tree.models import OrgUnit
@@ -334,10 +335,6 @@ async def _grant_links(
 
 
 def _local_date(moment: object) -> date:
-    from datetime import datetime
-
-    from domain.clock import SHANGHAI
-
     assert isinstance(moment, datetime)
     return moment.astimezone(SHANGHAI).date()
 
@@ -345,8 +342,6 @@ def _local_date(moment: object) -> date:
 def _day_before(moment: object) -> date:
     """A right revoked at some moment last held on the day before (Asia/Shanghai): revoking
     takes effect at once, and links are granted by whole days."""
-    from datetime import timedelta
-
     return _local_date(moment) - timedelta(days=1)
 
 

@@ -34,7 +34,7 @@ from benchmarks.peer.load import Tally, run_wrk, wrk_script
 from benchmarks.peer.requests import SECRET_KEY
 from benchmarks.peer.servers import Server, free_port, serving, wait_ready
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import temporary_database
+from scratch import temporary_database
 
 TYPENAME = "{ __typename }"
 HEAVY = "{ units(first: 100) { nodes { name posts(first: 5) { nodes { title } } } } }"

@@ -30,9 +30,10 @@ from authz.credentials import mint_token
 from benchmarks.list_enterprises import bench_admin, load
 from benchmarks.synthetic import table_of
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database, utcnow
+from domain.db import create_engine, create_session_factory, utcnow
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardPlan
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 QUERY = """query($first: Int) {
   hazards(unitId: "T3JnVW5pdDoy", first: $first, filter: {states: [CONFIRMED, RECTIFYING, CLOSED]}) {

@@ -30,12 +30,13 @@ from authz.credentials import mint_token
 from authz.models import RoleGrant, ServiceClient
 from benchmarks.synthetic import table_of
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database, utcnow
+from domain.db import create_engine, create_session_factory, utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 QUERY = """
 query Park($park: ID!, $departments: Int!, $enterprises: Int!) {

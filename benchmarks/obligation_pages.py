@@ -38,9 +38,10 @@ from authz.credentials import mint_token
 from benchmarks.calibration import print_calibration
 from domain.clock import today_shanghai
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database
+from domain.db import create_engine, create_session_factory
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
+from scratch import temporary_database
 from seeds.loader import load_dataset
 
 ROW = "id status dueDate periodStart periodEnd required doneCount vacant dutyItem { key text } post { title } person { name }"  # fmt: skip

@@ -73,7 +73,7 @@ from benchmarks.synthetic import (
     reset_sequences,
 )
 from domain.config import normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database, utcnow
+from domain.db import create_engine, create_session_factory, utcnow
 from domain.duties.facts import load_facts
 from domain.duties.models import CriticalPeriod, DutyRecord, DutyRecordUnit
 from domain.duties.obligations import Calculator, Status
@@ -82,6 +82,7 @@ from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 SEED = 20261126
 DEPARTMENTS = 10

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from domain.actors import SYSTEM
 from domain.db import Base
 from domain.duties.lists import adopt_template
 from domain.duties.models import DutyList
@@ -323,7 +324,7 @@ async def adopt_lists(session: AsyncSession, park_ids: Sequence[tuple[int, str]]
         for code in ADOPTED:
             lst = await adopt_template(
                 session, template_id=templates[code], unit_id=park_id, code=f"{park_code}-{code}",
-                effective_from=date(year - 1, 1, 1), actor="system",
+                effective_from=date(year - 1, 1, 1), actor=SYSTEM,
             )  # fmt: skip
             codes.append(lst.code)
     return codes

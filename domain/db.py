@@ -6,12 +6,9 @@ Nothing here connects at import time; `create_engine` is called by the compositi
 from __future__ import annotations
 
 import weakref
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 from sqlalchemy import DateTime, MetaData, String, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -213,27 +210,3 @@ def create_session_factory(bind: Any, **kwargs: Any) -> async_sessionmaker[Async
     kwargs.setdefault("expire_on_commit", False)
     kwargs.setdefault("autoflush", False)
     return async_sessionmaker(bind=bind, **kwargs)
-
-
-@asynccontextmanager
-async def temporary_database(server_url: str | None, scratch_dir: Path) -> AsyncIterator[str]:
-    """An empty database for tests and benchmarks, dropped afterwards.
-
-    With no URL or a SQLite URL: a file in `scratch_dir`. With a PostgreSQL URL: a new
-    database on that server (the URL's own database is only used to create and drop it).
-    """
-    if server_url is None or server_url.startswith("sqlite"):
-        yield f"sqlite+aiosqlite:///{scratch_dir / f'{uuid4().hex[:8]}.db'}"
-        return
-    name = f"tmp_{uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()

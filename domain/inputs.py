@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from typing import Final, TypeAlias, TypeVar
 
@@ -56,3 +57,14 @@ def clean_text(
         )
         return None
     return text
+
+
+def check_dates(errors: ErrorCollector, start: date, end: date | None, field: str = "endDate") -> None:
+    """A date range ends on or after its first day (an open end, None, always does)."""
+    if end is not None and end < start:
+        errors.add(
+            ErrorCode.INVALID_DATE_RANGE,
+            field,
+            "结束日期不能早于开始日期",
+            "The end date is before the start date",
+        )

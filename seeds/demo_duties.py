@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM, Actor
 from domain.duties import records as rec
 from domain.duties.facts import load_facts
 from domain.duties.lists import adopt_template
@@ -209,7 +210,7 @@ async def load_demo_duties(session: AsyncSession, parks: list[OrgUnit], today: d
                 unit_id=park.id,
                 code=f"{park.code}-{code}",
                 effective_from=since,
-                actor="system",
+                actor=SYSTEM,
             )
         national_day = _last(10, 1, today)
         await rec.declare_critical_period(
@@ -219,7 +220,7 @@ async def load_demo_duties(session: AsyncSession, parks: list[OrgUnit], today: d
             title="国庆假期（演示）",
             start=national_day,
             end=national_day + timedelta(days=6),
-            actor="system",
+            actor=SYSTEM,
             domain=park.path,
         )
         resumption = _last(2, 20, today)
@@ -230,7 +231,7 @@ async def load_demo_duties(session: AsyncSession, parks: list[OrgUnit], today: d
             title="春节后复工复产（演示）",
             start=resumption,
             end=resumption + timedelta(days=9),
-            actor="system",
+            actor=SYSTEM,
             domain=park.path,
         )
     counts["duty_lists"] = len(parks) * len(DEMO_TEMPLATES)
@@ -284,7 +285,7 @@ async def _exemption(session: AsyncSession, park: OrgUnit, today: date) -> int:
         start=month,
         end=month_end,
         reason="企业停产检修一个月（演示）",
-        recorder=rec.Recorder(subject=f"person:{holder}", person_id=holder),
+        recorder=Actor(subject=f"person:{holder}", person_id=holder),
         unit_id=post.unit_id,
         domain=park.path,
         today=month_end,
@@ -294,7 +295,7 @@ async def _exemption(session: AsyncSession, park: OrgUnit, today: date) -> int:
         record=request,
         approved=True,
         note="情况属实，同意",
-        decider=rec.Recorder(subject="system", person_id=None),
+        decider=Actor(subject="system", person_id=None),
         holder_ids={holder},
         domain=park.path,
     )
@@ -321,7 +322,7 @@ async def _evidence(session: AsyncSession, parks: list[OrgUnit], today: date) ->
         units = (
             await session.scalars(select(DutyRecordUnit.unit_id).where(DutyRecordUnit.record_id == first.id))
         ).all()
-        who = rec.Recorder(subject=first.recorder, person_id=first.recorder_person_id)
+        who = Actor(subject=first.recorder, person_id=first.recorder_person_id)
         await rec.correct_record(
             session,
             record_id=first.id,
@@ -341,7 +342,7 @@ async def _evidence(session: AsyncSession, parks: list[OrgUnit], today: date) ->
             session,
             record_id=second.id,
             reason="重复录入",
-            recorder=rec.Recorder(subject=second.recorder, person_id=second.recorder_person_id),
+            recorder=Actor(subject=second.recorder, person_id=second.recorder_person_id),
             domain="/",
         )
         done = 2

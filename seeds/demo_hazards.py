@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember
+from domain.actors import SYSTEM, Actor
 from domain.clock import SHANGHAI
 from domain.hazards import service, tipoffs
 from domain.hazards.models import Hazard, HazardCategory
@@ -87,8 +88,8 @@ async def _enterprises(session: AsyncSession, park: OrgUnit, today: date) -> lis
     return out
 
 
-def _who(person_id: int | None) -> service.Actor:
-    return service.Actor(f"person:{person_id}", person_id)
+def _who(person_id: int | None) -> Actor:
+    return Actor(f"person:{person_id}", person_id)
 
 
 async def load_demo_hazards(session: AsyncSession, parks: list[OrgUnit], today: date) -> dict[str, int]:
@@ -169,7 +170,7 @@ async def _tip_offs(session: AsyncSession, park: OrgUnit, today: date, categorie
             title="消防通道堵塞（举报）",
         ),
         reason=None,
-        actor=service.Actor("system"),
+        actor=SYSTEM,
         unit_path=enterprise.path,
         park_path=park.path,
         today=today,

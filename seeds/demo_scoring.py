@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM
 from domain.scoring.classes import classify
 from domain.scoring.formula import PeriodKind, period_end, period_start
 from domain.scoring.schemes import publish_scheme
@@ -35,7 +36,7 @@ async def load_demo_scoring(session: AsyncSession, today: date) -> dict[str, int
             effective_from=next_quarter,
             weights=DEMO_WEIGHTS,
             note="演示：自下季度起提高隐患分值 / demo: hazards weigh more from next quarter",
-            actor="system",
+            actor=SYSTEM,
             domain=d.path,
             today=today,
         )
@@ -45,7 +46,7 @@ async def load_demo_scoring(session: AsyncSession, today: date) -> dict[str, int
             within=d,
             kind=PeriodKind.QUARTER,
             start=last_quarter,
-            actor="system",
+            actor=SYSTEM,
             domain=d.path,
             today=today,
         )

@@ -10,8 +10,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM
 from domain.hazards.models import HazardCategory
-from domain.hazards.service import Actor, create_category
+from domain.hazards.service import create_category
 
 CATEGORIES_FILE = Path(__file__).resolve().parent / "hazards" / "categories.yaml"
 
@@ -31,7 +32,7 @@ async def load_hazard_categories(session: AsyncSession) -> dict[str, int]:
             major=bool(row["major"]),
             description=row.get("description"),
             basis=row.get("basis"),
-            actor=Actor("system"),
+            actor=SYSTEM,
         )
         added += 1
     return {"hazard_categories": added}

@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM, Actor
 from domain.duties.lists import ItemInput, create_duty_list
 from domain.duties.models import DutyList, DutySource
 
@@ -50,7 +51,7 @@ def _date(value: Any) -> date:
 
 
 async def load_requirements(
-    session: AsyncSession, catalogue: Catalogue | None = None, *, actor: str = "system"
+    session: AsyncSession, catalogue: Catalogue | None = None, *, actor: Actor = SYSTEM
 ) -> dict[str, int]:
     """Load the catalogue's sources and template lists that are not there yet."""
     catalogue = catalogue or read_catalogue()

@@ -33,8 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from api.app import create_app
 from api.schema import build_schema
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database
+from domain.db import create_engine, create_session_factory
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 
 def base_url() -> str | None:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import to_base64
 
+from domain.actors import SYSTEM, Actor
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
 from domain.people.service import create_person
@@ -185,7 +186,7 @@ async def duty_list(
         unit_id=at.id,
         effective_from=effective_from,
         items=[ItemInput(key=k, text=f"职责 {k}", rule=r) for k, r in rules.items()],
-        actor="system",
+        actor=SYSTEM,
     )
 
 
@@ -200,7 +201,7 @@ async def record(
     item_ids: tuple[int, ...] = (),
     title: str = "安全检查",
 ) -> Any:
-    from domain.duties.records import Recorder, RecordInput, create_record
+    from domain.duties.records import RecordInput, create_record
 
     return await create_record(
         session,
@@ -212,7 +213,7 @@ async def record(
             item_ids=item_ids,
             makeup_for=makeup_for,
         ),
-        recorder=Recorder(subject=f"person:{who.id}", person_id=who.id),
+        recorder=Actor(subject=f"person:{who.id}", person_id=who.id),
         domain=units[0].path,
         today=TODAY,
     )

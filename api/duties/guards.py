@@ -18,6 +18,7 @@ from authz.agencies import common_domain
 from authz.catalogue import Action, Resource
 from authz.domains import ROOT_DOMAIN, parent_domain, post_domain
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember, ServiceClient
+from domain.actors import Actor
 from domain.duties import records as rec
 from domain.duties.models import (
     CriticalPeriod,
@@ -35,8 +36,12 @@ if TYPE_CHECKING:
     from api.duties.mutations import RequestExemptionInput
 
 
-def actor(ctx: Context) -> str:
-    return ctx.caller.subject if ctx.caller else "anonymous"
+def actor(ctx: Context) -> Actor:
+    """The caller as the actor of a change no agency qualifies (lists, critical periods)."""
+    caller = ctx.caller
+    if caller is None:
+        return Actor("anonymous", request_id=ctx.request_id)
+    return Actor(caller.subject, person_id=caller.person_id, request_id=ctx.request_id)
 
 
 def _templates_forbidden(field: str | Sequence[str]) -> DomainError:
@@ -74,7 +79,7 @@ async def read_template(ctx: Context, session: AsyncSession, template_id: int, f
         raise not_found(field, "职责清单模板", "Duty list template")
 
 
-async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int]) -> rec.Recorder:
+async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int]) -> Actor:
     """The caller as a recorder, with the agency they act for at these units, if any."""
     caller = ctx.caller
     if caller is None:
@@ -89,7 +94,7 @@ async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int])
             _agency_statement(),
             {"person_id": caller.person_id, "unit_ids": list(unit_ids), "today": ctx.today},
         )
-    return rec.Recorder(subject=caller.subject, person_id=caller.person_id, agency_id=agency_id)
+    return Actor(caller.subject, caller.person_id, agency_id, ctx.request_id)
 
 
 def _agency_of(person: Any, units: Any, today: Any) -> Select[Any]:
@@ -153,7 +158,7 @@ def _write_statement(person: bool, own_agency: bool) -> Any:
 
 async def write_records(
     ctx: Context, session: AsyncSession, unit_ids: Sequence[int], field: str | tuple[str, ...]
-) -> tuple[rec.Recorder, str, rec.Units]:
+) -> tuple[Actor, str, rec.Units]:
     """Record-write on every unit: by a grant there, or through a post the caller holds at it.
     Returns the recorder, the common domain, and the units as read (for the write's checks)."""
     base = (field,) if isinstance(field, str) else field
@@ -200,7 +205,7 @@ async def write_records(
             )
         paths.append(path)
     if own_agency and caller is not None:
-        who = rec.Recorder(subject=caller.subject, person_id=person_id, agency_id=agency_id)
+        who = Actor(caller.subject, person_id, agency_id, ctx.request_id)
     else:
         who = await recorder(ctx, session, unit_ids)
     return who, common_domain(paths) if paths else ROOT_DOMAIN, units

@@ -15,6 +15,7 @@ from api.guard import forbidden
 from api.hazards.loaders import hazards_visible
 from authz.catalogue import Action, Resource
 from authz.domains import parent_domain
+from domain.actors import Actor
 from domain.errors import not_found
 from domain.hazards import service
 from domain.hazards.models import Hazard
@@ -31,9 +32,9 @@ FROM_ABOVE = frozenset(
 )
 
 
-async def actor(ctx: Context, session: AsyncSession, unit_ids: list[int]) -> service.Actor:
-    who = await recorder(ctx, session, unit_ids)
-    return service.Actor(subject=who.subject, person_id=who.person_id, agency_id=who.agency_id)
+async def actor(ctx: Context, session: AsyncSession, unit_ids: list[int]) -> Actor:
+    """The caller as the actor of a hazard step, with the agency they act for at the units."""
+    return await recorder(ctx, session, unit_ids)
 
 
 async def hazard_for_change(

@@ -37,6 +37,7 @@ from api.errors import UserError, endpoint_error_entry, run_mutation
 from api.ids import MAX_ROW_ID, decode_id
 from api.keys import ID_DESCRIPTION, key_id
 from api.scoring.loaders import may_read
+from api.scoring.report_files import render
 from authz.catalogue import Action, Resource
 from domain.errors import not_found
 from domain.scoring import reports as rp
@@ -173,6 +174,7 @@ class ReportsMutation:
                 file_format=input.format,
                 actor=actor(ctx),
                 today=ctx.today,
+                render=render,
                 disclosure=_disclosure(ctx),
             )
 
@@ -182,7 +184,7 @@ class ReportsMutation:
         state = ctx.request.app.state if ctx.request is not None else None
         report = ComplianceReportFile.of(
             row,
-            subject=actor(ctx),
+            subject=actor(ctx).subject,
             secret=ctx.settings.secret_key,
             now=unix_now(state),
             ttl=ctx.settings.report_link_seconds,

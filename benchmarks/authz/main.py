@@ -21,8 +21,9 @@ from benchmarks.authz.figures import line
 from benchmarks.authz.filters import filter_figures, list_figures
 from benchmarks.authz.processes import cross_process_figures
 from domain.config import normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database
+from domain.db import create_engine, create_session_factory
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 
 async def run(url: str, n_units: int, n_links: int, checks: int, list_runs: int, changes: int) -> None:

@@ -48,8 +48,9 @@ from benchmarks.peer.servers import (
     wait_ready,
 )
 from domain.config import Environment, Settings, normalize_database_url
-from domain.db import create_engine, create_session_factory, temporary_database
+from domain.db import create_engine, create_session_factory
 from migrations.runner import upgrade
+from scratch import temporary_database
 
 # --- the run -------------------------------------------------------------------------------
 

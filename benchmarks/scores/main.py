@@ -35,7 +35,7 @@ from benchmarks.scores.statements import DEFAULT_URL, FLOOR_WINDOW, LOWEST, REFU
 from domain.config import Settings, normalize_database_url
 from domain.db import create_engine, create_session_factory
 from domain.scoring.formula import PeriodKind, period_start
-from domain.scoring.maintain import current_state
+from domain.scoring.state import current_state
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
 

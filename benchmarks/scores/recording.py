@@ -15,12 +15,12 @@ from unittest import mock
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import domain.duties.records as records_service
+import domain.duties.records.writing as records_service
 from benchmarks.scores.statements import RECORD_TITLE
 from domain.audit.service import Actor, bind_actor
 from domain.db import reuse_plans
 from domain.duties.models import DutyRecord
-from domain.duties.records import Recorder, RecordInput, create_record
+from domain.duties.records import RecordInput, create_record
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.scoring.maintain import Tracked, track
 from domain.scoring.models import ScoreState
@@ -118,7 +118,7 @@ async def time_create_record(
             await create_record(
                 session,
                 data=record_input(holder, day),
-                recorder=Recorder(subject, holder.person_id),
+                recorder=Actor(subject, holder.person_id),
                 domain=holder.unit_path,
                 today=today,
             )

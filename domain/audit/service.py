@@ -4,7 +4,6 @@ change and its audit entry are kept or lost together."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -14,6 +13,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# Actor and SYSTEM re-exported: callers bind the actor through this module.
+from domain.actors import SYSTEM as SYSTEM
+from domain.actors import Actor as Actor
 from domain.audit.models import AuditEvent
 from domain.db import utcnow
 
@@ -21,15 +23,6 @@ T = TypeVar("T")
 
 ACTOR_KEY = "audit_actor"
 REQUEST_KEY = "audit_request_id"
-
-
-@dataclass(frozen=True)
-class Actor:
-    subject: str
-    request_id: str | None = None
-
-
-SYSTEM = Actor("system")
 
 
 def bind_actor(session: AsyncSession, actor: Actor) -> None:

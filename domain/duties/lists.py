@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import insert_audited
 from domain.duties.models import DutyItem, DutyList, DutyListVersion, DutySource
 from domain.duties.queries import posts_of_unit
@@ -166,13 +167,13 @@ async def _add_version(
     effective_from: date,
     note: str | None,
     items: list[dict[str, Any]],
-    actor: str,
+    actor: Actor,
     domain: str,
 ) -> DutyListVersion:
     version = await insert_audited(
         session,
         DutyListVersion(
-            list_id=lst.id, number=number, effective_from=effective_from, note=note, created_by=actor
+            list_id=lst.id, number=number, effective_from=effective_from, note=note, created_by=actor.subject
         ),
         "duty_list.version",
         domain,
@@ -191,7 +192,7 @@ async def create_duty_list(
     unit_id: int | None,
     effective_from: date,
     items: Sequence[ItemInput],
-    actor: str,
+    actor: Actor,
     source_id: int | None = None,
     source_clause: str | None = None,
     note: str | None = None,
@@ -226,7 +227,7 @@ async def _create_duty_list(
     unit_id: int | None,
     effective_from: date,
     items: Sequence[ItemInput],
-    actor: str,
+    actor: Actor,
     source_id: int | None,
     source_clause: str | None,
     note: str | None,
@@ -277,7 +278,7 @@ async def _create_duty_list(
             template_id=template_id,
             source_id=source_id,
             source_clause=source_clause,
-            created_by=actor,
+            created_by=actor.subject,
         ),
         "duty_list.create",
         domain,
@@ -302,7 +303,7 @@ async def revise_duty_list(
     effective_from: date,
     items: Sequence[ItemInput],
     note: str | None,
-    actor: str,
+    actor: Actor,
     domain: str,
     today: date,
 ) -> DutyListVersion:
@@ -346,7 +347,7 @@ async def adopt_template(
     unit_id: int,
     code: str,
     effective_from: date,
-    actor: str,
+    actor: Actor,
     name: str | None = None,
     post_kinds: Sequence[str] | None = None,
     today: date | None = None,

@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import record
 from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.hazards import service
@@ -156,7 +157,7 @@ async def triage(
     tip: TipOff,
     accept: Acceptance | None,
     reason: str | None,
-    actor: service.Actor,
+    actor: Actor,
     unit_path: str | None,
     park_path: str,
     today: date,

@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.changes import mark_authz_dirty
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
+from domain.inputs import check_dates
 from domain.posts.kinds import PostKind
 from domain.posts.models import Post, PostCharge
-from domain.posts.service import check_charges, check_dates
+from domain.posts.service import check_charges
 from domain.scoring.maintain import track
 from domain.tree.models import OrgUnit
 

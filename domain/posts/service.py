@@ -19,7 +19,7 @@ from domain.changes import mark_authz_dirty
 from domain.clock import today_shanghai
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
-from domain.inputs import UNSET, Maybe, clean_text
+from domain.inputs import UNSET, Maybe, check_dates, clean_text
 from domain.people.models import Person
 from domain.posts.kinds import (
     ALLOWED_UNIT_KINDS,
@@ -221,16 +221,6 @@ async def _check_overlaps(
             field,
             f"该岗位只能一人担任，{other.start_date}至{until}已有任职",
             f"The post has one holder at a time and is held from {other.start_date} to {until_en}",
-        )
-
-
-def check_dates(errors: ErrorCollector, start: date, end: date | None, field: str = "endDate") -> None:
-    if end is not None and end < start:
-        errors.add(
-            ErrorCode.INVALID_DATE_RANGE,
-            field,
-            "结束日期不能早于开始日期",
-            "The end date is before the start date",
         )
 
 

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import insert_audited
 from domain.errors import DomainError, ErrorCode
 from domain.hazards.models import Hazard
@@ -59,7 +60,7 @@ async def classify(
     within: OrgUnit,
     kind: PeriodKind,
     start: date,
-    actor: str,
+    actor: Actor,
     domain: str,
     today: date,
 ) -> Classified:
@@ -163,7 +164,7 @@ async def classify(
                 score=row.score,
                 risk_level=risk.value,
                 scheme_version_id=version.id,
-                decided_by=actor,
+                decided_by=actor.subject,
             ),
             "scoring.classify",
             domain,

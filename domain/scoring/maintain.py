@@ -34,6 +34,8 @@ from domain.hazards.models import Hazard
 from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
 from domain.scoring.formula import PeriodKind, ScoreScope, Sums, periods_between
 from domain.scoring.models import ScoreState, UnitScore
+from domain.scoring.rebuild import rebuild_all
+from domain.scoring.state import current_state
 from domain.scoring.store import (
     SCHEME_FINGERPRINT,
     SchemeBook,
@@ -58,18 +60,6 @@ from domain.scoring.tallies import (
 from domain.tree.models import OrgUnit
 
 HAZARD_FIELDS = ("hz_weight", "hz_lost", "hz_counted", "hz_overdue", "hz_open_major", "hz_closed")
-
-
-def default_since(today: date) -> date:
-    """Scores are kept from the first day of last year."""
-    return date(today.year - 1, 1, 1)
-
-
-async def current_state(session: AsyncSession, *, lock: bool = False) -> ScoreState | None:
-    stmt = select(ScoreState).order_by(ScoreState.id).limit(1)
-    if lock:
-        stmt = stmt.with_for_update()
-    return (await session.scalars(stmt)).first()
 
 
 async def _book(session: AsyncSession, unit_ids: Iterable[int]) -> SchemeBook:
@@ -381,7 +371,7 @@ async def refresh(session: AsyncSession, today: date) -> bool:
     return True
 
 
-# --- the full rebuild (domain/scoring/rebuild.py) -----------------------------------------
+# --- the full rebuild (domain/scoring/rebuild.py), run again when a change calls for it ---
 
 
 async def rebuild(
@@ -395,8 +385,6 @@ async def rebuild(
 ) -> dict[str, float]:
     """Every tally and unit score again from the evidence, judged on `today` (see
     `domain.scoring.rebuild`). Returns timings."""
-    from domain.scoring.rebuild import rebuild_all  # the rebuild needs this module's state
-
     return await rebuild_all(
         session, today, since=since, progress=progress, workers=workers, database_url=database_url
     )

@@ -29,12 +29,12 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.schema import CreateIndex, DropIndex
 
-from domain.db import utcnow
+from domain.db import create_engine, create_session_factory, utcnow
 from domain.duties.queries import posts_of_unit
 from domain.hazards.models import Hazard
 from domain.scoring.formula import Sums, periods_between, score_of
-from domain.scoring.maintain import current_state, default_since
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
+from domain.scoring.state import current_state, default_since
 from domain.scoring.store import RollupKey, SchemeBook, own_sums, rollup_deltas
 from domain.scoring.tallies import (
     Counts,
@@ -93,8 +93,6 @@ def _merge(into: dict[LeafKey, Counts], more: dict[LeafKey, Counts]) -> None:
 
 
 async def _work_async(url: str, chunks: list[tuple[str, bool]], since: date, today: date) -> Part:
-    from domain.db import create_engine, create_session_factory
-
     engine = create_engine(url)
     leaves: dict[LeafKey, Counts] = {}
     holders: dict[HolderKey, tuple[LeafKey, Counts]] = {}

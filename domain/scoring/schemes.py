@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import insert_audited
 from domain.errors import ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
-from domain.scoring.maintain import current_state, rebuild
+from domain.scoring.maintain import rebuild
 from domain.scoring.models import ScoreSchemeVersion, UnitScore
 from domain.scoring.scheme import parse_scheme
+from domain.scoring.state import current_state
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 
@@ -25,7 +27,7 @@ async def publish_scheme(
     effective_from: date,
     weights: dict[str, Any],
     note: str | None,
-    actor: str,
+    actor: Actor,
     domain: str,
     today: date,
 ) -> ScoreSchemeVersion:
@@ -64,7 +66,7 @@ async def publish_scheme(
             effective_from=effective_from,
             weights=scheme.to_dict(),
             note=clean_note,
-            created_by=actor,
+            created_by=actor.subject,
         ),
         "scoring.scheme.publish",
         domain,

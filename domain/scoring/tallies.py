@@ -17,8 +17,7 @@ from sqlalchemy import Date, Select, bindparam, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.duties.facts import Requested, load_facts
-from domain.duties.obligations import Calculator, Facts, Obligation, Status
-from domain.duties.statuses import Judged
+from domain.duties.obligations import Calculator, Facts, Judged, Obligation, Status
 from domain.hazards.models import Hazard
 from domain.posts.models import Assignment, Post, assignment_overlaps, effective_assignment
 from domain.scoring.formula import (

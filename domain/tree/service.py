@@ -20,6 +20,7 @@ from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, sta
 from domain.identifiers import normalize_credit_code
 from domain.inputs import UNSET, Maybe, clean_text
 from domain.posts.models import Assignment, Post, assignment_overlaps, effective_assignment
+from domain.posts.service import ensure_responsible_posts
 from domain.scoring.maintain import posts_near, rebuild_if_built, track
 from domain.tree.kinds import ALLOWED_PARENTS, HIGH_RISK_TRADES, UNIT_KIND_LABELS, RiskClass, Trade, UnitKind
 from domain.tree.models import PROFILE_FIELDS, EnterpriseProfile, OrgUnit, subtree_upper_bound
@@ -230,8 +231,6 @@ async def create_unit(
     if unit.kind == UnitKind.ENTERPRISE:
         await record_profile(session, unit, today)
     if unit.placarded:
-        from domain.posts.service import ensure_responsible_posts
-
         await ensure_responsible_posts(session, unit)
     return unit
 
@@ -316,8 +315,6 @@ async def update_unit(
         if any(f in changes for f in PROFILE_FIELDS):
             await record_profile(session, unit, day)
         if unit.placarded:
-            from domain.posts.service import ensure_responsible_posts
-
             await ensure_responsible_posts(session, unit, day)
     return unit
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import create_engine, temporary_database
+from domain.db import create_engine
 from migrations.runner import upgrade
+from scratch import temporary_database
 from tests.conftest import base_url
 
 

@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.scoring.report_files import render, render_csv, render_xlsx
+from domain.actors import SYSTEM
 from domain.scoring import reports as rp
 from domain.scoring.models import ComplianceReport
 from domain.tree.models import OrgUnit
@@ -170,20 +172,20 @@ async def test_rendering_is_deterministic_and_safe(
 ) -> None:
     w = await report_world(session)
     report = await rp.build_report(session, w["park"], rp.ReportKind.MONTHLY, date(2026, 10, 1), today=TODAY)
-    first = rp.render_xlsx(report)
+    first = render_xlsx(report)
     # Three days later, by every clock a zip stamps its entries with.
     real = time.localtime
     monkeypatch.setattr(
         time, "localtime", lambda secs=None: real((time.time() if secs is None else secs) + 3 * 86_400)
     )
-    assert rp.render_xlsx(report) == first and rp.render_csv(report) == rp.render_csv(report)
+    assert render_xlsx(report) == first and render_csv(report) == render_csv(report)
     monkeypatch.undo()
     # A text that looks like a formula stays text in both formats.
     report.tables[0].rows[0][2] = '=HYPERLINK("http://example.invalid")'
-    wb = openpyxl.load_workbook(io.BytesIO(rp.render_xlsx(report)))
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
     cell = wb[rp.UNIT_SCORES]["C2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
-    assert "'=HYPERLINK" in rp.render_csv(report).decode("utf-8-sig")
+    assert "'=HYPERLINK" in render_csv(report).decode("utf-8-sig")
 
 
 async def test_both_reports_build_for_a_demo_park(session: AsyncSession) -> None:
@@ -205,8 +207,9 @@ async def test_both_reports_build_for_a_demo_park(session: AsyncSession) -> None
                 kind=kind,
                 period_start=period,
                 file_format=fmt,
-                actor="system",
+                actor=SYSTEM,
                 today=TODAY,
+                render=render,
             )
             parsed = parse_xlsx(row.content) if fmt is rp.FileFormat.XLSX else parse_csv(row.content)
             assert parsed["fields"]["园区编码"] == "ZY"

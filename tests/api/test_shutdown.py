@@ -60,11 +60,15 @@ async def test_a_stopping_server_gives_requests_in_flight_a_bounded_grace(tmp_pa
                     stuck = asyncio.create_task(
                         client.post("/graphql", json={"query": CREATE, "variables": variables})
                     )
-                    # Until the request waits on the lock (a fixed sleep raced a busy machine).
+                    # Until the request waits on the lock (a fixed sleep raced a busy machine); only this
+                    # test's database counts, the server may be shared.
                     async with engine.connect() as watcher:
                         for _ in range(200):
                             waiting = await watcher.scalar(
-                                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                                text(
+                                    "SELECT count(*) FROM pg_stat_activity"
+                                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                                )
                             )
                             await watcher.rollback()
                             if waiting:

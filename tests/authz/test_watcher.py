@@ -16,9 +16,10 @@ from authz.credentials import mint_token
 from authz.watcher import AuthzListener, asyncpg_dsn, decode_keys, encode_keys
 from domain.clock import today_shanghai
 from domain.config import Environment, Settings
-from domain.db import create_engine, create_session_factory, temporary_database
+from domain.db import create_engine, create_session_factory
 from domain.posts.kinds import PostKind
 from migrations.runner import upgrade
+from scratch import temporary_database
 from tests import factories as f
 from tests.app_servers import free_port, server, wait_ready
 from tests.conftest import base_url

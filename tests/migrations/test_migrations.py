@@ -14,9 +14,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import create_engine, temporary_database
+from domain.db import create_engine
 from domain.models import Base
 from migrations.runner import alembic_config, upgrade
+from scratch import temporary_database
 from tests.conftest import base_url
 
 

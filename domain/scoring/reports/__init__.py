@@ -23,16 +23,15 @@ The contract:
 - Names of holders and hazard titles are shown only where `Disclosure` allows (the API
   passes the requester's person-read and hazard-read rights); numbers are compliance data
   and always shown.
-- Rendering is deterministic: the same report gives the same bytes (CSV: UTF-8 with a BOM
-  so that Excel reads Chinese, sections separated by a blank line; XLSX: one sheet per
-  section, its timestamps and the archive's entry times fixed to the report's data day).
+- Rendering is the web layer's (CSV or XLSX, deterministic: the same report gives the same
+  bytes); `create_report` is handed the renderer and keeps the bytes it returns.
 - `create_report` stores the file as handed out, with its SHA-256, in the append-only
   `compliance_report` table, and audits the hand-out (without the content).
 
 The package, by area: `model` (the report's kinds, formats, tables and disclosure, the
 checks of a request, the pieces both reports share), `names` (names a report mentions),
-`monthly` and `weekly` (the two reports), `render` (CSV and XLSX), `service` (file names,
-`build_report`, `create_report`).
+`monthly` and `weekly` (the two reports), `service` (file names, `build_report`,
+`create_report`).
 """
 
 from domain.scoring.reports.model import (
@@ -49,8 +48,7 @@ from domain.scoring.reports.model import (
     FileFormat,
     ReportKind,
 )
-from domain.scoring.reports.render import render_csv, render_xlsx
-from domain.scoring.reports.service import build_report, create_report
+from domain.scoring.reports.service import Renderer, build_report, create_report
 
 __all__ = [
     "CONTENT_TYPES",
@@ -64,9 +62,8 @@ __all__ = [
     "WEEK_OBLIGATIONS",
     "Disclosure",
     "FileFormat",
+    "Renderer",
     "ReportKind",
     "build_report",
     "create_report",
-    "render_csv",
-    "render_xlsx",
 ]

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.duties.obligations import Status
 from domain.errors import DomainError, ErrorCode
 from domain.scoring.formula import HazardStanding, PeriodKind, period_end
-from domain.scoring.maintain import current_state
 from domain.scoring.models import ScoreSchemeVersion, UnitScore
 from domain.scoring.queries import check_period, scheme_version
+from domain.scoring.state import current_state
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit
 

@@ -12,7 +12,6 @@ from domain.duties.obligations import Obligation
 from domain.errors import DomainError, FieldError
 from domain.hazards.models import Hazard
 from domain.scoring.formula import PeriodKind, ScoreScope
-from domain.scoring.maintain import current_state
 from domain.scoring.models import UnitScore
 from domain.scoring.queries import explain, obligation_losses, score_rows
 from domain.scoring.reports.model import (
@@ -42,6 +41,7 @@ from domain.scoring.reports.model import (
     check_request,
 )
 from domain.scoring.reports.names import _Names, _names_of_obligations
+from domain.scoring.state import current_state
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit, subtree_upper_bound
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.audit.service import record, snapshot
 from domain.scoring.maintain import prepare
 from domain.scoring.models import ComplianceReport
@@ -23,11 +25,12 @@ from domain.scoring.reports.model import (
     check_request,
 )
 from domain.scoring.reports.monthly import monthly_report
-from domain.scoring.reports.render import render
 from domain.scoring.reports.weekly import weekly_report
 from domain.tree.models import OrgUnit
 
-# --- the service --------------------------------------------------------------------------
+# Renders a report in a file format (CSV, XLSX): presentation, which the web layer does and
+# passes in (`api.scoring.report_files.render`); the bytes it returns are what is kept.
+Renderer = Callable[[Report, FileFormat], bytes]
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -64,14 +67,16 @@ async def create_report(
     kind: ReportKind,
     period_start: date,
     file_format: FileFormat,
-    actor: str,
+    actor: Actor,
     today: date,
+    render: Renderer,
     disclosure: Disclosure = ALL,
 ) -> ComplianceReport:
-    """Build, render and keep a report of a park. `period_start` is the month's first day
-    (MONTHLY) or the Thursday the week ends on (WEEKLY). The request is checked before
-    anything is written; the scores are then brought to `today` (as every change does), so
-    the file says what the API says today. Returns the stored row (append-only)."""
+    """Build a report of a park, render it with `render` and keep the file. `period_start`
+    is the month's first day (MONTHLY) or the Thursday the week ends on (WEEKLY). The
+    request is checked before anything is written; the scores are then brought to `today`
+    (as every change does), so the file says what the API says today. Returns the stored
+    row (append-only)."""
     _park(unit)
     await check_request(session, kind, period_start, today)
     await prepare(session, today)
@@ -86,7 +91,7 @@ async def create_report(
         file_name=file_name(report, file_format),
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
-        created_by=actor,
+        created_by=actor.subject,
     )
     session.add(row)
     await session.flush()

@@ -21,7 +21,6 @@ from domain.scoring.formula import (
     hazard_standing,
     month_of,
 )
-from domain.scoring.maintain import current_state
 from domain.scoring.queries import score_rows
 from domain.scoring.reports.model import (
     ALL,
@@ -46,6 +45,7 @@ from domain.scoring.reports.model import (
     check_request,
 )
 from domain.scoring.reports.names import _Names, _names_of_obligations, _obligation_unit
+from domain.scoring.state import current_state
 from domain.tree.models import OrgUnit, subtree_upper_bound
 
 # --- the weekly report ------------------------------------------------------------------

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from api.app import create_app
 from api.ops.metrics import pool_of_session_factory
 from domain.config import Environment, Settings
-from domain.db import temporary_database
+from scratch import temporary_database
 from tests.conftest import base_url, migrated_database
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM
 from domain.duties.facts import load_lists
 from domain.duties.lists import ItemInput, revise_duty_list
 from domain.duties.obligations import ListFacts
@@ -38,7 +39,7 @@ async def test_a_new_version_of_a_list_is_seen_with_its_items(session: AsyncSess
             ItemInput(key="report", text="职责 report", rule=WEEKLY_REPORT),
         ],
         note=None,
-        actor="system",
+        actor=SYSTEM,
         domain=tree["park"].path,
         today=date(2026, 1, 15),
     )

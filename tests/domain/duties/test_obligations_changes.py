@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM, Actor
 from domain.duties import records as rec
 from domain.duties.models import DutyRecord
 from domain.duties.obligations import NotApplicableReason, Obligation, Status
@@ -48,7 +49,7 @@ async def _request_exemption(
         start=start,
         end=end,
         reason="岗位空缺，待任命（演示）",
-        recorder=rec.Recorder(subject=f"person:{officer.id}", person_id=officer.id),
+        recorder=Actor(subject=f"person:{officer.id}", person_id=officer.id),
         unit_id=at.id,
         domain=at.path,
         today=today,
@@ -62,7 +63,7 @@ async def _approve(session: AsyncSession, at: OrgUnit, request: DutyRecord) -> N
         record=request,
         approved=True,
         note=None,
-        decider=rec.Recorder(subject=f"person:{approver.id}", person_id=approver.id),
+        decider=Actor(subject=f"person:{approver.id}", person_id=approver.id),
         holder_ids=set(),
         domain=at.path,
     )
@@ -121,7 +122,7 @@ async def test_a_corrected_record_counts_as_corrected_and_a_withdrawn_one_not_at
     await f.assign(session, deputy, leader)
     await f.duty_list(session, t["park"], [PostKind.DEPUTY_IN_CHARGE], {"check": MONTHLY_INSPECTION})
     wrong = await f.record(session, leader, "INSPECTION", date(2024, 3, 10), [t["chem"]])
-    me = rec.Recorder(subject=f"person:{leader.id}", person_id=leader.id)
+    me = Actor(subject=f"person:{leader.id}", person_id=leader.id)
 
     async def march() -> Obligation:
         found = await post_obligations(
@@ -177,7 +178,7 @@ async def test_on_site_at_critical_periods_per_holder(session: AsyncSession) -> 
         title="国庆假期",
         start=date(2024, 10, 1),
         end=date(2024, 10, 7),
-        actor="system",
+        actor=SYSTEM,
         domain=t["park"].path,
     )
     accident = await rec.declare_critical_period(
@@ -187,7 +188,7 @@ async def test_on_site_at_critical_periods_per_holder(session: AsyncSession) -> 
         title="他企事故",
         start=date(2024, 10, 3),
         end=date(2024, 10, 3),
-        actor="system",
+        actor=SYSTEM,
         domain=t["food"].path,
     )
     await f.record(session, officer, "ON_SITE", date(2024, 10, 2), [t["chem"]])

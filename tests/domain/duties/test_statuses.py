@@ -20,13 +20,15 @@ from domain.duties.obligations import (
     ExemptionFacts,
     Facts,
     ItemVersion,
+    Judged,
     ListFacts,
     PostFacts,
     RecordFacts,
+    Status,
     Tenure,
+    judged,
 )
 from domain.duties.rules import UnitFacts, parse_rule
-from domain.duties.statuses import Judged, Status, judged
 
 Y = date(2025, 1, 1)
 END = date(2025, 12, 31)

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import Actor
 from domain.hazards import service
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice
 from domain.hazards.states import Action
@@ -14,8 +15,8 @@ from domain.tree.models import OrgUnit
 from seeds.hazard_categories import load_hazard_categories
 from tests import factories as f
 
-SUPERVISOR = service.Actor("person:900")
-ENTERPRISE = service.Actor("person:901")
+SUPERVISOR = Actor("person:900")
+ENTERPRISE = Actor("person:901")
 
 
 async def _major(session: AsyncSession, unit: OrgUnit, deadline: date) -> Hazard:

@@ -20,7 +20,8 @@ import os
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.scoring.maintain import current_state, rebuild
+from domain.scoring.maintain import rebuild
+from domain.scoring.state import current_state
 from tests.domain.scoring.incremental.scenario import Scenario, scenarios
 from tests.domain.scoring.incremental.snapshot import difference, snapshot
 from tests.domain.scoring.incremental.world import build

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM, Actor
 from domain.duties import records as rec
 from domain.hazards import service as hazards
 from domain.hazards.models import Hazard
@@ -22,9 +23,10 @@ from domain.posts import service as posts
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, effective_assignment
 from domain.scoring.formula import PeriodKind, ScoreScope
-from domain.scoring.maintain import current_state, rebuild, refresh, track
+from domain.scoring.maintain import rebuild, refresh, track
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.scheme import WeightClass
+from domain.scoring.state import current_state
 from domain.tree import service as tree
 from domain.tree.kinds import Trade, UnitKind
 from domain.tree.models import OrgUnit
@@ -164,7 +166,7 @@ async def test_a_record_before_since_counts_for_the_week_that_straddles_it(sessi
     assert state is not None and state.since == SINCE
     key = {"person_id": leader.id, "post_id": deputy.id, "month": date(2025, 1, 1), "weight_class": "WEEKLY"}
     assert await _tally(session, **key) == (1, 0, 3)  # the weeks ending 5, 12, 19 and 26 January
-    me = rec.Recorder(subject=f"person:{leader.id}", person_id=leader.id)
+    me = Actor(subject=f"person:{leader.id}", person_id=leader.id)
     await rec.withdraw_record(
         session, record_id=made.id, reason="录错", recorder=me, domain="/", today=f.TODAY
     )
@@ -180,13 +182,13 @@ async def test_a_critical_period_covers_the_units_in_charge_while_it_lasted(sess
     await charges.add_charge(session, post_id=deputy.id, unit_id=t["safety"].id, start_date=date(2025, 7, 1))
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="春节", start=date(2025, 2, 10), end=date(2025, 2, 12),
-        actor="system", domain=t["park"].path,
+        actor=SYSTEM, domain=t["park"].path,
     )  # fmt: skip
     made = await f.record(session, leader, "ON_SITE", date(2025, 2, 11), [t["park"]])
     await rebuild(session, f.TODAY)
     key = {"person_id": leader.id, "post_id": deputy.id, "month": date(2025, 2, 1), "weight_class": "EVENT"}
     assert await _tally(session, **key) == (1, 0, 0)
-    me = rec.Recorder(subject=f"person:{leader.id}", person_id=leader.id)
+    me = Actor(subject=f"person:{leader.id}", person_id=leader.id)
     await rec.withdraw_record(
         session, record_id=made.id, reason="录错", recorder=me, domain="/", today=f.TODAY
     )
@@ -200,7 +202,7 @@ async def test_a_record_early_in_a_critical_period_is_seen_by_a_change_later_in_
     t, deputy, leader = await _leader(session, {"on-site": {"kinds": ["ON_SITE"], "events": ["KEY_DATE"]}})
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="国庆", start=date(2026, 9, 25), end=date(2026, 10, 5),
-        actor="system", domain=t["park"].path,
+        actor=SYSTEM, domain=t["park"].path,
     )  # fmt: skip
     await f.record(session, leader, "ON_SITE", date(2026, 9, 26), [t["park"]])
     await rebuild(session, f.TODAY)
@@ -230,7 +232,7 @@ async def test_a_critical_period_reaches_those_who_hold_a_post_only_in_its_grace
     # of the six days, so owes it, though they held nothing on the day itself.
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="节日", start=date(2026, 10, 1), end=date(2026, 10, 1),
-        actor="system", domain=t["park"].path, today=f.TODAY,
+        actor=SYSTEM, domain=t["park"].path, today=f.TODAY,
     )  # fmt: skip
     key = {"person_id": officer.id, "post_id": None, "month": date(2026, 10, 1), "weight_class": "EVENT"}
     assert await _tally(session, **key) == (0, 0, 1)
@@ -434,7 +436,7 @@ async def test_taking_charge_of_a_unit_widens_a_critical_period_duty(session: As
     t, deputy, leader = await _leader(session, {"on-site": {"kinds": ["ON_SITE"], "events": ["KEY_DATE"]}})
     await rec.declare_critical_period(
         session, unit_id=t["park"].id, kind="KEY_DATE", title="安全月", start=date(2026, 11, 10),
-        end=date(2026, 11, 12), actor="system", domain=t["park"].path,
+        end=date(2026, 11, 12), actor=SYSTEM, domain=t["park"].path,
     )  # fmt: skip
     await f.record(session, leader, "ON_SITE", date(2026, 11, 11), [t["park"]])
     await rebuild(session, f.TODAY)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from domain.actors import SYSTEM, Actor
 from domain.duties import records as rec
 from domain.duties.models import (
     EXEMPTION,
@@ -53,7 +54,7 @@ class DutyOps(WorldState):
                 makeup_for=makeup,
                 item_ids=named,
             ),
-            recorder=rec.Recorder(subject=f"person:{person}", person_id=person),
+            recorder=Actor(subject=f"person:{person}", person_id=person),
             domain="/",
             today=self.today,
         )
@@ -101,7 +102,7 @@ class DutyOps(WorldState):
             data=rec.RecordInput(kind=kind, performed_on=performed, title="履职（更正）", unit_ids=units,
                                  makeup_for=makeup),
             reason="更正",
-            recorder=rec.Recorder(subject=original.recorder, person_id=original.recorder_person_id),
+            recorder=Actor(subject=original.recorder, person_id=original.recorder_person_id),
             domain="/",
             today=self.today,
         )  # fmt: skip
@@ -120,7 +121,7 @@ class DutyOps(WorldState):
             self.session,
             record_id=original.id,
             reason="撤回",
-            recorder=rec.Recorder(subject=original.recorder, person_id=original.recorder_person_id),
+            recorder=Actor(subject=original.recorder, person_id=original.recorder_person_id),
             domain="/",
             today=self.today,
         )
@@ -171,7 +172,7 @@ class DutyOps(WorldState):
         start = self.performed(c) if c % 4 else pick(c // 4, self.today, self.today + timedelta(days=10))
         end = start + timedelta(days=d % 12)
         made = await rec.declare_critical_period(
-            self.session, unit_id=unit.id, kind=kind, title="特殊时期", start=start, end=end, actor="system",
+            self.session, unit_id=unit.id, kind=kind, title="特殊时期", start=start, end=end, actor=SYSTEM,
             domain=unit.path, today=self.today,
         )  # fmt: skip
         self.declared(start, end)
@@ -187,7 +188,7 @@ class DutyOps(WorldState):
             return "withdraw period: none"
         row = rows[a % len(rows)]
         await rec.withdraw_critical_period(
-            self.session, period_id=row.id, reason="撤回", actor="system", domain="/", today=self.today
+            self.session, period_id=row.id, reason="撤回", actor=SYSTEM, domain="/", today=self.today
         )
         return f"withdraw {row.kind} #{row.id} at {self.unit_label(row.unit_id)} {row.start_date}..{row.end_date}"
 
@@ -202,7 +203,7 @@ class DutyOps(WorldState):
         end = start + timedelta(days=d % 12)
         made = await rec.declare_critical_period(
             self.session, unit_id=unit.id, kind=row.kind, title="特殊时期（更正）", start=start, end=end,
-            actor="system", domain=unit.path, corrects=row, reason="更正", today=self.today,
+            actor=SYSTEM, domain=unit.path, corrects=row, reason="更正", today=self.today,
         )  # fmt: skip
         self.declared(start, end)
         return (

@@ -10,8 +10,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from domain.duties import records as rec
-from domain.hazards import service as hazards
+from domain.actors import Actor
 
 # The tree, its enterprises' first profiles and the duty lists date from EARLY. Every day of
 # a scenario lies in 2026 up to LAST_DAY, so scores count from SINCE (the first day of last
@@ -73,10 +72,10 @@ HOLDER_RULES: dict[str, dict[str, Any]] = {
     },
 }
 
-OFFICER = rec.Recorder(subject="officer", person_id=None)  # files exemption requests
-SUPERVISOR = rec.Recorder(subject="supervisor", person_id=None)  # decides them
-HAZARD_SUPERVISOR = hazards.Actor("supervisor")
-HAZARD_ENTERPRISE = hazards.Actor("enterprise")
+OFFICER = Actor(subject="officer", person_id=None)  # files exemption requests
+SUPERVISOR = Actor(subject="supervisor", person_id=None)  # decides them
+HAZARD_SUPERVISOR = Actor("supervisor")
+HAZARD_ENTERPRISE = Actor("enterprise")
 
 # --- scenarios ---------------------------------------------------------------------------
 

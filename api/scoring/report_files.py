@@ -1,4 +1,8 @@
-"""Rendering a report as CSV or XLSX, deterministically."""
+"""Compliance reports as files: a report (`domain.scoring.reports`, what it says) rendered
+as CSV or XLSX (how it looks), deterministically: the same report gives the same bytes.
+CSV: UTF-8 with a BOM so that Excel reads Chinese, sections separated by a blank line;
+XLSX: one sheet per section, its timestamps and the archive's entry times fixed to the
+report's data day. `render` is what the API hands `create_report`."""
 
 from __future__ import annotations
 
@@ -22,8 +26,6 @@ from domain.scoring.reports.model import (
     FileFormat,
     Report,
 )
-
-# --- rendering --------------------------------------------------------------------------
 
 # A text cell that starts like a formula is shown as text by spreadsheets only when it says
 # so: CSV gets a leading apostrophe (OWASP's advice against CSV injection), XLSX a string cell.

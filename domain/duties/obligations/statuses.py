@@ -14,58 +14,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import date
-from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:
-    from domain.duties.obligations import Obligation, RecordFacts
-    from domain.duties.rules import Variant
-
-
-class Status(StrEnum):
-    DONE_ON_TIME = "DONE_ON_TIME"
-    DONE_LATE = "DONE_LATE"
-    MISSED = "MISSED"
-    DUE = "DUE"
-    NOT_YET_DUE = "NOT_YET_DUE"
-    NOT_APPLICABLE = "NOT_APPLICABLE"
-
-
-class NotApplicableReason(StrEnum):
-    # Answered for too little of the period to owe it: held the post, or the list applied,
-    # for under half of it (a count rounds to zero).
-    PARTIAL_PERIOD = "PARTIAL_PERIOD"
-    EXEMPTED = "EXEMPTED"  # an approved exemption
-
-
-class Judged(NamedTuple):
-    """A share's identity and status, as an obligation would have them."""
-
-    list_id: int
-    item_key: str
-    post_id: int | None  # None for per-holder obligations
-    person_id: int | None  # None for a vacant share
-    period_start: date
-    period_end: date
-    event_id: int | None
-    variant: Variant
-    scope_unit_ids: tuple[int, ...]
-    status: Status
-
-
-def judged(ob: Obligation) -> Judged:
-    return Judged(
-        ob.list_id,
-        ob.item_key,
-        ob.post_id,
-        ob.person_id,
-        ob.period_start,
-        ob.period_end,
-        ob.event_id,
-        ob.variant,
-        ob.scope_unit_ids,
-        ob.status,
-    )
+from domain.duties.obligations.inputs import RecordFacts
 
 
 class MatchingDates:

@@ -1,0 +1,2 @@
+"""Compliance scores in the API: the score queries and types, explanations, scoring
+mutations, and compliance reports as files."""
