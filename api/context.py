@@ -28,7 +28,7 @@ from domain.audit.service import Actor, bind_actor
 from domain.config import Settings
 
 if TYPE_CHECKING:
-    from api.loaders import Loaders
+    from api.loader_registry import Loaders
 
 
 def request_session(request: Any) -> AsyncSession:
@@ -80,7 +80,7 @@ class Context:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            from api.loaders import Loaders
+            from api.loader_registry import Loaders
 
             self._loaders = Loaders(self)
         return self._loaders

@@ -297,22 +297,3 @@ class RowsByKeyLoader(DataLoader[int, list[Any]]):
             for row in (await session.execute(stmt.where(parent.in_(list(keys))))).all():
                 found[row[0]].append(row[1])
         return [found.get(k, []) for k in keys]
-
-
-class Loaders:
-    def __init__(self, ctx: Context) -> None:
-        self.domains_by_person = DomainsByPersonLoader(ctx)
-        self.unit_by_id = UnitByIdLoader(ctx)
-        self.post_by_id = PostByIdLoader(ctx)
-        self.person_by_id = PersonByIdLoader(ctx)
-        self.assignment_by_id = AssignmentByIdLoader(ctx)
-        self.charge_by_id = ChargeByIdLoader(ctx)
-        self.charges_by_post = ChargesByPostLoader(ctx)
-        self.children_by_unit = ChildrenByUnitLoader(ctx)
-        self.descendants_by_unit = DescendantsByUnitLoader(ctx)
-        self.posts_by_unit = PostsByUnitLoader(ctx)
-        self.assignments_by_post = AssignmentsByPostLoader(ctx)
-        self.assignments_by_person = AssignmentsByPersonLoader(ctx)
-        self.charged_units_by_post = ChargedUnitsByPostLoader(ctx)
-        self.responsible_persons_by_enterprise = ResponsiblePersonsByEnterpriseLoader(ctx)
-        self.class_in_force_by_unit = ClassInForceByUnitLoader(ctx)

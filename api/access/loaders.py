@@ -135,13 +135,3 @@ class AccessLoaders:
         self.members_by_agency = MembersByAgencyLoader(ctx)
         self.api_keys_by_client = ApiKeysByClientLoader(ctx)
         self.enterprises_by_contract = EnterprisesByContractLoader(ctx)
-
-
-def access_loaders(ctx: Context) -> AccessLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "access", None)
-    if not isinstance(found, AccessLoaders):
-        found = AccessLoaders(ctx)
-        holder.access = found  # type: ignore[attr-defined]
-    return found

@@ -7,7 +7,6 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from api.access.loaders import access_loaders
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
@@ -54,12 +53,12 @@ class Agency(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Agency | None]:
-        rows = await access_loaders(info.context).agency_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.access.agency_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="机构人员 — The agency's staff, past and present, earliest first")
     async def members(self, info: Info) -> list[AgencyMember]:
-        rows = await access_loaders(info.context).members_by_agency.load(self.row.id)
+        rows = await info.context.loaders.access.members_by_agency.load(self.row.id)
         return [AgencyMember.from_row(r) for r in rows]
 
 
@@ -97,12 +96,12 @@ class AgencyMember(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[AgencyMember | None]:
-        rows = await access_loaders(info.context).member_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.access.member_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="服务机构 — The agency")
     async def agency(self, info: Info) -> Agency | None:
-        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        row = await info.context.loaders.access.agency_by_id.load(self.row.agency_id)
         return Agency.from_row(row) if row else None
 
     @strawberry.field(description="人员 — The person; null if you may not see them")
@@ -153,7 +152,7 @@ class AgencyContract(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[AgencyContract | None]:
-        rows = await access_loaders(info.context).contract_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.access.contract_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="是否有效 — Whether the contract is in force on a date (default today)")
@@ -163,14 +162,14 @@ class AgencyContract(relay.Node):
 
     @strawberry.field(description="服务机构 — The agency")
     async def agency(self, info: Info) -> Agency | None:
-        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        row = await info.context.loaders.access.agency_by_id.load(self.row.agency_id)
         return Agency.from_row(row) if row else None
 
     @strawberry.field(description="服务企业 — The enterprises the contract lists; only those you may read")
     async def enterprises(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[OrgUnit]:
-        loader = access_loaders(info.context).enterprises_by_contract
+        loader = info.context.loaders.access.enterprises_by_contract
         page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), None))
         return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, None)))
 
@@ -207,12 +206,12 @@ class ApiKey(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ApiKey | None]:
-        rows = await access_loaders(info.context).api_key_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.access.api_key_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="客户端 — The client the key belongs to")
     async def client(self, info: Info) -> ServiceClient | None:
-        row = await access_loaders(info.context).client_by_id.load(self.row.client_id)
+        row = await info.context.loaders.access.client_by_id.load(self.row.client_id)
         return ServiceClient.from_row(row) if row else None
 
 
@@ -251,7 +250,7 @@ class ServiceClient(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ServiceClient | None]:
-        rows = await access_loaders(info.context).client_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.access.client_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="所属区 — The district of a district system; null for other kinds")
@@ -265,7 +264,7 @@ class ServiceClient(relay.Node):
     async def agency(self, info: Info) -> Agency | None:
         if self.row.agency_id is None:
             return None
-        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        row = await info.context.loaders.access.agency_by_id.load(self.row.agency_id)
         return Agency.from_row(row) if row else None
 
     @strawberry.field(
@@ -273,7 +272,7 @@ class ServiceClient(relay.Node):
         "never the key"
     )
     async def api_keys(self, info: Info) -> list[ApiKey]:
-        rows = await access_loaders(info.context).api_keys_by_client.load(self.row.id)
+        rows = await info.context.loaders.access.api_keys_by_client.load(self.row.id)
         return [ApiKey.from_row(r) for r in rows]
 
 
@@ -303,5 +302,5 @@ class ExternalIdentity:
     async def client(self, info: Info) -> ServiceClient | None:
         if self.row.client_id is None:
             return None
-        row = await access_loaders(info.context).client_by_id.load(self.row.client_id)
+        row = await info.context.loaders.access.client_by_id.load(self.row.client_id)
         return ServiceClient.from_row(row) if row else None

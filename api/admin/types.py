@@ -12,7 +12,6 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from api.admin.loaders import admin_loaders
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
 from api.posts.types import Post
@@ -153,7 +152,7 @@ class Permission(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Permission | None]:
-        rows = await admin_loaders(info.context).permission_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.admin.permission_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
 
@@ -216,7 +215,7 @@ class RoleGrant(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[RoleGrant | None]:
-        rows = await admin_loaders(info.context).grant_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.admin.grant_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="角色名称 — Role name in Chinese (the name itself for admins' roles)")
@@ -282,7 +281,7 @@ class JointResponsibility(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[JointResponsibility | None]:
-        rows = await admin_loaders(info.context).joint_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.admin.joint_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="单元 — The unit; null if not visible")
@@ -437,7 +436,7 @@ class AuditEvent(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[AuditEvent | None]:
-        rows = await admin_loaders(info.context).audit_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.admin.audit_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(

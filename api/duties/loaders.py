@@ -229,13 +229,3 @@ class DutyLoaders:
         self.items_by_record = ItemsByRecordLoader(ctx)
         self.correction_by_record = CorrectionByRecordLoader(ctx)
         self.decision_by_record = DecisionByRecordLoader(ctx)
-
-
-def duty_loaders(ctx: Context) -> DutyLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "duties", None)
-    if not isinstance(found, DutyLoaders):
-        found = DutyLoaders(ctx)
-        holder.duties = found  # type: ignore[attr-defined]
-    return found

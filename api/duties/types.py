@@ -12,7 +12,6 @@ from strawberry.scalars import JSON
 
 from api.connection import Connection, computed_connection
 from api.context import Info
-from api.duties.loaders import duty_loaders
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.duties import rules as r
@@ -216,7 +215,7 @@ class DutyItem(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DutyItem | None]:
-        rows = await duty_loaders(info.context).item_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.duties.item_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
 
     @strawberry.field(description="频次规则 — The rule; null for a duty without a frequency")
@@ -227,12 +226,12 @@ class DutyItem(relay.Node):
     async def source(self, info: Info) -> DutySource | None:
         if self.row.source_id is None:
             return None
-        row = await duty_loaders(info.context).source_by_id.load(self.row.source_id)
+        row = await info.context.loaders.duties.source_by_id.load(self.row.source_id)
         return DutySource.from_row(row) if row else None
 
     @strawberry.field(description="所属版本 — The list version the item belongs to")
     async def version(self, info: Info) -> DutyListVersion | None:
-        row = await duty_loaders(info.context).version_by_id.load(self.row.version_id)
+        row = await info.context.loaders.duties.version_by_id.load(self.row.version_id)
         return DutyListVersion.from_row(row) if row else None
 
 
@@ -265,7 +264,7 @@ class DutyListVersion(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DutyListVersion | None]:
-        rows = await duty_loaders(info.context).version_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.duties.version_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
 
     @strawberry.field(description="创建人 — The person or client that wrote it, if you may see them")
@@ -274,7 +273,7 @@ class DutyListVersion(relay.Node):
 
     @strawberry.field(description="失效日期 — Last day before the next version, if there is one")
     async def effective_until(self, info: Info) -> date | None:
-        versions = await duty_loaders(info.context).versions_by_list.load(self.row.list_id)
+        versions = await info.context.loaders.duties.versions_by_list.load(self.row.list_id)
         later = [v for v in versions if v.number == self.row.number + 1]
         return later[0].effective_from - timedelta(days=1) if later else None
 
@@ -282,7 +281,7 @@ class DutyListVersion(relay.Node):
     async def items(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[DutyItem]:
-        rows = await duty_loaders(info.context).items_by_version.load(self.row.id)
+        rows = await info.context.loaders.duties.items_by_version.load(self.row.id)
         return computed_connection(info, rows, lambda x: (x.position, x.id), DutyItem.from_row, first, after)
 
 
@@ -312,7 +311,7 @@ class DutyList(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DutyList | None]:
-        rows = await duty_loaders(info.context).list_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.duties.list_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
 
     @strawberry.field(description="模板 — Whether it is a catalogue template, bound to no unit")
@@ -332,21 +331,21 @@ class DutyList(relay.Node):
     async def template(self, info: Info) -> DutyList | None:
         if self.row.template_id is None:
             return None
-        row = await duty_loaders(info.context).list_by_id.load(self.row.template_id)
+        row = await info.context.loaders.duties.list_by_id.load(self.row.template_id)
         return DutyList.from_row(row) if row else None
 
     @strawberry.field(description="来源文件 — The source document")
     async def source(self, info: Info) -> DutySource | None:
         if self.row.source_id is None:
             return None
-        row = await duty_loaders(info.context).source_by_id.load(self.row.source_id)
+        row = await info.context.loaders.duties.source_by_id.load(self.row.source_id)
         return DutySource.from_row(row) if row else None
 
     @strawberry.field(description="版本 — Every version, first to last")
     async def versions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[DutyListVersion]:
-        rows = await duty_loaders(info.context).versions_by_list.load(self.row.id)
+        rows = await info.context.loaders.duties.versions_by_list.load(self.row.id)
         return computed_connection(info, rows, lambda v: (v.number,), DutyListVersion.from_row, first, after)
 
     @strawberry.field(
@@ -354,6 +353,6 @@ class DutyList(relay.Node):
     )
     async def version_on(self, info: Info, on: date | None = None) -> DutyListVersion | None:
         day = on or info.context.today
-        rows = await duty_loaders(info.context).versions_by_list.load(self.row.id)
+        rows = await info.context.loaders.duties.versions_by_list.load(self.row.id)
         found = [v for v in rows if v.effective_from <= day]
         return DutyListVersion.from_row(found[-1]) if found else None

@@ -102,13 +102,3 @@ class HazardLoaders:
         self.events_by_hazard = EventsByHazardLoader(ctx)
         self.plans_by_hazard = PlansByHazardLoader(ctx)
         self.notices_by_hazard = NoticesByHazardLoader(ctx)
-
-
-def hazard_loaders(ctx: Context) -> HazardLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "hazards", None)
-    if not isinstance(found, HazardLoaders):
-        found = HazardLoaders(ctx)
-        holder.hazards = found  # type: ignore[attr-defined]
-    return found

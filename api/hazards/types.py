@@ -11,9 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.context import Info
-from api.duties.loaders import duty_loaders
 from api.duties.record_types import DutyRecord, RecordAttachment
-from api.hazards.loaders import hazard_loaders
 from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
@@ -95,7 +93,7 @@ class HazardCategory(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[HazardCategory | None]:
-        rows = await hazard_loaders(info.context).category_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.hazards.category_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
 
 
@@ -214,7 +212,7 @@ class HazardNotice:
 
     @strawberry.field(description="隐患 — The hazard, if you may see it")
     async def hazard(self, info: Info) -> Hazard | None:
-        row = await hazard_loaders(info.context).hazard_by_id.load(self.row.hazard_id)
+        row = await info.context.loaders.hazards.hazard_by_id.load(self.row.hazard_id)
         return Hazard.from_row(row) if row else None
 
 
@@ -268,7 +266,7 @@ class Hazard(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Hazard | None]:
-        rows = await hazard_loaders(info.context).hazard_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.hazards.hazard_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
 
     @strawberry.field(description="逾期 — Open and past its deadline")
@@ -292,7 +290,7 @@ class Hazard(relay.Node):
 
     @strawberry.field(description="分类 — Its category")
     async def category(self, info: Info) -> HazardCategory | None:
-        row = await hazard_loaders(info.context).category_by_id.load(self.row.category_id)
+        row = await info.context.loaders.hazards.category_by_id.load(self.row.category_id)
         return HazardCategory.from_row(row) if row else None
 
     @strawberry.field(description="发现人员 — The person who reported it, if you may see them")
@@ -311,31 +309,31 @@ class Hazard(relay.Node):
     async def record(self, info: Info) -> DutyRecord | None:
         if self.row.record_id is None:
             return None
-        row = await duty_loaders(info.context).record_by_id.load(self.row.record_id)
+        row = await info.context.loaders.duties.record_by_id.load(self.row.record_id)
         return DutyRecord.from_row(row) if row else None
 
     @strawberry.field(description="五落实 — The current plan; null before one is set")
     async def plan(self, info: Info) -> HazardPlan | None:
-        rows = await hazard_loaders(info.context).plans_by_hazard.load(self.row.id)
+        rows = await info.context.loaders.hazards.plans_by_hazard.load(self.row.id)
         return HazardPlan.from_row(rows[-1]) if rows else None
 
     @strawberry.field(description="历次方案 — Every plan, first to last")
     async def plans(self, info: Info) -> list[HazardPlan]:
         return [
             HazardPlan.from_row(r)
-            for r in await hazard_loaders(info.context).plans_by_hazard.load(self.row.id)
+            for r in await info.context.loaders.hazards.plans_by_hazard.load(self.row.id)
         ]
 
     @strawberry.field(description="历史 — The whole history, oldest first")
     async def history(self, info: Info) -> list[HazardEvent]:
         return [
             HazardEvent.from_row(r)
-            for r in await hazard_loaders(info.context).events_by_hazard.load(self.row.id)
+            for r in await info.context.loaders.hazards.events_by_hazard.load(self.row.id)
         ]
 
     @strawberry.field(description="待审批延期 — The extension request waiting for a decision, if any")
     async def pending_extension(self, info: Info) -> HazardEvent | None:
-        rows = await hazard_loaders(info.context).events_by_hazard.load(self.row.id)
+        rows = await info.context.loaders.hazards.events_by_hazard.load(self.row.id)
         extension = [r for r in rows if r.kind.startswith("EXTENSION_")]
         if extension and extension[-1].kind == st.EventKind.EXTENSION_REQUESTED:
             return HazardEvent.from_row(extension[-1])
@@ -345,7 +343,7 @@ class Hazard(relay.Node):
     async def notices(self, info: Info) -> list[HazardNotice]:
         return [
             HazardNotice.from_row(r)
-            for r in await hazard_loaders(info.context).notices_by_hazard.load(self.row.id)
+            for r in await info.context.loaders.hazards.notices_by_hazard.load(self.row.id)
         ]
 
 
@@ -386,7 +384,7 @@ class TipOff(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[TipOff | None]:
-        rows = await hazard_loaders(info.context).tip_off_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.hazards.tip_off_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(x) if x else None for x in rows]
 
     @strawberry.field(description="举报状态 — Where the tip-off stands")
@@ -397,5 +395,5 @@ class TipOff(relay.Node):
     async def hazard(self, info: Info) -> Hazard | None:
         if self.row.hazard_id is None:
             return None
-        row = await hazard_loaders(info.context).hazard_by_id.load(self.row.hazard_id)
+        row = await info.context.loaders.hazards.hazard_by_id.load(self.row.hazard_id)
         return Hazard.from_row(row) if row else None

@@ -114,9 +114,7 @@ class ScoreExplanation:
 
     @strawberry.field(description="考核方案版本 — The scheme version that scores the period")
     async def scheme_version(self, info: Info) -> ScoringSchemeVersion | None:
-        from api.scoring.loaders import scoring_loaders
-
-        row = await scoring_loaders(info.context).scheme_version_by_id.load(self.detail.scheme_version_id)
+        row = await info.context.loaders.scoring.scheme_version_by_id.load(self.detail.scheme_version_id)
         return ScoringSchemeVersion.from_row(row) if row else None
 
     @strawberry.field(

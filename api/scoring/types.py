@@ -12,12 +12,11 @@ from strawberry.scalars import JSON
 
 from api.context import Info
 from api.duties.obligation_types import Obligation
-from api.hazards.loaders import hazard_loaders
 from api.hazards.types import Hazard
 from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
-from api.scoring.loaders import compliance_units, scoring_loaders
+from api.scoring.loaders import compliance_units
 from api.tree.types import OrgUnit
 from domain.scoring import formula as fm
 from domain.scoring import queries as sq
@@ -182,12 +181,12 @@ class ComplianceScore:
     async def scheme_version(self, info: Info) -> ScoringSchemeVersion | None:
         if self.scheme_version_id is None:
             return None
-        row = await scoring_loaders(info.context).scheme_version_by_id.load(self.scheme_version_id)
+        row = await info.context.loaders.scoring.scheme_version_by_id.load(self.scheme_version_id)
         return ScoringSchemeVersion.from_row(row) if row else None
 
     @strawberry.field(description="数据截至 — The day statuses were judged on (scores are current to it)")
     async def as_of(self, info: Info) -> date | None:
-        state = await scoring_loaders(info.context).state.load(0)
+        state = await info.context.loaders.scoring.state.load(0)
         return state.as_of if state else None
 
 
@@ -258,7 +257,7 @@ class ScoringSchemeVersion(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ScoringSchemeVersion | None]:
-        rows = await scoring_loaders(info.context).scheme_version_by_id.load_many([int(i) for i in node_ids])
+        rows = await info.context.loaders.scoring.scheme_version_by_id.load_many([int(i) for i in node_ids])
         return [cls.from_row(r) if r else None for r in rows]
 
     @strawberry.field(description="区 — The district; null for the platform default")
@@ -414,7 +413,7 @@ class HazardLoss:
 
     @strawberry.field(description="隐患 — The hazard; null when you may not read the ledger there")
     async def hazard(self, info: Info) -> Hazard | None:
-        row = await hazard_loaders(info.context).hazard_by_id.load(self.hazard_id)
+        row = await info.context.loaders.hazards.hazard_by_id.load(self.hazard_id)
         return Hazard.from_row(row) if row else None
 
     @strawberry.field(description="单位 — The unit it was found at")
@@ -528,5 +527,5 @@ class EnterpriseClassDecision(relay.Node):
 
     @strawberry.field(description="考核方案版本 — The scheme whose rule decided it")
     async def scheme_version(self, info: Info) -> ScoringSchemeVersion | None:
-        row = await scoring_loaders(info.context).scheme_version_by_id.load(self.scheme_version_id)
+        row = await info.context.loaders.scoring.scheme_version_by_id.load(self.scheme_version_id)
         return ScoringSchemeVersion.from_row(row) if row else None
