@@ -15,7 +15,7 @@ from api.compiled.fields import Fallback, Field
 from api.compiled.posts import ASSIGNMENT, PERSON, POST, POST_CHARGE
 from api.compiled.tree import ORG_UNIT, responsible_persons, unit_filter
 from api.ids import try_decode_id
-from api.node import NODE_TYPES
+from api.nodes import NODE_TYPES
 from api.people.queries import PERSON_ORDER
 from authz.reach import Reach
 from domain.people.models import Person

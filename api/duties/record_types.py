@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry import relay
@@ -12,6 +12,7 @@ from api.context import Info
 from api.duties.types import DutyItem, DutyRecordKind
 from api.ids import try_decode_id
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import LoadedNode
 from api.people.types import Person
 from api.posts.types import Post
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
@@ -21,6 +22,10 @@ from domain.duties.models import EXEMPTION
 from domain.duties.models import CriticalPeriod as CriticalPeriodRow
 from domain.duties.models import DutyRecord as DutyRecordRow
 from domain.duties.models import ExemptionDecision as ExemptionDecisionRow
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 
 @strawberry.type(name="RecordParticipant", description="参加人员 — Someone who took part")
@@ -83,7 +88,7 @@ class ExemptionDecision:
     description="履职记录 — A record of performance (检查、会议、学习、报告、演练、培训、到场履职), "
     "or an exemption request; written once, corrected or withdrawn by a new record pointing at it",
 )
-class DutyRecord(relay.Node):
+class DutyRecord(LoadedNode[DutyRecordRow]):
     id: relay.NodeID[int]
     kind: str = strawberry.field(
         description="类型 — A RecordKind, or EXEMPTION for an exemption request",
@@ -153,11 +158,8 @@ class DutyRecord(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyRecord | None]:
-        rows = await info.context.loaders.duties.record_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyRecordRow | None]:
+        return loaders.duties.record_by_id
 
     @strawberry.field(description="记录类型 — What it records, or EXEMPTION for an exemption request")
     def record_kind(self) -> DutyRecordKind:
@@ -234,7 +236,7 @@ class DutyRecord(relay.Node):
     description="特殊时期 — A declared critical period of a unit and its subtree "
     "(重要节点、复工复产、险情、事故…), during which event-triggered duties fall due",
 )
-class CriticalPeriod(relay.Node):
+class CriticalPeriod(LoadedNode[CriticalPeriodRow]):
     id: relay.NodeID[int]
     kind: r.EventKind = strawberry.field(description="类型 — Kind")
     title: str = strawberry.field(description="名称 — Title")
@@ -265,11 +267,8 @@ class CriticalPeriod(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[CriticalPeriod | None]:
-        rows = await info.context.loaders.duties.period_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, CriticalPeriodRow | None]:
+        return loaders.duties.period_by_id
 
     @strawberry.field(description="声明人 — The person or client that declared it, if you may see them")
     async def created_by_node(self, info: Info) -> Actor | None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import relay
@@ -12,6 +11,7 @@ from strawberry.scalars import JSON
 
 from api.connection import Connection, computed_connection
 from api.context import Info
+from api.nodes import LoadedNode
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.duties import rules as r
@@ -23,6 +23,10 @@ from domain.duties.models import DutySource as DutySourceRow
 from domain.duties.periods import Every
 from domain.posts.kinds import PostKind
 from domain.tree.kinds import RiskClass, Trade
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 RecordKind = strawberry.enum(
     r.RecordKind, name="RecordKind", description="记录类型 — Kind of record of performance"
@@ -188,7 +192,7 @@ class FrequencyRule:
 @strawberry.type(
     name="DutyItem", description="职责 — One duty of a duty list version, with its source and rule"
 )
-class DutyItem(relay.Node):
+class DutyItem(LoadedNode[DutyItemRow]):
     id: relay.NodeID[int]
     key: str = strawberry.field(description="职责编号 — Names the duty across versions of its list")
     position: int = strawberry.field(description="序号 — Position in the list")
@@ -212,11 +216,8 @@ class DutyItem(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyItem | None]:
-        rows = await info.context.loaders.duties.item_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyItemRow | None]:
+        return loaders.duties.item_by_id
 
     @strawberry.field(description="频次规则 — The rule; null for a duty without a frequency")
     def rule(self) -> FrequencyRule | None:
@@ -236,7 +237,7 @@ class DutyItem(relay.Node):
 
 
 @strawberry.type(name="DutyListVersion", description="清单版本 — The items of a list from a date")
-class DutyListVersion(relay.Node):
+class DutyListVersion(LoadedNode[DutyListVersionRow]):
     id: relay.NodeID[int]
     number: int = strawberry.field(description="版本号 — 1 for the first version")
     effective_from: date = strawberry.field(description="生效日期 — First day this version applies")
@@ -261,11 +262,8 @@ class DutyListVersion(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyListVersion | None]:
-        rows = await info.context.loaders.duties.version_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyListVersionRow | None]:
+        return loaders.duties.version_by_id
 
     @strawberry.field(description="创建人 — The person or client that wrote it, if you may see them")
     async def created_by_node(self, info: Info) -> Actor | None:
@@ -286,7 +284,7 @@ class DutyListVersion(relay.Node):
 
 
 @strawberry.type(name="DutyList", description="职责清单 — A duty list carried by posts of some kinds")
-class DutyList(relay.Node):
+class DutyList(LoadedNode[DutyListRow]):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="清单编号 — Code")
     name: str = strawberry.field(description="名称 — Name")
@@ -308,11 +306,8 @@ class DutyList(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyList | None]:
-        rows = await info.context.loaders.duties.list_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyListRow | None]:
+        return loaders.duties.list_by_id
 
     @strawberry.field(description="模板 — Whether it is a catalogue template, bound to no unit")
     def is_template(self) -> bool:

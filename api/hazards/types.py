@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry import relay
@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 from api.context import Info
 from api.duties.record_types import DutyRecord, RecordAttachment
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import LoadedNode
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
@@ -24,6 +25,10 @@ from domain.hazards.models import HazardNotice as HazardNoticeRow
 from domain.hazards.models import HazardPlan as HazardPlanRow
 from domain.hazards.models import TipOff as TipOffRow
 from domain.hazards.tipoffs import TipOffStatus as TipOffStatusValue
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 HazardState = strawberry.enum(
     st.HazardState,
@@ -68,7 +73,7 @@ async def _person(info: Info, person_id: int | None) -> Person | None:
 
 
 @strawberry.type(name="HazardCategory", description="隐患分类 — An entry of the category library")
-class HazardCategory(relay.Node):
+class HazardCategory(LoadedNode[HazardCategoryRow]):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="编码 — Code")
     name: str = strawberry.field(description="名称 — Name")
@@ -90,11 +95,8 @@ class HazardCategory(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[HazardCategory | None]:
-        rows = await info.context.loaders.hazards.category_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, HazardCategoryRow | None]:
+        return loaders.hazards.category_by_id
 
 
 @strawberry.type(
@@ -217,7 +219,7 @@ class HazardNotice:
 
 
 @strawberry.type(name="Hazard", description="隐患 — A hidden danger on the ledger (隐患台账)")
-class Hazard(relay.Node):
+class Hazard(LoadedNode[HazardRow]):
     id: relay.NodeID[int]
     grade: st.Grade = strawberry.field(description="等级 — General or major")
     title: str = strawberry.field(description="标题 — Title")
@@ -263,11 +265,8 @@ class Hazard(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Hazard | None]:
-        rows = await info.context.loaders.hazards.hazard_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, HazardRow | None]:
+        return loaders.hazards.hazard_by_id
 
     @strawberry.field(description="逾期 — Open and past its deadline")
     def overdue(self, info: Info) -> bool:
@@ -352,7 +351,7 @@ class Hazard(relay.Node):
     description="举报 — A public tip-off; only the park safety office (the tip-off right) sees it, "
     "its reporter's contact included",
 )
-class TipOff(relay.Node):
+class TipOff(LoadedNode[TipOffRow]):
     id: relay.NodeID[int]
     content: str = strawberry.field(description="举报内容 — What was reported")
     location: str | None = strawberry.field(description="地点 — Where")
@@ -381,11 +380,8 @@ class TipOff(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[TipOff | None]:
-        rows = await info.context.loaders.hazards.tip_off_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, TipOffRow | None]:
+        return loaders.hazards.tip_off_by_id
 
     @strawberry.field(description="举报状态 — Where the tip-off stands")
     def tip_off_status(self) -> TipOffStatusValue:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import strawberry
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from api.context import Info
 from api.duties.obligation_types import Obligation
 from api.hazards.types import Hazard
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import LoadedNode
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.scoring.loaders import compliance_units
@@ -26,6 +28,10 @@ from domain.scoring.models import ScoreSchemeVersion as SchemeRow
 from domain.scoring.models import UnitScore as UnitScoreRow
 from domain.tree.kinds import RiskClass
 from domain.tree.models import OrgUnit as OrgUnitRow
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 PeriodKind = strawberry.enum(
     fm.PeriodKind, name="PeriodKind", description="考核期间 — MONTH 月度, QUARTER 季度, YEAR 年度"
@@ -217,7 +223,7 @@ class ClassRuleStep:
     description="考核方案版本 — A version of a district's scoring scheme "
     "(null district: the platform default)",
 )
-class ScoringSchemeVersion(relay.Node):
+class ScoringSchemeVersion(LoadedNode[SchemeRow]):
     id: relay.NodeID[int]
     number: int = strawberry.field(description="版本号 — Version number within its district")
     effective_from: date = strawberry.field(
@@ -254,11 +260,8 @@ class ScoringSchemeVersion(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ScoringSchemeVersion | None]:
-        rows = await info.context.loaders.scoring.scheme_version_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, SchemeRow | None]:
+        return loaders.scoring.scheme_version_by_id
 
     @strawberry.field(description="区 — The district; null for the platform default")
     async def district(self, info: Info) -> OrgUnit | None:
@@ -451,7 +454,7 @@ class ObligationLoss:
 @strawberry.type(
     name="EnterpriseClassDecision", description="分级记录 — An A/B/C/D classification of an enterprise"
 )
-class EnterpriseClassDecision(relay.Node):
+class EnterpriseClassDecision(LoadedNode[EnterpriseClassRow]):
     id: relay.NodeID[int]
     risk_class: str = strawberry.field(
         description="类别 — A, B, C or D", deprecation_reason="改用 enterpriseClass — Use enterpriseClass"
@@ -506,9 +509,7 @@ class EnterpriseClassDecision(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[EnterpriseClassDecision | None]:
+    async def load_nodes(cls, *, info: Info, node_ids: Iterable[str]) -> list[EnterpriseClassDecision | None]:
         ids = [int(i) for i in node_ids]
         async with info.context.db() as session:
             rows = (
