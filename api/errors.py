@@ -38,6 +38,8 @@ from domain.errors import DomainError, ErrorCode, FieldError
 
 log = logging.getLogger("api.errors")
 T = TypeVar("T")
+N = TypeVar("N")
+P = TypeVar("P")
 
 UserErrorCode = strawberry.enum(
     ErrorCode, name="UserErrorCode", description="用户错误代码 — Machine-readable code of a user error"
@@ -207,3 +209,20 @@ async def run_mutation(
                 )
             ]
     return result, []
+
+
+async def mutate(
+    info: Info,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    payload: Callable[[T | None, list[UserError]], P],
+) -> P:
+    """A mutation from input to payload: `work` runs as `run_mutation` runs it, and
+    `payload` builds the answer from what it returned (None if it failed) and the user
+    errors (empty if it did not)."""
+    result, errors = await run_mutation(info, work)
+    return payload(result, errors)
+
+
+def present(from_row: Callable[[T], N], row: T | None) -> N | None:
+    """A payload's object: the row as its GraphQL type, or None when the mutation failed."""
+    return from_row(row) if row is not None else None
