@@ -32,7 +32,8 @@ from api.protocol_errors import routing_error
 from api.proxies import TrustedProxyMiddleware
 from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH, build_schema
 from api.scoring import reports as compliance_reports
-from api.unavailable import close_bounded, unavailable_entry
+from api.unavailable import unavailable_entry
+from api.unit_of_work import close_bounded
 from authz.authority import Authority
 from authz.credentials import Authenticator
 from authz.watcher import AuthzListener

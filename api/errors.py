@@ -20,7 +20,6 @@ Everything else is unexpected: masked, logged with the request id.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -32,8 +31,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from api import unit_of_work
 from api.context import Info
-from domain.db import begin_write
 from domain.errors import DomainError, ErrorCode, FieldError
 
 log = logging.getLogger("api.errors")
@@ -160,29 +159,8 @@ async def run_mutation(
     ctx = info.context
     ctx.reset_loaders()
     async with ctx.db() as session:
-        # The request's first mutation runs in the request's transaction (begun here, or by
-        # authentication's reads on PostgreSQL), and a failure rolls it all back; a later
-        # mutation of the same request runs in a savepoint, so that a failure undoes its own
-        # writes and not those of the mutations before it.
-        first = not ctx.wrote
-        ctx.wrote = True
-        if first and not session.in_transaction():
-            await begin_write(session)
         try:
-            if first:
-                try:
-                    result = await work(session)
-                except asyncio.CancelledError:
-                    # The server gave up on the request: the view closes the session within
-                    # a bound (rolling back, or dropping a connection that cannot), where a
-                    # rollback here could wait on the very statement that was cancelled.
-                    raise
-                except BaseException:
-                    await session.rollback()
-                    raise
-            else:
-                async with session.begin_nested():
-                    result = await work(session)
+            result = await unit_of_work.write(ctx, session, work)
         except DomainError as exc:
             return None, [UserError.from_domain(e) for e in exc.errors]
         except StaleDataError:
