@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.settings import ApiSettings
 from authz.authority import Authority
 from authz.catalogue import Action, Resource
 from authz.credentials import Caller
 from authz.reach import Reach
-from domain.config import Settings
 
 if TYPE_CHECKING:
     from api.loader_registry import Loaders
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 class Context:
     # The request's session, opened on first call (`api.unit_of_work.request_session`).
     open_session: Callable[[], AsyncSession]
-    settings: Settings
+    settings: ApiSettings
     request_id: str
     today: date
     authority: Authority

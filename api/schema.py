@@ -62,12 +62,12 @@ from api.posts.types import Assignment, Post, PostCharge
 from api.scoring.mutations import ScoringMutation
 from api.scoring.queries import ScoringQuery
 from api.scoring.reports import ReportsMutation
+from api.settings import ApiSettings
 from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
 from api.tree.types import OrgUnit
 from api.unavailable import unavailable_error
-from domain.config import Settings
 
 log = logging.getLogger("api.graphql")
 
@@ -202,7 +202,7 @@ class RequireOperationName(SchemaExtension):
         yield
 
 
-def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+def _extensions(settings: ApiSettings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     rules = [
         create_depth_validator(settings.max_query_depth, should_ignore=None),
         create_alias_validator(settings.max_aliases),
@@ -249,7 +249,7 @@ class Schema(strawberry.Schema):
         and by the HTTP view (anywhere else), with the request id; client errors are not logged."""
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: ApiSettings) -> strawberry.Schema:
     check_mutation_inputs(Mutation.__strawberry_definition__.fields)
     schema = Schema(
         query=Query,
@@ -275,4 +275,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 def schema_sdl() -> str:
     """The SDL published as schema.graphql; it does not depend on settings."""
-    return build_schema(Settings()).as_str() + "\n"
+    return build_schema(ApiSettings()).as_str() + "\n"
