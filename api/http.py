@@ -43,9 +43,10 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, async_base_view
 from strawberry.http.parse_content_type import parse_content_type
@@ -118,7 +119,7 @@ def content_type_of(header: str) -> tuple[str, dict[str, str]]:
 async_base_view.parse_content_type = content_type_of  # type: ignore[attr-defined]
 
 
-def response_media_type(request: Request) -> str:
+def response_media_type(request: HTTPConnection) -> str:
     """The media type of this request's response; `application/json` when none is acceptable
     (the 406 that says so is itself JSON)."""
     return negotiate(request.headers.get("accept")) or APPLICATION_JSON
@@ -364,7 +365,7 @@ class GraphQLView(GraphQL[Context, None]):
         except RecursionError as exc:
             raise bad_request("请求体JSON嵌套过深", "The request body's JSON is nested too deeply") from exc
 
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         """Checks the request is one we can answer and is well-formed, beyond Strawberry's checks."""
         if negotiate(request.headers.get("accept")) is None:
             raise ProtocolError(
@@ -411,7 +412,7 @@ class GraphQLView(GraphQL[Context, None]):
                 return ExecutionResult(data=None, errors=[error])
             raise
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         failure = unexpected_failure(result)
         if failure is not None:
             raise failure  # logged and answered with 500 by __call__
@@ -458,11 +459,12 @@ class GraphQLView(GraphQL[Context, None]):
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
-        request: Request = sub_response.request  # type: ignore[attr-defined]
-        response.headers["content-type"] = f"{response_media_type(request)}; charset=utf-8"
+        response.headers["content-type"] = f"{sub_response.media_type}; charset=utf-8"
         return response
 
-    async def get_sub_response(self, request: Request) -> Response:
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
-        sub_response.request = request  # type: ignore[attr-defined]
+        # The media type the answer goes in, for `create_response` (which is not given the
+        # request); the sub-response's own headers are already built and keep no trace of it.
+        sub_response.media_type = response_media_type(request)
         return sub_response

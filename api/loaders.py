@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
 
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from api.context import Context
 
 M = TypeVar("M")
+# A SELECT of any columns (SQLAlchemy types a SELECT by the tuple of what it selects).
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 F = TypeVar("F", bound=Hashable)
 
 
@@ -287,7 +289,7 @@ class RowsByKeyLoader(DataLoader[int, list[Any]]):
         super().__init__(load_fn=self._load)
         self.ctx = ctx
 
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         raise NotImplementedError
 
     async def _load(self, keys: Sequence[int]) -> list[list[Any]]:

@@ -54,7 +54,7 @@ class SystemActor:
 
     @strawberry.field(description="编号 — A stable ID for client caches")
     def id(self) -> relay.GlobalID:
-        return relay.GlobalID("SystemActor", self.system_kind.value)
+        return relay.GlobalID("SystemActor", str(self.system_kind.value))
 
 
 Actor = Annotated[

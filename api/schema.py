@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -27,7 +28,7 @@ from strawberry.extensions.max_aliases import create_validator as create_alias_v
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.relay.types import GlobalIDValueError
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, get_object_definition
 
 from api.access.mutations import AccessMutation
 from api.access.queries import AccessQuery
@@ -203,7 +204,7 @@ class RequireOperationName(SchemaExtension):
 
 
 def _extensions(settings: ApiSettings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    rules = [
+    rules: list[type[ASTValidationRule]] = [
         create_depth_validator(settings.max_query_depth, should_ignore=None),
         create_alias_validator(settings.max_aliases),
     ]
@@ -250,7 +251,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(settings: ApiSettings) -> strawberry.Schema:
-    check_mutation_inputs(Mutation.__strawberry_definition__.fields)
+    check_mutation_inputs(get_object_definition(Mutation, strict=True).fields)
     schema = Schema(
         query=Query,
         mutation=Mutation,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember
 from domain.clock import SHANGHAI
 from domain.hazards import service, tipoffs
-from domain.hazards.models import HazardCategory
+from domain.hazards.models import Hazard, HazardCategory
 from domain.hazards.states import Action, Grade, Source
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.tree.models import OrgUnit
@@ -108,6 +108,7 @@ async def load_demo_hazards(session: AsyncSession, parks: list[OrgUnit], today: 
             code = rng.choice(MAJOR) if n % 5 == 0 else rng.choice([c for c in FINDINGS if c not in MAJOR])
             title, description = FINDINGS[code]
             found = today - timedelta(days=rng.randint(3, 170))
+            finder: int | None
             if e.agency_staff and rng.random() < 0.4:
                 finder, source = e.agency_staff, Source.AGENCY
             elif rng.random() < 0.5:
@@ -183,7 +184,7 @@ async def _tip_offs(session: AsyncSession, park: OrgUnit, today: date, categorie
 
 async def _walk(
     session: AsyncSession,
-    hazard: service.Hazard,
+    hazard: Hazard,
     e: _Enterprise,
     found: date,
     today: date,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, select, true
 
-from api.loaders import ByIdLoader, PageLoader, RowsByKeyLoader
+from api.loaders import AnySelect, ByIdLoader, PageLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember, ApiKey, ServiceClient
 from authz.reach import Reach
@@ -96,7 +96,7 @@ class ApiKeyByIdLoader(ByIdLoader[ApiKey]):
 
 
 class MembersByAgencyLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = (
             select(AgencyMember.agency_id, AgencyMember)
             .where(agencies_visible(self.ctx.reach))
@@ -106,7 +106,7 @@ class MembersByAgencyLoader(RowsByKeyLoader):
 
 
 class ApiKeysByClientLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = select(ApiKey.client_id, ApiKey).order_by(ApiKey.id)
         return stmt, ApiKey.client_id
 

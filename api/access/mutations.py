@@ -410,7 +410,7 @@ class AccessMutation:
             return await clients.create_client(
                 session,
                 name=input.name,
-                kind=input.kind.value,
+                kind=str(input.kind.value),
                 unit_id=unit_id,
                 agency_id=agency_id,
                 unit_field="districtId",

@@ -195,7 +195,8 @@ class Viewer:
     @strawberry.field(description="调用者 — The calling person or client, as a node")
     async def subject_node(self, info: Info) -> Actor | None:
         # The caller always sees themselves (as `person` and `client` do).
-        return await self.person(info) or await self.client(info)
+        found: Person | ServiceClient | None = await self.person(info) or await self.client(info)
+        return found
 
     @strawberry.field(description="人员 — The calling person; null for a client")
     async def person(self, info: Info) -> Person | None:

@@ -145,7 +145,7 @@ def persons(b: Build, f: Field) -> str:
 
 def person(b: Build, f: Field) -> str:
     try:
-        gid = relay.GlobalID.from_id(b.sel.args(f).get("id"))
+        gid = relay.GlobalID.from_id(b.sel.args(f)["id"])
     except Exception as exc:
         raise Fallback("id") from exc
     person_id = try_decode_id(gid, "Person")

@@ -26,6 +26,7 @@ from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyList, DutyListVersion
 from api.errors import UserError, mutate, present
 from api.ids import MAX_ROW_ID, decode_id, try_decode_id
+from api.json_input import domain_json
 from domain.db import reuse_plans
 from domain.duties import lists as duty_lists
 from domain.duties import records as rec
@@ -77,11 +78,11 @@ def _items(items: list[DutyItemInput]) -> list[duty_lists.ItemInput]:
             duty_lists.ItemInput(
                 key=item.key,
                 text=item.text,
-                rule=item.rule,
+                rule=domain_json(item.rule),
                 source_id=source,
                 source_clause=item.source_clause,
                 note=item.note,
-                meta=item.meta,
+                meta=domain_json(item.meta),
             )
         )
     return out

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 RecordKind = strawberry.enum(
     r.RecordKind, name="RecordKind", description="记录类型 — Kind of record of performance"
 )
-DutyRecordKind = strawberry.enum(
+# The domain's enum, registered as the GraphQL enum (strawberry.enum returns the class).
+DutyRecordKind = DutyRecordKindValue
+strawberry.enum(
     DutyRecordKindValue,
     name="DutyRecordKind",
     description="履职记录类型 — What a duty record is: a kind of performance, or an exemption request",
@@ -172,7 +174,7 @@ class FrequencyRule:
     def of(cls, rule: r.Rule) -> FrequencyRule:
         return cls(
             text=rule.render(),
-            definition=rule.to_dict(),
+            definition=JSON(rule.to_dict()),
             record_kinds=list(rule.kinds),
             variants=[RuleVariant.of(v) for v in rule.variants],
             when=RuleCondition.of(rule.when) if rule.when else None,
@@ -211,7 +213,7 @@ class DutyItem(LoadedNode[DutyItemRow]):
             text=row.text,
             source_clause=row.source_clause,
             note=row.note,
-            meta=row.meta,
+            meta=None if row.meta is None else JSON(row.meta),
             row=row,
         )
 

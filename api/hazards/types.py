@@ -167,7 +167,7 @@ class HazardEvent:
             to_state=st.HazardState(row.to_state),
             actor=subject_ref(row.actor),
             note=row.note,
-            data=row.data,
+            data=None if row.data is None else JSON(row.data),
             created_at=row.created_at,
             row=row,
         )

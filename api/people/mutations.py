@@ -6,10 +6,11 @@ from strawberry import relay
 
 from api.context import Info
 from api.errors import UserError, mutate, present
-from api.guard import ROOT_DOMAIN, write_unit
+from api.guard import write_unit
 from api.ids import decode_id
 from api.people.types import Person
 from authz.catalogue import Action, Resource
+from authz.domains import ROOT_DOMAIN
 from domain.audit.service import record_row
 from domain.errors import DomainError, ErrorCode
 from domain.people import service

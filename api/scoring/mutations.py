@@ -16,6 +16,7 @@ from api.duties.guards import actor
 from api.errors import UserError, mutate, present
 from api.guard import write_unit
 from api.ids import decode_id
+from api.json_input import domain_json
 from api.scoring.types import EnterpriseClassDecision, ScoringSchemeVersion
 from authz.catalogue import Resource
 from domain.scoring import formula as fm
@@ -96,7 +97,7 @@ class ScoringMutation:
                 session,
                 district_id=district_id,
                 effective_from=input.effective_from,
-                weights=input.weights,
+                weights=domain_json(input.weights),
                 note=input.note,
                 actor=actor(info.context),
                 domain=domain,

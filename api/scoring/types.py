@@ -253,7 +253,7 @@ class ScoringSchemeVersion(LoadedNode[SchemeRow]):
             note=row.note,
             created_by=subject_ref(row.created_by),
             created_at=row.created_at,
-            weights=row.weights,
+            weights=JSON(row.weights),
             district_id=row.district_id,
             data=sc.load_scheme(row.weights),
             raw_created_by=row.created_by,

@@ -155,6 +155,8 @@ class OrgUnit(LoadedNode[OrgUnitRow]):
         row = self.row
         if row.kind != UnitKind.ENTERPRISE:
             return None
+        # An enterprise has a trade (the table's check constraint).
+        assert row.trade is not None
         return EnterpriseProfile(
             unit_id=row.id,
             credit_code=row.credit_code or "",
