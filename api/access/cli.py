@@ -24,7 +24,7 @@ from authz.settings import AuthSettings
 COMMANDS = ("token", "create-api-key", "revoke-api-key", "demo-logins")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     token = sub.add_parser("token", help="print a bearer token for a person or a client")
     who = token.add_mutually_exclusive_group(required=True)
     who.add_argument("--person", type=int, metavar="ID", help="the person's id")

@@ -19,7 +19,7 @@ from domain.clock import today_shanghai
 COMMANDS = ("export-policy", "create-admin")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export-policy", help="write model.conf and policy.csv for stock Casbin")
     export.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
     export.add_argument(

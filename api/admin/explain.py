@@ -14,11 +14,13 @@ import strawberry
 from sqlalchemy import select
 from strawberry import relay
 
+from api.access.types import ServiceClient
 from api.admin.types import RoleLink, RoleSourceKind, source_of
 from api.context import Info
 from api.errors import BadInput
 from api.keys import ID_DESCRIPTION, key_id
 from api.nodes import resolve_global_ids
+from api.people.types import Person
 from api.refs import (
     DEPRECATED_PATH,
     Actor,
@@ -108,8 +110,8 @@ async def _subject(info: Info, gid: relay.GlobalID) -> tuple[str, str]:
     """(the policy subject, its name) of a Person or ServiceClient the caller may read."""
     if gid.type_name in ("Person", "ServiceClient"):
         node = (await resolve_global_ids(info, [gid]))[0]
-        if node is not None:
-            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", str(node.name)  # type: ignore[attr-defined]
+        if isinstance(node, Person | ServiceClient):
+            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", node.name
     raise _not_found("subject", "授权对象", "Subject")
 
 

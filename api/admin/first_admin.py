@@ -37,7 +37,7 @@ class Refused(Exception):
         self.lines = lines
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser(
         "create-admin",
         help="create the first platform administrator (migrates and loads the catalogue first)",

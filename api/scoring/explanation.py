@@ -12,14 +12,8 @@ from api.connection import Connection, computed_connection
 from api.context import Info
 from api.errors import BadInput
 from api.keys import ID_DESCRIPTION, key_id
-from api.scoring.types import (
-    ComplianceScore,
-    HazardLoss,
-    ObligationLoss,
-    ScoreContribution,
-    ScoringSchemeVersion,
-    WeightClassLoss,
-)
+from api.scoring.losses import HazardLoss, ObligationLoss, ScoreContribution, WeightClassLoss
+from api.scoring.types import ComplianceScore, ScoringSchemeVersion
 from api.tree.types import OrgUnit
 from domain.errors import DomainError
 from domain.scoring import formula as fm
