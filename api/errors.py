@@ -151,7 +151,9 @@ class BadInput(ApiError):
 async def run_mutation(
     info: Info, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
-    """Run `work` so that on any failure nothing it wrote survives.
+    """Run `work` as one of the request's writes (`api.unit_of_work.write`), so that on any
+    failure nothing it wrote survives; domain errors, a stale version and a conflicting
+    concurrent write come back as user errors, anything else propagates.
 
     The payload reads the database as the mutation left it: loaders cached by an earlier
     mutation of the same request are dropped (mutations run one after another, each
@@ -196,7 +198,8 @@ async def mutate(
 ) -> P:
     """A mutation from input to payload: `work` runs as `run_mutation` runs it, and
     `payload` builds the answer from what it returned (None if it failed) and the user
-    errors (empty if it did not)."""
+    errors (empty if it did not). The payload types' `of` classmethods are such builders,
+    typed by the domain result they take, so a resolver's `work` and its payload agree."""
     result, errors = await run_mutation(info, work)
     return payload(result, errors)
 

@@ -325,7 +325,7 @@ class GraphQLView(GraphQL[Context, None]):
         # written as it is.
         return orjson.dumps(data)
 
-    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.app.state
         caller: Caller | None = getattr(request.state, "caller", None)
         request_id = getattr(request.state, "request_id", "-")
@@ -395,10 +395,25 @@ class GraphQLView(GraphQL[Context, None]):
             data.operation_name = None  # the spec makes an empty name the same as none
         return data
 
-    async def execute_single(self, request: Any, request_adapter: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
-        await check_key(request, kwargs["request_data"], f"{response_media_type(request)}; charset=utf-8")
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        await check_key(request, request_data, f"{response_media_type(request)}; charset=utf-8")
         try:
-            return await super().execute_single(request=request, request_adapter=request_adapter, **kwargs)
+            return await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
+            )
         except HTTPException as exc:
             cause = exc.__cause__
             # Only queries may travel over GET; anything else is the wrong method, not a bad request.

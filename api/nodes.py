@@ -31,7 +31,7 @@ NODE_TYPES: dict[str, type[relay.Node]] = {}
 
 
 def node_type(cls: N) -> N:
-    """Registers a node type that resolves its nodes itself."""
+    """Registers a node type under its class name, which is also its GraphQL name."""
     NODE_TYPES[cls.__name__] = cls
     return cls
 
@@ -41,8 +41,9 @@ class LoadedNode(relay.Node, Generic[R]):
     None for an id with no row or one the caller may not read; such an id resolves to null
     whether or not `required` is asked.
 
-    A subclass names its loader (`node_loader`) and builds a node of a row (`from_row`);
-    it is registered in `NODE_TYPES` as it is defined."""
+    A subclass names its loader (`node_loader`; a type that no id loader serves overrides
+    `load_nodes` instead) and builds a node of a row (`from_row`); it is registered in
+    `NODE_TYPES` as it is defined."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
