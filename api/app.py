@@ -32,12 +32,13 @@ from api.protocol_errors import routing_error
 from api.proxies import TrustedProxyMiddleware
 from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH, build_schema
 from api.scoring import reports as compliance_reports
-from api.unavailable import close_bounded, unavailable_entry
+from api.settings import ApiSettings, get_settings
+from api.unavailable import unavailable_entry
+from api.unit_of_work import close_bounded
 from authz.authority import Authority
 from authz.credentials import Authenticator
 from authz.watcher import AuthzListener
 from domain.clock import today_shanghai
-from domain.config import Settings, get_settings
 from domain.db import create_engine, create_session_factory
 from domain.dblimits import DatabaseLimits, database_failure
 
@@ -166,7 +167,7 @@ async def _idempotency_purge_loop(app: Starlette, every: float) -> None:
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: ApiSettings | None = None,
     *,
     session_factory: async_sessionmaker[AsyncSession] | None = None,
     listen: bool | None = None,

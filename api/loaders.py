@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
 
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from api.context import Context
 
 M = TypeVar("M")
+# A SELECT of any columns (SQLAlchemy types a SELECT by the tuple of what it selects).
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 F = TypeVar("F", bound=Hashable)
 
 
@@ -287,7 +289,7 @@ class RowsByKeyLoader(DataLoader[int, list[Any]]):
         super().__init__(load_fn=self._load)
         self.ctx = ctx
 
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         raise NotImplementedError
 
     async def _load(self, keys: Sequence[int]) -> list[list[Any]]:
@@ -297,22 +299,3 @@ class RowsByKeyLoader(DataLoader[int, list[Any]]):
             for row in (await session.execute(stmt.where(parent.in_(list(keys))))).all():
                 found[row[0]].append(row[1])
         return [found.get(k, []) for k in keys]
-
-
-class Loaders:
-    def __init__(self, ctx: Context) -> None:
-        self.domains_by_person = DomainsByPersonLoader(ctx)
-        self.unit_by_id = UnitByIdLoader(ctx)
-        self.post_by_id = PostByIdLoader(ctx)
-        self.person_by_id = PersonByIdLoader(ctx)
-        self.assignment_by_id = AssignmentByIdLoader(ctx)
-        self.charge_by_id = ChargeByIdLoader(ctx)
-        self.charges_by_post = ChargesByPostLoader(ctx)
-        self.children_by_unit = ChildrenByUnitLoader(ctx)
-        self.descendants_by_unit = DescendantsByUnitLoader(ctx)
-        self.posts_by_unit = PostsByUnitLoader(ctx)
-        self.assignments_by_post = AssignmentsByPostLoader(ctx)
-        self.assignments_by_person = AssignmentsByPersonLoader(ctx)
-        self.charged_units_by_post = ChargedUnitsByPostLoader(ctx)
-        self.responsible_persons_by_enterprise = ResponsiblePersonsByEnterpriseLoader(ctx)
-        self.class_in_force_by_unit = ClassInForceByUnitLoader(ctx)

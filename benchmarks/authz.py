@@ -47,12 +47,13 @@ from sqlalchemy.engine import make_url
 from strawberry.relay import to_base64
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.authority import Authority
 from authz.credentials import mint_token
 from authz.domains import key_match, post_domain
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember, RoleGrant, ServiceClient
 from domain.clock import today_shanghai
-from domain.config import Environment, Settings, normalize_database_url
+from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory, utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
@@ -369,7 +370,7 @@ def filter_figures(authority: Authority, data: Data, dialect: Any) -> None:
 
 async def list_figures(url: str, data: Data, runs: int) -> None:
     engine = create_engine(url)
-    settings = Settings(environment=Environment.TEST, database_url=url)
+    settings = ApiSettings(environment=Environment.TEST, database_url=url)
     app = create_app(settings, session_factory=create_session_factory(engine))
     transport = httpx.ASGITransport(app=app)
     callers = [
@@ -447,7 +448,7 @@ async def wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -
 
 
 async def cross_process_figures(url: str, data: Data, changes: int) -> None:
-    settings = Settings(environment=Environment.TEST, database_url=url)
+    settings = ApiSettings(environment=Environment.TEST, database_url=url)
     admin = {"Authorization": f"Bearer {mint_token(settings, f'client:{data.admin_client}')}"}
     port_a = free_port()
     port_b = free_port()

@@ -30,8 +30,9 @@ from pathlib import Path
 
 import httpx
 
+from api.settings import ApiSettings
 from benchmarks.peer import SECRET_KEY, Server, Tally, free_port, run_wrk, serving, wait_ready, wrk_script
-from domain.config import Environment, Settings, normalize_database_url
+from domain.config import Environment, normalize_database_url
 from scratch import temporary_database
 
 TYPENAME = "{ __typename }"
@@ -54,7 +55,7 @@ def start(db_url: str, logdir: Path) -> Server:
         [sys.executable, "-m", "api", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    settings = Settings(database_url=db_url, secret_key=SECRET_KEY, environment=Environment.PRODUCTION)
+    settings = ApiSettings(database_url=db_url, secret_key=SECRET_KEY, environment=Environment.PRODUCTION)
     token = mint_token(settings, f"person:{PERSON_ID}")
     return Server("ours", f"http://127.0.0.1:{port}/graphql", {"Authorization": f"Bearer {token}"}, proc, log)
 

@@ -26,7 +26,8 @@ from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
-from domain.config import Environment, Settings, normalize_database_url
+from api.settings import ApiSettings
+from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory, utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
@@ -143,7 +144,7 @@ async def run(url: str, departments: int, per_department: int, runs: int) -> Non
         statements += 1
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)
-    settings = Settings(environment=Environment.TEST, database_url=url)
+    settings = ApiSettings(environment=Environment.TEST, database_url=url)
     app = create_app(settings, session_factory=create_session_factory(engine))
     transport = httpx.ASGITransport(app=app)
     times: list[float] = []

@@ -69,6 +69,7 @@ from strawberry.relay import from_base64, to_base64
 
 import domain.duties.records.writing as records_service
 from api.app import create_app
+from api.settings import ApiSettings
 from authz import policy
 from authz.credentials import mint_token
 from authz.models import RoleGrant
@@ -76,7 +77,7 @@ from benchmarks import generate_province
 from benchmarks.calibration import print_calibration
 from benchmarks.synthetic import id_number
 from domain.audit.service import Actor, bind_actor
-from domain.config import Settings, normalize_database_url
+from domain.config import normalize_database_url
 from domain.db import create_engine, create_session_factory, reuse_plans
 from domain.duties.models import DutyRecord
 from domain.duties.records import RecordInput, create_record
@@ -679,7 +680,7 @@ async def time_dashboard(
 
 async def time_recordings(
     client: httpx.AsyncClient,
-    settings: Settings,
+    settings: ApiSettings,
     holders: Sequence[Holder],
     days: Sequence[date],
     warmups: int,
@@ -868,7 +869,7 @@ async def step_floor(
 
 
 async def step_recording(
-    args: Args, client: httpx.AsyncClient, settings: Settings, factory: async_sessionmaker[AsyncSession]
+    args: Args, client: httpx.AsyncClient, settings: ApiSettings, factory: async_sessionmaker[AsyncSession]
 ) -> None:
     async with factory() as session:
         holders = await frontline_holders(session, args.today, args.warmups + args.runs)
@@ -905,7 +906,7 @@ async def run(args: Args) -> None:
 
         admin = await district_admin(factory, district_id)
         # The server's settings come from the same environment (and .env): same secret.
-        settings = Settings(database_url=args.url)
+        settings = ApiSettings(database_url=args.url)
         headers = {"Authorization": f"Bearer {mint_token(settings, f'person:{admin}')}"}
         started = time.perf_counter()
         with served(args.url, args.today) as base_url:

@@ -19,12 +19,12 @@ from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.credentials import mint_token
-from domain.config import Settings
+from authz.settings import AuthSettings
 
 COMMANDS = ("token", "create-api-key", "revoke-api-key", "demo-logins")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     token = sub.add_parser("token", help="print a bearer token for a person or a client")
     who = token.add_mutually_exclusive_group(required=True)
     who.add_argument("--person", type=int, metavar="ID", help="the person's id")
@@ -38,7 +38,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     sub.add_parser("demo-logins", help="print a token for each demo role (demo database)")
 
 
-def run(args: argparse.Namespace, settings: Settings) -> None:
+def run(args: argparse.Namespace, settings: AuthSettings) -> None:
     if args.command == "token":
         print(asyncio.run(_token(settings, args.person, args.client, args.hours)))
     elif args.command == "create-api-key":
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
 
 
 @asynccontextmanager
-async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
+async def _session(settings: AuthSettings) -> AsyncIterator[AsyncSession]:
     from domain.audit.service import Actor, bind_actor
     from domain.db import create_engine, create_session_factory
 
@@ -65,7 +65,7 @@ async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def _token(
-    settings: Settings, person_id: int | None, client_id: int | None, hours: float | None
+    settings: AuthSettings, person_id: int | None, client_id: int | None, hours: float | None
 ) -> str:
     from authz.models import ServiceClient
     from domain.people.models import Person
@@ -89,7 +89,7 @@ async def _token(
     return mint_token(settings, subject, ttl=ttl)
 
 
-async def _create_api_key(settings: Settings, client_id: int, expires_days: int | None) -> str:
+async def _create_api_key(settings: AuthSettings, client_id: int, expires_days: int | None) -> str:
     from authz.clients import create_api_key
     from domain.errors import DomainError
 
@@ -103,7 +103,7 @@ async def _create_api_key(settings: Settings, client_id: int, expires_days: int 
         return f"{plain}\n(prefix {row.prefix}; shown once — store it now)"
 
 
-async def _revoke_api_key(settings: Settings, prefix: str) -> str:
+async def _revoke_api_key(settings: AuthSettings, prefix: str) -> str:
     from authz.clients import api_key_by_prefix, revoke_api_key
     from domain.errors import DomainError
 
@@ -230,7 +230,7 @@ async def demo_subjects(session: AsyncSession) -> list[DemoLogin]:
     return found
 
 
-async def _demo_logins(settings: Settings) -> list[str]:
+async def _demo_logins(settings: AuthSettings) -> list[str]:
     async with _session(settings) as session:
         logins = await demo_subjects(session)
     if not logins:

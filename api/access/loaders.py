@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, exists, false, select, true
 
-from api.loaders import ByIdLoader, PageLoader, RowsByKeyLoader
+from api.loaders import AnySelect, ByIdLoader, PageLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember, ApiKey, ServiceClient
 from authz.reach import Reach
@@ -96,7 +96,7 @@ class ApiKeyByIdLoader(ByIdLoader[ApiKey]):
 
 
 class MembersByAgencyLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = (
             select(AgencyMember.agency_id, AgencyMember)
             .where(agencies_visible(self.ctx.reach))
@@ -106,7 +106,7 @@ class MembersByAgencyLoader(RowsByKeyLoader):
 
 
 class ApiKeysByClientLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = select(ApiKey.client_id, ApiKey).order_by(ApiKey.id)
         return stmt, ApiKey.client_id
 
@@ -135,13 +135,3 @@ class AccessLoaders:
         self.members_by_agency = MembersByAgencyLoader(ctx)
         self.api_keys_by_client = ApiKeysByClientLoader(ctx)
         self.enterprises_by_contract = EnterprisesByContractLoader(ctx)
-
-
-def access_loaders(ctx: Context) -> AccessLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "access", None)
-    if not isinstance(found, AccessLoaders):
-        found = AccessLoaders(ctx)
-        holder.access = found  # type: ignore[attr-defined]
-    return found

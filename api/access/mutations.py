@@ -32,15 +32,17 @@ from api.access.types import (
     ServiceClientKind,
 )
 from api.context import Context, Info
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.guard import forbidden, read_person, write_unit
 from api.ids import decode_id
 from authz import agencies, clients
 from authz.catalogue import Action, Resource
 from authz.domains import EVERYTHING, ROOT_DOMAIN, post_domain
+from authz.models import Agency as AgencyRow
 from authz.models import AgencyContract as AgencyContractRow
 from authz.models import AgencyMember as AgencyMemberRow
 from authz.models import ApiKey as ApiKeyRow
+from authz.models import ExternalIdentity as ExternalIdentityRow
 from authz.models import ServiceClient as ServiceClientRow
 from domain.errors import DomainError, ErrorCollector, not_found
 from domain.people.models import Person as PersonRow
@@ -119,6 +121,10 @@ class AgencyPayload:
     agency: Agency | None = strawberry.field(description="服务机构 — The agency; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: AgencyRow | None, errors: list[UserError]) -> AgencyPayload:
+        return cls(agency=present(Agency.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="添加机构人员 — A person works for an agency from a date")
 class AddAgencyMemberInput:
@@ -143,6 +149,10 @@ class AgencyMemberPayload:
         description="机构人员记录 — The membership; null on errors"
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: AgencyMemberRow | None, errors: list[UserError]) -> AgencyMemberPayload:
+        return cls(member=present(AgencyMember.from_row, row), user_errors=errors)
 
 
 @strawberry.input(description="新建服务合同 — An agency serves the listed enterprises over a period")
@@ -171,6 +181,10 @@ class AgencyContractPayload:
     contract: AgencyContract | None = strawberry.field(description="服务合同 — The contract; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: AgencyContractRow | None, errors: list[UserError]) -> AgencyContractPayload:
+        return cls(contract=present(AgencyContract.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="新建接入客户端 — Register a machine client")
 class CreateServiceClientInput:
@@ -194,6 +208,10 @@ class ServiceClientPayload:
     client: ServiceClient | None = strawberry.field(description="客户端 — The client; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: ServiceClientRow | None, errors: list[UserError]) -> ServiceClientPayload:
+        return cls(client=present(ServiceClient.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="新建API密钥 — A new API key for a client")
 class CreateApiKeyInput:
@@ -212,6 +230,11 @@ class CreateApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="API密钥 — The key's record; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, made: tuple[ApiKeyRow, str] | None, errors: list[UserError]) -> CreateApiKeyPayload:
+        row, plain = made or (None, None)
+        return cls(key=plain, api_key=present(ApiKey.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="吊销API密钥 — Revoke a key: it stops working at once")
 class RevokeApiKeyInput:
@@ -222,6 +245,10 @@ class RevokeApiKeyInput:
 class ApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="API密钥 — The key; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: ApiKeyRow | None, errors: list[UserError]) -> ApiKeyPayload:
+        return cls(api_key=present(ApiKey.from_row, row), user_errors=errors)
 
 
 @strawberry.input(
@@ -244,6 +271,10 @@ class ExternalIdentityPayload:
     identity: ExternalIdentity | None = strawberry.field(description="外部身份 — The link; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: ExternalIdentityRow | None, errors: list[UserError]) -> ExternalIdentityPayload:
+        return cls(identity=present(ExternalIdentity.from_row, row), user_errors=errors)
+
 
 def _decode_all(ids: Sequence[relay.GlobalID], type_name: str, field: str) -> list[int]:
     errors = ErrorCollector()
@@ -265,16 +296,15 @@ def _decode_all(ids: Sequence[relay.GlobalID], type_name: str, field: str) -> li
 class AccessMutation:
     @strawberry.mutation(description="新建服务机构 — Record a third-party service agency (platform admins)")
     async def create_agency(self, info: Info, input: CreateAgencyInput) -> AgencyPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyRow:
             _write_root(info.context, Resource.CONTRACT, (), ("服务机构", "Agency"))
             return await agencies.create_agency(session, name=input.name, credit_code=input.credit_code)
 
-        row, errors = await run_mutation(info, work)
-        return AgencyPayload(agency=Agency.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, AgencyPayload.of)
 
     @strawberry.mutation(description="添加机构人员 — Record that a person works for an agency")
     async def add_agency_member(self, info: Info, input: AddAgencyMemberInput) -> AgencyMemberPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyMemberRow:
             ctx = info.context
             agency_id = decode_id(input.agency_id, "Agency", "agencyId")
             person_id = decode_id(input.person_id, "Person", "personId")
@@ -289,12 +319,11 @@ class AccessMutation:
                 note=input.note,
             )
 
-        row, errors = await run_mutation(info, work)
-        return AgencyMemberPayload(member=AgencyMember.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, AgencyMemberPayload.of)
 
     @strawberry.mutation(description="结束机构人员 — Record the last day a person works for an agency")
     async def end_agency_member(self, info: Info, input: EndAgencyMemberInput) -> AgencyMemberPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyMemberRow:
             member_id = decode_id(input.member_id, "AgencyMember", "memberId")
             agency_id = await session.scalar(
                 select(AgencyMemberRow.agency_id).where(AgencyMemberRow.id == member_id)
@@ -304,8 +333,7 @@ class AccessMutation:
             await _guard_agency(info.context, session, agency_id, "memberId")
             return await agencies.end_agency_member(session, member_id=member_id, end_date=input.end_date)
 
-        row, errors = await run_mutation(info, work)
-        return AgencyMemberPayload(member=AgencyMember.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, AgencyMemberPayload.of)
 
     @strawberry.mutation(
         description="新建服务合同 — Contract an agency to serve enterprises over a period; its staff and "
@@ -314,7 +342,7 @@ class AccessMutation:
     async def create_agency_contract(
         self, info: Info, input: CreateAgencyContractInput
     ) -> AgencyContractPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyContractRow:
             from authz.models import Agency as AgencyRow
 
             ctx = info.context
@@ -339,10 +367,7 @@ class AccessMutation:
                 note=input.note,
             )
 
-        row, errors = await run_mutation(info, work)
-        return AgencyContractPayload(
-            contract=AgencyContract.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, AgencyContractPayload.of)
 
     @strawberry.mutation(
         description="终止服务合同 — End a contract early: from that day the agency reads nothing of it"
@@ -350,7 +375,7 @@ class AccessMutation:
     async def terminate_agency_contract(
         self, info: Info, input: TerminateAgencyContractInput
     ) -> AgencyContractPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyContractRow:
             contract_id = decode_id(input.contract_id, "AgencyContract", "contractId")
             await _guard_contract(info.context, session, contract_id, "contractId")
             terminated_on = input.terminated_on
@@ -363,10 +388,7 @@ class AccessMutation:
                 session, contract_id=contract_id, terminated_on=terminated_on, note=input.note
             )
 
-        row, errors = await run_mutation(info, work)
-        return AgencyContractPayload(
-            contract=AgencyContract.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, AgencyContractPayload.of)
 
     @strawberry.mutation(
         description="新建接入客户端 — Register a district system (for its district), an agency's system "
@@ -375,7 +397,7 @@ class AccessMutation:
     async def create_service_client(
         self, info: Info, input: CreateServiceClientInput
     ) -> ServiceClientPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ServiceClientRow:
             ctx = info.context
             unit_id = decode_id(input.district_id, "OrgUnit", "districtId") if input.district_id else None
             agency_id = decode_id(input.agency_id, "Agency", "agencyId") if input.agency_id else None
@@ -388,45 +410,39 @@ class AccessMutation:
             return await clients.create_client(
                 session,
                 name=input.name,
-                kind=input.kind.value,
+                kind=str(input.kind.value),
                 unit_id=unit_id,
                 agency_id=agency_id,
                 unit_field="districtId",
             )
 
-        row, errors = await run_mutation(info, work)
-        return ServiceClientPayload(client=ServiceClient.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, ServiceClientPayload.of)
 
     @strawberry.mutation(description="停用接入客户端 — Disable a client: its keys and tokens stop working")
     async def disable_service_client(
         self, info: Info, input: DisableServiceClientInput
     ) -> ServiceClientPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ServiceClientRow:
             client_id = decode_id(input.client_id, "ServiceClient", "clientId")
             await _guard_client(info.context, session, client_id, "clientId")
             return await clients.disable_client(session, client_id=client_id)
 
-        row, errors = await run_mutation(info, work)
-        return ServiceClientPayload(client=ServiceClient.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, ServiceClientPayload.of)
 
     @strawberry.mutation(
         description="新建API密钥 — Make an API key for a client; the key is in the payload this once"
     )
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> tuple[ApiKeyRow, str]:
             client_id = decode_id(input.client_id, "ServiceClient", "clientId")
             await _guard_client(info.context, session, client_id, "clientId")
             return await clients.create_api_key(session, client_id=client_id, expires_at=input.expires_at)
 
-        result, errors = await run_mutation(info, work)
-        if result is None:
-            return CreateApiKeyPayload(key=None, api_key=None, user_errors=errors)
-        row, plain = result
-        return CreateApiKeyPayload(key=plain, api_key=ApiKey.from_row(row), user_errors=errors)
+        return await mutate(info, work, CreateApiKeyPayload.of)
 
     @strawberry.mutation(description="吊销API密钥 — Revoke an API key at once")
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ApiKeyRow:
             key_id = decode_id(input.key_id, "ApiKey", "keyId")
             client_id = await session.scalar(select(ApiKeyRow.client_id).where(ApiKeyRow.id == key_id))
             if client_id is None:
@@ -439,8 +455,7 @@ class AccessMutation:
                 raise
             return await clients.revoke_api_key(session, key_id=key_id)
 
-        row, errors = await run_mutation(info, work)
-        return ApiKeyPayload(api_key=ApiKey.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, ApiKeyPayload.of)
 
     @strawberry.mutation(
         description="关联外部身份 — Let a user of the OIDC provider sign in as a person or a client"
@@ -448,7 +463,7 @@ class AccessMutation:
     async def link_external_identity(
         self, info: Info, input: LinkExternalIdentityInput
     ) -> ExternalIdentityPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ExternalIdentityRow:
             ctx = info.context
             person_id = decode_id(input.person_id, "Person", "personId") if input.person_id else None
             client_id = decode_id(input.client_id, "ServiceClient", "clientId") if input.client_id else None
@@ -463,7 +478,4 @@ class AccessMutation:
                 session, issuer=input.issuer, subject=input.subject, person_id=person_id, client_id=client_id
             )
 
-        row, errors = await run_mutation(info, work)
-        return ExternalIdentityPayload(
-            identity=ExternalIdentity.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, ExternalIdentityPayload.of)

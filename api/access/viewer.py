@@ -13,6 +13,7 @@ from api.access.types import ServiceClient
 from api.admin.types import RoleSourceKind, source_of
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import resolve_global_ids
 from api.people.types import Person
 from api.posts.types import Post
 from api.refs import (
@@ -108,8 +109,6 @@ class ViewerRole:
     async def source_node(self, info: Info) -> relay.Node | None:
         if self.source_id is None:
             return None
-        from api.node import resolve_global_ids
-
         return (await resolve_global_ids(info, [self.source_id]))[0]
 
 
@@ -196,7 +195,8 @@ class Viewer:
     @strawberry.field(description="调用者 — The calling person or client, as a node")
     async def subject_node(self, info: Info) -> Actor | None:
         # The caller always sees themselves (as `person` and `client` do).
-        return await self.person(info) or await self.client(info)
+        found: Person | ServiceClient | None = await self.person(info) or await self.client(info)
+        return found
 
     @strawberry.field(description="人员 — The calling person; null for a client")
     async def person(self, info: Info) -> Person | None:

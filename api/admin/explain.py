@@ -14,10 +14,13 @@ import strawberry
 from sqlalchemy import select
 from strawberry import relay
 
+from api.access.types import ServiceClient
 from api.admin.types import RoleLink, RoleSourceKind, source_of
 from api.context import Info
 from api.errors import BadInput
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import resolve_global_ids
+from api.people.types import Person
 from api.refs import (
     DEPRECATED_PATH,
     Actor,
@@ -105,12 +108,10 @@ def _not_found(argument: str, what_zh: str, what_en: str) -> BadInput:
 
 async def _subject(info: Info, gid: relay.GlobalID) -> tuple[str, str]:
     """(the policy subject, its name) of a Person or ServiceClient the caller may read."""
-    from api.node import resolve_global_ids
-
     if gid.type_name in ("Person", "ServiceClient"):
         node = (await resolve_global_ids(info, [gid]))[0]
-        if node is not None:
-            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", str(node.name)  # type: ignore[attr-defined]
+        if isinstance(node, Person | ServiceClient):
+            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", node.name
     raise _not_found("subject", "授权对象", "Subject")
 
 
@@ -157,8 +158,6 @@ async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
     """The Casbin domain of an object the caller may read (as api/guard.py and authz/reach.py
     place it): a unit at its path; a post, an assignment and a charge at the post; a person
     at the unit that registered them ("/" when none did)."""
-    from api.node import resolve_global_ids
-
     if gid.type_name not in ("OrgUnit", "Post", "Person", "Assignment", "PostCharge"):
         return None
     node = (await resolve_global_ids(info, [gid]))[0]

@@ -101,13 +101,3 @@ class AdminLoaders:
         self.grant_by_id = GrantByIdLoader(ctx)
         self.joint_by_id = JointByIdLoader(ctx)
         self.audit_by_id = AuditByIdLoader(ctx)
-
-
-def admin_loaders(ctx: Context) -> AdminLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "admin", None)
-    if not isinstance(found, AdminLoaders):
-        found = AdminLoaders(ctx)
-        holder.admin = found  # type: ignore[attr-defined]
-    return found

@@ -50,7 +50,7 @@ def _everywhere(b: Build, alias: str, f: Field) -> str:
 
 def _target_global_id(b: Build, alias: str, f: Field) -> str:
     """The target's global ID where its type is a node type (`AuditEvent.targetGlobalId`)."""
-    from api.node import NODE_TYPES  # as the resolver: the registry is complete once loaded
+    from api.nodes import NODE_TYPES  # as the resolver: the registry is complete once loaded
 
     kind = b.col(alias, AuditEvent.target_type)
     key = b.col(alias, AuditEvent.target_id)

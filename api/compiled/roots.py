@@ -15,7 +15,7 @@ from api.compiled.fields import Fallback, Field
 from api.compiled.posts import ASSIGNMENT, PERSON, POST, POST_CHARGE
 from api.compiled.tree import ORG_UNIT, responsible_persons, unit_filter
 from api.ids import try_decode_id
-from api.node import NODE_TYPES
+from api.nodes import NODE_TYPES
 from api.people.queries import PERSON_ORDER
 from authz.reach import Reach
 from domain.people.models import Person
@@ -145,7 +145,7 @@ def persons(b: Build, f: Field) -> str:
 
 def person(b: Build, f: Field) -> str:
     try:
-        gid = relay.GlobalID.from_id(b.sel.args(f).get("id"))
+        gid = relay.GlobalID.from_id(b.sel.args(f)["id"])
     except Exception as exc:
         raise Fallback("id") from exc
     person_id = try_decode_id(gid, "Person")

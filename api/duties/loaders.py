@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.orm import QueryableAttribute
 
 from api.dataloader import DataLoader
-from api.loaders import ByIdLoader, RowsByKeyLoader
+from api.loaders import AnySelect, ByIdLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.domains import is_post_domain
 from authz.reach import Reach, Scopes
@@ -60,7 +61,7 @@ def _unit_paths_around(scopes: Scopes) -> list[str]:
     return sorted(found)
 
 
-def _unit_related(unit_id: Any, scopes: Scopes) -> ColumnElement[bool]:
+def _unit_related(unit_id: QueryableAttribute[Any], scopes: Scopes) -> ColumnElement[bool]:
     """The unit is in scope, or at or above something in scope."""
     if scopes.everything:
         return true()
@@ -167,12 +168,12 @@ class ListByIdThroughPostLoader(_AnyByIdLoader):
 
 
 class ItemsByVersionLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         return select(DutyItem.version_id, DutyItem).order_by(DutyItem.position), DutyItem.version_id
 
 
 class VersionsByListLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = select(DutyListVersion.list_id, DutyListVersion).order_by(DutyListVersion.number)
         return stmt, DutyListVersion.list_id
 
@@ -180,7 +181,7 @@ class VersionsByListLoader(RowsByKeyLoader):
 class UnitsByRecordLoader(RowsByKeyLoader):
     """The units a record covers that the caller may read."""
 
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = (
             select(DutyRecordUnit.record_id, OrgUnit)
             .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
@@ -191,7 +192,7 @@ class UnitsByRecordLoader(RowsByKeyLoader):
 
 
 class ItemsByRecordLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = (
             select(DutyRecordItem.record_id, DutyItem)
             .join(DutyItem, DutyItem.id == DutyRecordItem.item_id)
@@ -203,13 +204,13 @@ class ItemsByRecordLoader(RowsByKeyLoader):
 class CorrectionByRecordLoader(RowsByKeyLoader):
     """The row that corrects or withdraws a record, if the caller may see it."""
 
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         stmt = select(DutyRecord.corrects_id, DutyRecord).where(records_visible(self.ctx.reach))
         return stmt, DutyRecord.corrects_id
 
 
 class DecisionByRecordLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         return select(ExemptionDecision.record_id, ExemptionDecision), ExemptionDecision.record_id
 
 
@@ -229,13 +230,3 @@ class DutyLoaders:
         self.items_by_record = ItemsByRecordLoader(ctx)
         self.correction_by_record = CorrectionByRecordLoader(ctx)
         self.decision_by_record = DecisionByRecordLoader(ctx)
-
-
-def duty_loaders(ctx: Context) -> DutyLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "duties", None)
-    if not isinstance(found, DutyLoaders):
-        found = DutyLoaders(ctx)
-        holder.duties = found  # type: ignore[attr-defined]
-    return found

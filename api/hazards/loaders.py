@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 
-from api.loaders import ByIdLoader, RowsByKeyLoader
+from api.loaders import AnySelect, ByIdLoader, RowsByKeyLoader
 from authz.catalogue import Resource
 from authz.reach import Reach
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
@@ -80,17 +80,17 @@ class TipOffByIdLoader(ByIdLoader[TipOff]):
 
 
 class EventsByHazardLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         return select(HazardEvent.hazard_id, HazardEvent).order_by(HazardEvent.id), HazardEvent.hazard_id
 
 
 class PlansByHazardLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         return select(HazardPlan.hazard_id, HazardPlan).order_by(HazardPlan.id), HazardPlan.hazard_id
 
 
 class NoticesByHazardLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> tuple[AnySelect, Any]:
         return select(HazardNotice.hazard_id, HazardNotice).order_by(HazardNotice.id), HazardNotice.hazard_id
 
 
@@ -102,13 +102,3 @@ class HazardLoaders:
         self.events_by_hazard = EventsByHazardLoader(ctx)
         self.plans_by_hazard = PlansByHazardLoader(ctx)
         self.notices_by_hazard = NoticesByHazardLoader(ctx)
-
-
-def hazard_loaders(ctx: Context) -> HazardLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "hazards", None)
-    if not isinstance(found, HazardLoaders):
-        found = HazardLoaders(ctx)
-        holder.hazards = found  # type: ignore[attr-defined]
-    return found

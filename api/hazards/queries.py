@@ -22,7 +22,7 @@ from api.hazards.loaders import (
     hazards_visible,
     tip_offs_visible,
 )
-from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff, TipOffStatusValue
+from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff
 from api.ids import try_decode_id
 from authz.catalogue import Action, Resource
 from domain.hazards import states as st
@@ -30,6 +30,7 @@ from domain.hazards.models import Hazard as HazardRow
 from domain.hazards.models import HazardCategory as HazardCategoryRow
 from domain.hazards.models import HazardNotice as HazardNoticeRow
 from domain.hazards.models import TipOff as TipOffRow
+from domain.hazards.tipoffs import TipOffStatus as TipOffStatusValue
 from domain.tree.models import OrgUnit, subtree_upper_bound
 
 OPEN = [s.value for s in st.OPEN_STATES]

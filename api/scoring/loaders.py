@@ -8,7 +8,7 @@ seen by anyone who may read compliance anywhere (the weights are not secret)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, select, true
 
@@ -68,13 +68,3 @@ class ScoringLoaders:
     def __init__(self, ctx: Context) -> None:
         self.scheme_version_by_id = SchemeVersionByIdLoader(ctx)
         self.state = ScoreStateLoader(ctx)
-
-
-def scoring_loaders(ctx: Context) -> ScoringLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder: Any = ctx.loaders
-    found = getattr(holder, "scoring", None)
-    if not isinstance(found, ScoringLoaders):
-        found = ScoringLoaders(ctx)
-        holder.scoring = found
-    return found

@@ -22,7 +22,6 @@ from api.scoring.loaders import (
     compliance_units,
     may_read,
     schemes_visible,
-    scoring_loaders,
 )
 from api.scoring.types import (
     ComplianceScore,
@@ -194,7 +193,7 @@ class ScoringQuery:
         # the scores are then shown as they are (else through the loader, unit by unit).
         readable = info.context.can(Resource.UNIT, Action.READ, district.path)
         known = units if readable else {}
-        state = await scoring_loaders(info.context).state.load(0)
+        state = await info.context.loaders.scoring.state.load(0)
         return DistrictDashboard(
             period_kind=period_kind,
             period_start=period_start,

@@ -24,8 +24,9 @@ from strawberry.extensions.validation_cache import _get_validate_cache
 
 from api.app import create_app
 from api.schema import MASKED_MESSAGE
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_engine, create_session_factory
 from tests import factories as f
 
@@ -277,7 +278,7 @@ def children_chain(levels: int) -> str:
     return f"{{ units(first: 1) {{ edges {{ node {{ {inner} }} }} }} }}"
 
 
-async def test_the_depth_limit(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_the_depth_limit(client: httpx.AsyncClient, settings: ApiSettings) -> None:
     limit = settings.max_query_depth
     assert (await post(client, parent_chain(limit))).status_code == 200
 
@@ -288,7 +289,7 @@ async def test_the_depth_limit(client: httpx.AsyncClient, settings: Settings) ->
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-async def test_the_alias_limit(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_the_alias_limit(client: httpx.AsyncClient, settings: ApiSettings) -> None:
     def aliased(count: int) -> str:
         return "{ " + " ".join(f"a{i}: districts(first: 0) {{ totalCount }}" for i in range(count)) + " }"
 
@@ -300,7 +301,7 @@ async def test_the_alias_limit(client: httpx.AsyncClient, settings: Settings) ->
     )
 
 
-async def test_the_token_limit(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_the_token_limit(client: httpx.AsyncClient, settings: ApiSettings) -> None:
     def tokens(count: int) -> str:  # 16 tokens around the list
         kinds = " ".join(["DISTRICT"] * (count - 16))
         return f"{{ units(filter: {{kinds: [{kinds}]}}) {{ totalCount }} }}"
@@ -332,7 +333,7 @@ async def test_parser_and_validation_caches_hit_with_the_limits_on(client: httpx
 async def test_caches_hit_with_introspection_disabled(
     session_factory: async_sessionmaker[AsyncSession], platform_admin: str
 ) -> None:
-    settings = Settings(environment=Environment.TEST, introspection=False)
+    settings = ApiSettings(environment=Environment.TEST, introspection=False)
     app = create_app(settings, session_factory=session_factory)
     headers = {"Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
     async with httpx.AsyncClient(
@@ -346,7 +347,9 @@ async def test_caches_hit_with_introspection_disabled(
 # 4. Connection arguments
 
 
-async def test_page_size_out_of_range_is_a_clear_error(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_page_size_out_of_range_is_a_clear_error(
+    client: httpx.AsyncClient, settings: ApiSettings
+) -> None:
     for first in (settings.max_page_size + 1, -1):
         response = await post(client, f"{{ districts(first: {first}) {{ totalCount }} }}")
         # A field error: the operation ran, so 200 with `data` (null: the field is non-null).
@@ -492,7 +495,7 @@ async def test_liveness_and_readiness(client: httpx.AsyncClient) -> None:
 
 @pytest.mark.parametrize("server", ["postgresql", "sqlite"])
 async def test_not_ready_when_the_database_is_unreachable(
-    settings: Settings, server: str, tmp_path: pathlib.Path
+    settings: ApiSettings, server: str, tmp_path: pathlib.Path
 ) -> None:
     # Nothing listens on port 1; SQLite cannot open a directory as its file.
     url = {
@@ -525,7 +528,7 @@ async def silent_server() -> AsyncIterator[int]:
     await server.wait_closed()
 
 
-async def test_not_ready_when_the_database_does_not_answer(settings: Settings, silent_server: int) -> None:
+async def test_not_ready_when_the_database_does_not_answer(settings: ApiSettings, silent_server: int) -> None:
     engine = create_engine(f"postgresql+asyncpg://nobody@127.0.0.1:{silent_server}/none")
     app = create_app(settings, session_factory=create_session_factory(engine))
     app.state.readiness_timeout = 0.2
@@ -541,7 +544,7 @@ async def test_not_ready_when_the_database_does_not_answer(settings: Settings, s
 
 
 async def test_nodes_takes_at_most_the_configured_number_of_ids(
-    client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    client: httpx.AsyncClient, settings: ApiSettings, session: AsyncSession
 ) -> None:
     tree = await f.small_tree(session)
     await session.flush()
