@@ -4,6 +4,7 @@ and session factory once. Nothing connects at import time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -20,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from api.edge import EdgeMiddleware
+from api.edge import EdgeMiddleware, InFlight
 from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
@@ -46,6 +47,8 @@ log = logging.getLogger("api.app")
 
 READINESS_TIMEOUT_SECONDS = 2.0
 IDEMPOTENCY_PURGE_SECONDS = 3600.0
+# Requests cancelled at shutdown get this long to send their answer (503 BUSY).
+ANSWER_CANCELLED_SECONDS = 2.0
 # How long the start waits for the authorization state to load before serving anyway.
 STARTUP_LOAD_TIMEOUT_SECONDS = 60.0
 
@@ -230,6 +233,12 @@ def create_app(
         try:
             yield
         finally:
+            # The server cancelled the requests still running when its grace ran out: each
+            # answers 503 BUSY and closes its session; let them, within a bound, before the
+            # engine goes and the event loop ends under them.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(ANSWER_CANCELLED_SECONDS):
+                    await app.state.in_flight.idle()
             for task in (escalation, scores, purge):
                 if task is not None:
                     task.cancel()
@@ -267,7 +276,10 @@ def create_app(
         app.state.session_factory = session_factory
     app.state.metrics = Metrics(lambda: pool_of_session_factory(getattr(app.state, "session_factory", None)))
     # The request id, metrics and body limit of every request, in one layer (api/edge.py).
-    app.add_middleware(EdgeMiddleware, metrics=app.state.metrics, max_bytes=settings.max_body_bytes)
+    in_flight = app.state.in_flight = InFlight()
+    app.add_middleware(
+        EdgeMiddleware, metrics=app.state.metrics, max_bytes=settings.max_body_bytes, in_flight=in_flight
+    )
     app.state.tracing = tracing
     if tracing is not None:
         tracing.install(app)
