@@ -8,6 +8,7 @@ from strawberry import relay
 
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from api.lazy import lazy_class
 from api.nodes import LoadedNode
 from authz.catalogue import Action, Resource
 from domain.people.models import Person as PersonRow
@@ -90,9 +91,9 @@ class Person(LoadedNode[PersonRow]):
         after: str | None = None,
         include_history: bool = False,
     ) -> Connection[AssignmentRef]:
-        from api.posts.types import Assignment
-
         flt = AssignmentFilter(on=on, include_history=include_history)
         loader = info.context.loaders.assignments_by_person
         page = await loader.load((self.row.id, page_request(info, first, after, ASSIGNMENT_ORDER), flt))
-        return build_connection(page, Assignment.from_row, lambda: loader.counts.load((self.row.id, flt)))
+        return build_connection(
+            page, lazy_class(AssignmentRef).from_row, lambda: loader.counts.load((self.row.id, flt))
+        )

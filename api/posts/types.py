@@ -9,6 +9,7 @@ from strawberry import relay
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.lazy import lazy_class
 from api.nodes import LoadedNode
 from api.tree.types import OrgUnit
 from domain.posts.kinds import PostKind
@@ -199,10 +200,8 @@ class Assignment(LoadedNode[AssignmentRow]):
 
     @strawberry.field(description="人员 — The person; null if you may not read it")
     async def person(self, info: Info) -> PersonRef | None:
-        from api.people.types import Person
-
         row = await info.context.loaders.person_by_id.load(self.row.person_id)
-        return Person.from_row(row) if row else None
+        return lazy_class(PersonRef).from_row(row) if row else None
 
     @strawberry.field(description="被更正记录 — The record this one corrects, if it is a correction")
     async def corrects(self, info: Info) -> Assignment | None:

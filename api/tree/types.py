@@ -9,6 +9,7 @@ from strawberry import relay
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.lazy import lazy_class
 from api.nodes import LoadedNode
 from domain.posts.kinds import PostKind
 from domain.posts.queries import POST_ORDER, PostFilter
@@ -238,20 +239,18 @@ class OrgUnit(LoadedNode[OrgUnitRow]):
         after: str | None = None,
         filter: PostFilterInput | None = None,
     ) -> Connection[PostRef]:
-        from api.posts.types import Post
-
         flt = filter.to_domain() if filter else PostFilter()
         loader = info.context.loaders.posts_by_unit
         page = await loader.load((self.row.id, page_request(info, first, after, POST_ORDER), flt))
-        return build_connection(page, Post.from_row, lambda: loader.counts.load((self.row.id, flt)))
+        return build_connection(
+            page, lazy_class(PostRef).from_row, lambda: loader.counts.load((self.row.id, flt))
+        )
 
     @strawberry.field(
         description="三个责任人 — The three responsible persons of a placarded enterprise on a date "
         "(default today); null for other units"
     )
     async def responsible_persons(self, info: Info, on: date | None = None) -> ResponsiblePersonsRef | None:
-        from api.posts.types import ResponsiblePersons
-
         if self.row.kind != UnitKind.ENTERPRISE:
             return None
-        return await ResponsiblePersons.load(info, self, on or info.context.today)
+        return await lazy_class(ResponsiblePersonsRef).load(info, self, on or info.context.today)
