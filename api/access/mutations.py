@@ -21,7 +21,6 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from api.access.loaders import agencies_visible, clients_visible, contracts_visible
 from api.access.types import (
     Agency,
     AgencyContract,
@@ -42,6 +41,7 @@ from authz.models import AgencyContract as AgencyContractRow
 from authz.models import AgencyMember as AgencyMemberRow
 from authz.models import ApiKey as ApiKeyRow
 from authz.models import ServiceClient as ServiceClientRow
+from authz.visibility.access import agencies_visible, clients_visible, contracts_visible
 from domain.errors import DomainError, ErrorCollector, not_found
 from domain.people.models import Person as PersonRow
 from domain.posts.models import Assignment, Post, effective_assignment

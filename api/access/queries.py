@@ -6,14 +6,7 @@ import strawberry
 from sqlalchemy import or_, select
 from strawberry import relay
 
-from api.access.loaders import (
-    AGENCY_ORDER,
-    CLIENT_ORDER,
-    CONTRACT_ORDER,
-    agencies_visible,
-    clients_visible,
-    contracts_visible,
-)
+from api.access.loaders import AGENCY_ORDER, CLIENT_ORDER, CONTRACT_ORDER
 from api.access.types import Agency, AgencyContract, ServiceClient, ServiceClientKind
 from api.access.viewer import Viewer
 from api.connection import Connection, root_connection
@@ -22,6 +15,7 @@ from api.ids import try_decode_id
 from authz.models import Agency as AgencyRow
 from authz.models import AgencyContract as AgencyContractRow
 from authz.models import ServiceClient as ServiceClientRow
+from authz.visibility.access import agencies_visible, clients_visible, contracts_visible
 
 
 @strawberry.type

@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from api.access.loaders import clients_visible
-from api.admin.loaders import grants_visible, joints_visible, permissions_visible
 from api.context import Context
 from authz import policy
 from authz.catalogue import Action, Resource, Role
 from authz.domains import ROOT_DOMAIN, subtree
 from authz.models import JointResponsibility, Permission, RoleGrant, ServiceClient
+from authz.visibility.access import clients_visible
+from authz.visibility.admin import grants_visible, joints_visible, permissions_visible
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.people.models import Person
 from domain.posts.models import Post

@@ -12,16 +12,7 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from api.admin.explain import AccessExplanation, PolicyExport, explain_access, policy_export
-from api.admin.loaders import (
-    AUDIT_ORDER,
-    GRANT_ORDER,
-    JOINT_ORDER,
-    PERMISSION_ORDER,
-    audit_visible,
-    grants_visible,
-    joints_visible,
-    permissions_visible,
-)
+from api.admin.loaders import AUDIT_ORDER, GRANT_ORDER, JOINT_ORDER, PERMISSION_ORDER
 from api.admin.types import (
     AuditEvent,
     JointResponsibility,
@@ -38,6 +29,7 @@ from authz.links import Link
 from authz.models import JointResponsibility as JointRow
 from authz.models import Permission as PermissionRow
 from authz.models import RoleGrant as RoleGrantRow
+from authz.visibility.admin import audit_visible, grants_visible, joints_visible, permissions_visible
 from domain.audit.models import AuditEvent as AuditEventRow
 from domain.tree.models import OrgUnit as OrgUnitRow
 

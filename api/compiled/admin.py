@@ -17,14 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from api.admin.loaders import (
-    AUDIT_ORDER,
-    GRANT_ORDER,
-    PERMISSION_ORDER,
-    audit_visible,
-    grants_visible,
-    permissions_visible,
-)
+from api.admin.loaders import AUDIT_ORDER, GRANT_ORDER, PERMISSION_ORDER
 from api.admin.queries import _actor_filter, _subject_filter
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.fields import Fallback, Field
@@ -34,6 +27,7 @@ from api.compiled.tree import ORG_UNIT
 from api.ids import try_decode_id
 from authz.catalogue import ROLE_LABELS, Action, Resource
 from authz.models import Permission, RoleGrant
+from authz.visibility.admin import audit_visible, grants_visible, permissions_visible
 from domain.audit.models import AuditEvent
 from domain.tree.models import OrgUnit
 

@@ -12,14 +12,9 @@ from api.compiled.build import Build
 from api.compiled.fields import Fallback, Field
 from api.compiled.hazards import CATEGORY, HAZARD, OPEN
 from api.compiled.scalars import arg as get
-from api.hazards.loaders import (
-    BOARD_ORDER,
-    CATEGORY_ORDER,
-    HAZARD_ORDER,
-    categories_visible,
-    hazards_visible,
-)
+from api.hazards.loaders import BOARD_ORDER, CATEGORY_ORDER, HAZARD_ORDER
 from api.ids import try_decode_id
+from authz.visibility.hazards import categories_visible, hazards_visible
 from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory
 from domain.tree.models import OrgUnit

@@ -11,13 +11,13 @@ from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
-from api.duties.loaders import lists_visible, periods_visible, records_visible
 from api.guard import forbidden, read_person, write_post, write_unit
 from api.ids import decode_id
 from authz.agencies import common_domain
 from authz.catalogue import Action, Resource
 from authz.domains import ROOT_DOMAIN, parent_domain, post_domain
 from authz.models import AgencyContract, AgencyContractUnit, AgencyMember, ServiceClient
+from authz.visibility.duties import lists_visible, periods_visible, records_visible
 from domain.duties import records as rec
 from domain.duties.models import (
     CriticalPeriod,

@@ -15,15 +15,7 @@ from strawberry.scalars import JSON
 
 from api.connection import Connection, computed_connection, page_size, root_connection
 from api.context import Info
-from api.duties.loaders import (
-    LIST_ORDER,
-    PERIOD_ORDER,
-    RECORD_ORDER,
-    SOURCE_ORDER,
-    lists_visible,
-    periods_visible,
-    records_visible,
-)
+from api.duties.loaders import LIST_ORDER, PERIOD_ORDER, RECORD_ORDER, SOURCE_ORDER
 from api.duties.obligation_types import (
     ObligationConnection,
     asks_for_whole_list,
@@ -38,6 +30,7 @@ from api.ids import try_decode_id
 from api.keys import ID_DESCRIPTION, key_id
 from api.posts.types import Post
 from authz.catalogue import Resource
+from authz.visibility.duties import lists_visible, periods_visible, records_visible
 from domain.duties import obligations as ob
 from domain.duties import queries as dq
 from domain.duties.models import EXEMPTION, DutyRecordUnit, effective_period, effective_record

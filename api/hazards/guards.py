@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.context import Context
 from api.duties.guards import recorder
 from api.guard import forbidden
-from api.hazards.loaders import hazards_visible
 from authz.catalogue import Action, Resource
 from authz.domains import parent_domain
+from authz.visibility.hazards import hazards_visible
 from domain.errors import not_found
 from domain.hazards import service
 from domain.hazards.models import Hazard

@@ -16,11 +16,11 @@ from api.duties.mutations import AttachmentInput
 from api.errors import UserError, run_mutation
 from api.guard import forbidden, read_person, write_unit
 from api.hazards import guards
-from api.hazards.loaders import tip_offs_visible
 from api.hazards.types import Hazard, HazardCategory, TipOff
 from api.ids import decode_id
 from authz.catalogue import Action as AuthzAction
 from authz.catalogue import Resource
+from authz.visibility.hazards import tip_offs_visible
 from domain.errors import ErrorCode, ErrorCollector, not_found
 from domain.hazards import service, tipoffs
 from domain.hazards.models import TipOff as TipOffRow

@@ -15,15 +15,7 @@ from api.context import Info
 from api.errors import BadInput
 from api.ids import try_decode_id
 from api.scoring.explanation import ScoreExplanation, score_or_empty
-from api.scoring.loaders import (
-    CLASS_ORDER,
-    SCHEME_ORDER,
-    SCORE_ORDER,
-    compliance_units,
-    may_read,
-    schemes_visible,
-    scoring_loaders,
-)
+from api.scoring.loaders import CLASS_ORDER, SCHEME_ORDER, SCORE_ORDER, may_read, scoring_loaders
 from api.scoring.types import (
     ComplianceScore,
     DistrictDashboard,
@@ -34,6 +26,7 @@ from api.scoring.types import (
     ScoringSchemeVersion,
 )
 from authz.catalogue import Action, Resource
+from authz.visibility.scoring import compliance_units, schemes_visible
 from domain.errors import DomainError
 from domain.people.models import Person as PersonRow
 from domain.scoring import formula as fm

@@ -17,8 +17,9 @@ from api.hazards.types import Hazard
 from api.keys import ID_DESCRIPTION, key_id
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
-from api.scoring.loaders import compliance_units, scoring_loaders
+from api.scoring.loaders import scoring_loaders
 from api.tree.types import OrgUnit
+from authz.visibility.scoring import compliance_units
 from domain.scoring import formula as fm
 from domain.scoring import queries as sq
 from domain.scoring import scheme as sc
