@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 M = TypeVar("M")
 
 # (statement selecting (parent key, row) pairs, the parent column the keys filter)
-Relation = tuple[Select[Any], Any]
+Relation = tuple[Select[Any, Any], Any]
 
 
 def _id(model: type[Any]) -> Any:
@@ -53,9 +53,16 @@ async def has_row(
     return await session.scalar(stmt) is not None
 
 
-async def value_by_id(session: AsyncSession, column: Any, row_id: int) -> Any:
-    """One column of the row of this id (of the column's own table), None if no row."""
-    return await session.scalar(select(column).where(_id(column.class_) == row_id))
+async def value_by_id(
+    session: AsyncSession, column: Any, row_id: int, where: ColumnElement[bool] | None = None
+) -> Any:
+    """One column of the row of this id (of the column's own table; and satisfying
+    `where`), None if no row. Reads the column alone: the row is not loaded into the
+    session, so a later locked read of it is not served from memory."""
+    stmt = select(column).where(_id(column.class_) == row_id)
+    if where is not None:
+        stmt = stmt.where(where)
+    return await session.scalar(stmt)
 
 
 def children(parent: Any, entity: Any, *order_by: Any, where: ColumnElement[bool] | None = None) -> Relation:

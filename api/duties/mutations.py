@@ -24,8 +24,11 @@ from api.duties import guards
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyList, DutyListVersion
 from api.errors import UserError, run_mutation
+from api.guard import read_person, write_post
 from api.ids import MAX_ROW_ID, decode_id, try_decode_id
+from authz.catalogue import Resource
 from domain.db import reuse_plans
+from domain.duties import exemptions
 from domain.duties import lists as duty_lists
 from domain.duties import records as rec
 from domain.duties.rules import EventKind, RecordKind
@@ -399,7 +402,25 @@ class DutiesMutation:
     @strawberry.mutation(description="申请豁免 — Ask that an obligation be not applicable for some dates")
     async def request_exemption(self, info: Info, input: RequestExemptionInput) -> DutyRecordPayload:
         async def work(session: AsyncSession) -> Any:
-            return await guards.request_exemption(info.context, session, input)
+            item_id = decode_id(input.duty_item_id, "DutyItem", "dutyItemId")
+            post_id = decode_id(input.post_id, "Post", "postId")
+            domain = await write_post(info.context, session, post_id, "postId", Resource.RECORD)
+            person_id = None
+            if input.person_id is not None:
+                person_id = decode_id(input.person_id, "Person", "personId")
+                await read_person(info.context, session, person_id, "personId")
+            return await exemptions.request_exemption(
+                session,
+                item_id=item_id,
+                post_id=post_id,
+                person_id=person_id,
+                start=input.start,
+                end=input.end,
+                reason=input.reason,
+                recorder=await guards.recorder(info.context, session, []),
+                domain=domain,
+                today=info.context.today,
+            )
 
         return await _record_payload(info, work)
 
@@ -410,10 +431,16 @@ class DutiesMutation:
     async def decide_exemption(self, info: Info, input: DecideExemptionInput) -> DutyRecordPayload:
         async def work(session: AsyncSession) -> Any:
             record_id = decode_id(input.exemption_id, "DutyRecord", "exemptionId")
-            record = await guards.decide_exemption(
-                info.context, session, record_id, input.approve, input.note
+            record, domain = await guards.exemption_to_decide(info.context, session, record_id)
+            return await exemptions.decide_exemption(
+                session,
+                record=record,
+                approved=input.approve,
+                note=input.note,
+                decider=await guards.recorder(info.context, session, []),
+                domain=domain,
+                today=info.context.today,
             )
-            return record
 
         return await _record_payload(info, work)
 

@@ -48,7 +48,8 @@ def unit_related(unit_id: Any, scopes: Scopes) -> ColumnElement[bool]:
         return false()
     around = unit_paths_around(scopes)
     units = select(OrgUnit.id).where(or_(scopes.unit_clause(), OrgUnit.path.in_(around)))
-    return unit_id.in_(units)
+    related: ColumnElement[bool] = unit_id.in_(units)
+    return related
 
 
 def lists_visible(reach: Reach) -> ColumnElement[bool]:
