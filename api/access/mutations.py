@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
@@ -36,22 +36,21 @@ from api.guard import forbidden, read_person, write_unit
 from api.ids import decode_id
 from authz import agencies, clients
 from authz.catalogue import Action, Resource
-from authz.domains import EVERYTHING, ROOT_DOMAIN, post_domain
+from authz.domains import EVERYTHING, ROOT_DOMAIN
 from authz.models import AgencyContract as AgencyContractRow
 from authz.models import AgencyMember as AgencyMemberRow
 from authz.models import ApiKey as ApiKeyRow
 from authz.models import ServiceClient as ServiceClientRow
+from authz.persons import person_domains
 from authz.visibility.access import agencies_visible, clients_visible, contracts_visible
 from domain.errors import DomainError, ErrorCollector, not_found
-from domain.people.models import Person as PersonRow
-from domain.posts.models import Assignment, Post, effective_assignment
-from domain.tree.models import OrgUnit
+from domain.rows import has_row, value_by_id
 
 # --- guards ---------------------------------------------------------------------------------
 
 
 async def _visible(session: AsyncSession, model: Any, row_id: int, clause: ColumnElement[bool]) -> bool:
-    return await session.scalar(select(model.id).where(model.id == row_id, clause)) is not None
+    return await has_row(session, model, row_id, clause)
 
 
 def _write_root(ctx: Context, resource: Resource, field: str | Sequence[str], what: tuple[str, str]) -> None:
@@ -86,20 +85,9 @@ async def _guard_client(ctx: Context, session: AsyncSession, client_id: int, fie
 
 async def _person_reach(ctx: Context, session: AsyncSession, person_id: int) -> set[str]:
     """Every domain where the person lives or holds a role (a role over everything: the root)."""
-    domains: set[str] = set()
-    registered = await session.scalar(
-        select(OrgUnit.path)
-        .join(PersonRow, PersonRow.registered_unit_id == OrgUnit.id)
-        .where(PersonRow.id == person_id)
-    )
-    domains.add(registered or ROOT_DOMAIN)
-    held = await session.execute(
-        select(OrgUnit.path, Post.id)
-        .join(Post, Post.unit_id == OrgUnit.id)
-        .join(Assignment, Assignment.post_id == Post.id)
-        .where(Assignment.person_id == person_id, effective_assignment())
-    )
-    domains.update(post_domain(path, post_id) for path, post_id in held.all())
+    # Where they live (registered by no unit, or no such person: the root) and their posts.
+    found = await person_domains(session, [person_id])
+    domains: set[str] = set(found.get(person_id) or [ROOT_DOMAIN])
     for link in ctx.authority.rm.links_of(f"person:{person_id}"):
         domains.add(ROOT_DOMAIN if link.domain == EVERYTHING else link.domain.removesuffix("*"))
     return domains
@@ -296,9 +284,7 @@ class AccessMutation:
     async def end_agency_member(self, info: Info, input: EndAgencyMemberInput) -> AgencyMemberPayload:
         async def work(session: AsyncSession) -> Any:
             member_id = decode_id(input.member_id, "AgencyMember", "memberId")
-            agency_id = await session.scalar(
-                select(AgencyMemberRow.agency_id).where(AgencyMemberRow.id == member_id)
-            )
+            agency_id = await value_by_id(session, AgencyMemberRow.agency_id, member_id)
             if agency_id is None:
                 raise not_found("memberId", "机构人员记录", "Agency member")
             await _guard_agency(info.context, session, agency_id, "memberId")
@@ -428,7 +414,7 @@ class AccessMutation:
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
         async def work(session: AsyncSession) -> Any:
             key_id = decode_id(input.key_id, "ApiKey", "keyId")
-            client_id = await session.scalar(select(ApiKeyRow.client_id).where(ApiKeyRow.id == key_id))
+            client_id = await value_by_id(session, ApiKeyRow.client_id, key_id)
             if client_id is None:
                 raise not_found("keyId", "API密钥", "API key")
             try:

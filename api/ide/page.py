@@ -27,8 +27,8 @@ from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.access.cli import DemoLogin, demo_subjects
 from authz.credentials import mint_token
+from authz.demo import DemoLogin, demo_subjects
 from domain.config import Environment, Settings
 
 log = logging.getLogger("api.ide")
