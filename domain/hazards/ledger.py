@@ -46,7 +46,9 @@ def ledger(
     if unit_given:
         if unit_path is None:
             return stmt.where(false())
-        units = select(OrgUnit.id).where(OrgUnit.path >= unit_path, OrgUnit.path < subtree_upper_bound(unit_path))
+        units = select(OrgUnit.id).where(
+            OrgUnit.path >= unit_path, OrgUnit.path < subtree_upper_bound(unit_path)
+        )
         stmt = stmt.where(Hazard.unit_id.in_(units))
     if flt is None:
         return stmt
