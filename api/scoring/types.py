@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.scalars import JSON
 
@@ -19,7 +18,8 @@ from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.scoring.loaders import scoring_loaders
 from api.tree.types import OrgUnit
-from authz.visibility.scoring import compliance_units
+from authz.visibility.scoring import classes_visible
+from domain.rows import rows_by_ids
 from domain.scoring import formula as fm
 from domain.scoring import queries as sq
 from domain.scoring import scheme as sc
@@ -513,14 +513,7 @@ class EnterpriseClassDecision(relay.Node):
     ) -> list[EnterpriseClassDecision | None]:
         ids = [int(i) for i in node_ids]
         async with info.context.db() as session:
-            rows = (
-                await session.scalars(
-                    select(EnterpriseClassRow)
-                    .join(OrgUnitRow, OrgUnitRow.id == EnterpriseClassRow.unit_id)
-                    .where(EnterpriseClassRow.id.in_(ids), compliance_units(info.context.reach))
-                )
-            ).all()
-        found = {r.id: r for r in rows}
+            found = await rows_by_ids(session, EnterpriseClassRow, ids, classes_visible(info.context.reach))
         return [cls.from_row(found[i]) if i in found else None for i in ids]
 
     @strawberry.field(description="企业 — The enterprise")

@@ -8,11 +8,12 @@ compliance anywhere (the weights are not secret).
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, select, true
 
 from authz.catalogue import Resource
 from authz.reach import Reach
-from domain.scoring.models import ScoreSchemeVersion
+from domain.scoring.models import EnterpriseClass, ScoreSchemeVersion
+from domain.tree.models import OrgUnit
 
 
 def compliance_units(reach: Reach) -> ColumnElement[bool]:
@@ -23,3 +24,8 @@ def compliance_units(reach: Reach) -> ColumnElement[bool]:
 def schemes_visible(reach: Reach) -> ColumnElement[bool]:
     scopes = reach.scopes(Resource.COMPLIANCE)
     return true() if not scopes.empty else ScoreSchemeVersion.id.is_(None)
+
+
+def classes_visible(reach: Reach) -> ColumnElement[bool]:
+    """Enterprise classifications: as the compliance of their enterprise."""
+    return EnterpriseClass.unit_id.in_(select(OrgUnit.id).where(compliance_units(reach)))
