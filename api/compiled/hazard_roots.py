@@ -12,11 +12,12 @@ from api.compiled.build import Build
 from api.compiled.fields import Fallback, Field
 from api.compiled.hazards import CATEGORY, HAZARD, OPEN
 from api.compiled.scalars import arg as get
-from api.hazards.loaders import BOARD_ORDER, CATEGORY_ORDER, HAZARD_ORDER
 from api.ids import try_decode_id
 from authz.visibility.hazards import categories_visible, hazards_visible
+from domain.hazards import ledger
 from domain.hazards import states as st
-from domain.hazards.models import Hazard, HazardCategory
+from domain.hazards.ledger import BOARD_ORDER, CATEGORY_ORDER, HAZARD_ORDER
+from domain.hazards.models import Hazard
 from domain.tree.models import OrgUnit
 
 
@@ -62,11 +63,12 @@ def major_hazard_board(b: Build, f: Field) -> str:
 def hazard_categories(b: Build, f: Field) -> str:
     """`Query.hazardCategories`: the library, by domain and majority if given."""
     args = b.sel.args(f)
-    stmt = select(HazardCategory).where(categories_visible(b.reach))
-    if args.get("domain") is not None:
-        stmt = stmt.where(HazardCategory.domain == st.HazardDomain(args["domain"]).value)
-    if args.get("major") is not None:
-        stmt = stmt.where(HazardCategory.major.is_(bool(args["major"])))
+    domain, major = args.get("domain"), args.get("major")
+    stmt = ledger.categories(
+        categories_visible(b.reach),
+        domain=st.HazardDomain(domain).value if domain is not None else None,
+        major=bool(major) if major is not None else None,
+    )
     return b.connection(f, CATEGORY, stmt, CATEGORY_ORDER)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
@@ -14,7 +13,7 @@ from authz import acting, objects
 from authz.agencies import common_domain
 from authz.catalogue import Action, Resource
 from authz.domains import ROOT_DOMAIN, parent_domain, post_domain
-from authz.visibility.duties import lists_visible, periods_visible, records_visible
+from authz.visibility.duties import lists_visible, periods_visible, records_visible, templates_visible
 from domain.duties import records as rec
 from domain.duties.models import CriticalPeriod, DutyList, DutyRecord
 from domain.errors import DomainError, ErrorCode, not_found
@@ -51,8 +50,7 @@ async def write_list(ctx: Context, session: AsyncSession, list_id: int, field: s
 
 
 async def read_template(ctx: Context, session: AsyncSession, template_id: int, field: str) -> None:
-    template = and_(DutyList.unit_id.is_(None), lists_visible(ctx.reach))
-    if not await has_row(session, DutyList, template_id, template):
+    if not await has_row(session, DutyList, template_id, templates_visible(ctx.reach)):
         raise not_found(field, "职责清单模板", "Duty list template")
 
 

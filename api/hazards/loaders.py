@@ -3,31 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement
 
 from api.loaders import ByIdLoader, RowsByKeyLoader
 from authz.reach import Reach
 from authz.visibility.hazards import categories_visible, hazards_visible, tip_offs_visible
 from domain.hazards import relations
-from domain.hazards.models import Hazard, HazardCategory, HazardNotice, TipOff
-from domain.pagination import Ordering
+from domain.hazards.models import Hazard, HazardCategory, TipOff
 from domain.rows import Relation
 
 if TYPE_CHECKING:
     from api.context import Context
-
-HAZARD_ORDER: Ordering[Hazard] = Ordering((Hazard.found_on, Hazard.id), key=lambda h: (h.found_on, h.id))
-# Open major hazards by deadline, those still without one (no 五落实 yet) first.
-NO_DEADLINE = date(1900, 1, 1)
-BOARD_ORDER: Ordering[Hazard] = Ordering(
-    (func.coalesce(Hazard.deadline, NO_DEADLINE), Hazard.id), key=lambda h: (h.deadline or NO_DEADLINE, h.id)
-)
-CATEGORY_ORDER: Ordering[HazardCategory] = Ordering((HazardCategory.id,), key=lambda c: (c.id,))
-TIP_OFF_ORDER: Ordering[TipOff] = Ordering((TipOff.id,), key=lambda t: (t.id,))
-NOTICE_ORDER: Ordering[HazardNotice] = Ordering((HazardNotice.id,), key=lambda n: (n.id,))
 
 
 class HazardByIdLoader(ByIdLoader[Hazard]):

@@ -12,13 +12,13 @@ from strawberry import relay
 
 from api.connection import Connection, root_connection
 from api.context import Info
-from api.hazards.loaders import BOARD_ORDER, CATEGORY_ORDER, HAZARD_ORDER, NOTICE_ORDER, TIP_OFF_ORDER
 from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff, TipOffStatusValue
 from api.ids import try_decode_id
 from authz.catalogue import Action, Resource
 from authz.visibility.hazards import categories_visible, hazards_visible, tip_offs_visible
 from domain.hazards import ledger
 from domain.hazards import states as st
+from domain.hazards.ledger import BOARD_ORDER, CATEGORY_ORDER, HAZARD_ORDER, NOTICE_ORDER, TIP_OFF_ORDER
 from domain.tree.models import OrgUnit
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from authz.catalogue import Resource
 from authz.domains import is_post_domain
@@ -59,6 +59,11 @@ def lists_visible(reach: Reach) -> ColumnElement[bool]:
     if scopes.empty:
         return false()
     return or_(DutyList.unit_id.is_(None), unit_related(DutyList.unit_id, scopes))
+
+
+def templates_visible(reach: Reach) -> ColumnElement[bool]:
+    """Catalogue templates (lists bound to no unit) the caller sees."""
+    return and_(DutyList.unit_id.is_(None), lists_visible(reach))
 
 
 def versions_visible(reach: Reach) -> ColumnElement[bool]:

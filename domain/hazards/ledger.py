@@ -14,9 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory, HazardNotice, TipOff
+from domain.pagination import Ordering
 from domain.tree.models import OrgUnit, subtree_upper_bound
 
 OPEN = [s.value for s in st.OPEN_STATES]
+
+HAZARD_ORDER: Ordering[Hazard] = Ordering((Hazard.found_on, Hazard.id), key=lambda h: (h.found_on, h.id))
+# Open major hazards by deadline, those still without one (no 五落实 yet) first.
+NO_DEADLINE = date(1900, 1, 1)
+BOARD_ORDER: Ordering[Hazard] = Ordering(
+    (func.coalesce(Hazard.deadline, NO_DEADLINE), Hazard.id), key=lambda h: (h.deadline or NO_DEADLINE, h.id)
+)
+CATEGORY_ORDER: Ordering[HazardCategory] = Ordering((HazardCategory.id,), key=lambda c: (c.id,))
+TIP_OFF_ORDER: Ordering[TipOff] = Ordering((TipOff.id,), key=lambda t: (t.id,))
+NOTICE_ORDER: Ordering[HazardNotice] = Ordering((HazardNotice.id,), key=lambda n: (n.id,))
 
 
 @dataclass(frozen=True)
