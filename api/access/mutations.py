@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
@@ -49,10 +48,6 @@ from domain.rows import has_row, value_by_id
 # --- guards ---------------------------------------------------------------------------------
 
 
-async def _visible(session: AsyncSession, model: Any, row_id: int, clause: ColumnElement[bool]) -> bool:
-    return await has_row(session, model, row_id, clause)
-
-
 def _write_root(ctx: Context, resource: Resource, field: str | Sequence[str], what: tuple[str, str]) -> None:
     if not ctx.can(resource, Action.WRITE, ROOT_DOMAIN):
         raise forbidden(field, *what)
@@ -61,13 +56,13 @@ def _write_root(ctx: Context, resource: Resource, field: str | Sequence[str], wh
 async def _guard_agency(ctx: Context, session: AsyncSession, agency_id: int, field: str) -> None:
     from authz.models import Agency as AgencyRow
 
-    if not await _visible(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
+    if not await has_row(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
         raise not_found(field, "服务机构", "Agency")
     _write_root(ctx, Resource.CONTRACT, field, ("服务机构", "Agency"))
 
 
 async def _guard_contract(ctx: Context, session: AsyncSession, contract_id: int, field: str) -> None:
-    if not await _visible(session, AgencyContractRow, contract_id, contracts_visible(ctx.reach)):
+    if not await has_row(session, AgencyContractRow, contract_id, contracts_visible(ctx.reach)):
         raise not_found(field, "服务合同", "Contract")
     paths = await agencies.contract_unit_paths(session, contract_id)
     if not all(ctx.can(Resource.CONTRACT, Action.WRITE, p) for p in paths):
@@ -75,7 +70,7 @@ async def _guard_contract(ctx: Context, session: AsyncSession, contract_id: int,
 
 
 async def _guard_client(ctx: Context, session: AsyncSession, client_id: int, field: str) -> None:
-    if not await _visible(session, ServiceClientRow, client_id, clients_visible(ctx.reach)):
+    if not await has_row(session, ServiceClientRow, client_id, clients_visible(ctx.reach)):
         raise not_found(field, "客户端", "Client")
     client = await session.get(ServiceClientRow, client_id)
     assert client is not None
@@ -305,7 +300,7 @@ class AccessMutation:
 
             ctx = info.context
             agency_id = decode_id(input.agency_id, "Agency", "agencyId")
-            if not await _visible(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
+            if not await has_row(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
                 raise not_found("agencyId", "服务机构", "Agency")
             unit_ids = _decode_all(input.unit_ids, "OrgUnit", "unitIds")
             errors = ErrorCollector()
