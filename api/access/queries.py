@@ -73,7 +73,7 @@ class AccessQuery:
     ) -> Connection[ServiceClient]:
         stmt = lists.clients(
             clients_visible(info.context.reach),
-            kind=kind.value if kind is not None else None,
+            kind=str(kind.value) if kind is not None else None,
             include_disabled=include_disabled,
         )
         return await root_connection(info, stmt, CLIENT_ORDER, ServiceClient.from_row, first, after)

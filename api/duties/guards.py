@@ -85,12 +85,12 @@ async def write_records(
     own_domains: list[str] = []
     agency_id: int | None = None
     found = await acting.units_as_actor(session, unit_ids, person_id, ctx.today, own_agency=own_agency)
-    for unit_id, path, post_id, agency, archived_at in found:
-        rows[unit_id] = path
-        units[unit_id] = (archived_at, path)
+    for unit_id, unit_path, post_id, agency, archived_at in found:
+        rows[unit_id] = unit_path
+        units[unit_id] = (archived_at, unit_path)
         agency_id = agency_id or agency
         if post_id is not None:
-            own_domains.append(post_domain(path, post_id))
+            own_domains.append(post_domain(unit_path, post_id))
     paths = []
     for n, unit_id in enumerate(unit_ids):
         path = rows.get(unit_id)
