@@ -61,8 +61,12 @@ def ledger(
             OrgUnit.path >= unit_path, OrgUnit.path < subtree_upper_bound(unit_path)
         )
         stmt = stmt.where(Hazard.unit_id.in_(units))
-    if flt is None:
-        return stmt
+    return stmt if flt is None else filtered(stmt, flt, today)
+
+
+def filtered(stmt: Select[Hazard], flt: LedgerFilter, today: date) -> Select[Hazard]:
+    """The hazards `stmt` selects that match `flt` (overdue: open and past the deadline
+    on `today`)."""
     if flt.grades:
         stmt = stmt.where(Hazard.grade.in_(list(flt.grades)))
     if flt.states:
