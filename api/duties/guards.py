@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
 
 from api.context import Context
-from api.guard import forbidden, write_unit
+from api.guard import forbidden, read_person, write_post, write_unit
+from api.ids import decode_id
 from authz import acting, objects
 from authz.agencies import common_domain
 from authz.catalogue import Action, Resource
@@ -125,6 +127,19 @@ async def read_record(ctx: Context, session: AsyncSession, record_id: int, field
     if not await has_row(session, DutyRecord, record_id, records_visible(ctx.reach)):
         raise not_found(field, "履职记录", "Record")
     return await objects.record_domain(session, record_id)
+
+
+async def exemption_request(
+    ctx: Context, session: AsyncSession, post_id: int, person: relay.GlobalID | None
+) -> tuple[str, int | None]:
+    """Asking for an exemption is record-write at the post (the request lives there), and
+    for one holder, seeing them. Returns the post's domain and the person's id, if named."""
+    domain = await write_post(ctx, session, post_id, "postId", Resource.RECORD)
+    person_id = None
+    if person is not None:
+        person_id = decode_id(person, "Person", "personId")
+        await read_person(ctx, session, person_id, "personId")
+    return domain, person_id
 
 
 async def exemption_to_decide(ctx: Context, session: AsyncSession, record_id: int) -> tuple[DutyRecord, str]:

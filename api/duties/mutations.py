@@ -24,9 +24,7 @@ from api.duties import guards
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyList, DutyListVersion
 from api.errors import UserError, run_mutation
-from api.guard import read_person, write_post
 from api.ids import MAX_ROW_ID, decode_id, try_decode_id
-from authz.catalogue import Resource
 from domain.db import reuse_plans
 from domain.duties import exemptions
 from domain.duties import lists as duty_lists
@@ -404,11 +402,9 @@ class DutiesMutation:
         async def work(session: AsyncSession) -> Any:
             item_id = decode_id(input.duty_item_id, "DutyItem", "dutyItemId")
             post_id = decode_id(input.post_id, "Post", "postId")
-            domain = await write_post(info.context, session, post_id, "postId", Resource.RECORD)
-            person_id = None
-            if input.person_id is not None:
-                person_id = decode_id(input.person_id, "Person", "personId")
-                await read_person(info.context, session, person_id, "personId")
+            domain, person_id = await guards.exemption_request(
+                info.context, session, post_id, input.person_id
+            )
             return await exemptions.request_exemption(
                 session,
                 item_id=item_id,
