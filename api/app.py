@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import strawberry
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -42,6 +41,7 @@ from authz.watcher import AuthzListener
 from domain.clock import today_shanghai
 from domain.db import create_engine, create_session_factory
 from domain.dblimits import DatabaseLimits, database_failure
+from domain.health import ping
 
 log = logging.getLogger("api.app")
 
@@ -69,7 +69,7 @@ async def readyz(request: Request) -> Response:
     session = request.app.state.session_factory()
     try:
         async with asyncio.timeout(request.app.state.readiness_timeout):
-            await session.execute(text("SELECT 1"))
+            await ping(session)
     except Exception as exc:
         log.warning("readiness check failed: %r", exc)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)

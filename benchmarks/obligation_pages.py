@@ -32,10 +32,10 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from strawberry.relay import to_base64
 
-from api.access.cli import demo_subjects
 from api.app import create_app
 from api.settings import ApiSettings
 from authz.credentials import mint_token
+from authz.demo import demo_subjects
 from benchmarks.calibration import print_calibration
 from domain.clock import today_shanghai
 from domain.config import Environment, normalize_database_url

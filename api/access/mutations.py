@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from api.access.loaders import agencies_visible, clients_visible, contracts_visible
 from api.access.types import (
     Agency,
     AgencyContract,
@@ -37,23 +34,19 @@ from api.guard import forbidden, read_person, write_unit
 from api.ids import decode_id
 from authz import agencies, clients
 from authz.catalogue import Action, Resource
-from authz.domains import EVERYTHING, ROOT_DOMAIN, post_domain
+from authz.domains import EVERYTHING, ROOT_DOMAIN
 from authz.models import Agency as AgencyRow
 from authz.models import AgencyContract as AgencyContractRow
 from authz.models import AgencyMember as AgencyMemberRow
 from authz.models import ApiKey as ApiKeyRow
 from authz.models import ExternalIdentity as ExternalIdentityRow
 from authz.models import ServiceClient as ServiceClientRow
+from authz.persons import person_domains
+from authz.visibility.access import agencies_visible, clients_visible, contracts_visible
 from domain.errors import DomainError, ErrorCollector, not_found
-from domain.people.models import Person as PersonRow
-from domain.posts.models import Assignment, Post, effective_assignment
-from domain.tree.models import OrgUnit
+from domain.rows import has_row, value_by_id
 
 # --- guards ---------------------------------------------------------------------------------
-
-
-async def _visible(session: AsyncSession, model: Any, row_id: int, clause: ColumnElement[bool]) -> bool:
-    return await session.scalar(select(model.id).where(model.id == row_id, clause)) is not None
 
 
 def _write_root(ctx: Context, resource: Resource, field: str | Sequence[str], what: tuple[str, str]) -> None:
@@ -64,13 +57,13 @@ def _write_root(ctx: Context, resource: Resource, field: str | Sequence[str], wh
 async def _guard_agency(ctx: Context, session: AsyncSession, agency_id: int, field: str) -> None:
     from authz.models import Agency as AgencyRow
 
-    if not await _visible(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
+    if not await has_row(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
         raise not_found(field, "服务机构", "Agency")
     _write_root(ctx, Resource.CONTRACT, field, ("服务机构", "Agency"))
 
 
 async def _guard_contract(ctx: Context, session: AsyncSession, contract_id: int, field: str) -> None:
-    if not await _visible(session, AgencyContractRow, contract_id, contracts_visible(ctx.reach)):
+    if not await has_row(session, AgencyContractRow, contract_id, contracts_visible(ctx.reach)):
         raise not_found(field, "服务合同", "Contract")
     paths = await agencies.contract_unit_paths(session, contract_id)
     if not all(ctx.can(Resource.CONTRACT, Action.WRITE, p) for p in paths):
@@ -78,7 +71,7 @@ async def _guard_contract(ctx: Context, session: AsyncSession, contract_id: int,
 
 
 async def _guard_client(ctx: Context, session: AsyncSession, client_id: int, field: str) -> None:
-    if not await _visible(session, ServiceClientRow, client_id, clients_visible(ctx.reach)):
+    if not await has_row(session, ServiceClientRow, client_id, clients_visible(ctx.reach)):
         raise not_found(field, "客户端", "Client")
     client = await session.get(ServiceClientRow, client_id)
     assert client is not None
@@ -88,20 +81,9 @@ async def _guard_client(ctx: Context, session: AsyncSession, client_id: int, fie
 
 async def _person_reach(ctx: Context, session: AsyncSession, person_id: int) -> set[str]:
     """Every domain where the person lives or holds a role (a role over everything: the root)."""
-    domains: set[str] = set()
-    registered = await session.scalar(
-        select(OrgUnit.path)
-        .join(PersonRow, PersonRow.registered_unit_id == OrgUnit.id)
-        .where(PersonRow.id == person_id)
-    )
-    domains.add(registered or ROOT_DOMAIN)
-    held = await session.execute(
-        select(OrgUnit.path, Post.id)
-        .join(Post, Post.unit_id == OrgUnit.id)
-        .join(Assignment, Assignment.post_id == Post.id)
-        .where(Assignment.person_id == person_id, effective_assignment())
-    )
-    domains.update(post_domain(path, post_id) for path, post_id in held.all())
+    # Where they live (registered by no unit, or no such person: the root) and their posts.
+    found = await person_domains(session, [person_id])
+    domains: set[str] = set(found.get(person_id) or [ROOT_DOMAIN])
     for link in ctx.authority.rm.links_of(f"person:{person_id}"):
         domains.add(ROOT_DOMAIN if link.domain == EVERYTHING else link.domain.removesuffix("*"))
     return domains
@@ -325,9 +307,7 @@ class AccessMutation:
     async def end_agency_member(self, info: Info, input: EndAgencyMemberInput) -> AgencyMemberPayload:
         async def work(session: AsyncSession) -> AgencyMemberRow:
             member_id = decode_id(input.member_id, "AgencyMember", "memberId")
-            agency_id = await session.scalar(
-                select(AgencyMemberRow.agency_id).where(AgencyMemberRow.id == member_id)
-            )
+            agency_id = await value_by_id(session, AgencyMemberRow.agency_id, member_id)
             if agency_id is None:
                 raise not_found("memberId", "机构人员记录", "Agency member")
             await _guard_agency(info.context, session, agency_id, "memberId")
@@ -347,7 +327,7 @@ class AccessMutation:
 
             ctx = info.context
             agency_id = decode_id(input.agency_id, "Agency", "agencyId")
-            if not await _visible(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
+            if not await has_row(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
                 raise not_found("agencyId", "服务机构", "Agency")
             unit_ids = _decode_all(input.unit_ids, "OrgUnit", "unitIds")
             errors = ErrorCollector()
@@ -444,7 +424,7 @@ class AccessMutation:
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
         async def work(session: AsyncSession) -> ApiKeyRow:
             key_id = decode_id(input.key_id, "ApiKey", "keyId")
-            client_id = await session.scalar(select(ApiKeyRow.client_id).where(ApiKeyRow.id == key_id))
+            client_id = await value_by_id(session, ApiKeyRow.client_id, key_id)
             if client_id is None:
                 raise not_found("keyId", "API密钥", "API key")
             try:

@@ -6,7 +6,6 @@ from datetime import date
 from enum import Enum
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 
 from api.access.types import ServiceClient
@@ -32,7 +31,7 @@ from authz.catalogue import ROLE_LABELS
 from authz.domains import EVERYTHING, is_post_domain
 from authz.links import Link
 from authz.models import ServiceClient as ServiceClientRow
-from domain.tree.models import OrgUnit as OrgUnitRow
+from domain.tree.lookups import units_by_path
 
 
 @strawberry.enum(name="AuthMethod", description="认证方式 — How a caller authenticated")
@@ -128,12 +127,7 @@ async def viewer_roles(info: Info, links: list[Link]) -> list[ViewerRole]:
     units: dict[str, tuple[int, str]] = {}
     if paths:
         async with info.context.db() as session:
-            rows = await session.execute(
-                select(OrgUnitRow.path, OrgUnitRow.id, OrgUnitRow.name).where(
-                    OrgUnitRow.path.in_(sorted(paths))
-                )
-            )
-            units = {path: (uid, name) for path, uid, name in rows.all()}
+            units = await units_by_path(session, paths)
     roles: list[ViewerRole] = []
     for link in sorted(links, key=lambda x: (x.domain, x.role, x.start, x.source)):
         path, post_id = _unit_path_of(link.domain)

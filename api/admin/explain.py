@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 
 from api.access.types import ServiceClient
@@ -33,11 +32,11 @@ from api.refs import (
     units_of_path,
 )
 from api.tree.types import OrgUnit
+from authz import objects
 from authz.authority import Grant
 from authz.catalogue import ROLE_LABELS, Action, Resource, role_name
 from authz.domains import ROOT_DOMAIN, candidate_patterns, post_domain
 from authz.export import model_text, policy_csv
-from domain.tree.models import OrgUnit as OrgUnitRow
 
 
 @strawberry.type(description="策略行 — A role template line (`p, role:x, resource, action`)")
@@ -175,10 +174,9 @@ async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
         unit_id = row.unit_id if gid.type_name == "Post" else None
     async with info.context.db() as session:
         if post_id is not None and unit_id is None:
-            from domain.posts.models import Post
-
-            unit_id = await session.scalar(select(Post.unit_id).where(Post.id == post_id))
-        path = await session.scalar(select(OrgUnitRow.path).where(OrgUnitRow.id == unit_id))
+            path = await objects.post_unit_path(session, post_id)
+        else:
+            path = await objects.unit_path(session, unit_id) if unit_id is not None else None
     if path is None:
         return None
     return post_domain(path, post_id) if post_id is not None else str(path)

@@ -18,6 +18,7 @@ from api.ids import try_decode_id
 from api.nodes import NODE_TYPES
 from api.people.queries import PERSON_ORDER
 from authz.reach import Reach
+from domain.people import lists as people_lists
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.reads.levels import exists_sql
@@ -136,10 +137,7 @@ def nodes(b: Build, f: Field) -> str:
 def persons(b: Build, f: Field) -> str:
     """`persons(search)`: api/people/queries.py, in its order."""
     args = b.sel.args(f)
-    stmt = select(Person).where(b.reach.persons())
-    search = args.get("search")
-    if search and search.strip():
-        stmt = stmt.where(Person.name.contains(search.strip(), autoescape=True))
+    stmt = people_lists.persons(b.reach.persons(), args.get("search"))
     return b.connection(f, PERSON, stmt, PERSON_ORDER)
 
 

@@ -28,6 +28,7 @@ from api.errors import UserError, mutate, present
 from api.ids import MAX_ROW_ID, decode_id, try_decode_id
 from api.json_input import domain_json
 from domain.db import reuse_plans
+from domain.duties import exemptions
 from domain.duties import lists as duty_lists
 from domain.duties import records as rec
 from domain.duties.models import CriticalPeriod as CriticalPeriodRow
@@ -416,7 +417,23 @@ class DutiesMutation:
     @strawberry.mutation(description="申请豁免 — Ask that an obligation be not applicable for some dates")
     async def request_exemption(self, info: Info, input: RequestExemptionInput) -> DutyRecordPayload:
         async def work(session: AsyncSession) -> DutyRecordRow:
-            return await guards.request_exemption(info.context, session, input)
+            item_id = decode_id(input.duty_item_id, "DutyItem", "dutyItemId")
+            post_id = decode_id(input.post_id, "Post", "postId")
+            domain, person_id = await guards.exemption_request(
+                info.context, session, post_id, input.person_id
+            )
+            return await exemptions.request_exemption(
+                session,
+                item_id=item_id,
+                post_id=post_id,
+                person_id=person_id,
+                start=input.start,
+                end=input.end,
+                reason=input.reason,
+                recorder=await guards.recorder(info.context, session, []),
+                domain=domain,
+                today=info.context.today,
+            )
 
         return await mutate(info, _planned(work), DutyRecordPayload.of)
 
@@ -427,10 +444,16 @@ class DutiesMutation:
     async def decide_exemption(self, info: Info, input: DecideExemptionInput) -> DutyRecordPayload:
         async def work(session: AsyncSession) -> DutyRecordRow:
             record_id = decode_id(input.exemption_id, "DutyRecord", "exemptionId")
-            record = await guards.decide_exemption(
-                info.context, session, record_id, input.approve, input.note
+            record, domain = await guards.exemption_to_decide(info.context, session, record_id)
+            return await exemptions.decide_exemption(
+                session,
+                record=record,
+                approved=input.approve,
+                note=input.note,
+                decider=await guards.recorder(info.context, session, []),
+                domain=domain,
+                today=info.context.today,
             )
-            return record
 
         return await mutate(info, _planned(work), DutyRecordPayload.of)
 

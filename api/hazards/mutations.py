@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
@@ -15,18 +14,19 @@ from api.duties.mutations import AttachmentInput
 from api.errors import UserError, mutate, present
 from api.guard import forbidden, read_person, write_unit
 from api.hazards import guards
-from api.hazards.loaders import tip_offs_visible
 from api.hazards.types import Hazard, HazardCategory, TipOff
 from api.ids import decode_id
+from authz import objects
 from authz.catalogue import Action as AuthzAction
 from authz.catalogue import Resource
+from authz.visibility.hazards import tip_offs_visible
 from domain.errors import ErrorCode, ErrorCollector, not_found
 from domain.hazards import service, tipoffs
 from domain.hazards.models import Hazard as HazardRow
 from domain.hazards.models import HazardCategory as HazardCategoryRow
 from domain.hazards.models import TipOff as TipOffRow
 from domain.hazards.states import Action, Grade, HazardDomain, Source
-from domain.tree.models import OrgUnit
+from domain.rows import row_by_id
 
 
 @strawberry.input(description="上报隐患 — A hazard found at a unit; you are its finder")
@@ -253,12 +253,10 @@ class HazardsMutation:
     async def triage_tip_off(self, info: Info, input: TriageTipOffInput) -> TipOffPayload:
         async def work(session: AsyncSession) -> TipOffRow:
             tip_id = decode_id(input.tip_off_id, "TipOff", "tipOffId")
-            tip = await session.scalar(
-                select(TipOffRow).where(TipOffRow.id == tip_id, tip_offs_visible(info.context.reach))
-            )
+            tip = await row_by_id(session, TipOffRow, tip_id, tip_offs_visible(info.context.reach))
             if tip is None:
                 raise not_found("tipOffId", "举报", "Tip-off")
-            park_path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == tip.park_id))
+            park_path = await objects.unit_path(session, tip.park_id)
             assert park_path is not None
             if not info.context.can(Resource.TIPOFF, AuthzAction.WRITE, park_path):
                 raise forbidden("tipOffId", "举报", "Tip-off")

@@ -27,9 +27,9 @@ from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.access.cli import DemoLogin, demo_subjects
 from api.settings import ApiSettings
 from authz.credentials import mint_token
+from authz.demo import DemoLogin, demo_subjects
 from domain.config import Environment
 
 log = logging.getLogger("api.ide")

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.scalars import JSON
 
@@ -16,8 +15,9 @@ from api.keys import ID_DESCRIPTION, key_id
 from api.nodes import LoadedNode
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
-from api.scoring.loaders import compliance_units
 from api.tree.types import OrgUnit
+from authz.visibility.scoring import classes_visible
+from domain.rows import rows_by_ids
 from domain.scoring import formula as fm
 from domain.scoring import queries as sq
 from domain.scoring import scheme as sc
@@ -440,14 +440,7 @@ class EnterpriseClassDecision(LoadedNode[EnterpriseClassRow]):
     async def load_nodes(cls, *, info: Info, node_ids: Iterable[str]) -> list[EnterpriseClassDecision | None]:
         ids = [int(i) for i in node_ids]
         async with info.context.db() as session:
-            rows = (
-                await session.scalars(
-                    select(EnterpriseClassRow)
-                    .join(OrgUnitRow, OrgUnitRow.id == EnterpriseClassRow.unit_id)
-                    .where(EnterpriseClassRow.id.in_(ids), compliance_units(info.context.reach))
-                )
-            ).all()
-        found = {r.id: r for r in rows}
+            found = await rows_by_ids(session, EnterpriseClassRow, ids, classes_visible(info.context.reach))
         return [cls.from_row(found[i]) if i in found else None for i in ids]
 
     @strawberry.field(description="企业 — The enterprise")
