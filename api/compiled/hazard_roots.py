@@ -12,6 +12,7 @@ from api.compiled.build import Build
 from api.compiled.fields import Fallback, Field
 from api.compiled.hazards import CATEGORY, HAZARD
 from api.compiled.scalars import arg as get
+from api.compiled.tree import unit_id_arg, visible_unit_path
 from api.ids import try_decode_id
 from authz.visibility.hazards import categories_visible, hazards_visible
 from domain.hazards import ledger
@@ -29,15 +30,13 @@ def _values(given: Any, name: str, snake: str) -> list[Any] | None:
 def _ledger(b: Build, unit_arg: Any, unit_given: bool) -> Any:
     """`_ledger` of the resolver before its filters: visible hazards, of a unit's subtree
     (a unit the caller may read; another or none: nothing) if one is given."""
-    from api.compiled.roots import _unit_id, _visible_path
-
     stmt = select(Hazard).where(hazards_visible(b.reach))
     if not unit_given:
         return stmt
-    unit_id = _unit_id(unit_arg)
+    unit_id = unit_id_arg(unit_arg)
     if unit_id is None:
         return stmt.where(false())
-    path = _visible_path(b, unit_id)
+    path = visible_unit_path(b, unit_id)
     upper = func.substr(path, 1, func.length(path) - 1).concat("0")
     units = select(OrgUnit.id).where(OrgUnit.path >= path, OrgUnit.path < upper)
     return stmt.where(Hazard.unit_id.in_(units))

@@ -13,7 +13,7 @@ from api.compiled import admin, hazard_roots
 from api.compiled.build import Build, Entity
 from api.compiled.fields import Fallback, Field
 from api.compiled.posts import ASSIGNMENT, PERSON, POST, POST_CHARGE
-from api.compiled.tree import ORG_UNIT, responsible_persons, unit_filter
+from api.compiled.tree import ORG_UNIT, responsible_persons, unit_filter, unit_id_arg, visible_unit_path
 from api.ids import try_decode_id
 from api.nodes import NODE_TYPES
 from api.people.queries import PERSON_ORDER
@@ -29,22 +29,6 @@ from domain.tree.queries import UNIT_ORDER, UnitFilter, units_stmt
 RootSql = Callable[[Build, Field], str]
 
 
-def _unit_id(value: Any) -> int | None:
-    """The row id a global ID argument names, as the resolvers decode it (None: no unit)."""
-    try:
-        gid = value if isinstance(value, relay.GlobalID) else relay.GlobalID.from_id(value)
-    except Exception as exc:  # not a global ID: the resolver path reports it
-        raise Fallback("id") from exc
-    return try_decode_id(gid, "OrgUnit")
-
-
-def _visible_path(b: Build, unit_id: int) -> Any:
-    """The path of a unit the caller may read, as a subquery of its own (NULL if none)."""
-    return (
-        select(OrgUnit.path).where(OrgUnit.id == unit_id, b.reach.units()).correlate(None).scalar_subquery()
-    )
-
-
 def _under(path: Any) -> list[ColumnElement[bool]]:
     """Strictly below the unit at `path` (`units_stmt(under_path=…)`, with the path in SQL)."""
     upper = func.substr(path, 1, func.length(path) - 1).concat("0")
@@ -57,11 +41,11 @@ def units(b: Build, f: Field) -> str:
     stmt = units_stmt(flt).where(b.reach.units())
     under = args.get("under")
     if under is not None:
-        unit_id = _unit_id(under)
+        unit_id = unit_id_arg(under)
         if unit_id is None:  # an unknown subtree has nothing in it
             stmt = units_stmt(flt, under_path="/none/").where(b.reach.units())
         else:
-            stmt = stmt.where(*_under(_visible_path(b, unit_id)))
+            stmt = stmt.where(*_under(visible_unit_path(b, unit_id)))
     return b.connection(f, ORG_UNIT, stmt, UNIT_ORDER)
 
 
@@ -73,7 +57,7 @@ def districts(b: Build, f: Field) -> str:
 
 
 def unit(b: Build, f: Field) -> str:
-    unit_id = _unit_id(b.sel.args(f).get("id"))
+    unit_id = unit_id_arg(b.sel.args(f).get("id"))
     if unit_id is None:
         return b.j.null_json()
     return b.row(f, ORG_UNIT, select(OrgUnit).where(b.reach.units()), [OrgUnit.id == unit_id])
@@ -81,11 +65,11 @@ def unit(b: Build, f: Field) -> str:
 
 def placard_board(b: Build, f: Field) -> str:
     args = b.sel.args(f)
-    park_id = _unit_id(args.get("parkId"))
+    park_id = unit_id_arg(args.get("parkId"))
     if park_id is None:
         return b.j.null_json()
     day = args.get("on") or b.today
-    park = _visible_path(b, park_id)
+    park = visible_unit_path(b, park_id)
     flt = UnitFilter(kinds=(UnitKind.ENTERPRISE,), placarded=True)
     stmt = units_stmt(flt).where(*_under(park)).where(b.reach.units())
     board = b.connection(f, responsible_persons(day), stmt, UNIT_ORDER)
