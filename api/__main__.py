@@ -22,8 +22,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from api.settings import get_settings
 from domain.clock import today_shanghai
-from domain.config import get_settings
 
 log = logging.getLogger("api.cli")
 

@@ -4,6 +4,7 @@ and session factory once. Nothing connects at import time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -11,7 +12,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import strawberry
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from api.edge import EdgeMiddleware
+from api.edge import EdgeMiddleware, InFlight
 from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
@@ -32,19 +32,23 @@ from api.protocol_errors import routing_error
 from api.proxies import TrustedProxyMiddleware
 from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH, build_schema
 from api.scoring import reports as compliance_reports
-from api.unavailable import close_bounded, unavailable_entry
+from api.settings import ApiSettings, get_settings
+from api.unavailable import unavailable_entry
+from api.unit_of_work import close_bounded
 from authz.authority import Authority
 from authz.credentials import Authenticator
 from authz.watcher import AuthzListener
 from domain.clock import today_shanghai
-from domain.config import Settings, get_settings
 from domain.db import create_engine, create_session_factory
 from domain.dblimits import DatabaseLimits, database_failure
+from domain.health import ping
 
 log = logging.getLogger("api.app")
 
 READINESS_TIMEOUT_SECONDS = 2.0
 IDEMPOTENCY_PURGE_SECONDS = 3600.0
+# Requests cancelled at shutdown get this long to send their answer (503 BUSY).
+ANSWER_CANCELLED_SECONDS = 2.0
 # How long the start waits for the authorization state to load before serving anyway.
 STARTUP_LOAD_TIMEOUT_SECONDS = 60.0
 
@@ -65,7 +69,7 @@ async def readyz(request: Request) -> Response:
     session = request.app.state.session_factory()
     try:
         async with asyncio.timeout(request.app.state.readiness_timeout):
-            await session.execute(text("SELECT 1"))
+            await ping(session)
     except Exception as exc:
         log.warning("readiness check failed: %r", exc)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
@@ -166,7 +170,7 @@ async def _idempotency_purge_loop(app: Starlette, every: float) -> None:
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: ApiSettings | None = None,
     *,
     session_factory: async_sessionmaker[AsyncSession] | None = None,
     listen: bool | None = None,
@@ -229,6 +233,12 @@ def create_app(
         try:
             yield
         finally:
+            # The server cancelled the requests still running when its grace ran out: each
+            # answers 503 BUSY and closes its session; let them, within a bound, before the
+            # engine goes and the event loop ends under them.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(ANSWER_CANCELLED_SECONDS):
+                    await app.state.in_flight.idle()
             for task in (escalation, scores, purge):
                 if task is not None:
                     task.cancel()
@@ -266,7 +276,10 @@ def create_app(
         app.state.session_factory = session_factory
     app.state.metrics = Metrics(lambda: pool_of_session_factory(getattr(app.state, "session_factory", None)))
     # The request id, metrics and body limit of every request, in one layer (api/edge.py).
-    app.add_middleware(EdgeMiddleware, metrics=app.state.metrics, max_bytes=settings.max_body_bytes)
+    in_flight = app.state.in_flight = InFlight()
+    app.add_middleware(
+        EdgeMiddleware, metrics=app.state.metrics, max_bytes=settings.max_body_bytes, in_flight=in_flight
+    )
     app.state.tracing = tracing
     if tracing is not None:
         tracing.install(app)

@@ -1,7 +1,8 @@
 """The per-request context: one session, the caller's request, loaders, and a lock.
 
-The session is opened on first use (`request_session`): a request that needs no database
-(`{ __typename }`, a cached credential) checks out no connection and commits nothing.
+The session is opened on first use: a request that needs no database (`{ __typename }`, a
+cached credential) checks out no connection and commits nothing. `api.unit_of_work`
+describes and implements the session's whole life.
 
 An AsyncSession runs one statement at a time, but GraphQL resolves sibling fields (and
 DataLoader batches) concurrently; every database use therefore goes through `ctx.db()`,
@@ -20,50 +21,28 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.settings import ApiSettings
 from authz.authority import Authority
 from authz.catalogue import Action, Resource
 from authz.credentials import Caller
 from authz.reach import Reach
-from domain.audit.service import Actor, bind_actor
-from domain.config import Settings
 
 if TYPE_CHECKING:
-    from api.loaders import Loaders
-
-
-def request_session(request: Any) -> AsyncSession:
-    """The request's session (`request.state.db_session`), opened on first use and bound to
-    the request's actor once that is known (`bind_request_actor`). The view closes it."""
-    session: AsyncSession | None = getattr(request.state, "db_session", None)
-    if session is None:
-        session = request.app.state.session_factory()
-        request.state.db_session = session
-        actor = getattr(request.state, "actor", None)
-        if actor is not None:
-            bind_actor(session, actor)
-    return session
-
-
-def bind_request_actor(request: Any, actor: Actor) -> None:
-    """Who changes things through the request's session, now or when it is opened."""
-    request.state.actor = actor
-    session: AsyncSession | None = getattr(request.state, "db_session", None)
-    if session is not None:
-        bind_actor(session, actor)
+    from api.loader_registry import Loaders
 
 
 @dataclass
 class Context:
-    # The request's session, opened on first call (`request_session`).
+    # The request's session, opened on first call (`api.unit_of_work.request_session`).
     open_session: Callable[[], AsyncSession]
-    settings: Settings
+    settings: ApiSettings
     request_id: str
     today: date
     authority: Authority
     caller: Caller | None = None
     request: Any = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    # Whether a mutation of this request has run (`api.errors.run_mutation`).
+    # Whether a mutation of this request has run (`api.unit_of_work.write`).
     wrote: bool = False
     _loaders: Loaders | None = None
     _reach: Reach | None = None
@@ -80,7 +59,7 @@ class Context:
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:
-            from api.loaders import Loaders
+            from api.loader_registry import Loaders
 
             self._loaders = Loaders(self)
         return self._loaders

@@ -10,10 +10,15 @@ their own cost a request a wrapped `send` and an awaited frame each):
    larger one.
 
 In that order: the 413 is counted and carries the request id.
+
+It also counts the requests in flight (`InFlight`): a stopping server's lifespan waits, within
+a bound, for the requests the server gave up on to send their answer (503 BUSY, api/http.py)
+before it closes the database and the event loop ends under them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -27,11 +32,34 @@ from api.ops.metrics import UNOBSERVED_PATHS, Metrics, observe_request
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+class InFlight:
+    """How many HTTP requests are running, and a wait until none is."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def leave(self) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self._idle.set()
+
+    async def idle(self) -> None:
+        """Returns once no request is running."""
+        await self._idle.wait()
+
+
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, max_bytes: int, in_flight: InFlight) -> None:
         self.app = app
         self.metrics = metrics
         self.max_bytes = max_bytes
+        self.in_flight = in_flight
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,6 +89,7 @@ class EdgeMiddleware:
             await send(message)
 
         token = request_id_var.set(request_id)
+        self.in_flight.enter()
         try:
             try:
                 content = await read_body(receive, headers.get(b"content-length"), self.max_bytes)
@@ -79,3 +108,4 @@ class EdgeMiddleware:
                 whole = body[0] if len(body) == 1 else b"".join(body)  # one chunk, as a rule: no copy
                 observe_request(self.metrics, scope, status, time.perf_counter() - started, whole)
             request_id_var.reset(token)
+            self.in_flight.leave()

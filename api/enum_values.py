@@ -4,6 +4,7 @@ label maps where it has one. Given to the schema by api/descriptions.py."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from domain.duties.periods import EVERY_LABELS
 from domain.duties.rules import COVERAGE_LABELS, EVENT_KIND_LABELS, RECORD_KIND_LABELS
@@ -14,7 +15,7 @@ from domain.scoring.scheme import RISK_LABELS, WEIGHT_CLASS_LABELS
 from domain.tree.kinds import TRADE_LABELS, UNIT_KIND_LABELS
 
 
-def _zh(labels: Mapping[object, str], english: dict[str, str]) -> dict[str, tuple[str, str]]:
+def _zh(labels: Mapping[Any, str], english: dict[str, str]) -> dict[str, tuple[str, str]]:
     """(Chinese from a domain label map, English) for each value."""
     by_value = {str(getattr(k, "value", k)): v for k, v in labels.items()}
     return {value: (by_value[value], en) for value, en in english.items()}

@@ -20,7 +20,6 @@ Everything else is unexpected: masked, logged with the request id.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
@@ -32,12 +31,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from api import unit_of_work
 from api.context import Info
-from domain.db import begin_write
 from domain.errors import DomainError, ErrorCode, FieldError
 
 log = logging.getLogger("api.errors")
 T = TypeVar("T")
+N = TypeVar("N")
+P = TypeVar("P")
 
 UserErrorCode = strawberry.enum(
     ErrorCode, name="UserErrorCode", description="用户错误代码 — Machine-readable code of a user error"
@@ -150,7 +151,9 @@ class BadInput(ApiError):
 async def run_mutation(
     info: Info, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> tuple[T | None, list[UserError]]:
-    """Run `work` so that on any failure nothing it wrote survives.
+    """Run `work` as one of the request's writes (`api.unit_of_work.write`), so that on any
+    failure nothing it wrote survives; domain errors, a stale version and a conflicting
+    concurrent write come back as user errors, anything else propagates.
 
     The payload reads the database as the mutation left it: loaders cached by an earlier
     mutation of the same request are dropped (mutations run one after another, each
@@ -158,29 +161,8 @@ async def run_mutation(
     ctx = info.context
     ctx.reset_loaders()
     async with ctx.db() as session:
-        # The request's first mutation runs in the request's transaction (begun here, or by
-        # authentication's reads on PostgreSQL), and a failure rolls it all back; a later
-        # mutation of the same request runs in a savepoint, so that a failure undoes its own
-        # writes and not those of the mutations before it.
-        first = not ctx.wrote
-        ctx.wrote = True
-        if first and not session.in_transaction():
-            await begin_write(session)
         try:
-            if first:
-                try:
-                    result = await work(session)
-                except asyncio.CancelledError:
-                    # The server gave up on the request: the view closes the session within
-                    # a bound (rolling back, or dropping a connection that cannot), where a
-                    # rollback here could wait on the very statement that was cancelled.
-                    raise
-                except BaseException:
-                    await session.rollback()
-                    raise
-            else:
-                async with session.begin_nested():
-                    result = await work(session)
+            result = await unit_of_work.write(ctx, session, work)
         except DomainError as exc:
             return None, [UserError.from_domain(e) for e in exc.errors]
         except StaleDataError:
@@ -207,3 +189,21 @@ async def run_mutation(
                 )
             ]
     return result, []
+
+
+async def mutate(
+    info: Info,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    payload: Callable[[T | None, list[UserError]], P],
+) -> P:
+    """A mutation from input to payload: `work` runs as `run_mutation` runs it, and
+    `payload` builds the answer from what it returned (None if it failed) and the user
+    errors (empty if it did not). The payload types' `of` classmethods are such builders,
+    typed by the domain result they take, so a resolver's `work` and its payload agree."""
+    result, errors = await run_mutation(info, work)
+    return payload(result, errors)
+
+
+def present(from_row: Callable[[T], N], row: T | None) -> N | None:
+    """A payload's object: the row as its GraphQL type, or None when the mutation failed."""
+    return from_row(row) if row is not None else None

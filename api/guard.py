@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
+from authz import objects
 from authz.catalogue import Action, Resource
-from authz.domains import ROOT_DOMAIN, post_domain
+from authz.domains import ROOT_DOMAIN
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.people.models import Person
-from domain.posts.models import Assignment, Post, PostCharge
-from domain.tree.models import OrgUnit
+from domain.rows import has_row
 
 
 def forbidden(field: str | Sequence[str], what_zh: str, what_en: str) -> DomainError:
@@ -47,17 +46,8 @@ def _require(
     return domain
 
 
-async def unit_domain_of(session: AsyncSession, unit_id: int) -> str | None:
-    return await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
-
-
-async def post_domain_of(session: AsyncSession, post_id: int) -> str | None:
-    row = (
-        await session.execute(
-            select(OrgUnit.path).join(Post, Post.unit_id == OrgUnit.id).where(Post.id == post_id)
-        )
-    ).first()
-    return post_domain(row[0], post_id) if row else None
+unit_domain_of = objects.unit_path
+post_domain_of = objects.post_domain_of
 
 
 async def write_unit(
@@ -96,16 +86,14 @@ async def write_post(
 
 
 async def write_assignment(ctx: Context, session: AsyncSession, assignment_id: int, field: str) -> str:
-    post_id = await session.scalar(select(Assignment.post_id).where(Assignment.id == assignment_id))
-    domain = await post_domain_of(session, post_id) if post_id is not None else None
+    domain = await objects.assignment_domain(session, assignment_id)
     return _require(
         ctx, Resource.ASSIGNMENT, domain, field, ("任职记录", "Assignment"), read_as=Resource.ASSIGNMENT
     )
 
 
 async def write_charge(ctx: Context, session: AsyncSession, charge_id: int, field: str) -> str:
-    post_id = await session.scalar(select(PostCharge.post_id).where(PostCharge.id == charge_id))
-    domain = await post_domain_of(session, post_id) if post_id is not None else None
+    domain = await objects.charge_domain(session, charge_id)
     return _require(
         ctx, Resource.ASSIGNMENT, domain, field, ("分管记录", "Charge"), read_as=Resource.ASSIGNMENT
     )
@@ -115,6 +103,5 @@ async def read_person(
     ctx: Context, session: AsyncSession, person_id: int, field: str | Sequence[str]
 ) -> None:
     """The caller may see the person (to assign them, say)."""
-    visible = await session.scalar(select(Person.id).where(Person.id == person_id, ctx.reach.persons()))
-    if visible is None:
+    if not await has_row(session, Person, person_id, ctx.reach.persons()):
         raise not_found(field, "人员", "Person")

@@ -26,7 +26,7 @@ NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE, UNAUTHENTICATED …) and 
 A body that is not UTF-8 is a bad request (400); one over `MAX_BODY_BYTES` gets 413
 (`api.body`). The request's session is opened on first use (none for a request that needs
 no database); it is committed once, after execution and before the response is written, and
-always closed.
+always closed: `api.unit_of_work` describes and implements that life.
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, async_base_view
 from strawberry.http.parse_content_type import parse_content_type
@@ -53,18 +54,17 @@ from strawberry.http.types import QueryParams
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from api.context import Context, bind_request_actor, request_session
+from api import unit_of_work
+from api.context import Context
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
 from api.ide import page as ide_page
 from api.idempotency import KeyedAnswer, RetryWholeRequest, check_key, keep_answer
 from api.protocol_errors import ProtocolError, bad_request, protocol_error
 from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH
-from api.unavailable import close_bounded, is_unavailable, unavailable_entry
+from api.unavailable import is_unavailable, unavailable_entry
 from authz.credentials import AuthenticationError, Caller
-from authz.watcher import notify_change
 from domain.audit.service import Actor
-from domain.changes import take_authz_dirty
 from domain.dblimits import DatabaseFailure, database_failure
 
 log = logging.getLogger("api.http")
@@ -119,7 +119,7 @@ def content_type_of(header: str) -> tuple[str, dict[str, str]]:
 async_base_view.parse_content_type = content_type_of  # type: ignore[attr-defined]
 
 
-def response_media_type(request: Request) -> str:
+def response_media_type(request: HTTPConnection) -> str:
     """The media type of this request's response; `application/json` when none is acceptable
     (the 406 that says so is itself JSON)."""
     return negotiate(request.headers.get("accept")) or APPLICATION_JSON
@@ -190,19 +190,6 @@ def unexpected_failure(result: ExecutionResult) -> BaseException | None:
     return None
 
 
-async def end_read(request: Request, *, on_postgresql_too: bool = False) -> None:
-    """After authentication, if it opened the request's session.
-
-    SQLite: end the read transaction, for a mutation must start its own with BEGIN
-    IMMEDIATE (a read transaction cannot be upgraded without "database is locked").
-    PostgreSQL (read committed: each statement sees what is committed when it runs) goes on
-    in the same transaction and connection, which spares a rollback, a pool check-out with
-    its ping and a BEGIN on every request."""
-    session: AsyncSession | None = getattr(request.state, "db_session", None)
-    if session is not None and (on_postgresql_too or session.get_bind().dialect.name == "sqlite"):
-        await session.rollback()
-
-
 class GraphQLView(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -237,9 +224,7 @@ class GraphQLView(GraphQL[Context, None]):
                 raise
         finally:
             # Bounded: a connection cut off silently is dropped, not waited for.
-            session: AsyncSession | None = getattr(request.state, "db_session", None)
-            if session is not None:
-                await close_bounded(session)
+            await unit_of_work.close(request)
         await response(scope, receive, send)
 
     async def send_stopping(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
@@ -287,10 +272,10 @@ class GraphQLView(GraphQL[Context, None]):
         if is_ide_page(request):
             return None
         if not state.authority.loaded:
-            await state.authority.ensure_loaded(request_session(request))
+            await state.authority.ensure_loaded(unit_of_work.request_session(request))
         credential = credential_of(request)
         if credential is None:
-            await end_read(request, on_postgresql_too=True)
+            await unit_of_work.end_read(request, on_postgresql_too=True)
             if state.settings.allows_anonymous_introspection and await is_introspection_only(request):
                 request.state.caller = None
                 return None
@@ -303,15 +288,15 @@ class GraphQLView(GraphQL[Context, None]):
         caller = state.authenticator.known(credential)
         if caller is not None:
             request.state.caller = caller
-            await end_read(request)
+            await unit_of_work.end_read(request)
             return None
         try:
-            session = request_session(request)
+            session = unit_of_work.request_session(request)
             request.state.caller = await state.authenticator.authenticate(session, credential)
         except AuthenticationError as exc:
             return self.unauthenticated(request, exc.message_en, exc.message_zh, invalid=True)
         finally:
-            await end_read(request)
+            await unit_of_work.end_read(request)
         return None
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -340,13 +325,15 @@ class GraphQLView(GraphQL[Context, None]):
         # written as it is.
         return orjson.dumps(data)
 
-    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.app.state
         caller: Caller | None = getattr(request.state, "caller", None)
         request_id = getattr(request.state, "request_id", "-")
-        bind_request_actor(request, Actor(caller.subject if caller else "anonymous", request_id=request_id))
+        unit_of_work.bind_request_actor(
+            request, Actor(caller.subject if caller else "anonymous", request_id=request_id)
+        )
         ctx = Context(
-            open_session=lambda: request_session(request),
+            open_session=lambda: unit_of_work.request_session(request),
             settings=state.settings,
             request_id=request_id,
             today=state.clock(),
@@ -380,7 +367,7 @@ class GraphQLView(GraphQL[Context, None]):
         except RecursionError as exc:
             raise bad_request("请求体JSON嵌套过深", "The request body's JSON is nested too deeply") from exc
 
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         """Checks the request is one we can answer and is well-formed, beyond Strawberry's checks."""
         if negotiate(request.headers.get("accept")) is None:
             raise ProtocolError(
@@ -410,10 +397,25 @@ class GraphQLView(GraphQL[Context, None]):
             data.operation_name = None  # the spec makes an empty name the same as none
         return data
 
-    async def execute_single(self, request: Any, request_adapter: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
-        await check_key(request, kwargs["request_data"], f"{response_media_type(request)}; charset=utf-8")
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        await check_key(request, request_data, f"{response_media_type(request)}; charset=utf-8")
         try:
-            return await super().execute_single(request=request, request_adapter=request_adapter, **kwargs)
+            return await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
+            )
         except HTTPException as exc:
             cause = exc.__cause__
             # Only queries may travel over GET; anything else is the wrong method, not a bad request.
@@ -427,7 +429,7 @@ class GraphQLView(GraphQL[Context, None]):
                 return ExecutionResult(data=None, errors=[error])
             raise
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:  # type: ignore[override]
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         failure = unexpected_failure(result)
         if failure is not None:
             raise failure  # logged and answered with 500 by __call__
@@ -454,14 +456,8 @@ class GraphQLView(GraphQL[Context, None]):
             # Nothing could be served, for the database could not: 503, retry later.
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = str(ctx.settings.retry_after_seconds)
-        if getattr(request.state, "db_session", None) is None:
-            return data  # nothing of this request touched the database: nothing to commit
-        async with ctx.db() as session:
-            # Who-may-do-what changed: other processes hear of it when this commits (NOTIFY
-            # is transactional); this process refreshes at once, before answering.
-            changed = take_authz_dirty(session)
-            if changed:
-                await notify_change(session, changed)
+
+        async def keep(session: AsyncSession) -> None:
             if ctx.wrote and not request_error and not unavailable:
                 # The answer is kept under the request's Idempotency-Key (if any) in the
                 # same transaction as its writes.
@@ -474,18 +470,18 @@ class GraphQLView(GraphQL[Context, None]):
                     media_type=f"{response_media_type(request)}; charset=utf-8",
                     retention=timedelta(hours=ctx.settings.idempotency_retention_hours),
                 )
-            await session.commit()
-            if changed:
-                await ctx.authority.refresh(session, changed)
+
+        await unit_of_work.commit(request, ctx, keep)
         return data
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
-        request: Request = sub_response.request  # type: ignore[attr-defined]
-        response.headers["content-type"] = f"{response_media_type(request)}; charset=utf-8"
+        response.headers["content-type"] = f"{sub_response.media_type}; charset=utf-8"
         return response
 
-    async def get_sub_response(self, request: Request) -> Response:
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
-        sub_response.request = request  # type: ignore[attr-defined]
+        # The media type the answer goes in, for `create_response` (which is not given the
+        # request); the sub-response's own headers are already built and keep no trace of it.
+        sub_response.media_type = response_media_type(request)
         return sub_response

@@ -30,8 +30,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 
-from api.context import request_session
 from api.errors import RETRYABLE_CODES, ApiErrorCode, error_entry
+from api.unit_of_work import request_session
 from domain.db import utcnow
 from domain.dblimits import DatabaseFailure
 from domain.idempotency.service import StoredAnswer, find, fingerprint, keep, valid_key

@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select
 
 from api.dataloader import DataLoader
-from authz.domains import ROOT_DOMAIN, post_domain
+from authz.persons import person_domains
 from authz.reach import Reach
 from domain.pagination import Ordering, Page, PageRequest, count_grouped, fetch_pages
 from domain.people.models import Person
 from domain.posts.kinds import PostKind
-from domain.posts.models import Assignment, Post, PostCharge, effective_assignment
+from domain.posts.models import Assignment, Post, PostCharge
 from domain.posts.queries import (
     ASSIGNMENT_ORDER,
     CHARGE_ORDER,
@@ -32,6 +32,8 @@ from domain.posts.queries import (
     posts_stmt,
     responsible_assignments,
 )
+from domain.posts.relations import charges_stmt
+from domain.rows import Relation, rows_by_ids, rows_by_key
 from domain.tree.models import OrgUnit
 from domain.tree.queries import (
     UNIT_ORDER,
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
     from api.context import Context
 
 M = TypeVar("M")
+# A SELECT of any columns (SQLAlchemy types a SELECT by the tuple of what it selects).
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 F = TypeVar("F", bound=Hashable)
 
 
@@ -63,10 +67,8 @@ class ByIdLoader(DataLoader[int, M | None], Generic[M]):
         raise NotImplementedError
 
     async def _load(self, ids: Sequence[int]) -> list[M | None]:
-        stmt = select(self.model).where(self.model.id.in_(list(ids)), self.visible(self.ctx.reach))
         async with self.ctx.db() as session:
-            rows = (await session.scalars(stmt)).all()
-        found = {r.id: r for r in rows}
+            found = await rows_by_ids(session, self.model, ids, self.visible(self.ctx.reach))
         return [found.get(i) for i in ids]
 
 
@@ -204,10 +206,7 @@ class ChargesByPostLoader(PageLoader[PostCharge, bool]):
     ordering = CHARGE_ORDER
 
     def statement(self, include_ended: bool) -> tuple[Select[Any], Any, Any]:
-        stmt = select(PostCharge).where(self.ctx.reach.charges())
-        if not include_ended:
-            stmt = stmt.where(PostCharge.end_date.is_(None))
-        return stmt, PostCharge.post_id, PostCharge
+        return charges_stmt(include_ended, self.ctx.reach.charges()), PostCharge.post_id, PostCharge
 
 
 class ResponsiblePersonsByEnterpriseLoader(DataLoader[tuple[int, date], dict[PostKind, Assignment]]):
@@ -239,22 +238,8 @@ class DomainsByPersonLoader(DataLoader[int, list[str]]):
         self.ctx = ctx
 
     async def _load(self, ids: Sequence[int]) -> list[list[str]]:
-        found: dict[int, list[str]] = defaultdict(list)
         async with self.ctx.db() as session:
-            for person_id, path in await session.execute(
-                select(Person.id, OrgUnit.path)
-                .outerjoin(OrgUnit, OrgUnit.id == Person.registered_unit_id)
-                .where(Person.id.in_(list(ids)))
-            ):
-                # Registered by no unit: only a grant over everything ("*") reaches the root.
-                found[person_id].append(path or ROOT_DOMAIN)
-            for person_id, path, post_id in await session.execute(
-                select(Assignment.person_id, OrgUnit.path, Post.id)
-                .join(Post, Post.id == Assignment.post_id)
-                .join(OrgUnit, OrgUnit.id == Post.unit_id)
-                .where(Assignment.person_id.in_(list(ids)), effective_assignment())
-            ):
-                found[person_id].append(post_domain(path, post_id))
+            found = await person_domains(session, ids)
         return [found.get(i, []) for i in ids]
 
 
@@ -287,32 +272,10 @@ class RowsByKeyLoader(DataLoader[int, list[Any]]):
         super().__init__(load_fn=self._load)
         self.ctx = ctx
 
-    def statement(self) -> tuple[Select[Any], Any]:
+    def statement(self) -> Relation:
         raise NotImplementedError
 
     async def _load(self, keys: Sequence[int]) -> list[list[Any]]:
-        stmt, parent = self.statement()
-        found: dict[int, list[Any]] = defaultdict(list)
         async with self.ctx.db() as session:
-            for row in (await session.execute(stmt.where(parent.in_(list(keys))))).all():
-                found[row[0]].append(row[1])
+            found = await rows_by_key(session, self.statement(), keys)
         return [found.get(k, []) for k in keys]
-
-
-class Loaders:
-    def __init__(self, ctx: Context) -> None:
-        self.domains_by_person = DomainsByPersonLoader(ctx)
-        self.unit_by_id = UnitByIdLoader(ctx)
-        self.post_by_id = PostByIdLoader(ctx)
-        self.person_by_id = PersonByIdLoader(ctx)
-        self.assignment_by_id = AssignmentByIdLoader(ctx)
-        self.charge_by_id = ChargeByIdLoader(ctx)
-        self.charges_by_post = ChargesByPostLoader(ctx)
-        self.children_by_unit = ChildrenByUnitLoader(ctx)
-        self.descendants_by_unit = DescendantsByUnitLoader(ctx)
-        self.posts_by_unit = PostsByUnitLoader(ctx)
-        self.assignments_by_post = AssignmentsByPostLoader(ctx)
-        self.assignments_by_person = AssignmentsByPersonLoader(ctx)
-        self.charged_units_by_post = ChargedUnitsByPostLoader(ctx)
-        self.responsible_persons_by_enterprise = ResponsiblePersonsByEnterpriseLoader(ctx)
-        self.class_in_force_by_unit = ClassInForceByUnitLoader(ctx)

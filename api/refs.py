@@ -15,7 +15,6 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from api.access.loaders import access_loaders
 from api.access.types import ServiceClient
 from api.context import Info
 from api.people.types import Person
@@ -55,7 +54,7 @@ class SystemActor:
 
     @strawberry.field(description="编号 — A stable ID for client caches")
     def id(self) -> relay.GlobalID:
-        return relay.GlobalID("SystemActor", self.system_kind.value)
+        return relay.GlobalID("SystemActor", str(self.system_kind.value))
 
 
 Actor = Annotated[
@@ -111,7 +110,7 @@ async def actor_of(info: Info, subject: str | None) -> Person | ServiceClient | 
     if kind == "person":
         person = await info.context.loaders.person_by_id.load(row_id)
         return Person.from_row(person) if person else None
-    client = await access_loaders(info.context).client_by_id.load(row_id)
+    client = await info.context.loaders.access.client_by_id.load(row_id)
     return ServiceClient.from_row(client) if client else None
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -27,7 +28,7 @@ from strawberry.extensions.max_aliases import create_validator as create_alias_v
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.relay.types import GlobalIDValueError
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, get_object_definition
 
 from api.access.mutations import AccessMutation
 from api.access.queries import AccessQuery
@@ -62,12 +63,12 @@ from api.posts.types import Assignment, Post, PostCharge
 from api.scoring.mutations import ScoringMutation
 from api.scoring.queries import ScoringQuery
 from api.scoring.reports import ReportsMutation
+from api.settings import ApiSettings
 from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
 from api.tree.types import OrgUnit
 from api.unavailable import unavailable_error
-from domain.config import Settings
 
 log = logging.getLogger("api.graphql")
 
@@ -202,8 +203,8 @@ class RequireOperationName(SchemaExtension):
         yield
 
 
-def _extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    rules = [
+def _extensions(settings: ApiSettings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+    rules: list[type[ASTValidationRule]] = [
         create_depth_validator(settings.max_query_depth, should_ignore=None),
         create_alias_validator(settings.max_aliases),
     ]
@@ -249,8 +250,8 @@ class Schema(strawberry.Schema):
         and by the HTTP view (anywhere else), with the request id; client errors are not logged."""
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    check_mutation_inputs(Mutation.__strawberry_definition__.fields)
+def build_schema(settings: ApiSettings) -> strawberry.Schema:
+    check_mutation_inputs(get_object_definition(Mutation, strict=True).fields)
     schema = Schema(
         query=Query,
         mutation=Mutation,
@@ -275,4 +276,4 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 def schema_sdl() -> str:
     """The SDL published as schema.graphql; it does not depend on settings."""
-    return build_schema(Settings()).as_str() + "\n"
+    return build_schema(ApiSettings()).as_str() + "\n"

@@ -10,11 +10,9 @@ masked as INTERNAL_SERVER_ERROR; when the whole request failed so, with HTTP 503
 from __future__ import annotations
 
 import logging
-from asyncio import timeout as asyncio_timeout
 from typing import Any
 
 from graphql import GraphQLError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.errors import ApiErrorCode, error_entry
 from domain.dblimits import DatabaseFailure, database_failure
@@ -34,9 +32,6 @@ MESSAGES = {
     DatabaseFailure.TIMEOUT: ("请求处理超时，请稍后重试", "The request took too long; try again later"),
     DatabaseFailure.BUSY: ("系统繁忙，请稍后重试", "The platform is busy; try again later"),
 }
-# How long, in seconds, closing a request's session may take before its connection is
-# dropped instead (a connection cut off silently cannot even roll back).
-CLOSE_SECONDS = 2.0
 
 
 def unavailable_entry(kind: DatabaseFailure, retry_after: int, **extensions: Any) -> dict[str, Any]:
@@ -68,15 +63,3 @@ def is_unavailable(errors: list[GraphQLError] | None) -> bool:
     return bool(errors) and all(
         (e.extensions or {}).get("code") in {c.value for c in CODES.values()} for e in errors or ()
     )
-
-
-async def close_bounded(session: AsyncSession) -> None:
-    """Close a session; when that cannot finish in time (its connection is cut off and the
-    rollback waits on it), drop the connection instead: the pool gets a fresh one and the
-    server ends the abandoned backend (idle-in-transaction timeout, keepalives)."""
-    try:
-        async with asyncio_timeout(CLOSE_SECONDS):
-            await session.close()
-    except Exception:
-        log.warning("session did not close in %.1f s; its connection is dropped", CLOSE_SECONDS)
-        await session.invalidate()

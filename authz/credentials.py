@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.models import ApiKey, ExternalIdentity, ServiceClient
-from domain.config import Settings
+from authz.settings import AuthSettings
 from domain.people.models import Person
 
 log = logging.getLogger("authz.credentials")
@@ -55,7 +55,7 @@ def _invalid(en: str, zh: str) -> AuthenticationError:
 # --- tokens we sign ------------------------------------------------------------------------
 
 
-def mint_token(settings: Settings, subject: str, *, ttl: timedelta | None = None) -> str:
+def mint_token(settings: AuthSettings, subject: str, *, ttl: timedelta | None = None) -> str:
     """A bearer token for "person:<id>" or "client:<id>", signed with SECRET_KEY."""
     now = datetime.now(UTC)
     claims = {
@@ -124,7 +124,7 @@ class OidcKeys:
 
     FETCH_TIMEOUT_SECONDS = 5.0
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: AuthSettings) -> None:
         self.settings = settings
         self._client: _JwksClient | None = None
         self._discovery_lock = threading.Lock()
@@ -195,7 +195,7 @@ _VERIFIED_TOKENS_MAX = 10_000
 
 
 class Authenticator:
-    def __init__(self, settings: Settings, generation: Callable[[], int] | None = None) -> None:
+    def __init__(self, settings: AuthSettings, generation: Callable[[], int] | None = None) -> None:
         self.settings = settings
         # The authorization state's generation (`Authority.generation`): a client's token is
         # known only while no change to who may do what has been applied since it was checked

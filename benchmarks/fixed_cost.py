@@ -30,10 +30,11 @@ from pathlib import Path
 
 import httpx
 
+from api.settings import ApiSettings
 from benchmarks.peer.load import Tally, run_wrk, wrk_script
 from benchmarks.peer.requests import SECRET_KEY
 from benchmarks.peer.servers import Server, free_port, serving, wait_ready
-from domain.config import Environment, Settings, normalize_database_url
+from domain.config import Environment, normalize_database_url
 from scratch import temporary_database
 
 TYPENAME = "{ __typename }"
@@ -56,7 +57,7 @@ def start(db_url: str, logdir: Path) -> Server:
         [sys.executable, "-m", "api", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    settings = Settings(database_url=db_url, secret_key=SECRET_KEY, environment=Environment.PRODUCTION)
+    settings = ApiSettings(database_url=db_url, secret_key=SECRET_KEY, environment=Environment.PRODUCTION)
     token = mint_token(settings, f"person:{PERSON_ID}")
     return Server("ours", f"http://127.0.0.1:{port}/graphql", {"Authorization": f"Bearer {token}"}, proc, log)
 

@@ -26,10 +26,11 @@ import httpx
 from sqlalchemy import event, insert
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
 from benchmarks.list_enterprises import bench_admin, load
 from benchmarks.synthetic import table_of
-from domain.config import Environment, Settings, normalize_database_url
+from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory, utcnow
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardPlan
 from migrations.runner import upgrade
@@ -110,7 +111,7 @@ async def run(url: str, hazards: int, first: int, runs: int) -> None:
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     answers = []
     for compiled in (True, False):
-        settings = Settings(environment=Environment.TEST, database_url=url, compiled_reads=compiled)
+        settings = ApiSettings(environment=Environment.TEST, database_url=url, compiled_reads=compiled)
         app = create_app(settings, session_factory=create_session_factory(engine))
         headers = {"Authorization": f"Bearer {mint_token(settings, subject)}"}
         times, statements, body = await measure(app, headers, first, runs, counter)

@@ -26,10 +26,11 @@ from sqlalchemy import event, insert
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
 from authz.models import RoleGrant, ServiceClient
 from benchmarks.synthetic import table_of
-from domain.config import Environment, Settings, normalize_database_url
+from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory, utcnow
 from domain.identifiers import credit_code_check_char, id_number_check_char
 from domain.people.models import Person
@@ -160,7 +161,7 @@ async def run(url: str, departments: int, per_department: int, runs: int) -> Non
 
     subject = await bench_admin(engine)
     event.listen(engine.sync_engine, "before_cursor_execute", count)
-    settings = Settings(environment=Environment.TEST, database_url=url)
+    settings = ApiSettings(environment=Environment.TEST, database_url=url)
     app = create_app(settings, session_factory=create_session_factory(engine))
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {mint_token(settings, subject)}"}

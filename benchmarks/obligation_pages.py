@@ -32,12 +32,13 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from strawberry.relay import to_base64
 
-from api.access.cli import demo_subjects
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
+from authz.demo import demo_subjects
 from benchmarks.calibration import print_calibration
 from domain.clock import today_shanghai
-from domain.config import Environment, Settings, normalize_database_url
+from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
@@ -90,7 +91,7 @@ async def run(url: str, runs: int, today: date) -> None:
             statements += 1
 
         event.listen(engine.sync_engine, "before_cursor_execute", count)
-        settings = Settings(environment=Environment.TEST, database_url=url)
+        settings = ApiSettings(environment=Environment.TEST, database_url=url)
         app = create_app(settings, session_factory=factory)
         app.state.clock = lambda: today
         async with factory() as session:

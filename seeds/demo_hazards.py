@@ -105,6 +105,7 @@ async def load_demo_hazards(session: AsyncSession, parks: list[OrgUnit], today: 
             code = rng.choice(MAJOR) if n % 5 == 0 else rng.choice([c for c in FINDINGS if c not in MAJOR])
             title, description = FINDINGS[code]
             found = today - timedelta(days=rng.randint(3, 170))
+            finder: int | None
             if e.agency_staff and rng.random() < 0.4:
                 finder, source = e.agency_staff, Source.AGENCY
             elif rng.random() < 0.5:

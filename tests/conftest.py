@@ -32,7 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from api.app import create_app
 from api.schema import build_schema
-from domain.config import Environment, Settings, normalize_database_url
+from api.settings import ApiSettings
+from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory
 from migrations.runner import upgrade
 from scratch import temporary_database
@@ -174,14 +175,14 @@ async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIte
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:")
+def settings() -> ApiSettings:
+    return ApiSettings(environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:")
 
 
 _schemas: dict[str, strawberry.Schema] = {}
 
 
-def shared_schema(settings: Settings) -> strawberry.Schema:
+def shared_schema(settings: ApiSettings) -> strawberry.Schema:
     """`build_schema(settings)`, built once per process for equal settings and shared by the
     apps of the tests (as one process's requests share it): building it in every test took
     about a third of the API tests' time."""
@@ -192,7 +193,7 @@ def shared_schema(settings: Settings) -> strawberry.Schema:
 
 
 @pytest.fixture
-def app(settings: Settings, session_factory: async_sessionmaker[AsyncSession]) -> Any:
+def app(settings: ApiSettings, session_factory: async_sessionmaker[AsyncSession]) -> Any:
     return create_app(settings, session_factory=session_factory, schema=shared_schema(settings))
 
 
@@ -213,7 +214,7 @@ async def anonymous_client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def client(app: Any, settings: Settings, platform_admin: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: Any, settings: ApiSettings, platform_admin: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client acting as a platform-wide admin (most API tests are about the API, not about
     who may use it; tests/authz covers that)."""
     from authz.credentials import mint_token

@@ -1,25 +1,20 @@
-"""Who may see agencies, contracts and clients (as SQL), and the per-request loaders of
-this area, kept beside the request's other loaders (`ctx.loaders`) so that a mutation's
-reset drops them too.
-
-- Agencies and their staff: callers with any (contract, read) right.
-- A contract: callers whose (contract, read) scopes hold one of its enterprises.
-- A client: callers whose (client, read) scopes hold its district; agency and integration
-  clients (which live at the root) only callers whose (client, read) scope is everything.
-- An API key: whoever sees its client. Never the secret or its hash.
-"""
+"""The per-request loaders of agencies, contracts and clients, kept beside the request's
+other loaders (`ctx.loaders`) so that a mutation's reset drops them too. Who may see what
+is `authz.visibility.access`."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, select, true
+from sqlalchemy import ColumnElement, Select
 
 from api.loaders import ByIdLoader, PageLoader, RowsByKeyLoader
-from authz.catalogue import Resource
-from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember, ApiKey, ServiceClient
+from authz import relations
+from authz.models import Agency, AgencyContract, AgencyMember, ApiKey, ServiceClient
 from authz.reach import Reach
+from authz.visibility.access import agencies_visible, api_keys_visible, clients_visible, contracts_visible
 from domain.pagination import Ordering
+from domain.rows import Relation
 from domain.tree.models import OrgUnit
 from domain.tree.queries import UNIT_ORDER
 
@@ -31,33 +26,6 @@ CONTRACT_ORDER: Ordering[AgencyContract] = Ordering(
     (AgencyContract.start_date, AgencyContract.id), key=lambda c: (c.start_date, c.id)
 )
 CLIENT_ORDER: Ordering[ServiceClient] = Ordering((ServiceClient.id,), key=lambda c: (c.id,))
-
-
-def agencies_visible(reach: Reach) -> ColumnElement[bool]:
-    return false() if reach.scopes(Resource.CONTRACT).empty else true()
-
-
-def contracts_visible(reach: Reach) -> ColumnElement[bool]:
-    scopes = reach.scopes(Resource.CONTRACT)
-    if scopes.everything:
-        return true()
-    if scopes.empty:
-        return false()
-    listed = (
-        select(AgencyContractUnit.contract_id)
-        .join(OrgUnit, OrgUnit.id == AgencyContractUnit.unit_id)
-        .where(AgencyContractUnit.contract_id == AgencyContract.id, scopes.unit_clause())
-    )
-    return exists(listed)
-
-
-def clients_visible(reach: Reach) -> ColumnElement[bool]:
-    scopes = reach.scopes(Resource.CLIENT)
-    if scopes.everything:
-        return true()
-    if scopes.empty:
-        return false()
-    return ServiceClient.unit_id.in_(select(OrgUnit.id).where(scopes.unit_clause()))
 
 
 class AgencyByIdLoader(ByIdLoader[Agency]):
@@ -92,23 +60,17 @@ class ApiKeyByIdLoader(ByIdLoader[ApiKey]):
     model = ApiKey
 
     def visible(self, reach: Reach) -> ColumnElement[bool]:
-        return ApiKey.client_id.in_(select(ServiceClient.id).where(clients_visible(reach)))
+        return api_keys_visible(reach)
 
 
 class MembersByAgencyLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
-        stmt = (
-            select(AgencyMember.agency_id, AgencyMember)
-            .where(agencies_visible(self.ctx.reach))
-            .order_by(AgencyMember.start_date, AgencyMember.id)
-        )
-        return stmt, AgencyMember.agency_id
+    def statement(self) -> Relation:
+        return relations.members_by_agency(agencies_visible(self.ctx.reach))
 
 
 class ApiKeysByClientLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
-        stmt = select(ApiKey.client_id, ApiKey).order_by(ApiKey.id)
-        return stmt, ApiKey.client_id
+    def statement(self) -> Relation:
+        return relations.api_keys_by_client()
 
 
 class EnterprisesByContractLoader(PageLoader[OrgUnit, None]):
@@ -117,12 +79,8 @@ class EnterprisesByContractLoader(PageLoader[OrgUnit, None]):
     ordering = UNIT_ORDER
 
     def statement(self, flt: None) -> tuple[Select[Any], Any, Any]:
-        stmt = (
-            select(OrgUnit)
-            .join(AgencyContractUnit, AgencyContractUnit.unit_id == OrgUnit.id)
-            .where(self.ctx.reach.units())
-        )
-        return stmt, AgencyContractUnit.contract_id, OrgUnit
+        stmt, contract_id = relations.contract_enterprises(self.ctx.reach.units())
+        return stmt, contract_id, OrgUnit
 
 
 class AccessLoaders:
@@ -135,13 +93,3 @@ class AccessLoaders:
         self.members_by_agency = MembersByAgencyLoader(ctx)
         self.api_keys_by_client = ApiKeysByClientLoader(ctx)
         self.enterprises_by_contract = EnterprisesByContractLoader(ctx)
-
-
-def access_loaders(ctx: Context) -> AccessLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "access", None)
-    if not isinstance(found, AccessLoaders):
-        found = AccessLoaders(ctx)
-        holder.access = found  # type: ignore[attr-defined]
-    return found

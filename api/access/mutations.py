@@ -14,14 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from api.access.loaders import agencies_visible, clients_visible, contracts_visible
 from api.access.types import (
     Agency,
     AgencyContract,
@@ -32,26 +29,24 @@ from api.access.types import (
     ServiceClientKind,
 )
 from api.context import Context, Info
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.guard import forbidden, read_person, write_unit
 from api.ids import decode_id
 from authz import agencies, clients
 from authz.catalogue import Action, Resource
-from authz.domains import EVERYTHING, ROOT_DOMAIN, post_domain
+from authz.domains import EVERYTHING, ROOT_DOMAIN
+from authz.models import Agency as AgencyRow
 from authz.models import AgencyContract as AgencyContractRow
 from authz.models import AgencyMember as AgencyMemberRow
 from authz.models import ApiKey as ApiKeyRow
+from authz.models import ExternalIdentity as ExternalIdentityRow
 from authz.models import ServiceClient as ServiceClientRow
+from authz.persons import person_domains
+from authz.visibility.access import agencies_visible, clients_visible, contracts_visible
 from domain.errors import DomainError, ErrorCollector, not_found
-from domain.people.models import Person as PersonRow
-from domain.posts.models import Assignment, Post, effective_assignment
-from domain.tree.models import OrgUnit
+from domain.rows import has_row, value_by_id
 
 # --- guards ---------------------------------------------------------------------------------
-
-
-async def _visible(session: AsyncSession, model: Any, row_id: int, clause: ColumnElement[bool]) -> bool:
-    return await session.scalar(select(model.id).where(model.id == row_id, clause)) is not None
 
 
 def _write_root(ctx: Context, resource: Resource, field: str | Sequence[str], what: tuple[str, str]) -> None:
@@ -62,13 +57,13 @@ def _write_root(ctx: Context, resource: Resource, field: str | Sequence[str], wh
 async def _guard_agency(ctx: Context, session: AsyncSession, agency_id: int, field: str) -> None:
     from authz.models import Agency as AgencyRow
 
-    if not await _visible(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
+    if not await has_row(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
         raise not_found(field, "服务机构", "Agency")
     _write_root(ctx, Resource.CONTRACT, field, ("服务机构", "Agency"))
 
 
 async def _guard_contract(ctx: Context, session: AsyncSession, contract_id: int, field: str) -> None:
-    if not await _visible(session, AgencyContractRow, contract_id, contracts_visible(ctx.reach)):
+    if not await has_row(session, AgencyContractRow, contract_id, contracts_visible(ctx.reach)):
         raise not_found(field, "服务合同", "Contract")
     paths = await agencies.contract_unit_paths(session, contract_id)
     if not all(ctx.can(Resource.CONTRACT, Action.WRITE, p) for p in paths):
@@ -76,7 +71,7 @@ async def _guard_contract(ctx: Context, session: AsyncSession, contract_id: int,
 
 
 async def _guard_client(ctx: Context, session: AsyncSession, client_id: int, field: str) -> None:
-    if not await _visible(session, ServiceClientRow, client_id, clients_visible(ctx.reach)):
+    if not await has_row(session, ServiceClientRow, client_id, clients_visible(ctx.reach)):
         raise not_found(field, "客户端", "Client")
     client = await session.get(ServiceClientRow, client_id)
     assert client is not None
@@ -86,20 +81,9 @@ async def _guard_client(ctx: Context, session: AsyncSession, client_id: int, fie
 
 async def _person_reach(ctx: Context, session: AsyncSession, person_id: int) -> set[str]:
     """Every domain where the person lives or holds a role (a role over everything: the root)."""
-    domains: set[str] = set()
-    registered = await session.scalar(
-        select(OrgUnit.path)
-        .join(PersonRow, PersonRow.registered_unit_id == OrgUnit.id)
-        .where(PersonRow.id == person_id)
-    )
-    domains.add(registered or ROOT_DOMAIN)
-    held = await session.execute(
-        select(OrgUnit.path, Post.id)
-        .join(Post, Post.unit_id == OrgUnit.id)
-        .join(Assignment, Assignment.post_id == Post.id)
-        .where(Assignment.person_id == person_id, effective_assignment())
-    )
-    domains.update(post_domain(path, post_id) for path, post_id in held.all())
+    # Where they live (registered by no unit, or no such person: the root) and their posts.
+    found = await person_domains(session, [person_id])
+    domains: set[str] = set(found.get(person_id) or [ROOT_DOMAIN])
     for link in ctx.authority.rm.links_of(f"person:{person_id}"):
         domains.add(ROOT_DOMAIN if link.domain == EVERYTHING else link.domain.removesuffix("*"))
     return domains
@@ -118,6 +102,10 @@ class CreateAgencyInput:
 class AgencyPayload:
     agency: Agency | None = strawberry.field(description="服务机构 — The agency; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: AgencyRow | None, errors: list[UserError]) -> AgencyPayload:
+        return cls(agency=present(Agency.from_row, row), user_errors=errors)
 
 
 @strawberry.input(description="添加机构人员 — A person works for an agency from a date")
@@ -143,6 +131,10 @@ class AgencyMemberPayload:
         description="机构人员记录 — The membership; null on errors"
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: AgencyMemberRow | None, errors: list[UserError]) -> AgencyMemberPayload:
+        return cls(member=present(AgencyMember.from_row, row), user_errors=errors)
 
 
 @strawberry.input(description="新建服务合同 — An agency serves the listed enterprises over a period")
@@ -171,6 +163,10 @@ class AgencyContractPayload:
     contract: AgencyContract | None = strawberry.field(description="服务合同 — The contract; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: AgencyContractRow | None, errors: list[UserError]) -> AgencyContractPayload:
+        return cls(contract=present(AgencyContract.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="新建接入客户端 — Register a machine client")
 class CreateServiceClientInput:
@@ -194,6 +190,10 @@ class ServiceClientPayload:
     client: ServiceClient | None = strawberry.field(description="客户端 — The client; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: ServiceClientRow | None, errors: list[UserError]) -> ServiceClientPayload:
+        return cls(client=present(ServiceClient.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="新建API密钥 — A new API key for a client")
 class CreateApiKeyInput:
@@ -212,6 +212,11 @@ class CreateApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="API密钥 — The key's record; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, made: tuple[ApiKeyRow, str] | None, errors: list[UserError]) -> CreateApiKeyPayload:
+        row, plain = made or (None, None)
+        return cls(key=plain, api_key=present(ApiKey.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="吊销API密钥 — Revoke a key: it stops working at once")
 class RevokeApiKeyInput:
@@ -222,6 +227,10 @@ class RevokeApiKeyInput:
 class ApiKeyPayload:
     api_key: ApiKey | None = strawberry.field(description="API密钥 — The key; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: ApiKeyRow | None, errors: list[UserError]) -> ApiKeyPayload:
+        return cls(api_key=present(ApiKey.from_row, row), user_errors=errors)
 
 
 @strawberry.input(
@@ -244,6 +253,10 @@ class ExternalIdentityPayload:
     identity: ExternalIdentity | None = strawberry.field(description="外部身份 — The link; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: ExternalIdentityRow | None, errors: list[UserError]) -> ExternalIdentityPayload:
+        return cls(identity=present(ExternalIdentity.from_row, row), user_errors=errors)
+
 
 def _decode_all(ids: Sequence[relay.GlobalID], type_name: str, field: str) -> list[int]:
     errors = ErrorCollector()
@@ -265,16 +278,15 @@ def _decode_all(ids: Sequence[relay.GlobalID], type_name: str, field: str) -> li
 class AccessMutation:
     @strawberry.mutation(description="新建服务机构 — Record a third-party service agency (platform admins)")
     async def create_agency(self, info: Info, input: CreateAgencyInput) -> AgencyPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyRow:
             _write_root(info.context, Resource.CONTRACT, (), ("服务机构", "Agency"))
             return await agencies.create_agency(session, name=input.name, credit_code=input.credit_code)
 
-        row, errors = await run_mutation(info, work)
-        return AgencyPayload(agency=Agency.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, AgencyPayload.of)
 
     @strawberry.mutation(description="添加机构人员 — Record that a person works for an agency")
     async def add_agency_member(self, info: Info, input: AddAgencyMemberInput) -> AgencyMemberPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyMemberRow:
             ctx = info.context
             agency_id = decode_id(input.agency_id, "Agency", "agencyId")
             person_id = decode_id(input.person_id, "Person", "personId")
@@ -289,23 +301,19 @@ class AccessMutation:
                 note=input.note,
             )
 
-        row, errors = await run_mutation(info, work)
-        return AgencyMemberPayload(member=AgencyMember.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, AgencyMemberPayload.of)
 
     @strawberry.mutation(description="结束机构人员 — Record the last day a person works for an agency")
     async def end_agency_member(self, info: Info, input: EndAgencyMemberInput) -> AgencyMemberPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyMemberRow:
             member_id = decode_id(input.member_id, "AgencyMember", "memberId")
-            agency_id = await session.scalar(
-                select(AgencyMemberRow.agency_id).where(AgencyMemberRow.id == member_id)
-            )
+            agency_id = await value_by_id(session, AgencyMemberRow.agency_id, member_id)
             if agency_id is None:
                 raise not_found("memberId", "机构人员记录", "Agency member")
             await _guard_agency(info.context, session, agency_id, "memberId")
             return await agencies.end_agency_member(session, member_id=member_id, end_date=input.end_date)
 
-        row, errors = await run_mutation(info, work)
-        return AgencyMemberPayload(member=AgencyMember.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, AgencyMemberPayload.of)
 
     @strawberry.mutation(
         description="新建服务合同 — Contract an agency to serve enterprises over a period; its staff and "
@@ -314,12 +322,12 @@ class AccessMutation:
     async def create_agency_contract(
         self, info: Info, input: CreateAgencyContractInput
     ) -> AgencyContractPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyContractRow:
             from authz.models import Agency as AgencyRow
 
             ctx = info.context
             agency_id = decode_id(input.agency_id, "Agency", "agencyId")
-            if not await _visible(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
+            if not await has_row(session, AgencyRow, agency_id, agencies_visible(ctx.reach)):
                 raise not_found("agencyId", "服务机构", "Agency")
             unit_ids = _decode_all(input.unit_ids, "OrgUnit", "unitIds")
             errors = ErrorCollector()
@@ -339,10 +347,7 @@ class AccessMutation:
                 note=input.note,
             )
 
-        row, errors = await run_mutation(info, work)
-        return AgencyContractPayload(
-            contract=AgencyContract.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, AgencyContractPayload.of)
 
     @strawberry.mutation(
         description="终止服务合同 — End a contract early: from that day the agency reads nothing of it"
@@ -350,7 +355,7 @@ class AccessMutation:
     async def terminate_agency_contract(
         self, info: Info, input: TerminateAgencyContractInput
     ) -> AgencyContractPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AgencyContractRow:
             contract_id = decode_id(input.contract_id, "AgencyContract", "contractId")
             await _guard_contract(info.context, session, contract_id, "contractId")
             terminated_on = input.terminated_on
@@ -363,10 +368,7 @@ class AccessMutation:
                 session, contract_id=contract_id, terminated_on=terminated_on, note=input.note
             )
 
-        row, errors = await run_mutation(info, work)
-        return AgencyContractPayload(
-            contract=AgencyContract.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, AgencyContractPayload.of)
 
     @strawberry.mutation(
         description="新建接入客户端 — Register a district system (for its district), an agency's system "
@@ -375,7 +377,7 @@ class AccessMutation:
     async def create_service_client(
         self, info: Info, input: CreateServiceClientInput
     ) -> ServiceClientPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ServiceClientRow:
             ctx = info.context
             unit_id = decode_id(input.district_id, "OrgUnit", "districtId") if input.district_id else None
             agency_id = decode_id(input.agency_id, "Agency", "agencyId") if input.agency_id else None
@@ -388,47 +390,41 @@ class AccessMutation:
             return await clients.create_client(
                 session,
                 name=input.name,
-                kind=input.kind.value,
+                kind=str(input.kind.value),
                 unit_id=unit_id,
                 agency_id=agency_id,
                 unit_field="districtId",
             )
 
-        row, errors = await run_mutation(info, work)
-        return ServiceClientPayload(client=ServiceClient.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, ServiceClientPayload.of)
 
     @strawberry.mutation(description="停用接入客户端 — Disable a client: its keys and tokens stop working")
     async def disable_service_client(
         self, info: Info, input: DisableServiceClientInput
     ) -> ServiceClientPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ServiceClientRow:
             client_id = decode_id(input.client_id, "ServiceClient", "clientId")
             await _guard_client(info.context, session, client_id, "clientId")
             return await clients.disable_client(session, client_id=client_id)
 
-        row, errors = await run_mutation(info, work)
-        return ServiceClientPayload(client=ServiceClient.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, ServiceClientPayload.of)
 
     @strawberry.mutation(
         description="新建API密钥 — Make an API key for a client; the key is in the payload this once"
     )
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> tuple[ApiKeyRow, str]:
             client_id = decode_id(input.client_id, "ServiceClient", "clientId")
             await _guard_client(info.context, session, client_id, "clientId")
             return await clients.create_api_key(session, client_id=client_id, expires_at=input.expires_at)
 
-        result, errors = await run_mutation(info, work)
-        if result is None:
-            return CreateApiKeyPayload(key=None, api_key=None, user_errors=errors)
-        row, plain = result
-        return CreateApiKeyPayload(key=plain, api_key=ApiKey.from_row(row), user_errors=errors)
+        return await mutate(info, work, CreateApiKeyPayload.of)
 
     @strawberry.mutation(description="吊销API密钥 — Revoke an API key at once")
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> ApiKeyPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ApiKeyRow:
             key_id = decode_id(input.key_id, "ApiKey", "keyId")
-            client_id = await session.scalar(select(ApiKeyRow.client_id).where(ApiKeyRow.id == key_id))
+            client_id = await value_by_id(session, ApiKeyRow.client_id, key_id)
             if client_id is None:
                 raise not_found("keyId", "API密钥", "API key")
             try:
@@ -439,8 +435,7 @@ class AccessMutation:
                 raise
             return await clients.revoke_api_key(session, key_id=key_id)
 
-        row, errors = await run_mutation(info, work)
-        return ApiKeyPayload(api_key=ApiKey.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, ApiKeyPayload.of)
 
     @strawberry.mutation(
         description="关联外部身份 — Let a user of the OIDC provider sign in as a person or a client"
@@ -448,7 +443,7 @@ class AccessMutation:
     async def link_external_identity(
         self, info: Info, input: LinkExternalIdentityInput
     ) -> ExternalIdentityPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> ExternalIdentityRow:
             ctx = info.context
             person_id = decode_id(input.person_id, "Person", "personId") if input.person_id else None
             client_id = decode_id(input.client_id, "ServiceClient", "clientId") if input.client_id else None
@@ -463,7 +458,4 @@ class AccessMutation:
                 session, issuer=input.issuer, subject=input.subject, person_id=person_id, client_id=client_id
             )
 
-        row, errors = await run_mutation(info, work)
-        return ExternalIdentityPayload(
-            identity=ExternalIdentity.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, ExternalIdentityPayload.of)

@@ -3,25 +3,16 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
-from sqlalchemy import or_, select
 from strawberry import relay
 
-from api.access.loaders import (
-    AGENCY_ORDER,
-    CLIENT_ORDER,
-    CONTRACT_ORDER,
-    agencies_visible,
-    clients_visible,
-    contracts_visible,
-)
+from api.access.loaders import AGENCY_ORDER, CLIENT_ORDER, CONTRACT_ORDER
 from api.access.types import Agency, AgencyContract, ServiceClient, ServiceClientKind
 from api.access.viewer import Viewer
 from api.connection import Connection, root_connection
 from api.context import Info
 from api.ids import try_decode_id
-from authz.models import Agency as AgencyRow
-from authz.models import AgencyContract as AgencyContractRow
-from authz.models import ServiceClient as ServiceClientRow
+from authz import lists
+from authz.visibility.access import agencies_visible, clients_visible, contracts_visible
 
 
 @strawberry.type
@@ -46,12 +37,7 @@ class AccessQuery:
         after: str | None = None,
         search: str | None = None,
     ) -> Connection[Agency]:
-        stmt = select(AgencyRow).where(agencies_visible(info.context.reach))
-        if search and search.strip():
-            text = search.strip()
-            stmt = stmt.where(
-                or_(AgencyRow.name.contains(text, autoescape=True), AgencyRow.credit_code == text)
-            )
+        stmt = lists.agencies(agencies_visible(info.context.reach), search)
         return await root_connection(info, stmt, AGENCY_ORDER, Agency.from_row, first, after)
 
     @strawberry.field(
@@ -66,15 +52,11 @@ class AccessQuery:
         agency_id: relay.GlobalID | None = None,
         active_on: date | None = None,
     ) -> Connection[AgencyContract]:
-        stmt = select(AgencyContractRow).where(contracts_visible(info.context.reach))
-        if agency_id is not None:
-            stmt = stmt.where(AgencyContractRow.agency_id == (try_decode_id(agency_id, "Agency") or 0))
-        if active_on is not None:
-            stmt = stmt.where(
-                AgencyContractRow.start_date <= active_on,
-                AgencyContractRow.end_date >= active_on,
-                or_(AgencyContractRow.terminated_on.is_(None), AgencyContractRow.terminated_on > active_on),
-            )
+        stmt = lists.contracts(
+            contracts_visible(info.context.reach),
+            agency_id=(try_decode_id(agency_id, "Agency") or 0) if agency_id is not None else None,
+            active_on=active_on,
+        )
         return await root_connection(info, stmt, CONTRACT_ORDER, AgencyContract.from_row, first, after)
 
     @strawberry.field(
@@ -89,9 +71,9 @@ class AccessQuery:
         kind: ServiceClientKind | None = None,
         include_disabled: bool = False,
     ) -> Connection[ServiceClient]:
-        stmt = select(ServiceClientRow).where(clients_visible(info.context.reach))
-        if kind is not None:
-            stmt = stmt.where(ServiceClientRow.kind == kind.value)
-        if not include_disabled:
-            stmt = stmt.where(ServiceClientRow.disabled_at.is_(None))
+        stmt = lists.clients(
+            clients_visible(info.context.reach),
+            kind=str(kind.value) if kind is not None else None,
+            include_disabled=include_disabled,
+        )
         return await root_connection(info, stmt, CLIENT_ORDER, ServiceClient.from_row, first, after)

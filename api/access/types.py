@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry import relay
 
-from api.access.loaders import access_loaders
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import LoadedNode
 from api.people.types import Person
 from api.tree.types import OrgUnit
 from authz.models import Agency as AgencyRow
@@ -20,6 +20,10 @@ from authz.models import ApiKey as ApiKeyRow
 from authz.models import ExternalIdentity as ExternalIdentityRow
 from authz.models import ServiceClient as ServiceClientRow
 from domain.tree.queries import UNIT_ORDER
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 
 @strawberry.enum(name="ServiceClientKind", description="客户端类型 — Kind of machine client")
@@ -39,7 +43,7 @@ class ServiceClientKind(Enum):
     name="Agency",
     description="第三方服务机构 — A third-party safety service agency (第三方安全服务机构)",
 )
-class Agency(relay.Node):
+class Agency(LoadedNode[AgencyRow]):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="名称 — Name")
     credit_code: str = strawberry.field(description="统一社会信用代码 — Unified social credit code")
@@ -51,15 +55,12 @@ class Agency(relay.Node):
         return cls(id=row.id, name=row.name, credit_code=row.credit_code, created_at=row.created_at, row=row)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Agency | None]:
-        rows = await access_loaders(info.context).agency_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, AgencyRow | None]:
+        return loaders.access.agency_by_id
 
     @strawberry.field(description="机构人员 — The agency's staff, past and present, earliest first")
     async def members(self, info: Info) -> list[AgencyMember]:
-        rows = await access_loaders(info.context).members_by_agency.load(self.row.id)
+        rows = await info.context.loaders.access.members_by_agency.load(self.row.id)
         return [AgencyMember.from_row(r) for r in rows]
 
 
@@ -68,7 +69,7 @@ class Agency(relay.Node):
     description="机构人员 — A person working for an agency over a period; inside the agency's "
     "contracts they act for it",
 )
-class AgencyMember(relay.Node):
+class AgencyMember(LoadedNode[AgencyMemberRow]):
     id: relay.NodeID[int]
     start_date: date = strawberry.field(description="开始日期 — First day with the agency")
     end_date: date | None = strawberry.field(description="结束日期 — Last day with the agency, if ended")
@@ -94,15 +95,12 @@ class AgencyMember(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[AgencyMember | None]:
-        rows = await access_loaders(info.context).member_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, AgencyMemberRow | None]:
+        return loaders.access.member_by_id
 
     @strawberry.field(description="服务机构 — The agency")
     async def agency(self, info: Info) -> Agency | None:
-        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        row = await info.context.loaders.access.agency_by_id.load(self.row.agency_id)
         return Agency.from_row(row) if row else None
 
     @strawberry.field(description="人员 — The person; null if you may not see them")
@@ -116,7 +114,7 @@ class AgencyMember(relay.Node):
     description="服务合同 — An agency serves the listed enterprises over a period: its staff and its "
     "systems read them and record inspections and hazards for them",
 )
-class AgencyContract(relay.Node):
+class AgencyContract(LoadedNode[AgencyContractRow]):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="合同编号 — Contract code")
     start_date: date = strawberry.field(description="开始日期 — First day in force")
@@ -150,11 +148,8 @@ class AgencyContract(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[AgencyContract | None]:
-        rows = await access_loaders(info.context).contract_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, AgencyContractRow | None]:
+        return loaders.access.contract_by_id
 
     @strawberry.field(description="是否有效 — Whether the contract is in force on a date (default today)")
     def in_force(self, info: Info, on: date | None = None) -> bool:
@@ -163,14 +158,14 @@ class AgencyContract(relay.Node):
 
     @strawberry.field(description="服务机构 — The agency")
     async def agency(self, info: Info) -> Agency | None:
-        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        row = await info.context.loaders.access.agency_by_id.load(self.row.agency_id)
         return Agency.from_row(row) if row else None
 
     @strawberry.field(description="服务企业 — The enterprises the contract lists; only those you may read")
     async def enterprises(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[OrgUnit]:
-        loader = access_loaders(info.context).enterprises_by_contract
+        loader = info.context.loaders.access.enterprises_by_contract
         page = await loader.load((self.row.id, page_request(info, first, after, UNIT_ORDER), None))
         return build_connection(page, OrgUnit.from_row, lambda: loader.counts.load((self.row.id, None)))
 
@@ -180,7 +175,7 @@ class AgencyContract(relay.Node):
     description="API密钥 — An API key of a service client. The key itself is shown once, when it is "
     "created; only its prefix is shown afterwards",
 )
-class ApiKey(relay.Node):
+class ApiKey(LoadedNode[ApiKeyRow]):
     id: relay.NodeID[int]
     prefix: str = strawberry.field(
         description="前缀 — The key's public prefix (the 12 characters after `sdk_`), to tell keys apart"
@@ -204,15 +199,12 @@ class ApiKey(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ApiKey | None]:
-        rows = await access_loaders(info.context).api_key_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, ApiKeyRow | None]:
+        return loaders.access.api_key_by_id
 
     @strawberry.field(description="客户端 — The client the key belongs to")
     async def client(self, info: Info) -> ServiceClient | None:
-        row = await access_loaders(info.context).client_by_id.load(self.row.client_id)
+        row = await info.context.loaders.access.client_by_id.load(self.row.client_id)
         return ServiceClient.from_row(row) if row else None
 
 
@@ -221,7 +213,7 @@ class ApiKey(relay.Node):
     description="接入客户端 — A machine client: a district system, an agency's system or another "
     "integration; it authenticates with API keys or tokens",
 )
-class ServiceClient(relay.Node):
+class ServiceClient(LoadedNode[ServiceClientRow]):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="名称 — Name")
     kind: ServiceClientKind = strawberry.field(description="类型 — Kind of client")
@@ -248,11 +240,8 @@ class ServiceClient(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ServiceClient | None]:
-        rows = await access_loaders(info.context).client_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, ServiceClientRow | None]:
+        return loaders.access.client_by_id
 
     @strawberry.field(description="所属区 — The district of a district system; null for other kinds")
     async def district(self, info: Info) -> OrgUnit | None:
@@ -265,7 +254,7 @@ class ServiceClient(relay.Node):
     async def agency(self, info: Info) -> Agency | None:
         if self.row.agency_id is None:
             return None
-        row = await access_loaders(info.context).agency_by_id.load(self.row.agency_id)
+        row = await info.context.loaders.access.agency_by_id.load(self.row.agency_id)
         return Agency.from_row(row) if row else None
 
     @strawberry.field(
@@ -273,7 +262,7 @@ class ServiceClient(relay.Node):
         "never the key"
     )
     async def api_keys(self, info: Info) -> list[ApiKey]:
-        rows = await access_loaders(info.context).api_keys_by_client.load(self.row.id)
+        rows = await info.context.loaders.access.api_keys_by_client.load(self.row.id)
         return [ApiKey.from_row(r) for r in rows]
 
 
@@ -303,5 +292,5 @@ class ExternalIdentity:
     async def client(self, info: Info) -> ServiceClient | None:
         if self.row.client_id is None:
             return None
-        row = await access_loaders(info.context).client_by_id.load(self.row.client_id)
+        row = await info.context.loaders.access.client_by_id.load(self.row.client_id)
         return ServiceClient.from_row(row) if row else None

@@ -6,13 +6,13 @@ from datetime import date
 from enum import Enum
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 
 from api.access.types import ServiceClient
 from api.admin.types import RoleSourceKind, source_of
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import resolve_global_ids
 from api.people.types import Person
 from api.posts.types import Post
 from api.refs import (
@@ -31,7 +31,7 @@ from authz.catalogue import ROLE_LABELS
 from authz.domains import EVERYTHING, is_post_domain
 from authz.links import Link
 from authz.models import ServiceClient as ServiceClientRow
-from domain.tree.models import OrgUnit as OrgUnitRow
+from domain.tree.lookups import units_by_path
 
 
 @strawberry.enum(name="AuthMethod", description="认证方式 — How a caller authenticated")
@@ -108,8 +108,6 @@ class ViewerRole:
     async def source_node(self, info: Info) -> relay.Node | None:
         if self.source_id is None:
             return None
-        from api.node import resolve_global_ids
-
         return (await resolve_global_ids(info, [self.source_id]))[0]
 
 
@@ -129,12 +127,7 @@ async def viewer_roles(info: Info, links: list[Link]) -> list[ViewerRole]:
     units: dict[str, tuple[int, str]] = {}
     if paths:
         async with info.context.db() as session:
-            rows = await session.execute(
-                select(OrgUnitRow.path, OrgUnitRow.id, OrgUnitRow.name).where(
-                    OrgUnitRow.path.in_(sorted(paths))
-                )
-            )
-            units = {path: (uid, name) for path, uid, name in rows.all()}
+            units = await units_by_path(session, paths)
     roles: list[ViewerRole] = []
     for link in sorted(links, key=lambda x: (x.domain, x.role, x.start, x.source)):
         path, post_id = _unit_path_of(link.domain)
@@ -196,7 +189,8 @@ class Viewer:
     @strawberry.field(description="调用者 — The calling person or client, as a node")
     async def subject_node(self, info: Info) -> Actor | None:
         # The caller always sees themselves (as `person` and `client` do).
-        return await self.person(info) or await self.client(info)
+        found: Person | ServiceClient | None = await self.person(info) or await self.client(info)
+        return found
 
     @strawberry.field(description="人员 — The calling person; null for a client")
     async def person(self, info: Info) -> Person | None:

@@ -13,13 +13,13 @@ import asyncio
 from datetime import date
 from pathlib import Path
 
+from api.settings import ApiSettings
 from domain.clock import today_shanghai
-from domain.config import Settings
 
 COMMANDS = ("export-policy", "create-admin")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = sub.add_parser("export-policy", help="write model.conf and policy.csv for stock Casbin")
     export.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
     export.add_argument(
@@ -30,7 +30,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     first_admin.add_command(sub)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> None:
+def run(args: argparse.Namespace, settings: ApiSettings) -> None:
     if args.command == "create-admin":
         from api.admin import first_admin
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
         print(f"wrote {model} and {policy} (policy of {day})")
 
 
-async def _export(settings: Settings, out: Path, day: date) -> tuple[Path, Path]:
+async def _export(settings: ApiSettings, out: Path, day: date) -> tuple[Path, Path]:
     """A fresh Authority loaded from the database: the policy every process converges to."""
     from authz.authority import Authority
     from authz.export import write_export

@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import date
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 
+from api.access.types import ServiceClient
 from api.admin.types import RoleLink, RoleSourceKind, source_of
 from api.context import Info
 from api.errors import BadInput
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import resolve_global_ids
+from api.people.types import Person
 from api.refs import (
     DEPRECATED_PATH,
     Actor,
@@ -30,11 +32,11 @@ from api.refs import (
     units_of_path,
 )
 from api.tree.types import OrgUnit
+from authz import objects
 from authz.authority import Grant
 from authz.catalogue import ROLE_LABELS, Action, Resource, role_name
 from authz.domains import ROOT_DOMAIN, candidate_patterns, post_domain
 from authz.export import model_text, policy_csv
-from domain.tree.models import OrgUnit as OrgUnitRow
 
 
 @strawberry.type(description="策略行 — A role template line (`p, role:x, resource, action`)")
@@ -105,12 +107,10 @@ def _not_found(argument: str, what_zh: str, what_en: str) -> BadInput:
 
 async def _subject(info: Info, gid: relay.GlobalID) -> tuple[str, str]:
     """(the policy subject, its name) of a Person or ServiceClient the caller may read."""
-    from api.node import resolve_global_ids
-
     if gid.type_name in ("Person", "ServiceClient"):
         node = (await resolve_global_ids(info, [gid]))[0]
-        if node is not None:
-            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", str(node.name)  # type: ignore[attr-defined]
+        if isinstance(node, Person | ServiceClient):
+            return f"{'person' if gid.type_name == 'Person' else 'client'}:{gid.node_id}", node.name
     raise _not_found("subject", "授权对象", "Subject")
 
 
@@ -157,8 +157,6 @@ async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
     """The Casbin domain of an object the caller may read (as api/guard.py and authz/reach.py
     place it): a unit at its path; a post, an assignment and a charge at the post; a person
     at the unit that registered them ("/" when none did)."""
-    from api.node import resolve_global_ids
-
     if gid.type_name not in ("OrgUnit", "Post", "Person", "Assignment", "PostCharge"):
         return None
     node = (await resolve_global_ids(info, [gid]))[0]
@@ -176,10 +174,9 @@ async def object_domain(info: Info, gid: relay.GlobalID) -> str | None:
         unit_id = row.unit_id if gid.type_name == "Post" else None
     async with info.context.db() as session:
         if post_id is not None and unit_id is None:
-            from domain.posts.models import Post
-
-            unit_id = await session.scalar(select(Post.unit_id).where(Post.id == post_id))
-        path = await session.scalar(select(OrgUnitRow.path).where(OrgUnitRow.id == unit_id))
+            path = await objects.post_unit_path(session, post_id)
+        else:
+            path = await objects.unit_path(session, unit_id) if unit_id is not None else None
     if path is None:
         return None
     return post_domain(path, post_id) if post_id is not None else str(path)

@@ -21,8 +21,8 @@ import sys
 from dataclasses import dataclass
 from datetime import timedelta
 
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Settings
 
 DEFAULT_HOURS = 1.0
 MAX_HOURS = 24.0
@@ -37,7 +37,7 @@ class Refused(Exception):
         self.lines = lines
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser(
         "create-admin",
         help="create the first platform administrator (migrates and loads the catalogue first)",
@@ -80,7 +80,7 @@ class Made:
     identity: tuple[str, str] | None
 
 
-def run(args: argparse.Namespace, settings: Settings) -> None:
+def run(args: argparse.Namespace, settings: ApiSettings) -> None:
     try:
         oidc = _oidc(args, settings)
         hours = _hours(args.hours, oidc is not None, settings)
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, settings: Settings) -> None:
     print(mint_token(settings, made.subject, ttl=timedelta(hours=hours)))
 
 
-def _oidc(args: argparse.Namespace, settings: Settings) -> tuple[str, str] | None:
+def _oidc(args: argparse.Namespace, settings: ApiSettings) -> tuple[str, str] | None:
     if args.oidc_subject is None:
         if args.oidc_issuer is not None:
             raise _invalid("--oidc-issuer 须与 --oidc-subject 同用", "--oidc-issuer needs --oidc-subject")
@@ -119,7 +119,7 @@ def _oidc(args: argparse.Namespace, settings: Settings) -> tuple[str, str] | Non
     return issuer, args.oidc_subject
 
 
-def _hours(hours: float, oidc: bool, settings: Settings) -> float | None:
+def _hours(hours: float, oidc: bool, settings: ApiSettings) -> float | None:
     if oidc:
         return None
     if not settings.jwt_hs256_enabled:
@@ -138,7 +138,7 @@ def _invalid(zh: str, en: str) -> Refused:
     return Refused(EXIT_INVALID, [f"{zh} / {en}"])
 
 
-async def _create(settings: Settings, args: argparse.Namespace, oidc: tuple[str, str] | None) -> Made:
+async def _create(settings: ApiSettings, args: argparse.Namespace, oidc: tuple[str, str] | None) -> Made:
     from authz.bootstrap import AdminExists, create_platform_admin
     from authz.watcher import notify_change
     from domain.audit.service import Actor, bind_actor

@@ -16,21 +16,20 @@ one that does not exist; one they may read but not change, FORBIDDEN.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from api.access.loaders import clients_visible
-from api.admin.loaders import grants_visible, joints_visible, permissions_visible
 from api.context import Context
-from authz import policy
+from authz import objects, policy
 from authz.catalogue import Action, Resource, Role
 from authz.domains import ROOT_DOMAIN, subtree
 from authz.models import JointResponsibility, Permission, RoleGrant, ServiceClient
+from authz.visibility.access import clients_visible
+from authz.visibility.admin import grants_visible, joints_visible, permissions_visible
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.people.models import Person
 from domain.posts.models import Post
-from domain.tree.models import OrgUnit
+from domain.rows import has_row, row_by_id, value_by_id
 
 
 def probe_domain(path: str | None, node_only: bool = False) -> str:
@@ -73,14 +72,12 @@ async def decode_subject(ctx: Context, session: AsyncSession, gid: relay.GlobalI
 
     person_id = try_decode_id(gid, "Person")
     if person_id is not None:
-        found = await session.scalar(select(Person.id).where(Person.id == person_id, ctx.reach.persons()))
-        return f"person:{person_id}" if found is not None else None
+        found = await has_row(session, Person, person_id, ctx.reach.persons())
+        return f"person:{person_id}" if found else None
     client_id = try_decode_id(gid, "ServiceClient")
     if client_id is not None:
-        found = await session.scalar(
-            select(ServiceClient.id).where(ServiceClient.id == client_id, clients_visible(ctx.reach))
-        )
-        return f"client:{client_id}" if found is not None else None
+        found = await has_row(session, ServiceClient, client_id, clients_visible(ctx.reach))
+        return f"client:{client_id}" if found else None
     return None
 
 
@@ -94,7 +91,7 @@ def unknown_subject(field: str = "subjectId") -> DomainError:
 
 
 async def readable_unit_path(ctx: Context, session: AsyncSession, unit_id: int) -> str | None:
-    path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+    path = await objects.unit_path(session, unit_id)
     if path is None or not ctx.reach.allows(Resource.UNIT, Action.READ, path):
         return None
     return path
@@ -128,7 +125,7 @@ async def guard_grant(
 
 
 async def guard_revoke_grant(ctx: Context, session: AsyncSession, grant_id: int) -> None:
-    grant = await session.scalar(select(RoleGrant).where(RoleGrant.id == grant_id, grants_visible(ctx.reach)))
+    grant = await row_by_id(session, RoleGrant, grant_id, grants_visible(ctx.reach))
     if grant is None:
         raise not_found("grantId", "角色授权", "Role grant")
     probe = probe_domain(await policy.unit_path(session, grant.unit_id), not grant.subtree)
@@ -142,9 +139,7 @@ def guard_permission(ctx: Context, resource: str, action: str, field: str) -> No
 
 
 async def guard_revoke_permission(ctx: Context, session: AsyncSession, permission_id: int) -> None:
-    row = await session.scalar(
-        select(Permission).where(Permission.id == permission_id, permissions_visible(ctx.reach))
-    )
+    row = await row_by_id(session, Permission, permission_id, permissions_visible(ctx.reach))
     if row is None:
         raise not_found("permissionId", "权限", "Permission")
     guard_permission(ctx, row.resource, row.action, "permissionId")
@@ -156,7 +151,7 @@ async def guard_joint(ctx: Context, session: AsyncSession, unit_id: int, post_id
     if path is None:
         errors.extend(not_found("unitId", "组织单元", "Unit"))
     for field, post_id in post_ids.items():
-        if await session.scalar(select(Post.id).where(Post.id == post_id, ctx.reach.posts())) is None:
+        if not await has_row(session, Post, post_id, ctx.reach.posts()):
             errors.extend(not_found(field, "岗位", "Post"))
     errors.raise_if_any()
     await _joint_rights(ctx, session, path, "unitId")
@@ -170,11 +165,7 @@ async def _joint_rights(ctx: Context, session: AsyncSession, path: str | None, f
 
 async def guard_revoke_joint(ctx: Context, session: AsyncSession, joint_id: int) -> None:
     field = "jointResponsibilityId"
-    unit_id = await session.scalar(
-        select(JointResponsibility.unit_id).where(
-            JointResponsibility.id == joint_id, joints_visible(ctx.reach)
-        )
-    )
+    unit_id = await value_by_id(session, JointResponsibility.unit_id, joint_id, joints_visible(ctx.reach))
     if unit_id is None:
         raise not_found(field, "党政同责声明", "Joint responsibility")
     await _joint_rights(ctx, session, await policy.unit_path(session, unit_id), field)

@@ -1,27 +1,19 @@
-"""Who may see the policy and the audit log (as SQL), and this area's per-request loaders,
-kept beside the request's other loaders (`ctx.loaders`) so that a mutation's reset drops
-them too.
-
-- Role templates (`p` lines) hold everywhere: callers with any (policy, read) right.
-- A role grant or a 党政同责 declaration: callers whose (policy, read) scopes hold its unit;
-  a grant over everything (no unit) only callers whose scope is everything.
-- An audit event: callers whose (audit, read) scopes hold its domain ("/" only for a scope
-  over everything).
-"""
+"""The policy's and the audit log's per-request loaders and list orders, kept beside the
+request's other loaders (`ctx.loaders`) so that a mutation's reset drops them too. Who may
+see what is `authz.visibility.admin`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement
 
 from api.loaders import ByIdLoader
-from authz.catalogue import Resource
 from authz.models import JointResponsibility, Permission, RoleGrant
-from authz.reach import Reach, Scopes
+from authz.reach import Reach
+from authz.visibility.admin import audit_visible, grants_visible, joints_visible, permissions_visible
 from domain.audit.models import AuditEvent
 from domain.pagination import Ordering
-from domain.tree.models import OrgUnit, subtree_upper_bound
 
 if TYPE_CHECKING:
     from api.context import Context
@@ -31,40 +23,6 @@ GRANT_ORDER: Ordering[RoleGrant] = Ordering((RoleGrant.id,), key=lambda g: (g.id
 JOINT_ORDER: Ordering[JointResponsibility] = Ordering((JointResponsibility.id,), key=lambda j: (j.id,))
 # Newest first: keyset pages compare ascending keys, so the key is the negated id.
 AUDIT_ORDER: Ordering[AuditEvent] = Ordering((-AuditEvent.id,), key=lambda e: (-e.id,))
-
-
-def _policy_units(scopes: Scopes, unit_id: Any) -> ColumnElement[bool]:
-    if scopes.everything:
-        return true()
-    if scopes.empty:
-        return false()
-    return and_(unit_id.is_not(None), unit_id.in_(select(OrgUnit.id).where(scopes.unit_clause())))
-
-
-def permissions_visible(reach: Reach) -> ColumnElement[bool]:
-    return false() if reach.scopes(Resource.POLICY).empty else true()
-
-
-def grants_visible(reach: Reach) -> ColumnElement[bool]:
-    return _policy_units(reach.scopes(Resource.POLICY), RoleGrant.unit_id)
-
-
-def joints_visible(reach: Reach) -> ColumnElement[bool]:
-    return _policy_units(reach.scopes(Resource.POLICY), JointResponsibility.unit_id)
-
-
-def audit_visible(reach: Reach) -> ColumnElement[bool]:
-    """Events whose domain lies in a subtree of the caller's (audit, read) scopes (posts'
-    domains included: they sit below their unit), or is one of its exact domains."""
-    scopes = reach.scopes(Resource.AUDIT)
-    if scopes.everything:
-        return true()
-    conds: list[ColumnElement[bool]] = [
-        and_(AuditEvent.domain >= p, AuditEvent.domain < subtree_upper_bound(p)) for p in scopes.prefixes
-    ]
-    if scopes.exact:
-        conds.append(AuditEvent.domain.in_(list(scopes.exact)))
-    return or_(*conds) if conds else false()
 
 
 class PermissionByIdLoader(ByIdLoader[Permission]):
@@ -101,13 +59,3 @@ class AdminLoaders:
         self.grant_by_id = GrantByIdLoader(ctx)
         self.joint_by_id = JointByIdLoader(ctx)
         self.audit_by_id = AuditByIdLoader(ctx)
-
-
-def admin_loaders(ctx: Context) -> AdminLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "admin", None)
-    if not isinstance(found, AdminLoaders):
-        found = AdminLoaders(ctx)
-        holder.admin = found  # type: ignore[attr-defined]
-    return found

@@ -6,7 +6,6 @@ authorization state from the keys the service marked, and tells other processes)
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,10 +14,13 @@ from strawberry import relay
 from api.admin import guards
 from api.admin.types import JointResponsibility, Permission, RoleGrant
 from api.context import Info
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.ids import decode_id
 from authz import policy
 from authz.catalogue import Action, Resource
+from authz.models import JointResponsibility as JointRow
+from authz.models import Permission as PermissionRow
+from authz.models import RoleGrant as RoleGrantRow
 
 
 @strawberry.input(description="授予角色 — Give a subject a role at a unit (and below) or everywhere")
@@ -52,6 +54,10 @@ class RoleGrantPayload:
     role_grant: RoleGrant | None = strawberry.field(description="角色授权 — The grant; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: RoleGrantRow | None, errors: list[UserError]) -> RoleGrantPayload:
+        return cls(role_grant=present(RoleGrant.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="新增角色权限 — Let a role do an action on a resource (a new name: a new role)")
 class GrantPermissionInput:
@@ -71,6 +77,10 @@ class RevokePermissionInput:
 class PermissionPayload:
     permission: Permission | None = strawberry.field(description="角色权限 — The permission; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: PermissionRow | None, errors: list[UserError]) -> PermissionPayload:
+        return cls(permission=present(Permission.from_row, row), user_errors=errors)
 
 
 @strawberry.input(description="声明党政同责 — The holders of two posts of a unit are both its principals")
@@ -97,6 +107,10 @@ class JointResponsibilityPayload:
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: JointRow | None, errors: list[UserError]) -> JointResponsibilityPayload:
+        return cls(joint_responsibility=present(JointResponsibility.from_row, row), user_errors=errors)
+
 
 @strawberry.type
 class AdminMutation:
@@ -105,7 +119,7 @@ class AdminMutation:
         "every right of the role yourself"
     )
     async def grant_role(self, info: Info, input: GrantRoleInput) -> RoleGrantPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> RoleGrantRow:
             ctx = info.context
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId") if input.unit_id else None
             subject = await guards.guard_grant(
@@ -127,43 +141,39 @@ class AdminMutation:
                 note=input.note,
             )
 
-        row, errors = await run_mutation(info, work)
-        return RoleGrantPayload(role_grant=RoleGrant.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, RoleGrantPayload.of)
 
     @strawberry.mutation(description="撤销角色授权 — Revoke a grant; it last held yesterday")
     async def revoke_role_grant(self, info: Info, input: RevokeRoleGrantInput) -> RoleGrantPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> RoleGrantRow:
             grant_id = decode_id(input.grant_id, "RoleGrant", "grantId")
             await guards.guard_revoke_grant(info.context, session, grant_id)
             return await policy.revoke_role_grant(session, grant_id=grant_id, note=input.note)
 
-        row, errors = await run_mutation(info, work)
-        return RoleGrantPayload(role_grant=RoleGrant.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, RoleGrantPayload.of)
 
     @strawberry.mutation(
         description="新增角色权限 — Add a role template line (platform-wide policy admins, for rights "
         "they hold themselves)"
     )
     async def grant_permission(self, info: Info, input: GrantPermissionInput) -> PermissionPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> PermissionRow:
             resource, action = input.resource.value, input.action.value
             guards.guard_permission(info.context, resource, action, "role")
             return await policy.grant_permission(
                 session, role=input.role, resource=resource, action=action, note=input.note
             )
 
-        row, errors = await run_mutation(info, work)
-        return PermissionPayload(permission=Permission.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, PermissionPayload.of)
 
     @strawberry.mutation(description="撤销角色权限 — Withdraw a role template line")
     async def revoke_permission(self, info: Info, input: RevokePermissionInput) -> PermissionPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> PermissionRow:
             permission_id = decode_id(input.permission_id, "Permission", "permissionId")
             await guards.guard_revoke_permission(info.context, session, permission_id)
             return await policy.revoke_permission(session, permission_id=permission_id, note=input.note)
 
-        row, errors = await run_mutation(info, work)
-        return PermissionPayload(permission=Permission.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, PermissionPayload.of)
 
     @strawberry.mutation(
         description="声明党政同责 — Declare two posts of a unit jointly responsible: both holders become "
@@ -172,7 +182,7 @@ class AdminMutation:
     async def declare_joint_responsibility(
         self, info: Info, input: DeclareJointResponsibilityInput
     ) -> JointResponsibilityPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> JointRow:
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
             post_a = decode_id(input.post_a_id, "Post", "postAId")
             post_b = decode_id(input.post_b_id, "Post", "postBId")
@@ -186,22 +196,16 @@ class AdminMutation:
                 note=input.note,
             )
 
-        row, errors = await run_mutation(info, work)
-        return JointResponsibilityPayload(
-            joint_responsibility=JointResponsibility.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, JointResponsibilityPayload.of)
 
     @strawberry.mutation(description="撤销党政同责声明 — Withdraw a declaration at once")
     async def revoke_joint_responsibility(
         self, info: Info, input: RevokeJointResponsibilityInput
     ) -> JointResponsibilityPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> JointRow:
             field = "jointResponsibilityId"
             joint_id = decode_id(input.joint_responsibility_id, "JointResponsibility", field)
             await guards.guard_revoke_joint(info.context, session, joint_id)
             return await policy.revoke_joint_responsibility(session, joint_id=joint_id, note=input.note)
 
-        row, errors = await run_mutation(info, work)
-        return JointResponsibilityPayload(
-            joint_responsibility=JointResponsibility.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, JointResponsibilityPayload.of)

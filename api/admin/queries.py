@@ -7,21 +7,11 @@ from datetime import date, datetime
 from typing import TypeVar
 
 import strawberry
-from sqlalchemy import or_, select
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
 from api.admin.explain import AccessExplanation, PolicyExport, explain_access, policy_export
-from api.admin.loaders import (
-    AUDIT_ORDER,
-    GRANT_ORDER,
-    JOINT_ORDER,
-    PERMISSION_ORDER,
-    audit_visible,
-    grants_visible,
-    joints_visible,
-    permissions_visible,
-)
+from api.admin.loaders import AUDIT_ORDER, GRANT_ORDER, JOINT_ORDER, PERMISSION_ORDER
 from api.admin.types import (
     AuditEvent,
     JointResponsibility,
@@ -32,14 +22,12 @@ from api.admin.types import (
 from api.connection import Connection, computed_connection, root_connection
 from api.context import Info
 from api.ids import try_decode_id
+from authz import objects, policy_lists
 from authz.catalogue import Action, Resource
 from authz.domains import EVERYTHING, ROOT_DOMAIN
 from authz.links import Link
-from authz.models import JointResponsibility as JointRow
-from authz.models import Permission as PermissionRow
-from authz.models import RoleGrant as RoleGrantRow
-from domain.audit.models import AuditEvent as AuditEventRow
-from domain.tree.models import OrgUnit as OrgUnitRow
+from authz.visibility.admin import audit_visible, grants_visible, joints_visible, permissions_visible
+from domain.audit import lists as audit_lists
 
 T = TypeVar("T")
 
@@ -91,15 +79,13 @@ class AdminQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Permission]:
-        stmt = select(PermissionRow).where(permissions_visible(info.context.reach))
-        if role is not None:
-            stmt = stmt.where(PermissionRow.role == role)
-        if resource is not None:
-            stmt = stmt.where(PermissionRow.resource == resource.value)
-        if action is not None:
-            stmt = stmt.where(PermissionRow.action == action.value)
-        if not include_revoked:
-            stmt = stmt.where(PermissionRow.revoked_at.is_(None))
+        stmt = policy_lists.permissions(
+            permissions_visible(info.context.reach),
+            role=role,
+            resource=resource.value if resource is not None else None,
+            action=action.value if action is not None else None,
+            include_revoked=include_revoked,
+        )
         return await root_connection(info, stmt, PERMISSION_ORDER, Permission.from_row, first, after)
 
     @strawberry.field(
@@ -117,21 +103,14 @@ class AdminQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[RoleGrant]:
-        stmt = select(RoleGrantRow).where(grants_visible(info.context.reach))
-        subject_text = _subject_filter(subject)
-        if subject_text is not None:
-            stmt = stmt.where(RoleGrantRow.subject == subject_text)
-        if role is not None:
-            stmt = stmt.where(RoleGrantRow.role == role)
-        if unit_id is not None:
-            stmt = stmt.where(RoleGrantRow.unit_id == (try_decode_id(unit_id, "OrgUnit") or 0))
-        if active_on is not None:
-            stmt = stmt.where(
-                RoleGrantRow.start_date <= active_on,
-                or_(RoleGrantRow.end_date.is_(None), RoleGrantRow.end_date >= active_on),
-            )
-        if not include_revoked:
-            stmt = stmt.where(RoleGrantRow.revoked_at.is_(None))
+        stmt = policy_lists.grants(
+            grants_visible(info.context.reach),
+            subject=_subject_filter(subject),
+            role=role,
+            unit_id=(try_decode_id(unit_id, "OrgUnit") or 0) if unit_id is not None else None,
+            active_on=active_on,
+            include_revoked=include_revoked,
+        )
         return await root_connection(info, stmt, GRANT_ORDER, RoleGrant.from_row, first, after)
 
     @strawberry.field(
@@ -156,9 +135,7 @@ class AdminQuery:
         unit_path: str | None = None
         if unit_id is not None:
             async with ctx.db() as session:
-                unit_path = await session.scalar(
-                    select(OrgUnitRow.path).where(OrgUnitRow.id == (try_decode_id(unit_id, "OrgUnit") or 0))
-                )
+                unit_path = await objects.unit_path(session, try_decode_id(unit_id, "OrgUnit") or 0)
             unit_path = unit_path or "?"
         reach = ctx.reach
 
@@ -181,11 +158,11 @@ class AdminQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[JointResponsibility]:
-        stmt = select(JointRow).where(joints_visible(info.context.reach))
-        if unit_id is not None:
-            stmt = stmt.where(JointRow.unit_id == (try_decode_id(unit_id, "OrgUnit") or 0))
-        if not include_revoked:
-            stmt = stmt.where(JointRow.revoked_at.is_(None))
+        stmt = policy_lists.joints(
+            joints_visible(info.context.reach),
+            unit_id=(try_decode_id(unit_id, "OrgUnit") or 0) if unit_id is not None else None,
+            include_revoked=include_revoked,
+        )
         return await root_connection(info, stmt, JOINT_ORDER, JointResponsibility.from_row, first, after)
 
     @strawberry.field(description="审计日志 — Changes where you may read the audit log, newest first")
@@ -200,17 +177,14 @@ class AdminQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[AuditEvent]:
-        stmt = select(AuditEventRow).where(audit_visible(info.context.reach))
-        if actor is not None:
-            stmt = stmt.where(AuditEventRow.actor == _actor_filter(actor))
-        if action is not None:
-            stmt = stmt.where(AuditEventRow.action == action)
-        if target_type is not None:
-            stmt = stmt.where(AuditEventRow.target_type == target_type)
-        if since is not None:
-            stmt = stmt.where(AuditEventRow.at >= since)
-        if until is not None:
-            stmt = stmt.where(AuditEventRow.at < until)
+        stmt = audit_lists.events(
+            audit_visible(info.context.reach),
+            actor=_actor_filter(actor) if actor is not None else None,
+            action=action,
+            target_type=target_type,
+            since=since,
+            until=until,
+        )
         return await root_connection(info, stmt, AUDIT_ORDER, AuditEvent.from_row, first, after)
 
     @strawberry.field(

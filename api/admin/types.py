@@ -3,18 +3,17 @@ effective role links, and audit events."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from api.admin.loaders import admin_loaders
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import NODE_TYPES, LoadedNode, resolve_global_ids
 from api.posts.types import Post
 from api.refs import (
     DEPRECATED_PATH,
@@ -38,6 +37,10 @@ from authz.models import JointResponsibility as JointRow
 from authz.models import Permission as PermissionRow
 from authz.models import RoleGrant as RoleGrantRow
 from domain.audit.models import AuditEvent as AuditEventRow
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 # The catalogue's enums, registered as GraphQL enums (annotate fields with Resource/Action).
 AuthzResource = strawberry.enum(
@@ -94,8 +97,6 @@ def source_of(source: str) -> tuple[RoleSourceKind, relay.GlobalID | None]:
 async def _node(info: Info, gid: relay.GlobalID | None) -> relay.Node | None:
     if gid is None:
         return None
-    from api.node import resolve_global_ids
-
     return (await resolve_global_ids(info, [gid]))[0]
 
 
@@ -104,7 +105,7 @@ async def _node(info: Info, gid: relay.GlobalID | None) -> relay.Node | None:
     description="角色权限 — A role template (`p` line): holders of the role may do the action on the "
     "resource wherever they hold it",
 )
-class Permission(relay.Node):
+class Permission(LoadedNode[PermissionRow]):
     id: relay.NodeID[int]
     role: str = strawberry.field(description="角色 — Role name")
     resource: Resource = strawberry.field(description="资源 — Resource")
@@ -150,11 +151,8 @@ class Permission(relay.Node):
         return await actor_of(info, self.row.revoked_by)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Permission | None]:
-        rows = await admin_loaders(info.context).permission_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, PermissionRow | None]:
+        return loaders.admin.permission_by_id
 
 
 @strawberry.type(
@@ -162,7 +160,7 @@ class Permission(relay.Node):
     description="角色授权 — An admin's grant (`g` line): a subject holds a role at a unit (and below) "
     "or everywhere, over a period",
 )
-class RoleGrant(relay.Node):
+class RoleGrant(LoadedNode[RoleGrantRow]):
     id: relay.NodeID[int]
     subject: str = strawberry.field(
         description="授权对象 — The Person or ServiceClient global ID",
@@ -213,11 +211,8 @@ class RoleGrant(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[RoleGrant | None]:
-        rows = await admin_loaders(info.context).grant_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, RoleGrantRow | None]:
+        return loaders.admin.grant_by_id
 
     @strawberry.field(description="角色名称 — Role name in Chinese (the name itself for admins' roles)")
     def role_label(self) -> str:
@@ -251,7 +246,7 @@ class RoleGrant(relay.Node):
     name="JointResponsibility",
     description="党政同责声明 — The holders of two posts of a unit are both principals of its subtree",
 )
-class JointResponsibility(relay.Node):
+class JointResponsibility(LoadedNode[JointRow]):
     id: relay.NodeID[int]
     start_date: date = strawberry.field(description="开始日期 — First day it holds")
     created_at: datetime = strawberry.field(description="创建时间 — When it was declared")
@@ -279,11 +274,8 @@ class JointResponsibility(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[JointResponsibility | None]:
-        rows = await admin_loaders(info.context).joint_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, JointRow | None]:
+        return loaders.admin.joint_by_id
 
     @strawberry.field(description="单元 — The unit; null if not visible")
     async def unit(self, info: Info) -> OrgUnit | None:
@@ -391,7 +383,7 @@ class RoleLink:
     name="AuditEvent",
     description="审计事件 — One change, written once: who, what, where, and the record before and after",
 )
-class AuditEvent(relay.Node):
+class AuditEvent(LoadedNode[AuditEventRow]):
     id: relay.NodeID[int]
     at: datetime = strawberry.field(description="时间 — When")
     actor: str = strawberry.field(
@@ -434,11 +426,8 @@ class AuditEvent(relay.Node):
         return cls(**values, row=row)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[AuditEvent | None]:
-        rows = await admin_loaders(info.context).audit_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, AuditEventRow | None]:
+        return loaders.admin.audit_by_id
 
     @strawberry.field(
         description="操作者 — The person or client that acted (if you may see them), or the platform"
@@ -450,8 +439,6 @@ class AuditEvent(relay.Node):
         description="对象编号 — Global ID of the record changed, where it is a node type; else null"
     )
     def target_global_id(self) -> relay.GlobalID | None:
-        from api.node import NODE_TYPES
-
         if self.row.target_id is None or self.row.target_type not in NODE_TYPES:
             return None
         return relay.GlobalID(self.row.target_type, str(self.row.target_id))

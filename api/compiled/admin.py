@@ -14,17 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from api.admin.loaders import (
-    AUDIT_ORDER,
-    GRANT_ORDER,
-    PERMISSION_ORDER,
-    audit_visible,
-    grants_visible,
-    permissions_visible,
-)
+from api.admin.loaders import AUDIT_ORDER, GRANT_ORDER, PERMISSION_ORDER
 from api.admin.queries import _actor_filter, _subject_filter
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.fields import Fallback, Field
@@ -32,8 +25,11 @@ from api.compiled.refs import renamed, subject_gid, subject_ref
 from api.compiled.scalars import boolean, global_id, plain, timestamp
 from api.compiled.tree import ORG_UNIT
 from api.ids import try_decode_id
+from authz import policy_lists
 from authz.catalogue import ROLE_LABELS, Action, Resource
 from authz.models import Permission, RoleGrant
+from authz.visibility.admin import audit_visible, grants_visible, permissions_visible
+from domain.audit import lists as audit_lists
 from domain.audit.models import AuditEvent
 from domain.tree.models import OrgUnit
 
@@ -50,7 +46,7 @@ def _everywhere(b: Build, alias: str, f: Field) -> str:
 
 def _target_global_id(b: Build, alias: str, f: Field) -> str:
     """The target's global ID where its type is a node type (`AuditEvent.targetGlobalId`)."""
-    from api.node import NODE_TYPES  # as the resolver: the registry is complete once loaded
+    from api.nodes import NODE_TYPES  # as the resolver: the registry is complete once loaded
 
     kind = b.col(alias, AuditEvent.target_type)
     key = b.col(alias, AuditEvent.target_id)
@@ -133,17 +129,15 @@ def _at(value: Any, name: str) -> datetime:
 
 def audit_events(b: Build, f: Field) -> str:
     args = b.sel.args(f)
-    stmt = select(AuditEvent).where(audit_visible(b.reach))
-    if args.get("actor") is not None:
-        stmt = stmt.where(AuditEvent.actor == _actor_filter(args["actor"]))
-    if args.get("action") is not None:
-        stmt = stmt.where(AuditEvent.action == args["action"])
-    if args.get("targetType") is not None:
-        stmt = stmt.where(AuditEvent.target_type == args["targetType"])
-    if args.get("since") is not None:
-        stmt = stmt.where(AuditEvent.at >= _at(args["since"], "since"))
-    if args.get("until") is not None:
-        stmt = stmt.where(AuditEvent.at < _at(args["until"], "until"))
+    since, until = args.get("since"), args.get("until")
+    stmt = audit_lists.events(
+        audit_visible(b.reach),
+        actor=_actor_filter(args["actor"]) if args.get("actor") is not None else None,
+        action=args.get("action"),
+        target_type=args.get("targetType"),
+        since=_at(since, "since") if since is not None else None,
+        until=_at(until, "until") if until is not None else None,
+    )
     return b.connection(f, AUDIT_EVENT, stmt, AUDIT_ORDER)
 
 
@@ -158,37 +152,26 @@ def _gid(value: Any, name: str) -> Any:
 
 def role_grants(b: Build, f: Field) -> str:
     args = b.sel.args(f)
-    stmt = select(RoleGrant).where(grants_visible(b.reach))
-    if args.get("subject") is not None:
-        subject = _subject_filter(_gid(args["subject"], "subject"))
-        stmt = stmt.where(RoleGrant.subject == subject)
-    if args.get("role") is not None:
-        stmt = stmt.where(RoleGrant.role == args["role"])
-    if args.get("unitId") is not None:
-        stmt = stmt.where(
-            RoleGrant.unit_id == (try_decode_id(_gid(args["unitId"], "unitId"), "OrgUnit") or 0)
-        )
-    active_on = args.get("activeOn")
-    if active_on is not None:
-        stmt = stmt.where(
-            RoleGrant.start_date <= active_on,
-            or_(RoleGrant.end_date.is_(None), RoleGrant.end_date >= active_on),
-        )
-    if not args.get("includeRevoked", False):
-        stmt = stmt.where(RoleGrant.revoked_at.is_(None))
+    subject, unit = args.get("subject"), args.get("unitId")
+    stmt = policy_lists.grants(
+        grants_visible(b.reach),
+        subject=_subject_filter(_gid(subject, "subject")) if subject is not None else None,
+        role=args.get("role"),
+        unit_id=(try_decode_id(_gid(unit, "unitId"), "OrgUnit") or 0) if unit is not None else None,
+        active_on=args.get("activeOn"),
+        include_revoked=bool(args.get("includeRevoked", False)),
+    )
     return b.connection(f, ROLE_GRANT, stmt, GRANT_ORDER)
 
 
 def permissions(b: Build, f: Field) -> str:
     args = b.sel.args(f)
-    stmt = select(Permission).where(permissions_visible(b.reach))
-    conds: list[ColumnElement[bool]] = []
-    if args.get("role") is not None:
-        conds.append(Permission.role == args["role"])
-    if args.get("resource") is not None:
-        conds.append(Permission.resource == Resource(args["resource"]).value)
-    if args.get("action") is not None:
-        conds.append(Permission.action == Action(args["action"]).value)
-    if not args.get("includeRevoked", False):
-        conds.append(Permission.revoked_at.is_(None))
-    return b.connection(f, PERMISSION, stmt.where(*conds), PERMISSION_ORDER)
+    resource, action = args.get("resource"), args.get("action")
+    stmt = policy_lists.permissions(
+        permissions_visible(b.reach),
+        role=args.get("role"),
+        resource=Resource(resource).value if resource is not None else None,
+        action=Action(action).value if action is not None else None,
+        include_revoked=bool(args.get("includeRevoked", False)),
+    )
+    return b.connection(f, PERMISSION, stmt, PERMISSION_ORDER)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, literal_column
@@ -175,22 +176,24 @@ class Build:
         keys = [f"{alias}.k{i}" for i in range(len(ordering.columns))]
         order = ", ".join(keys)
         parts: list[tuple[str, Callable[[str], str]]] = []
+        # A list of items from a source: `listed(item, source)`.
+        listed = partial(self._list, alias=alias, order=order, first=first, numbered=numbered)
         for cf in fields:
             if cf.name == "__typename":
                 literal = j.text_literal(cf.parent.name)
-                parts.append((cf.key, lambda _p, v=literal: v))
+                parts.append((cf.key, _constant(literal)))
             elif cf.name == "nodes":
                 node = self.object(entity, alias, self.sel.sub(cf))
-                parts.append((cf.key, lambda p, n=node: self._list(n, p, alias, order, first, numbered)))
+                parts.append((cf.key, partial(listed, node)))
             elif cf.name == "edges":
                 edge = self._edge(cf, entity, alias, ordering.tag, keys)
-                parts.append((cf.key, lambda p, e=edge: self._list(e, p, alias, order, first, numbered)))
+                parts.append((cf.key, partial(listed, edge)))
             elif cf.name == "pageInfo":
                 info = self._page_info(cf, alias, ordering.tag, keys, first, after is not None)
                 parts.append((cf.key, info))
             elif cf.name == "totalCount":
                 total = count_sql(stmt, where=where, dialect=self.dialect)
-                parts.append((cf.key, lambda _p, t=total: f"({t})"))
+                parts.append((cf.key, _constant(f"({total})")))
             else:
                 raise Unsupported(cf.name)
         page = page_sql(
@@ -258,3 +261,8 @@ class Build:
             return j.obj(pairs)
 
         return make
+
+
+def _constant(sql: str) -> Callable[[str], str]:
+    """A part of a connection's object that does not depend on its source."""
+    return lambda _source: sql

@@ -73,7 +73,7 @@ def _freeze(value: Any) -> Any:
 
 
 class CompiledExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    def execute_field(  # type: ignore[override]
+    def execute_field(
         self,
         parent_type: GraphQLObjectType,
         source: Any,

@@ -48,7 +48,7 @@ class Field:
     @property
     def return_type_name(self) -> str:
         assert self.definition is not None
-        return get_named_type(self.definition.type).name  # type: ignore[union-attr]
+        return get_named_type(self.definition.type).name
 
 
 @dataclass
@@ -105,7 +105,7 @@ class Selection:
 
     def sub(self, f: Field) -> list[Field]:
         """The fields selected under `f` (whose type is an object type)."""
-        named = get_named_type(f.definition.type) if f.definition else None  # type: ignore[union-attr]
+        named = get_named_type(f.definition.type) if f.definition else None
         if not isinstance(named, GraphQLObjectType):
             raise Unsupported(f.name)
         sets = [n.selection_set for n in f.nodes if n.selection_set is not None]

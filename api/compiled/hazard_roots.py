@@ -6,22 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, false, func, select
+from sqlalchemy import false, func, select
 
 from api.compiled.build import Build
 from api.compiled.fields import Fallback, Field
-from api.compiled.hazards import CATEGORY, HAZARD, OPEN
+from api.compiled.hazards import CATEGORY, HAZARD
 from api.compiled.scalars import arg as get
-from api.hazards.loaders import (
-    BOARD_ORDER,
-    CATEGORY_ORDER,
-    HAZARD_ORDER,
-    categories_visible,
-    hazards_visible,
-)
+from api.compiled.tree import unit_id_arg, visible_unit_path
 from api.ids import try_decode_id
+from authz.visibility.hazards import categories_visible, hazards_visible
+from domain.hazards import ledger
 from domain.hazards import states as st
-from domain.hazards.models import Hazard, HazardCategory
+from domain.hazards.ledger import BOARD_ORDER, CATEGORY_ORDER, HAZARD_ORDER
+from domain.hazards.models import Hazard
 from domain.tree.models import OrgUnit
 
 
@@ -33,15 +30,13 @@ def _values(given: Any, name: str, snake: str) -> list[Any] | None:
 def _ledger(b: Build, unit_arg: Any, unit_given: bool) -> Any:
     """`_ledger` of the resolver before its filters: visible hazards, of a unit's subtree
     (a unit the caller may read; another or none: nothing) if one is given."""
-    from api.compiled.roots import _unit_id, _visible_path
-
     stmt = select(Hazard).where(hazards_visible(b.reach))
     if not unit_given:
         return stmt
-    unit_id = _unit_id(unit_arg)
+    unit_id = unit_id_arg(unit_arg)
     if unit_id is None:
         return stmt.where(false())
-    path = _visible_path(b, unit_id)
+    path = visible_unit_path(b, unit_id)
     upper = func.substr(path, 1, func.length(path) - 1).concat("0")
     units = select(OrgUnit.id).where(OrgUnit.path >= path, OrgUnit.path < upper)
     return stmt.where(Hazard.unit_id.in_(units))
@@ -67,21 +62,21 @@ def major_hazard_board(b: Build, f: Field) -> str:
 def hazard_categories(b: Build, f: Field) -> str:
     """`Query.hazardCategories`: the library, by domain and majority if given."""
     args = b.sel.args(f)
-    stmt = select(HazardCategory).where(categories_visible(b.reach))
-    if args.get("domain") is not None:
-        stmt = stmt.where(HazardCategory.domain == st.HazardDomain(args["domain"]).value)
-    if args.get("major") is not None:
-        stmt = stmt.where(HazardCategory.major.is_(bool(args["major"])))
+    domain, major = args.get("domain"), args.get("major")
+    stmt = ledger.categories(
+        categories_visible(b.reach),
+        domain=st.HazardDomain(domain).value if domain is not None else None,
+        major=bool(major) if major is not None else None,
+    )
     return b.connection(f, CATEGORY, stmt, CATEGORY_ORDER)
 
 
 def _filtered(b: Build, stmt: Any, flt: Any) -> Any:
     grades = _values(flt, "grades", "grades")
-    if grades:
-        stmt = stmt.where(Hazard.grade.in_([st.Grade(g).value for g in grades]))
     states = _values(flt, "states", "states")
-    if states:
-        stmt = stmt.where(Hazard.state.in_([st.HazardState(s).value for s in states]))
+    grade_values = [st.Grade(g).value for g in grades] if grades else None
+    state_values = [st.HazardState(s).value for s in states] if states else None
+    ids = None
     categories = _values(flt, "categoryIds", "category_ids")
     if categories:
         from strawberry import relay
@@ -91,20 +86,14 @@ def _filtered(b: Build, stmt: Any, flt: Any) -> Any:
         except Exception as exc:  # not global IDs: the resolver path reports them
             raise Fallback("categoryIds") from exc
         ids = [try_decode_id(c, "HazardCategory") or 0 for c in gids]
-        stmt = stmt.where(Hazard.category_id.in_(ids))
     sources = _values(flt, "sources", "sources")
-    if sources:
-        stmt = stmt.where(Hazard.source.in_([st.Source(s).value for s in sources]))
-    overdue = and_(Hazard.state.in_(OPEN), Hazard.deadline < b.today)
-    flag = get(flt, "overdue")
-    if flag is True:
-        stmt = stmt.where(overdue)
-    elif flag is False:
-        stmt = stmt.where(~overdue | Hazard.deadline.is_(None))
-    found_from = get(flt, "foundFrom", get(flt, "found_from"))
-    if found_from:
-        stmt = stmt.where(Hazard.found_on >= found_from)
-    found_to = get(flt, "foundTo", get(flt, "found_to"))
-    if found_to:
-        stmt = stmt.where(Hazard.found_on <= found_to)
-    return stmt
+    wanted = ledger.LedgerFilter(
+        grades=grade_values,
+        states=state_values,
+        category_ids=ids,
+        sources=[st.Source(s).value for s in sources] if sources else None,
+        overdue=get(flt, "overdue"),
+        found_from=get(flt, "foundFrom", get(flt, "found_from")),
+        found_to=get(flt, "foundTo", get(flt, "found_to")),
+    )
+    return ledger.filtered(stmt, wanted, b.today)

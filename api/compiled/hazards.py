@@ -21,17 +21,15 @@ from api.compiled.posts import PERSON
 from api.compiled.refs import day, days_between, rows, subject_ref
 from api.compiled.scalars import boolean, global_id, plain, timestamp
 from api.compiled.tree import ORG_UNIT
-from api.hazards.loaders import (
-    categories_visible,
-    hazards_visible,
-)
+from authz.visibility.hazards import categories_visible, hazards_visible
+from domain.hazards import ledger
 from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
 from domain.people.models import Person
 from domain.reads.jsonsql import quote
 from domain.tree.models import OrgUnit
 
-OPEN = [s.value for s in st.OPEN_STATES]
+OPEN = ledger.OPEN
 
 
 def _person(column: InstrumentedAttribute[Any]) -> FieldSql:

@@ -24,6 +24,7 @@ from domain.posts.queries import (
     assignments_stmt,
     charged_units_stmt,
 )
+from domain.posts.relations import charges_stmt
 from domain.tree.models import OrgUnit
 from domain.tree.queries import UNIT_ORDER
 
@@ -61,9 +62,8 @@ def _post_charges(b: Build, alias: str, f: Field) -> str:
     """`Post.charges`: the post's 分管 records, open ones unless includeEnded (as
     ChargesByPostLoader reads them)."""
     args = b.sel.args(f)
-    stmt = select(PostCharge).where(b.reach.charges())
-    if not args.get("includeEnded", args.get("include_ended", False)):
-        stmt = stmt.where(PostCharge.end_date.is_(None))
+    include_ended = bool(args.get("includeEnded", args.get("include_ended", False)))
+    stmt = charges_stmt(include_ended, b.reach.charges())
     return b.connection(
         f,
         POST_CHARGE,

@@ -13,11 +13,12 @@ from api.compiled import admin, hazard_roots
 from api.compiled.build import Build, Entity
 from api.compiled.fields import Fallback, Field
 from api.compiled.posts import ASSIGNMENT, PERSON, POST, POST_CHARGE
-from api.compiled.tree import ORG_UNIT, responsible_persons, unit_filter
+from api.compiled.tree import ORG_UNIT, responsible_persons, unit_filter, unit_id_arg, visible_unit_path
 from api.ids import try_decode_id
-from api.node import NODE_TYPES
+from api.nodes import NODE_TYPES
 from api.people.queries import PERSON_ORDER
 from authz.reach import Reach
+from domain.people import lists as people_lists
 from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge
 from domain.reads.levels import exists_sql
@@ -26,22 +27,6 @@ from domain.tree.models import OrgUnit
 from domain.tree.queries import UNIT_ORDER, UnitFilter, units_stmt
 
 RootSql = Callable[[Build, Field], str]
-
-
-def _unit_id(value: Any) -> int | None:
-    """The row id a global ID argument names, as the resolvers decode it (None: no unit)."""
-    try:
-        gid = value if isinstance(value, relay.GlobalID) else relay.GlobalID.from_id(value)
-    except Exception as exc:  # not a global ID: the resolver path reports it
-        raise Fallback("id") from exc
-    return try_decode_id(gid, "OrgUnit")
-
-
-def _visible_path(b: Build, unit_id: int) -> Any:
-    """The path of a unit the caller may read, as a subquery of its own (NULL if none)."""
-    return (
-        select(OrgUnit.path).where(OrgUnit.id == unit_id, b.reach.units()).correlate(None).scalar_subquery()
-    )
 
 
 def _under(path: Any) -> list[ColumnElement[bool]]:
@@ -56,11 +41,11 @@ def units(b: Build, f: Field) -> str:
     stmt = units_stmt(flt).where(b.reach.units())
     under = args.get("under")
     if under is not None:
-        unit_id = _unit_id(under)
+        unit_id = unit_id_arg(under)
         if unit_id is None:  # an unknown subtree has nothing in it
             stmt = units_stmt(flt, under_path="/none/").where(b.reach.units())
         else:
-            stmt = stmt.where(*_under(_visible_path(b, unit_id)))
+            stmt = stmt.where(*_under(visible_unit_path(b, unit_id)))
     return b.connection(f, ORG_UNIT, stmt, UNIT_ORDER)
 
 
@@ -72,7 +57,7 @@ def districts(b: Build, f: Field) -> str:
 
 
 def unit(b: Build, f: Field) -> str:
-    unit_id = _unit_id(b.sel.args(f).get("id"))
+    unit_id = unit_id_arg(b.sel.args(f).get("id"))
     if unit_id is None:
         return b.j.null_json()
     return b.row(f, ORG_UNIT, select(OrgUnit).where(b.reach.units()), [OrgUnit.id == unit_id])
@@ -80,11 +65,11 @@ def unit(b: Build, f: Field) -> str:
 
 def placard_board(b: Build, f: Field) -> str:
     args = b.sel.args(f)
-    park_id = _unit_id(args.get("parkId"))
+    park_id = unit_id_arg(args.get("parkId"))
     if park_id is None:
         return b.j.null_json()
     day = args.get("on") or b.today
-    park = _visible_path(b, park_id)
+    park = visible_unit_path(b, park_id)
     flt = UnitFilter(kinds=(UnitKind.ENTERPRISE,), placarded=True)
     stmt = units_stmt(flt).where(*_under(park)).where(b.reach.units())
     board = b.connection(f, responsible_persons(day), stmt, UNIT_ORDER)
@@ -136,16 +121,13 @@ def nodes(b: Build, f: Field) -> str:
 def persons(b: Build, f: Field) -> str:
     """`persons(search)`: api/people/queries.py, in its order."""
     args = b.sel.args(f)
-    stmt = select(Person).where(b.reach.persons())
-    search = args.get("search")
-    if search and search.strip():
-        stmt = stmt.where(Person.name.contains(search.strip(), autoescape=True))
+    stmt = people_lists.persons(b.reach.persons(), args.get("search"))
     return b.connection(f, PERSON, stmt, PERSON_ORDER)
 
 
 def person(b: Build, f: Field) -> str:
     try:
-        gid = relay.GlobalID.from_id(b.sel.args(f).get("id"))
+        gid = relay.GlobalID.from_id(b.sel.args(f)["id"])
     except Exception as exc:
         raise Fallback("id") from exc
     person_id = try_decode_id(gid, "Person")

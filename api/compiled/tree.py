@@ -12,10 +12,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Boolean, literal_column, select
+from strawberry import relay
 
 from api.compiled.build import Build, Entity, FieldSql, entity, register
 from api.compiled.fields import Fallback, Field
 from api.compiled.scalars import arg, global_id, plain, timestamp
+from api.ids import try_decode_id
 from domain.pagination import Ordering
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
@@ -227,3 +229,19 @@ ORG_UNIT = register(
         OrgUnit.id,
     )
 )
+
+
+def unit_id_arg(value: Any) -> int | None:
+    """The row id a global ID argument names, as the resolvers decode it (None: no unit)."""
+    try:
+        gid = value if isinstance(value, relay.GlobalID) else relay.GlobalID.from_id(value)
+    except Exception as exc:  # not a global ID: the resolver path reports it
+        raise Fallback("id") from exc
+    return try_decode_id(gid, "OrgUnit")
+
+
+def visible_unit_path(b: Build, unit_id: int) -> Any:
+    """The path of a unit the caller may read, as a subquery of its own (NULL if none)."""
+    return (
+        select(OrgUnit.path).where(OrgUnit.id == unit_id, b.reach.units()).correlate(None).scalar_subquery()
+    )

@@ -4,36 +4,23 @@ object the caller may not read is NOT_FOUND, one they may read but not change FO
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Integer, Select, and_, bindparam, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
 
 from api.context import Context
-from api.duties.loaders import lists_visible, periods_visible, records_visible
 from api.guard import forbidden, read_person, write_post, write_unit
 from api.ids import decode_id
+from authz import acting, objects
 from authz.agencies import common_domain
 from authz.catalogue import Action, Resource
 from authz.domains import ROOT_DOMAIN, parent_domain, post_domain
-from authz.models import AgencyContract, AgencyContractUnit, AgencyMember, ServiceClient
+from authz.visibility.duties import lists_visible, periods_visible, records_visible, templates_visible
 from domain.actors import Actor
 from domain.duties import records as rec
-from domain.duties.models import (
-    CriticalPeriod,
-    DutyItem,
-    DutyList,
-    DutyListVersion,
-    DutyRecord,
-    DutyRecordUnit,
-)
+from domain.duties.models import CriticalPeriod, DutyList, DutyRecord
 from domain.errors import DomainError, ErrorCode, not_found
-from domain.posts.models import Assignment, Post, assignment_on, assignment_overlaps, effective_assignment
-from domain.tree.models import OrgUnit
-
-if TYPE_CHECKING:
-    from api.duties.mutations import RequestExemptionInput
+from domain.rows import has_row, row_by_id, value_by_id
 
 
 def actor(ctx: Context) -> Actor:
@@ -63,19 +50,14 @@ async def write_duties(ctx: Context, session: AsyncSession, unit_id: int | None,
 
 
 async def write_list(ctx: Context, session: AsyncSession, list_id: int, field: str) -> tuple[DutyList, str]:
-    lst = await session.scalar(select(DutyList).where(DutyList.id == list_id, lists_visible(ctx.reach)))
+    lst = await row_by_id(session, DutyList, list_id, lists_visible(ctx.reach))
     if lst is None:
         raise not_found(field, "职责清单", "Duty list")
     return lst, await write_duties(ctx, session, lst.unit_id, field)
 
 
 async def read_template(ctx: Context, session: AsyncSession, template_id: int, field: str) -> None:
-    found = await session.scalar(
-        select(DutyList.id).where(
-            DutyList.id == template_id, DutyList.unit_id.is_(None), lists_visible(ctx.reach)
-        )
-    )
-    if found is None:
+    if not await has_row(session, DutyList, template_id, templates_visible(ctx.reach)):
         raise not_found(field, "职责清单模板", "Duty list template")
 
 
@@ -86,74 +68,10 @@ async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int])
         raise DomainError.one(ErrorCode.FORBIDDEN, (), "请先登录", "Sign in to record performance")
     agency_id = None
     if caller.client_id is not None:
-        agency_id = await session.scalar(
-            select(ServiceClient.agency_id).where(ServiceClient.id == caller.client_id)
-        )
+        agency_id = await acting.client_agency(session, caller.client_id)
     elif caller.person_id is not None and unit_ids:
-        agency_id = await session.scalar(
-            _agency_statement(),
-            {"person_id": caller.person_id, "unit_ids": list(unit_ids), "today": ctx.today},
-        )
+        agency_id = await acting.person_agency(session, caller.person_id, unit_ids, ctx.today)
     return Actor(caller.subject, caller.person_id, agency_id, ctx.request_id)
-
-
-def _agency_of(person: Any, units: Any, today: Any) -> Select[Any]:
-    """The agency a person acts for at these units today (through a contract covering one
-    of them), if any."""
-    return (
-        select(AgencyMember.agency_id)
-        .join(AgencyContract, AgencyContract.agency_id == AgencyMember.agency_id)
-        .join(AgencyContractUnit, AgencyContractUnit.contract_id == AgencyContract.id)
-        .where(
-            AgencyMember.person_id == person,
-            AgencyMember.revoked_at.is_(None),
-            AgencyMember.start_date <= today,
-            or_(AgencyMember.end_date.is_(None), AgencyMember.end_date >= today),
-            AgencyContract.revoked_at.is_(None),
-            AgencyContract.start_date <= today,
-            AgencyContract.end_date >= today,
-            or_(AgencyContract.terminated_on.is_(None), AgencyContract.terminated_on >= today),
-            AgencyContractUnit.unit_id.in_(units),
-        )
-        .limit(1)
-    )
-
-
-_PERSON = bindparam("person_id", type_=Integer)
-_TODAY = bindparam("today", type_=Date)
-_UNITS: Any = bindparam("unit_ids", expanding=True)
-
-
-@cache
-def _agency_statement() -> Select[Any]:
-    return _agency_of(_PERSON, _UNITS, _TODAY)
-
-
-@cache
-def _write_statement(person: bool, own_agency: bool) -> Any:
-    """The units' paths with the posts the caller holds today at them, the agency they act
-    for there, and whether the units are archived: built once per shape (the commonest
-    write of all runs it)."""
-    if not person:
-        stmt = select(
-            OrgUnit.id,
-            OrgUnit.path,
-            literal(None).label("post_id"),
-            literal(None).label("agency_id"),
-            OrgUnit.archived_at,
-        )
-    else:
-        held_posts = (
-            select(Post.id, Post.unit_id)
-            .join(Assignment, Assignment.post_id == Post.id)
-            .where(Assignment.person_id == _PERSON, effective_assignment(), assignment_on(_TODAY))
-            .subquery()
-        )
-        agency = _agency_of(_PERSON, _UNITS, _TODAY).scalar_subquery() if own_agency else literal(None)
-        stmt = select(
-            OrgUnit.id, OrgUnit.path, held_posts.c.id, agency.label("agency_id"), OrgUnit.archived_at
-        ).outerjoin(held_posts, held_posts.c.unit_id == OrgUnit.id)
-    return stmt.where(OrgUnit.id.in_(_UNITS))
 
 
 async def write_records(
@@ -169,18 +87,17 @@ async def write_records(
     person_id = caller.person_id if caller is not None else None
     # A person signed in for themselves (not a service client) acts for the agency found here.
     own_agency = caller is not None and person_id is not None and caller.client_id is None
-    stmt = _write_statement(person_id is not None, own_agency)
-    values = {"unit_ids": list(unit_ids), "person_id": person_id, "today": ctx.today}
     rows: dict[int, str] = {}
     units: rec.Units = {}
     own_domains: list[str] = []
     agency_id: int | None = None
-    for unit_id, path, post_id, agency, archived_at in (await session.execute(stmt, values)).all():
-        rows[unit_id] = path
-        units[unit_id] = (archived_at, path)
+    found = await acting.units_as_actor(session, unit_ids, person_id, ctx.today, own_agency=own_agency)
+    for unit_id, unit_path, post_id, agency, archived_at in found:
+        rows[unit_id] = unit_path
+        units[unit_id] = (archived_at, unit_path)
         agency_id = agency_id or agency
         if post_id is not None:
-            own_domains.append(post_domain(path, post_id))
+            own_domains.append(post_domain(unit_path, post_id))
     paths = []
     for n, unit_id in enumerate(unit_ids):
         path = rows.get(unit_id)
@@ -212,106 +129,43 @@ async def write_records(
 
 
 async def read_record(ctx: Context, session: AsyncSession, record_id: int, field: str) -> str:
-    found = await session.scalar(
-        select(DutyRecord.id).where(DutyRecord.id == record_id, records_visible(ctx.reach))
-    )
-    if found is None:
+    if not await has_row(session, DutyRecord, record_id, records_visible(ctx.reach)):
         raise not_found(field, "履职记录", "Record")
-    paths = (
-        await session.scalars(
-            select(OrgUnit.path)
-            .join(DutyRecordUnit, DutyRecordUnit.unit_id == OrgUnit.id)
-            .where(DutyRecordUnit.record_id == record_id)
-        )
-    ).all()
-    return common_domain(list(paths)) if paths else ROOT_DOMAIN
+    return await objects.record_domain(session, record_id)
 
 
-async def request_exemption(ctx: Context, session: AsyncSession, data: RequestExemptionInput) -> DutyRecord:
-    item_id = decode_id(data.duty_item_id, "DutyItem", "dutyItemId")
-    post_id = decode_id(data.post_id, "Post", "postId")
+async def exemption_request(
+    ctx: Context, session: AsyncSession, post_id: int, person: relay.GlobalID | None
+) -> tuple[str, int | None]:
+    """Asking for an exemption is record-write at the post (the request lives there), and
+    for one holder, seeing them. Returns the post's domain and the person's id, if named."""
     domain = await write_post(ctx, session, post_id, "postId", Resource.RECORD)
     person_id = None
-    if data.person_id is not None:
-        person_id = decode_id(data.person_id, "Person", "personId")
+    if person is not None:
+        person_id = decode_id(person, "Person", "personId")
         await read_person(ctx, session, person_id, "personId")
-    found = (
-        await session.execute(
-            select(DutyListVersion.list_id, DutyItem.key)
-            .join(DutyItem, DutyItem.version_id == DutyListVersion.id)
-            .where(DutyItem.id == item_id)
-        )
-    ).first()
-    if found is None:
-        raise not_found("dutyItemId", "职责", "Duty item")
-    post = await session.get(Post, post_id)
-    assert post is not None
-    return await rec.request_exemption(
-        session,
-        post=post,
-        person_id=person_id,
-        list_id=found[0],
-        item_key=found[1],
-        start=data.start,
-        end=data.end,
-        reason=data.reason,
-        recorder=await recorder(ctx, session, []),
-        unit_id=post.unit_id,
-        domain=domain,
-        today=ctx.today,
-    )
+    return domain, person_id
 
 
-async def decide_exemption(
-    ctx: Context, session: AsyncSession, record_id: int, approve: bool, note: str | None
-) -> DutyRecord:
-    record = await session.scalar(
-        select(DutyRecord).where(DutyRecord.id == record_id, records_visible(ctx.reach))
-    )
+async def exemption_to_decide(ctx: Context, session: AsyncSession, record_id: int) -> tuple[DutyRecord, str]:
+    """An exemption request the caller may decide, and the domain it lives at (its post's):
+    deciding is for someone with record-write above the post's unit."""
+    record = await row_by_id(session, DutyRecord, record_id, records_visible(ctx.reach))
     if record is None or record.exempt_post_id is None:
         raise not_found("exemptionId", "豁免申请", "Exemption request")
-    unit_path = await session.scalar(
-        select(OrgUnit.path).join(Post, Post.unit_id == OrgUnit.id).where(Post.id == record.exempt_post_id)
-    )
+    unit_path = await objects.post_unit_path(session, record.exempt_post_id)
     assert unit_path is not None
-    above = parent_domain(unit_path)
-    if not ctx.can(Resource.RECORD, Action.WRITE, above):
+    if not ctx.can(Resource.RECORD, Action.WRITE, parent_domain(unit_path)):
         raise forbidden(
             "exemptionId",
             "豁免申请（须由岗位所在单位的上级审批）",
             "Exemption request (someone above must decide)",
         )
-    assert record.exempt_from is not None and record.exempt_to is not None
-    holders = set(
-        (
-            await session.scalars(
-                select(Assignment.person_id).where(
-                    Assignment.post_id == record.exempt_post_id,
-                    effective_assignment(),
-                    assignment_overlaps(record.exempt_from, record.exempt_to),
-                )
-            )
-        ).all()
-    )
-    if record.exempt_person_id is not None:
-        holders.add(record.exempt_person_id)
-    await rec.decide_exemption(
-        session,
-        record=record,
-        approved=approve,
-        note=note,
-        decider=await recorder(ctx, session, []),
-        holder_ids=holders,
-        domain=post_domain(unit_path, record.exempt_post_id),
-        today=ctx.today,
-    )
-    return record
+    return record, post_domain(unit_path, record.exempt_post_id)
 
 
 async def write_period(ctx: Context, session: AsyncSession, period_id: int, field: str) -> str:
-    unit_id = await session.scalar(
-        select(CriticalPeriod.unit_id).where(and_(CriticalPeriod.id == period_id, periods_visible(ctx.reach)))
-    )
+    unit_id = await value_by_id(session, CriticalPeriod.unit_id, period_id, periods_visible(ctx.reach))
     if unit_id is None:
         raise not_found(field, "特殊时期", "Critical period")
     return await write_duties(ctx, session, unit_id, field)

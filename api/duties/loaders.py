@@ -1,39 +1,34 @@
-"""Who may see duty lists, records and critical periods (as SQL), and this area's
-per-request loaders (kept beside `ctx.loaders`, so a mutation's reset drops them too).
-
-- A catalogue template (a list bound to no unit): anyone with a duty-read right anywhere.
-- A list bound to a unit, and a critical period declared on one: callers whose duty-read
-  scopes hold the unit, lie below it (the list applies to their posts) or above it.
-- A record: callers whose record-read scopes hold one of its units, and its recorder.
-- Items and versions: as their list. Items reached through a post the caller may read
-  (its duty list, its obligations) are shown through that post.
-"""
+"""This area's per-request loaders (kept beside `ctx.loaders`, so a mutation's reset drops
+them too). Who may see what is `authz.visibility.duties`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+from sqlalchemy import ColumnElement
 
 from api.dataloader import DataLoader
 from api.loaders import ByIdLoader, RowsByKeyLoader
-from authz.catalogue import Resource
-from authz.domains import is_post_domain
-from authz.reach import Reach, Scopes
+from authz.reach import Reach
+from authz.visibility.duties import (
+    items_visible,
+    lists_visible,
+    periods_visible,
+    records_visible,
+    versions_visible,
+)
+from domain.duties import relations
 from domain.duties.models import (
     CriticalPeriod,
     DutyItem,
     DutyList,
     DutyListVersion,
     DutyRecord,
-    DutyRecordItem,
-    DutyRecordUnit,
     DutySource,
-    ExemptionDecision,
 )
 from domain.pagination import Ordering
-from domain.tree.models import OrgUnit
+from domain.rows import Relation, rows_by_ids
 
 if TYPE_CHECKING:
     from api.context import Context
@@ -48,59 +43,6 @@ PERIOD_ORDER: Ordering[CriticalPeriod] = Ordering(
 )
 
 
-def _unit_paths_around(scopes: Scopes) -> list[str]:
-    """Unit paths at or above every domain in scope."""
-    found: set[str] = set()
-    for domain in (*scopes.prefixes, *scopes.exact):
-        parts = domain.strip("/").split("/")
-        if parts and is_post_domain(domain):
-            parts = parts[:-1]
-        for i in range(1, len(parts) + 1):
-            found.add("/" + "/".join(parts[:i]) + "/")
-    return sorted(found)
-
-
-def _unit_related(unit_id: Any, scopes: Scopes) -> ColumnElement[bool]:
-    """The unit is in scope, or at or above something in scope."""
-    if scopes.everything:
-        return true()
-    if scopes.empty:
-        return false()
-    around = _unit_paths_around(scopes)
-    units = select(OrgUnit.id).where(or_(scopes.unit_clause(), OrgUnit.path.in_(around)))
-    return unit_id.in_(units)
-
-
-def lists_visible(reach: Reach) -> ColumnElement[bool]:
-    scopes = reach.scopes(Resource.DUTY)
-    if scopes.everything:
-        return true()
-    if scopes.empty:
-        return false()
-    return or_(DutyList.unit_id.is_(None), _unit_related(DutyList.unit_id, scopes))
-
-
-def periods_visible(reach: Reach) -> ColumnElement[bool]:
-    return _unit_related(CriticalPeriod.unit_id, reach.scopes(Resource.DUTY))
-
-
-def records_visible(reach: Reach) -> ColumnElement[bool]:
-    scopes = reach.scopes(Resource.RECORD)
-    conds: list[ColumnElement[bool]] = []
-    if reach.subject is not None:
-        conds.append(DutyRecord.recorder == reach.subject)
-    if scopes.everything:
-        return true()
-    if not scopes.empty:
-        covered = (
-            select(DutyRecordUnit.record_id)
-            .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
-            .where(DutyRecordUnit.record_id == DutyRecord.id, scopes.unit_clause())
-        )
-        conds.append(exists(covered))
-    return or_(*conds) if conds else false()
-
-
 class DutyListByIdLoader(ByIdLoader[DutyList]):
     model = DutyList
 
@@ -112,15 +54,14 @@ class DutyListVersionByIdLoader(ByIdLoader[DutyListVersion]):
     model = DutyListVersion
 
     def visible(self, reach: Reach) -> ColumnElement[bool]:
-        return DutyListVersion.list_id.in_(select(DutyList.id).where(lists_visible(reach)))
+        return versions_visible(reach)
 
 
 class DutyItemByIdLoader(ByIdLoader[DutyItem]):
     model = DutyItem
 
     def visible(self, reach: Reach) -> ColumnElement[bool]:
-        lists = select(DutyList.id).where(lists_visible(reach))
-        return DutyItem.version_id.in_(select(DutyListVersion.id).where(DutyListVersion.list_id.in_(lists)))
+        return items_visible(reach)
 
 
 class DutyRecordByIdLoader(ByIdLoader[DutyRecord]):
@@ -149,8 +90,7 @@ class _AnyByIdLoader(DataLoader[int, Any]):
 
     async def _load(self, ids: Sequence[int]) -> list[Any]:
         async with self.ctx.db() as session:
-            rows = (await session.scalars(select(self.model).where(self.model.id.in_(list(ids))))).all()
-        found = {r.id: r for r in rows}
+            found = await rows_by_ids(session, self.model, ids)
         return [found.get(i) for i in ids]
 
 
@@ -167,50 +107,37 @@ class ListByIdThroughPostLoader(_AnyByIdLoader):
 
 
 class ItemsByVersionLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
-        return select(DutyItem.version_id, DutyItem).order_by(DutyItem.position), DutyItem.version_id
+    def statement(self) -> Relation:
+        return relations.items_by_version()
 
 
 class VersionsByListLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
-        stmt = select(DutyListVersion.list_id, DutyListVersion).order_by(DutyListVersion.number)
-        return stmt, DutyListVersion.list_id
+    def statement(self) -> Relation:
+        return relations.versions_by_list()
 
 
 class UnitsByRecordLoader(RowsByKeyLoader):
     """The units a record covers that the caller may read."""
 
-    def statement(self) -> tuple[Select[Any], Any]:
-        stmt = (
-            select(DutyRecordUnit.record_id, OrgUnit)
-            .join(OrgUnit, OrgUnit.id == DutyRecordUnit.unit_id)
-            .where(self.ctx.reach.units())
-            .order_by(OrgUnit.path)
-        )
-        return stmt, DutyRecordUnit.record_id
+    def statement(self) -> Relation:
+        return relations.units_by_record(self.ctx.reach.units())
 
 
 class ItemsByRecordLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
-        stmt = (
-            select(DutyRecordItem.record_id, DutyItem)
-            .join(DutyItem, DutyItem.id == DutyRecordItem.item_id)
-            .order_by(DutyItem.id)
-        )
-        return stmt, DutyRecordItem.record_id
+    def statement(self) -> Relation:
+        return relations.items_by_record()
 
 
 class CorrectionByRecordLoader(RowsByKeyLoader):
     """The row that corrects or withdraws a record, if the caller may see it."""
 
-    def statement(self) -> tuple[Select[Any], Any]:
-        stmt = select(DutyRecord.corrects_id, DutyRecord).where(records_visible(self.ctx.reach))
-        return stmt, DutyRecord.corrects_id
+    def statement(self) -> Relation:
+        return relations.corrections_by_record(records_visible(self.ctx.reach))
 
 
 class DecisionByRecordLoader(RowsByKeyLoader):
-    def statement(self) -> tuple[Select[Any], Any]:
-        return select(ExemptionDecision.record_id, ExemptionDecision), ExemptionDecision.record_id
+    def statement(self) -> Relation:
+        return relations.decision_by_record()
 
 
 class DutyLoaders:
@@ -229,13 +156,3 @@ class DutyLoaders:
         self.items_by_record = ItemsByRecordLoader(ctx)
         self.correction_by_record = CorrectionByRecordLoader(ctx)
         self.decision_by_record = DecisionByRecordLoader(ctx)
-
-
-def duty_loaders(ctx: Context) -> DutyLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder = ctx.loaders
-    found = getattr(holder, "duties", None)
-    if not isinstance(found, DutyLoaders):
-        found = DutyLoaders(ctx)
-        holder.duties = found  # type: ignore[attr-defined]
-    return found

@@ -10,8 +10,9 @@ someone with record-write above the post's unit who is neither the requester nor
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,13 +24,21 @@ from api.context import Info
 from api.duties import guards
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyList, DutyListVersion
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.ids import MAX_ROW_ID, decode_id, try_decode_id
+from api.json_input import domain_json
 from domain.db import reuse_plans
+from domain.duties import exemptions
 from domain.duties import lists as duty_lists
 from domain.duties import records as rec
+from domain.duties.models import CriticalPeriod as CriticalPeriodRow
+from domain.duties.models import DutyList as DutyListRow
+from domain.duties.models import DutyListVersion as DutyListVersionRow
+from domain.duties.models import DutyRecord as DutyRecordRow
 from domain.duties.rules import EventKind, RecordKind
 from domain.posts.kinds import PostKind
+
+T = TypeVar("T")
 
 
 @strawberry.input(description="职责 — One duty of a list")
@@ -70,11 +79,11 @@ def _items(items: list[DutyItemInput]) -> list[duty_lists.ItemInput]:
             duty_lists.ItemInput(
                 key=item.key,
                 text=item.text,
-                rule=item.rule,
+                rule=domain_json(item.rule),
                 source_id=source,
                 source_clause=item.source_clause,
                 note=item.note,
-                meta=item.meta,
+                meta=domain_json(item.meta),
             )
         )
     return out
@@ -122,6 +131,17 @@ class DutyListPayload:
         description="版本 — The version written; null on errors"
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(
+        cls, written: tuple[DutyListRow, DutyListVersionRow | None] | None, errors: list[UserError]
+    ) -> DutyListPayload:
+        lst, version = written or (None, None)
+        return cls(
+            duty_list=present(DutyList.from_row, lst),
+            version=present(DutyListVersion.from_row, version),
+            user_errors=errors,
+        )
 
 
 @strawberry.input(description="参加人员 — Someone who took part")
@@ -186,6 +206,10 @@ class DutyRecordPayload:
     record: DutyRecord | None = strawberry.field(description="记录 — The row written; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: DutyRecordRow | None, errors: list[UserError]) -> DutyRecordPayload:
+        return cls(record=present(DutyRecord.from_row, row), user_errors=errors)
+
 
 @strawberry.input(
     description="申请豁免 — Ask that a post's (or, for per-holder duties, a person's) duty be not applicable "
@@ -229,6 +253,10 @@ class CriticalPeriodPayload:
     period: CriticalPeriod | None = strawberry.field(description="特殊时期 — The row written; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: CriticalPeriodRow | None, errors: list[UserError]) -> CriticalPeriodPayload:
+        return cls(period=present(CriticalPeriod.from_row, row), user_errors=errors)
+
 
 def _record_data(data: RecordPerformanceInput, field: str = "") -> rec.RecordInput:
     prefix = (field,) if field else ()
@@ -262,21 +290,11 @@ def _record_data(data: RecordPerformanceInput, field: str = "") -> rec.RecordInp
     )
 
 
-async def _list_payload(info: Info, work: Any) -> DutyListPayload:
-    result, errors = await run_mutation(info, work)
-    if result is None:
-        return DutyListPayload(duty_list=None, version=None, user_errors=errors)
-    lst, version = result
-    return DutyListPayload(
-        duty_list=DutyList.from_row(lst), version=DutyListVersion.from_row(version), user_errors=errors
-    )
-
-
 @strawberry.type
 class DutiesMutation:
     @strawberry.mutation(description="新建职责清单 — Create a duty list (version 1)")
     async def create_duty_list(self, info: Info, input: CreateDutyListInput) -> DutyListPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> tuple[DutyListRow, DutyListVersionRow | None]:
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId") if input.unit_id is not None else None
             await guards.write_duties(info.context, session, unit_id, "unitId")
             lst = await duty_lists.create_duty_list(
@@ -293,14 +311,14 @@ class DutiesMutation:
             )
             return lst, await duty_lists.latest_version(session, lst.id)
 
-        return await _list_payload(info, work)
+        return await mutate(info, work, DutyListPayload.of)
 
     @strawberry.mutation(
         description="修订职责清单 — Write a new version of a list, effective today or later; periods that "
         "started under earlier versions keep them"
     )
     async def revise_duty_list(self, info: Info, input: ReviseDutyListInput) -> DutyListPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> tuple[DutyListRow, DutyListVersionRow]:
             list_id = decode_id(input.list_id, "DutyList", "listId")
             lst, domain = await guards.write_list(info.context, session, list_id, "listId")
             version = await duty_lists.revise_duty_list(
@@ -315,13 +333,13 @@ class DutiesMutation:
             )
             return lst, version
 
-        return await _list_payload(info, work)
+        return await mutate(info, work, DutyListPayload.of)
 
     @strawberry.mutation(description="采用模板 — Make a catalogue list a unit's own")
     async def adopt_duty_list_template(
         self, info: Info, input: AdoptDutyListTemplateInput
     ) -> DutyListPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> tuple[DutyListRow, DutyListVersionRow | None]:
             template_id = decode_id(input.template_id, "DutyList", "templateId")
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
             await guards.read_template(info.context, session, template_id, "templateId")
@@ -339,14 +357,14 @@ class DutiesMutation:
             )
             return lst, await duty_lists.latest_version(session, lst.id)
 
-        return await _list_payload(info, work)
+        return await mutate(info, work, DutyListPayload.of)
 
     @strawberry.mutation(
         description="记录履职 — Record an inspection, meeting, study, report, drill, training or on-site "
         "attendance; you are its recorder"
     )
     async def record_performance(self, info: Info, input: RecordPerformanceInput) -> DutyRecordPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> DutyRecordRow:
             data = _record_data(input)
             recorder, domain, units = await guards.write_records(
                 info.context, session, data.unit_ids, "unitIds"
@@ -355,11 +373,11 @@ class DutiesMutation:
                 session, data=data, recorder=recorder, domain=domain, today=info.context.today, units=units
             )
 
-        return await _record_payload(info, work)
+        return await mutate(info, _planned(work), DutyRecordPayload.of)
 
     @strawberry.mutation(description="更正履职记录 — Correct your record by a new one that points at it")
     async def correct_record(self, info: Info, input: CorrectRecordInput) -> DutyRecordPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> DutyRecordRow:
             record_id = decode_id(input.record_id, "DutyRecord", "recordId")
             await guards.read_record(info.context, session, record_id, "recordId")
             data = _record_data(input.record, "record")
@@ -377,11 +395,11 @@ class DutiesMutation:
                 units=units,
             )
 
-        return await _record_payload(info, work)
+        return await mutate(info, _planned(work), DutyRecordPayload.of)
 
     @strawberry.mutation(description="撤回履职记录 — Withdraw your record by a new row that points at it")
     async def withdraw_record(self, info: Info, input: WithdrawRecordInput) -> DutyRecordPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> DutyRecordRow:
             record_id = decode_id(input.record_id, "DutyRecord", "recordId")
             domain = await guards.read_record(info.context, session, record_id, "recordId")
             recorder = await guards.recorder(info.context, session, [])
@@ -394,34 +412,56 @@ class DutiesMutation:
                 today=info.context.today,
             )
 
-        return await _record_payload(info, work)
+        return await mutate(info, _planned(work), DutyRecordPayload.of)
 
     @strawberry.mutation(description="申请豁免 — Ask that an obligation be not applicable for some dates")
     async def request_exemption(self, info: Info, input: RequestExemptionInput) -> DutyRecordPayload:
-        async def work(session: AsyncSession) -> Any:
-            return await guards.request_exemption(info.context, session, input)
+        async def work(session: AsyncSession) -> DutyRecordRow:
+            item_id = decode_id(input.duty_item_id, "DutyItem", "dutyItemId")
+            post_id = decode_id(input.post_id, "Post", "postId")
+            domain, person_id = await guards.exemption_request(
+                info.context, session, post_id, input.person_id
+            )
+            return await exemptions.request_exemption(
+                session,
+                item_id=item_id,
+                post_id=post_id,
+                person_id=person_id,
+                start=input.start,
+                end=input.end,
+                reason=input.reason,
+                recorder=await guards.recorder(info.context, session, []),
+                domain=domain,
+                today=info.context.today,
+            )
 
-        return await _record_payload(info, work)
+        return await mutate(info, _planned(work), DutyRecordPayload.of)
 
     @strawberry.mutation(
         description="审批豁免 — Approve or refuse an exemption request (someone above the holder, not the "
         "requester or the holder)"
     )
     async def decide_exemption(self, info: Info, input: DecideExemptionInput) -> DutyRecordPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> DutyRecordRow:
             record_id = decode_id(input.exemption_id, "DutyRecord", "exemptionId")
-            record = await guards.decide_exemption(
-                info.context, session, record_id, input.approve, input.note
+            record, domain = await guards.exemption_to_decide(info.context, session, record_id)
+            return await exemptions.decide_exemption(
+                session,
+                record=record,
+                approved=input.approve,
+                note=input.note,
+                decider=await guards.recorder(info.context, session, []),
+                domain=domain,
+                today=info.context.today,
             )
-            return record
 
-        return await _record_payload(info, work)
+        return await mutate(info, _planned(work), DutyRecordPayload.of)
 
     @strawberry.mutation(description="声明特殊时期 — Declare a critical period of a unit")
     async def declare_critical_period(
         self, info: Info, input: DeclareCriticalPeriodInput
     ) -> CriticalPeriodPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> CriticalPeriodRow:
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
             domain = await guards.write_duties(info.context, session, unit_id, "unitId")
             return await rec.declare_critical_period(
@@ -436,7 +476,7 @@ class DutiesMutation:
                 today=info.context.today,
             )
 
-        return await _period_payload(info, work)
+        return await mutate(info, work, CriticalPeriodPayload.of)
 
     @strawberry.mutation(
         description="撤回特殊时期 — Withdraw a critical period by a new row that points at it"
@@ -444,7 +484,7 @@ class DutiesMutation:
     async def withdraw_critical_period(
         self, info: Info, input: WithdrawCriticalPeriodInput
     ) -> CriticalPeriodPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> CriticalPeriodRow:
             period_id = decode_id(input.period_id, "CriticalPeriod", "periodId")
             domain = await guards.write_period(info.context, session, period_id, "periodId")
             return await rec.withdraw_critical_period(
@@ -456,20 +496,14 @@ class DutiesMutation:
                 today=info.context.today,
             )
 
-        return await _period_payload(info, work)
+        return await mutate(info, work, CriticalPeriodPayload.of)
 
 
-async def _record_payload(info: Info, work: Any) -> DutyRecordPayload:
-    async def planned(session: AsyncSession) -> Any:
+def _planned(work: Callable[[AsyncSession], Awaitable[T]]) -> Callable[[AsyncSession], Awaitable[T]]:
+    async def planned(session: AsyncSession) -> T:
         # Record writes are the commonest writes of all, and their statements (the write's
         # and its score update's) look rows up by key: PostgreSQL may reuse their plans.
         await reuse_plans(session, True)
         return await work(session)
 
-    row, errors = await run_mutation(info, planned)
-    return DutyRecordPayload(record=DutyRecord.from_row(row) if row else None, user_errors=errors)
-
-
-async def _period_payload(info: Info, work: Any) -> CriticalPeriodPayload:
-    row, errors = await run_mutation(info, work)
-    return CriticalPeriodPayload(period=CriticalPeriod.from_row(row) if row else None, user_errors=errors)
+    return planned

@@ -13,7 +13,6 @@ from strawberry import relay
 
 from api.connection import Edge, PageInfo, computed_connection, decode_cursor, encode_cursor
 from api.context import Info
-from api.duties.loaders import duty_loaders
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, RuleVariant
 from api.errors import BadInput
@@ -44,7 +43,7 @@ async def _units(info: Info, ids: Sequence[int]) -> list[OrgUnit]:
 
 
 async def _records(info: Info, ids: Sequence[int]) -> list[DutyRecord]:
-    rows = await duty_loaders(info.context).record_by_id.load_many(list(ids))
+    rows = await info.context.loaders.duties.record_by_id.load_many(list(ids))
     return [DutyRecord.from_row(x) for x in rows if x is not None]
 
 
@@ -106,12 +105,12 @@ class Obligation:
 
     @strawberry.field(description="职责 — The duty (in the list version that applied)")
     async def duty_item(self, info: Info) -> DutyItem | None:
-        row = await duty_loaders(info.context).item_through_post.load(self.data.item_id)
+        row = await info.context.loaders.duties.item_through_post.load(self.data.item_id)
         return DutyItem.from_row(row) if row else None
 
     @strawberry.field(description="职责清单 — The duty list")
     async def duty_list(self, info: Info) -> DutyList | None:
-        row = await duty_loaders(info.context).list_through_post.load(self.data.list_id)
+        row = await info.context.loaders.duties.list_through_post.load(self.data.list_id)
         return DutyList.from_row(row) if row else None
 
     @strawberry.field(description="岗位 — The post; null for duties counted per holder over all their posts")
@@ -158,7 +157,7 @@ class Obligation:
     async def critical_period(self, info: Info) -> CriticalPeriod | None:
         if self.data.event_id is None:
             return None
-        row = await duty_loaders(info.context).period_by_id.load(self.data.event_id)
+        row = await info.context.loaders.duties.period_by_id.load(self.data.event_id)
         return CriticalPeriod.from_row(row) if row else None
 
     @strawberry.field(description="豁免 — The approved exemption that made it not applicable")

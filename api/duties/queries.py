@@ -9,21 +9,13 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, and_, exists, false, select
+from sqlalchemy import Select
 from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.connection import Connection, computed_connection, page_size, root_connection
 from api.context import Info
-from api.duties.loaders import (
-    LIST_ORDER,
-    PERIOD_ORDER,
-    RECORD_ORDER,
-    SOURCE_ORDER,
-    lists_visible,
-    periods_visible,
-    records_visible,
-)
+from api.duties.loaders import LIST_ORDER, PERIOD_ORDER, RECORD_ORDER, SOURCE_ORDER
 from api.duties.obligation_types import (
     ObligationConnection,
     asks_for_whole_list,
@@ -38,20 +30,16 @@ from api.ids import try_decode_id
 from api.keys import ID_DESCRIPTION, key_id
 from api.posts.types import Post
 from authz.catalogue import Resource
+from authz.visibility.duties import lists_visible, periods_visible, records_visible
 from domain.duties import obligations as ob
 from domain.duties import queries as dq
-from domain.duties.models import EXEMPTION, DutyRecordUnit, effective_period, effective_record
-from domain.duties.models import CriticalPeriod as CriticalPeriodRow
+from domain.duties import reads
+from domain.duties.models import EXEMPTION
 from domain.duties.models import DutyList as DutyListRow
-from domain.duties.models import DutyRecord as DutyRecordRow
-from domain.duties.models import DutySource as DutySourceRow
 from domain.duties.pages import Wanted, obligations_page
 from domain.duties.rules import RecordKind, parse_rule
 from domain.errors import DomainError
-from domain.posts.models import Assignment, assignment_on, effective_assignment
 from domain.posts.models import Post as PostRow
-from domain.tree.models import OrgUnit as OrgUnitRow
-from domain.tree.models import subtree_upper_bound
 
 # Computing a long span for a whole park is the heaviest read there is; three years covers
 # every report the documents ask for.
@@ -91,9 +79,7 @@ def _span(start: date, end: date) -> None:
 
 def _visible_posts(info: Info, stmt: Select[Any]) -> Select[Any]:
     """Of the posts `stmt` selects, those whose duties the caller may read."""
-    return select(PostRow.id).where(
-        PostRow.id.in_(stmt), info.context.reach.scopes(Resource.DUTY).post_clause()
-    )
+    return reads.posts_among(stmt, info.context.reach.scopes(Resource.DUTY).post_clause())
 
 
 async def _person_id(info: Info, gid: relay.GlobalID | None) -> int | None:
@@ -169,7 +155,7 @@ async def _obligations(
         )
     if post_id is not None:
         pid = try_decode_id(post_id, "Post")
-        stmt = select(PostRow.id).where(PostRow.id == (pid or 0))
+        stmt = reads.post_by_id(pid or 0)
     elif unit_id is not None:
         uid = try_decode_id(unit_id, "OrgUnit")
         unit = await info.context.loaders.unit_by_id.load(uid) if uid else None
@@ -195,9 +181,7 @@ class DutiesQuery:
     async def duty_sources(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[DutySource]:
-        return await root_connection(
-            info, select(DutySourceRow), SOURCE_ORDER, DutySource.from_row, first, after
-        )
+        return await root_connection(info, reads.sources(), SOURCE_ORDER, DutySource.from_row, first, after)
 
     @strawberry.field(
         description="职责清单列表 — Duty lists you may read: of a unit (unitId), the catalogue templates "
@@ -211,13 +195,11 @@ class DutiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[DutyList]:
-        stmt = select(DutyListRow).where(lists_visible(info.context.reach))
-        if unit_id is not None:
-            stmt = stmt.where(DutyListRow.unit_id == (try_decode_id(unit_id, "OrgUnit") or 0))
-        if templates is not None:
-            stmt = stmt.where(
-                DutyListRow.unit_id.is_(None) if templates else DutyListRow.unit_id.is_not(None)
-            )
+        stmt = reads.duty_lists(
+            lists_visible(info.context.reach),
+            unit_id=(try_decode_id(unit_id, "OrgUnit") or 0) if unit_id is not None else None,
+            templates=templates,
+        )
         return await root_connection(info, stmt, LIST_ORDER, DutyList.from_row, first, after)
 
     @strawberry.field(
@@ -246,15 +228,7 @@ class DutiesQuery:
         post_ids: list[int] = []
         if person is not None:
             async with info.context.db() as session:
-                post_ids = list(
-                    (
-                        await session.scalars(
-                            select(Assignment.post_id).where(
-                                Assignment.person_id == person, effective_assignment(), assignment_on(day)
-                            )
-                        )
-                    ).all()
-                )
+                post_ids = await reads.posts_held_on(session, person, day)
         return await _post_duties(info, post_ids, day, first, after)
 
     @strawberry.field(
@@ -376,29 +350,11 @@ class DutiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[DutyRecord]:
-        stmt = select(DutyRecordRow).where(records_visible(info.context.reach))
-        if not include_history:
-            stmt = stmt.where(effective_record())
+        unit = None
         if unit_id is not None:
             uid = try_decode_id(unit_id, "OrgUnit")
             unit = await info.context.loaders.unit_by_id.load(uid) if uid else None
-            if unit is None:
-                stmt = stmt.where(false())
-            else:
-                units = select(OrgUnitRow.id).where(
-                    and_(OrgUnitRow.path >= unit.path, OrgUnitRow.path < subtree_upper_bound(unit.path))
-                    if include_descendants
-                    else OrgUnitRow.id == unit.id
-                )
-                stmt = stmt.where(
-                    exists(
-                        select(DutyRecordUnit.record_id).where(
-                            DutyRecordUnit.record_id == DutyRecordRow.id, DutyRecordUnit.unit_id.in_(units)
-                        )
-                    )
-                )
-        if recorder_id is not None:
-            stmt = stmt.where(DutyRecordRow.recorder_person_id == (try_decode_id(recorder_id, "Person") or 0))
+        allowed: list[list[str]] = []
         if kinds:
             known = {k.value for k in RecordKind} | {EXEMPTION}
             if unknown := [k for k in kinds if k not in known]:
@@ -407,13 +363,20 @@ class DutiesQuery:
                     f"未知的记录类型 {unknown}：应为 RecordKind 的取值或 EXEMPTION",
                     "kinds",
                 )
-            stmt = stmt.where(DutyRecordRow.kind.in_(kinds))
+            allowed.append(kinds)
         if record_kinds is not None:
-            stmt = stmt.where(DutyRecordRow.kind.in_([k.value for k in record_kinds]))
-        if start is not None:
-            stmt = stmt.where(DutyRecordRow.performed_on >= start)
-        if end is not None:
-            stmt = stmt.where(DutyRecordRow.performed_on <= end)
+            allowed.append([k.value for k in record_kinds])
+        stmt = reads.records(
+            records_visible(info.context.reach),
+            include_history=include_history,
+            unit_given=unit_id is not None,
+            unit=unit,
+            include_descendants=include_descendants,
+            recorder_person_id=None if recorder_id is None else try_decode_id(recorder_id, "Person") or 0,
+            kinds=allowed,
+            start=start,
+            end=end,
+        )
         return await root_connection(info, stmt, RECORD_ORDER, DutyRecord.from_row, first, after)
 
     @strawberry.field(
@@ -433,13 +396,9 @@ class DutiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[CriticalPeriod]:
-        stmt = select(CriticalPeriodRow).where(periods_visible(info.context.reach))
-        if not include_history:
-            stmt = stmt.where(effective_period())
-        if start is not None:
-            stmt = stmt.where(CriticalPeriodRow.end_date >= start)
-        if end is not None:
-            stmt = stmt.where(CriticalPeriodRow.start_date <= end)
+        stmt = reads.periods(
+            periods_visible(info.context.reach), include_history=include_history, start=start, end=end
+        )
         return await root_connection(info, stmt, PERIOD_ORDER, CriticalPeriod.from_row, first, after)
 
     @strawberry.field(
@@ -459,15 +418,10 @@ async def _post_duties(
     rows: list[tuple[PostRow, DutyListRow, Any]] = []
     if post_ids:
         async with info.context.db() as session:
-            posts = (
-                await session.scalars(
-                    select(PostRow).where(
-                        PostRow.id.in_(post_ids),
-                        info.context.reach.posts(),
-                        info.context.reach.scopes(Resource.DUTY).post_clause(),
-                    )
-                )
-            ).all()
+            reach = info.context.reach
+            posts = await reads.posts_by_ids(
+                session, post_ids, reach.posts(), reach.scopes(Resource.DUTY).post_clause()
+            )
             duties = await dq.duty_items_of_posts(session, [p.id for p in posts], day)
         for p in posts:
             rows.extend((p, lst, item) for lst, item in duties.get(p.id, ()))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.duties.loaders import duty_loaders
 from api.duties.types import DutyItem, DutyRecordKind
 from api.ids import try_decode_id
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import LoadedNode
 from api.people.types import Person
 from api.posts.types import Post
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
@@ -22,6 +22,10 @@ from domain.duties.models import EXEMPTION
 from domain.duties.models import CriticalPeriod as CriticalPeriodRow
 from domain.duties.models import DutyRecord as DutyRecordRow
 from domain.duties.models import ExemptionDecision as ExemptionDecisionRow
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 
 @strawberry.type(name="RecordParticipant", description="参加人员 — Someone who took part")
@@ -84,7 +88,7 @@ class ExemptionDecision:
     description="履职记录 — A record of performance (检查、会议、学习、报告、演练、培训、到场履职), "
     "or an exemption request; written once, corrected or withdrawn by a new record pointing at it",
 )
-class DutyRecord(relay.Node):
+class DutyRecord(LoadedNode[DutyRecordRow]):
     id: relay.NodeID[int]
     kind: str = strawberry.field(
         description="类型 — A RecordKind, or EXEMPTION for an exemption request",
@@ -154,11 +158,8 @@ class DutyRecord(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyRecord | None]:
-        rows = await duty_loaders(info.context).record_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyRecordRow | None]:
+        return loaders.duties.record_by_id
 
     @strawberry.field(description="记录类型 — What it records, or EXEMPTION for an exemption request")
     def record_kind(self) -> DutyRecordKind:
@@ -180,31 +181,31 @@ class DutyRecord(relay.Node):
 
     @strawberry.field(description="覆盖单位 — Units it covers that you may see")
     async def units(self, info: Info) -> list[OrgUnit]:
-        rows = await duty_loaders(info.context).units_by_record.load(self.row.id)
+        rows = await info.context.loaders.duties.units_by_record.load(self.row.id)
         return [OrgUnit.from_row(u) for u in rows]
 
     @strawberry.field(description="履行的职责 — Duties it says it fulfils (none: any duty of its kind)")
     async def duty_items(self, info: Info) -> list[DutyItem]:
-        rows = await duty_loaders(info.context).items_by_record.load(self.row.id)
+        rows = await info.context.loaders.duties.items_by_record.load(self.row.id)
         return [DutyItem.from_row(x) for x in rows]
 
     @strawberry.field(description="更正的记录 — The record this one corrects or withdraws")
     async def corrects(self, info: Info) -> DutyRecord | None:
         if self.row.corrects_id is None:
             return None
-        row = await duty_loaders(info.context).record_by_id.load(self.row.corrects_id)
+        row = await info.context.loaders.duties.record_by_id.load(self.row.corrects_id)
         return DutyRecord.from_row(row) if row else None
 
     @strawberry.field(description="被更正为 — The record that corrects or withdraws this one, if any")
     async def corrected_by(self, info: Info) -> DutyRecord | None:
-        rows = await duty_loaders(info.context).correction_by_record.load(self.row.id)
+        rows = await info.context.loaders.duties.correction_by_record.load(self.row.id)
         return DutyRecord.from_row(rows[0]) if rows else None
 
     @strawberry.field(description="现行 — Whether this row is in force (not corrected, not a withdrawal)")
     async def is_current(self, info: Info) -> bool:
         if self.row.withdrawn:
             return False
-        return not await duty_loaders(info.context).correction_by_record.load(self.row.id)
+        return not await info.context.loaders.duties.correction_by_record.load(self.row.id)
 
     @strawberry.field(description="豁免岗位 — The post an exemption request is for")
     async def exempt_post(self, info: Info) -> Post | None:
@@ -217,7 +218,7 @@ class DutyRecord(relay.Node):
     async def decision(self, info: Info) -> ExemptionDecision | None:
         if self.row.kind != EXEMPTION:
             return None
-        rows = await duty_loaders(info.context).decision_by_record.load(self.row.id)
+        rows = await info.context.loaders.duties.decision_by_record.load(self.row.id)
         if not rows:
             return None
         d = rows[0]
@@ -235,7 +236,7 @@ class DutyRecord(relay.Node):
     description="特殊时期 — A declared critical period of a unit and its subtree "
     "(重要节点、复工复产、险情、事故…), during which event-triggered duties fall due",
 )
-class CriticalPeriod(relay.Node):
+class CriticalPeriod(LoadedNode[CriticalPeriodRow]):
     id: relay.NodeID[int]
     kind: r.EventKind = strawberry.field(description="类型 — Kind")
     title: str = strawberry.field(description="名称 — Title")
@@ -266,11 +267,8 @@ class CriticalPeriod(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[CriticalPeriod | None]:
-        rows = await duty_loaders(info.context).period_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, CriticalPeriodRow | None]:
+        return loaders.duties.period_by_id
 
     @strawberry.field(description="声明人 — The person or client that declared it, if you may see them")
     async def created_by_node(self, info: Info) -> Actor | None:

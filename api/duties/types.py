@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import relay
@@ -12,7 +11,7 @@ from strawberry.scalars import JSON
 
 from api.connection import Connection, computed_connection
 from api.context import Info
-from api.duties.loaders import duty_loaders
+from api.nodes import LoadedNode
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
 from domain.duties import rules as r
@@ -25,10 +24,16 @@ from domain.duties.periods import Every
 from domain.posts.kinds import PostKind
 from domain.tree.kinds import RiskClass, Trade
 
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
+
 RecordKind = strawberry.enum(
     r.RecordKind, name="RecordKind", description="记录类型 — Kind of record of performance"
 )
-DutyRecordKind = strawberry.enum(
+# The domain's enum, registered as the GraphQL enum (strawberry.enum returns the class).
+DutyRecordKind = DutyRecordKindValue
+strawberry.enum(
     DutyRecordKindValue,
     name="DutyRecordKind",
     description="履职记录类型 — What a duty record is: a kind of performance, or an exemption request",
@@ -169,7 +174,7 @@ class FrequencyRule:
     def of(cls, rule: r.Rule) -> FrequencyRule:
         return cls(
             text=rule.render(),
-            definition=rule.to_dict(),
+            definition=JSON(rule.to_dict()),
             record_kinds=list(rule.kinds),
             variants=[RuleVariant.of(v) for v in rule.variants],
             when=RuleCondition.of(rule.when) if rule.when else None,
@@ -189,7 +194,7 @@ class FrequencyRule:
 @strawberry.type(
     name="DutyItem", description="职责 — One duty of a duty list version, with its source and rule"
 )
-class DutyItem(relay.Node):
+class DutyItem(LoadedNode[DutyItemRow]):
     id: relay.NodeID[int]
     key: str = strawberry.field(description="职责编号 — Names the duty across versions of its list")
     position: int = strawberry.field(description="序号 — Position in the list")
@@ -208,16 +213,13 @@ class DutyItem(relay.Node):
             text=row.text,
             source_clause=row.source_clause,
             note=row.note,
-            meta=row.meta,
+            meta=None if row.meta is None else JSON(row.meta),
             row=row,
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyItem | None]:
-        rows = await duty_loaders(info.context).item_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyItemRow | None]:
+        return loaders.duties.item_by_id
 
     @strawberry.field(description="频次规则 — The rule; null for a duty without a frequency")
     def rule(self) -> FrequencyRule | None:
@@ -227,17 +229,17 @@ class DutyItem(relay.Node):
     async def source(self, info: Info) -> DutySource | None:
         if self.row.source_id is None:
             return None
-        row = await duty_loaders(info.context).source_by_id.load(self.row.source_id)
+        row = await info.context.loaders.duties.source_by_id.load(self.row.source_id)
         return DutySource.from_row(row) if row else None
 
     @strawberry.field(description="所属版本 — The list version the item belongs to")
     async def version(self, info: Info) -> DutyListVersion | None:
-        row = await duty_loaders(info.context).version_by_id.load(self.row.version_id)
+        row = await info.context.loaders.duties.version_by_id.load(self.row.version_id)
         return DutyListVersion.from_row(row) if row else None
 
 
 @strawberry.type(name="DutyListVersion", description="清单版本 — The items of a list from a date")
-class DutyListVersion(relay.Node):
+class DutyListVersion(LoadedNode[DutyListVersionRow]):
     id: relay.NodeID[int]
     number: int = strawberry.field(description="版本号 — 1 for the first version")
     effective_from: date = strawberry.field(description="生效日期 — First day this version applies")
@@ -262,11 +264,8 @@ class DutyListVersion(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyListVersion | None]:
-        rows = await duty_loaders(info.context).version_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyListVersionRow | None]:
+        return loaders.duties.version_by_id
 
     @strawberry.field(description="创建人 — The person or client that wrote it, if you may see them")
     async def created_by_node(self, info: Info) -> Actor | None:
@@ -274,7 +273,7 @@ class DutyListVersion(relay.Node):
 
     @strawberry.field(description="失效日期 — Last day before the next version, if there is one")
     async def effective_until(self, info: Info) -> date | None:
-        versions = await duty_loaders(info.context).versions_by_list.load(self.row.list_id)
+        versions = await info.context.loaders.duties.versions_by_list.load(self.row.list_id)
         later = [v for v in versions if v.number == self.row.number + 1]
         return later[0].effective_from - timedelta(days=1) if later else None
 
@@ -282,12 +281,12 @@ class DutyListVersion(relay.Node):
     async def items(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[DutyItem]:
-        rows = await duty_loaders(info.context).items_by_version.load(self.row.id)
+        rows = await info.context.loaders.duties.items_by_version.load(self.row.id)
         return computed_connection(info, rows, lambda x: (x.position, x.id), DutyItem.from_row, first, after)
 
 
 @strawberry.type(name="DutyList", description="职责清单 — A duty list carried by posts of some kinds")
-class DutyList(relay.Node):
+class DutyList(LoadedNode[DutyListRow]):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="清单编号 — Code")
     name: str = strawberry.field(description="名称 — Name")
@@ -309,11 +308,8 @@ class DutyList(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[DutyList | None]:
-        rows = await duty_loaders(info.context).list_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DutyListRow | None]:
+        return loaders.duties.list_by_id
 
     @strawberry.field(description="模板 — Whether it is a catalogue template, bound to no unit")
     def is_template(self) -> bool:
@@ -332,21 +328,21 @@ class DutyList(relay.Node):
     async def template(self, info: Info) -> DutyList | None:
         if self.row.template_id is None:
             return None
-        row = await duty_loaders(info.context).list_by_id.load(self.row.template_id)
+        row = await info.context.loaders.duties.list_by_id.load(self.row.template_id)
         return DutyList.from_row(row) if row else None
 
     @strawberry.field(description="来源文件 — The source document")
     async def source(self, info: Info) -> DutySource | None:
         if self.row.source_id is None:
             return None
-        row = await duty_loaders(info.context).source_by_id.load(self.row.source_id)
+        row = await info.context.loaders.duties.source_by_id.load(self.row.source_id)
         return DutySource.from_row(row) if row else None
 
     @strawberry.field(description="版本 — Every version, first to last")
     async def versions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[DutyListVersion]:
-        rows = await duty_loaders(info.context).versions_by_list.load(self.row.id)
+        rows = await info.context.loaders.duties.versions_by_list.load(self.row.id)
         return computed_connection(info, rows, lambda v: (v.number,), DutyListVersion.from_row, first, after)
 
     @strawberry.field(
@@ -354,6 +350,6 @@ class DutyList(relay.Node):
     )
     async def version_on(self, info: Info, on: date | None = None) -> DutyListVersion | None:
         day = on or info.context.today
-        rows = await duty_loaders(info.context).versions_by_list.load(self.row.id)
+        rows = await info.context.loaders.duties.versions_by_list.load(self.row.id)
         found = [v for v in rows if v.effective_from <= day]
         return DutyListVersion.from_row(found[-1]) if found else None

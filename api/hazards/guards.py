@@ -6,21 +6,21 @@ rejecting and verifying are the supervising side's: hazard-write above the unit.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Context
 from api.duties.guards import recorder
 from api.guard import forbidden
-from api.hazards.loaders import hazards_visible
 from authz.catalogue import Action, Resource
 from authz.domains import parent_domain
+from authz.objects import unit_path
+from authz.visibility.hazards import hazards_visible
 from domain.actors import Actor
 from domain.errors import not_found
 from domain.hazards import service
 from domain.hazards.models import Hazard
 from domain.hazards.states import Action as HazardAction
-from domain.tree.models import OrgUnit
+from domain.rows import has_row
 
 FROM_ABOVE = frozenset(
     {
@@ -47,13 +47,10 @@ async def hazard_for_change(
 ) -> tuple[Hazard, str]:
     """The hazard, locked, and its unit's path; refused unless the caller may act on it:
     from above its unit for the supervising side's actions (and `from_above`), at it else."""
-    visible = await session.scalar(
-        select(Hazard.id).where(Hazard.id == hazard_id, hazards_visible(ctx.reach))
-    )
-    if visible is None:
+    if not await has_row(session, Hazard, hazard_id, hazards_visible(ctx.reach)):
         raise not_found("hazardId", "隐患", "Hazard")
     hazard = await service.load_for_change(session, hazard_id)
-    path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == hazard.unit_id))
+    path = await unit_path(session, hazard.unit_id)
     assert path is not None
     if from_above or action in FROM_ABOVE:
         if not ctx.can(Resource.HAZARD, Action.WRITE, parent_domain(path)):

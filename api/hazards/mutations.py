@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import strawberry
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
 from api.duties.mutations import AttachmentInput
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.guard import forbidden, read_person, write_unit
 from api.hazards import guards
-from api.hazards.loaders import tip_offs_visible
 from api.hazards.types import Hazard, HazardCategory, TipOff
 from api.ids import decode_id
+from authz import objects
 from authz.catalogue import Action as AuthzAction
 from authz.catalogue import Resource
+from authz.visibility.hazards import tip_offs_visible
 from domain.errors import ErrorCode, ErrorCollector, not_found
 from domain.hazards import service, tipoffs
+from domain.hazards.models import Hazard as HazardRow
+from domain.hazards.models import HazardCategory as HazardCategoryRow
 from domain.hazards.models import TipOff as TipOffRow
 from domain.hazards.states import Action, Grade, HazardDomain, Source
-from domain.tree.models import OrgUnit
+from domain.rows import row_by_id
 
 
 @strawberry.input(description="上报隐患 — A hazard found at a unit; you are its finder")
@@ -102,6 +103,10 @@ class TipOffPayload:
     tip_off: TipOff | None = strawberry.field(description="举报 — The tip-off; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: TipOffRow | None, errors: list[UserError]) -> TipOffPayload:
+        return cls(tip_off=present(TipOff.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="新增隐患分类 — Extend the category library")
 class CreateHazardCategoryInput:
@@ -118,16 +123,19 @@ class HazardPayload:
     hazard: Hazard | None = strawberry.field(description="隐患 — The hazard as it is now; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: HazardRow | None, errors: list[UserError]) -> HazardPayload:
+        return cls(hazard=present(Hazard.from_row, row), user_errors=errors)
+
 
 @strawberry.type(description="隐患分类变更结果 — Result of a change to the category library")
 class HazardCategoryPayload:
     category: HazardCategory | None = strawberry.field(description="分类 — The category; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
-
-async def _payload(info: Info, work: Any) -> HazardPayload:
-    row, errors = await run_mutation(info, work)
-    return HazardPayload(hazard=Hazard.from_row(row) if row else None, user_errors=errors)
+    @classmethod
+    def of(cls, row: HazardCategoryRow | None, errors: list[UserError]) -> HazardCategoryPayload:
+        return cls(category=present(HazardCategory.from_row, row), user_errors=errors)
 
 
 @strawberry.type
@@ -137,7 +145,7 @@ class HazardsMutation:
         "to its supervising department and the park (双报告)"
     )
     async def report_hazard(self, info: Info, input: ReportHazardInput) -> HazardPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> HazardRow:
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
             domain = await write_unit(info.context, session, unit_id, "unitId", Resource.HAZARD)
             return await service.report_hazard(
@@ -159,13 +167,13 @@ class HazardsMutation:
                 today=info.context.today,
             )
 
-        return await _payload(info, work)
+        return await mutate(info, work, HazardPayload.of)
 
     @strawberry.mutation(
         description="落实五落实 — Set the plan (measures, responsible person, funds, deadline, 预案)"
     )
     async def set_hazard_plan(self, info: Info, input: SetHazardPlanInput) -> HazardPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> HazardRow:
             hazard_id = decode_id(input.hazard_id, "Hazard", "hazardId")
             hazard, _ = await guards.hazard_for_change(info.context, session, hazard_id, None)
             person_id = decode_id(input.responsible_person_id, "Person", "responsiblePersonId")
@@ -182,14 +190,14 @@ class HazardsMutation:
             )
             return hazard
 
-        return await _payload(info, work)
+        return await mutate(info, work, HazardPayload.of)
 
     @strawberry.mutation(
         description="隐患流转 — Confirm or reject a report, start or submit rectification, "
         "pass (销号) or fail a verification; illegal moves are refused with INVALID_TRANSITION"
     )
     async def transition_hazard(self, info: Info, input: TransitionHazardInput) -> HazardPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> HazardRow:
             hazard_id = decode_id(input.hazard_id, "Hazard", "hazardId")
             hazard, _ = await guards.hazard_for_change(info.context, session, hazard_id, input.action)
             return await service.transition(
@@ -202,11 +210,11 @@ class HazardsMutation:
                 deadline=input.deadline,
             )
 
-        return await _payload(info, work)
+        return await mutate(info, work, HazardPayload.of)
 
     @strawberry.mutation(description="申请延期 — The rectifying side asks for a later deadline")
     async def request_hazard_extension(self, info: Info, input: RequestHazardExtensionInput) -> HazardPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> HazardRow:
             hazard_id = decode_id(input.hazard_id, "Hazard", "hazardId")
             hazard, _ = await guards.hazard_for_change(info.context, session, hazard_id, None)
             return await service.request_extension(
@@ -217,14 +225,14 @@ class HazardsMutation:
                 actor=await guards.actor(info.context, session, [hazard.unit_id]),
             )
 
-        return await _payload(info, work)
+        return await mutate(info, work, HazardPayload.of)
 
     @strawberry.mutation(
         description="审批延期 — The supervising side approves (the deadline moves; both stay in the history) "
         "or refuses"
     )
     async def decide_hazard_extension(self, info: Info, input: DecideHazardExtensionInput) -> HazardPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> HazardRow:
             hazard_id = decode_id(input.hazard_id, "Hazard", "hazardId")
             hazard, _ = await guards.hazard_for_change(
                 info.context, session, hazard_id, None, from_above=True
@@ -237,20 +245,18 @@ class HazardsMutation:
                 actor=await guards.actor(info.context, session, [hazard.unit_id]),
             )
 
-        return await _payload(info, work)
+        return await mutate(info, work, HazardPayload.of)
 
     @strawberry.mutation(
         description="处理举报 — Accept a tip-off as a hazard, or dismiss it (park safety office)"
     )
     async def triage_tip_off(self, info: Info, input: TriageTipOffInput) -> TipOffPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> TipOffRow:
             tip_id = decode_id(input.tip_off_id, "TipOff", "tipOffId")
-            tip = await session.scalar(
-                select(TipOffRow).where(TipOffRow.id == tip_id, tip_offs_visible(info.context.reach))
-            )
+            tip = await row_by_id(session, TipOffRow, tip_id, tip_offs_visible(info.context.reach))
             if tip is None:
                 raise not_found("tipOffId", "举报", "Tip-off")
-            park_path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == tip.park_id))
+            park_path = await objects.unit_path(session, tip.park_id)
             assert park_path is not None
             if not info.context.can(Resource.TIPOFF, AuthzAction.WRITE, park_path):
                 raise forbidden("tipOffId", "举报", "Tip-off")
@@ -287,14 +293,13 @@ class HazardsMutation:
                 today=info.context.today,
             )
 
-        row, errors = await run_mutation(info, work)
-        return TipOffPayload(tip_off=TipOff.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, TipOffPayload.of)
 
     @strawberry.mutation(description="新增隐患分类 — Add a category to the library (platform admins)")
     async def create_hazard_category(
         self, info: Info, input: CreateHazardCategoryInput
     ) -> HazardCategoryPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> HazardCategoryRow:
             from api.duties.guards import write_duties
 
             await write_duties(info.context, session, None, "code")
@@ -309,7 +314,4 @@ class HazardsMutation:
                 actor=await guards.actor(info.context, session, []),
             )
 
-        row, errors = await run_mutation(info, work)
-        return HazardCategoryPayload(
-            category=HazardCategory.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, HazardCategoryPayload.of)

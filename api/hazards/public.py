@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from strawberry import relay
 
 from api.errors import ApiErrorCode, endpoint_error_entry
@@ -74,7 +74,7 @@ def _park_id(raw: Any) -> int | None:
         return None
 
 
-async def submit(request: Request) -> JSONResponse:
+async def submit(request: Request) -> Response:
     try:
         body = json.loads(await request.body())
     except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply

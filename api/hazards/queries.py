@@ -7,32 +7,20 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, and_, case, false, func, select
+from sqlalchemy import Select
 from strawberry import relay
 
 from api.connection import Connection, root_connection
 from api.context import Info
-from api.hazards.loaders import (
-    BOARD_ORDER,
-    CATEGORY_ORDER,
-    HAZARD_ORDER,
-    NOTICE_ORDER,
-    TIP_OFF_ORDER,
-    categories_visible,
-    hazards_visible,
-    tip_offs_visible,
-)
-from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff, TipOffStatusValue
+from api.hazards.types import Hazard, HazardCategory, HazardNotice, TipOff
 from api.ids import try_decode_id
 from authz.catalogue import Action, Resource
+from authz.visibility.hazards import categories_visible, hazards_visible, tip_offs_visible
+from domain.hazards import ledger
 from domain.hazards import states as st
-from domain.hazards.models import Hazard as HazardRow
-from domain.hazards.models import HazardCategory as HazardCategoryRow
-from domain.hazards.models import HazardNotice as HazardNoticeRow
-from domain.hazards.models import TipOff as TipOffRow
-from domain.tree.models import OrgUnit, subtree_upper_bound
-
-OPEN = [s.value for s in st.OPEN_STATES]
+from domain.hazards.ledger import BOARD_ORDER, CATEGORY_ORDER, HAZARD_ORDER, NOTICE_ORDER, TIP_OFF_ORDER
+from domain.hazards.tipoffs import TipOffStatus as TipOffStatusValue
+from domain.tree.models import OrgUnit
 
 
 @strawberry.input(description="隐患筛选 — Filters of the ledger; all given must hold")
@@ -70,36 +58,27 @@ class HazardStats:
 
 
 def _ledger(info: Info, unit: OrgUnit | None, unit_given: bool, flt: HazardFilterInput | None) -> Select[Any]:
-    stmt = select(HazardRow).where(hazards_visible(info.context.reach))
-    if unit_given:
-        if unit is None:
-            return stmt.where(false())
-        units = select(OrgUnit.id).where(
-            OrgUnit.path >= unit.path, OrgUnit.path < subtree_upper_bound(unit.path)
-        )
-        stmt = stmt.where(HazardRow.unit_id.in_(units))
-    if flt is None:
-        return stmt
-    if flt.grades:
-        stmt = stmt.where(HazardRow.grade.in_([g.value for g in flt.grades]))
-    if flt.states:
-        stmt = stmt.where(HazardRow.state.in_([s.value for s in flt.states]))
-    if flt.category_ids:
-        stmt = stmt.where(
-            HazardRow.category_id.in_([try_decode_id(c, "HazardCategory") or 0 for c in flt.category_ids])
-        )
-    if flt.sources:
-        stmt = stmt.where(HazardRow.source.in_([s.value for s in flt.sources]))
-    overdue = and_(HazardRow.state.in_(OPEN), HazardRow.deadline < info.context.today)
-    if flt.overdue is True:
-        stmt = stmt.where(overdue)
-    elif flt.overdue is False:
-        stmt = stmt.where(~overdue | HazardRow.deadline.is_(None))
-    if flt.found_from:
-        stmt = stmt.where(HazardRow.found_on >= flt.found_from)
-    if flt.found_to:
-        stmt = stmt.where(HazardRow.found_on <= flt.found_to)
-    return stmt
+    return ledger.ledger(
+        hazards_visible(info.context.reach),
+        info.context.today,
+        unit_given=unit_given,
+        unit_path=unit.path if unit is not None else None,
+        flt=_filter(flt) if flt is not None else None,
+    )
+
+
+def _filter(flt: HazardFilterInput) -> ledger.LedgerFilter:
+    return ledger.LedgerFilter(
+        grades=[g.value for g in flt.grades] if flt.grades else None,
+        states=[s.value for s in flt.states] if flt.states else None,
+        category_ids=[try_decode_id(c, "HazardCategory") or 0 for c in flt.category_ids]
+        if flt.category_ids
+        else None,
+        sources=[s.value for s in flt.sources] if flt.sources else None,
+        overdue=flt.overdue,
+        found_from=flt.found_from,
+        found_to=flt.found_to,
+    )
 
 
 async def _unit(info: Info, unit_id: relay.GlobalID | None) -> OrgUnit | None:
@@ -130,18 +109,10 @@ class HazardsQuery:
     async def hazard_stats(
         self, info: Info, unit_id: relay.GlobalID | None = None, filter: HazardFilterInput | None = None
     ) -> HazardStats:
-        ledger = _ledger(info, await _unit(info, unit_id), unit_id is not None, filter).subquery()
-        today = info.context.today
-        is_open = ledger.c.state.in_(OPEN)
-        stmt = select(
-            ledger.c.state,
-            func.count(),
-            func.sum(case((and_(is_open, ledger.c.deadline < today), 1), else_=0)),
-            func.sum(case((and_(is_open, ledger.c.grade == st.Grade.MAJOR.value), 1), else_=0)),
-        ).group_by(ledger.c.state)
+        hazards = _ledger(info, await _unit(info, unit_id), unit_id is not None, filter)
         async with info.context.db() as session:
-            rows = (await session.execute(stmt)).all()
-        by_state = {st.HazardState(r[0]): int(r[1]) for r in rows}
+            rows = await ledger.ledger_counts(session, hazards, info.context.today)
+        by_state = {r.state: r.hazards for r in rows}
         closed = by_state.get(st.HazardState.CLOSED, 0)
         confirmed = sum(
             n for s, n in by_state.items() if s not in (st.HazardState.REPORTED, st.HazardState.REJECTED)
@@ -149,8 +120,8 @@ class HazardsQuery:
         return HazardStats(
             total=sum(by_state.values()),
             open=sum(n for s, n in by_state.items() if s in st.OPEN_STATES),
-            overdue=sum(int(r[2] or 0) for r in rows),
-            major_open=sum(int(r[3] or 0) for r in rows),
+            overdue=sum(r.overdue for r in rows),
+            major_open=sum(r.major_open for r in rows),
             closed=closed,
             closure_rate=closed / confirmed if confirmed else None,
             by_state=[HazardStateCount(state=s, count=by_state.get(s, 0)) for s in st.HazardState],
@@ -189,13 +160,16 @@ class HazardsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[TipOff]:
-        stmt = select(TipOffRow).where(tip_offs_visible(info.context.reach))
-        if park_id is not None:
-            stmt = stmt.where(TipOffRow.park_id == (try_decode_id(park_id, "OrgUnit") or 0))
+        allowed: list[list[str]] = []
         if statuses:
-            stmt = stmt.where(TipOffRow.status.in_(statuses))
+            allowed.append(statuses)
         if tip_off_statuses is not None:
-            stmt = stmt.where(TipOffRow.status.in_([x.value for x in tip_off_statuses]))
+            allowed.append([x.value for x in tip_off_statuses])
+        stmt = ledger.tip_offs(
+            tip_offs_visible(info.context.reach),
+            park_id=(try_decode_id(park_id, "OrgUnit") or 0) if park_id is not None else None,
+            statuses=allowed,
+        )
         return await root_connection(info, stmt, TIP_OFF_ORDER, TipOff.from_row, first, after)
 
     @strawberry.field(description="隐患分类库 — The category library, by domain and majority if given")
@@ -207,11 +181,11 @@ class HazardsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[HazardCategory]:
-        stmt = select(HazardCategoryRow).where(categories_visible(info.context.reach))
-        if domain is not None:
-            stmt = stmt.where(HazardCategoryRow.domain == domain.value)
-        if major is not None:
-            stmt = stmt.where(HazardCategoryRow.major.is_(major))
+        stmt = ledger.categories(
+            categories_visible(info.context.reach),
+            domain=domain.value if domain is not None else None,
+            major=major,
+        )
         return await root_connection(info, stmt, CATEGORY_ORDER, HazardCategory.from_row, first, after)
 
     @strawberry.field(
@@ -222,9 +196,6 @@ class HazardsQuery:
         self, info: Info, unit_id: relay.GlobalID, first: int | None = None, after: str | None = None
     ) -> Connection[HazardNotice]:
         unit = await _unit(info, unit_id)
-        stmt = select(HazardNoticeRow)
-        if unit is None or not info.context.reach.allows(Resource.HAZARD, Action.READ, unit.path):
-            stmt = stmt.where(false())
-        else:
-            stmt = stmt.where(HazardNoticeRow.unit_id == unit.id)
+        readable = unit is not None and info.context.reach.allows(Resource.HAZARD, Action.READ, unit.path)
+        stmt = ledger.notices(unit.id if unit is not None and readable else None)
         return await root_connection(info, stmt, NOTICE_ORDER, HazardNotice.from_row, first, after)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.context import Info
-from api.duties.loaders import duty_loaders
 from api.duties.record_types import DutyRecord, RecordAttachment
-from api.hazards.loaders import hazard_loaders
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import LoadedNode
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
@@ -26,6 +25,10 @@ from domain.hazards.models import HazardNotice as HazardNoticeRow
 from domain.hazards.models import HazardPlan as HazardPlanRow
 from domain.hazards.models import TipOff as TipOffRow
 from domain.hazards.tipoffs import TipOffStatus as TipOffStatusValue
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 HazardState = strawberry.enum(
     st.HazardState,
@@ -70,7 +73,7 @@ async def _person(info: Info, person_id: int | None) -> Person | None:
 
 
 @strawberry.type(name="HazardCategory", description="隐患分类 — An entry of the category library")
-class HazardCategory(relay.Node):
+class HazardCategory(LoadedNode[HazardCategoryRow]):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="编码 — Code")
     name: str = strawberry.field(description="名称 — Name")
@@ -92,11 +95,8 @@ class HazardCategory(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[HazardCategory | None]:
-        rows = await hazard_loaders(info.context).category_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, HazardCategoryRow | None]:
+        return loaders.hazards.category_by_id
 
 
 @strawberry.type(
@@ -167,7 +167,7 @@ class HazardEvent:
             to_state=st.HazardState(row.to_state),
             actor=subject_ref(row.actor),
             note=row.note,
-            data=row.data,
+            data=None if row.data is None else JSON(row.data),
             created_at=row.created_at,
             row=row,
         )
@@ -214,12 +214,12 @@ class HazardNotice:
 
     @strawberry.field(description="隐患 — The hazard, if you may see it")
     async def hazard(self, info: Info) -> Hazard | None:
-        row = await hazard_loaders(info.context).hazard_by_id.load(self.row.hazard_id)
+        row = await info.context.loaders.hazards.hazard_by_id.load(self.row.hazard_id)
         return Hazard.from_row(row) if row else None
 
 
 @strawberry.type(name="Hazard", description="隐患 — A hidden danger on the ledger (隐患台账)")
-class Hazard(relay.Node):
+class Hazard(LoadedNode[HazardRow]):
     id: relay.NodeID[int]
     grade: st.Grade = strawberry.field(description="等级 — General or major")
     title: str = strawberry.field(description="标题 — Title")
@@ -265,11 +265,8 @@ class Hazard(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Hazard | None]:
-        rows = await hazard_loaders(info.context).hazard_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, HazardRow | None]:
+        return loaders.hazards.hazard_by_id
 
     @strawberry.field(description="逾期 — Open and past its deadline")
     def overdue(self, info: Info) -> bool:
@@ -292,7 +289,7 @@ class Hazard(relay.Node):
 
     @strawberry.field(description="分类 — Its category")
     async def category(self, info: Info) -> HazardCategory | None:
-        row = await hazard_loaders(info.context).category_by_id.load(self.row.category_id)
+        row = await info.context.loaders.hazards.category_by_id.load(self.row.category_id)
         return HazardCategory.from_row(row) if row else None
 
     @strawberry.field(description="发现人员 — The person who reported it, if you may see them")
@@ -311,31 +308,31 @@ class Hazard(relay.Node):
     async def record(self, info: Info) -> DutyRecord | None:
         if self.row.record_id is None:
             return None
-        row = await duty_loaders(info.context).record_by_id.load(self.row.record_id)
+        row = await info.context.loaders.duties.record_by_id.load(self.row.record_id)
         return DutyRecord.from_row(row) if row else None
 
     @strawberry.field(description="五落实 — The current plan; null before one is set")
     async def plan(self, info: Info) -> HazardPlan | None:
-        rows = await hazard_loaders(info.context).plans_by_hazard.load(self.row.id)
+        rows = await info.context.loaders.hazards.plans_by_hazard.load(self.row.id)
         return HazardPlan.from_row(rows[-1]) if rows else None
 
     @strawberry.field(description="历次方案 — Every plan, first to last")
     async def plans(self, info: Info) -> list[HazardPlan]:
         return [
             HazardPlan.from_row(r)
-            for r in await hazard_loaders(info.context).plans_by_hazard.load(self.row.id)
+            for r in await info.context.loaders.hazards.plans_by_hazard.load(self.row.id)
         ]
 
     @strawberry.field(description="历史 — The whole history, oldest first")
     async def history(self, info: Info) -> list[HazardEvent]:
         return [
             HazardEvent.from_row(r)
-            for r in await hazard_loaders(info.context).events_by_hazard.load(self.row.id)
+            for r in await info.context.loaders.hazards.events_by_hazard.load(self.row.id)
         ]
 
     @strawberry.field(description="待审批延期 — The extension request waiting for a decision, if any")
     async def pending_extension(self, info: Info) -> HazardEvent | None:
-        rows = await hazard_loaders(info.context).events_by_hazard.load(self.row.id)
+        rows = await info.context.loaders.hazards.events_by_hazard.load(self.row.id)
         extension = [r for r in rows if r.kind.startswith("EXTENSION_")]
         if extension and extension[-1].kind == st.EventKind.EXTENSION_REQUESTED:
             return HazardEvent.from_row(extension[-1])
@@ -345,7 +342,7 @@ class Hazard(relay.Node):
     async def notices(self, info: Info) -> list[HazardNotice]:
         return [
             HazardNotice.from_row(r)
-            for r in await hazard_loaders(info.context).notices_by_hazard.load(self.row.id)
+            for r in await info.context.loaders.hazards.notices_by_hazard.load(self.row.id)
         ]
 
 
@@ -354,7 +351,7 @@ class Hazard(relay.Node):
     description="举报 — A public tip-off; only the park safety office (the tip-off right) sees it, "
     "its reporter's contact included",
 )
-class TipOff(relay.Node):
+class TipOff(LoadedNode[TipOffRow]):
     id: relay.NodeID[int]
     content: str = strawberry.field(description="举报内容 — What was reported")
     location: str | None = strawberry.field(description="地点 — Where")
@@ -383,11 +380,8 @@ class TipOff(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[TipOff | None]:
-        rows = await hazard_loaders(info.context).tip_off_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(x) if x else None for x in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, TipOffRow | None]:
+        return loaders.hazards.tip_off_by_id
 
     @strawberry.field(description="举报状态 — Where the tip-off stands")
     def tip_off_status(self) -> TipOffStatusValue:
@@ -397,5 +391,5 @@ class TipOff(relay.Node):
     async def hazard(self, info: Info) -> Hazard | None:
         if self.row.hazard_id is None:
             return None
-        row = await hazard_loaders(info.context).hazard_by_id.load(self.row.hazard_id)
+        row = await info.context.loaders.hazards.hazard_by_id.load(self.row.hazard_id)
         return Hazard.from_row(row) if row else None

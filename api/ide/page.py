@@ -27,9 +27,10 @@ from starlette.responses import HTMLResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.access.cli import DemoLogin, demo_subjects
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from authz.demo import DemoLogin, demo_subjects
+from domain.config import Environment
 
 log = logging.getLogger("api.ide")
 
@@ -120,7 +121,7 @@ def page_html(config: dict[str, Any]) -> str:
 
 
 async def render(request: Request) -> HTMLResponse:
-    settings: Settings = request.app.state.settings
+    settings: ApiSettings = request.app.state.settings
     wanted = request.query_params.get("as")
     logins = await _demo_logins(request) if _prefill_allowed(settings) else []
     top: list[str] = []  # above the welcome text: what became of `as`
@@ -161,7 +162,7 @@ async def render(request: Request) -> HTMLResponse:
     return response
 
 
-def _prefill_allowed(settings: Settings) -> bool:
+def _prefill_allowed(settings: ApiSettings) -> bool:
     return settings.environment is Environment.DEVELOPMENT and settings.load_demo_data
 
 

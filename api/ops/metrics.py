@@ -27,7 +27,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -127,7 +127,9 @@ class Metrics:
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             return self.registry
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        # prometheus_client leaves this constructor unannotated: it takes the registry.
+        collect_processes = cast(Callable[[CollectorRegistry], object], MultiProcessCollector)
+        collect_processes(registry)
         registry.register(self.pool_collector)
         return registry
 

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 
 from api.errors import ApiErrorCode, error_entry
 from api.ops.metrics import Metrics
-from domain.config import Settings
+from api.settings import ApiSettings
 
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 
@@ -42,7 +42,7 @@ def _peer(request: Request) -> IPv4Address | IPv6Address | None:
     return address
 
 
-def refusal(request: Request, settings: Settings) -> Response | None:
+def refusal(request: Request, settings: ApiSettings) -> Response | None:
     """The answer to a scrape that may not be served, or None."""
     networks, token = settings.metrics_allowed_networks, settings.metrics_token
     if not networks and token is None:

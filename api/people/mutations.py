@@ -1,20 +1,20 @@
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
-from api.errors import UserError, run_mutation
-from api.guard import ROOT_DOMAIN, write_unit
+from api.errors import UserError, mutate, present
+from api.guard import write_unit
 from api.ids import decode_id
 from api.people.types import Person
 from authz.catalogue import Action, Resource
+from authz.domains import ROOT_DOMAIN
 from domain.audit.service import record_row
 from domain.errors import DomainError, ErrorCode
 from domain.people import service
+from domain.people.models import Person as PersonRow
 
 
 @strawberry.input(description="新建人员 — A new person")
@@ -36,12 +36,16 @@ class CreatePersonPayload:
     person: Person | None = strawberry.field(description="人员 — The person; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: PersonRow | None, errors: list[UserError]) -> CreatePersonPayload:
+        return cls(person=present(Person.from_row, row), user_errors=errors)
+
 
 @strawberry.type
 class PeopleMutation:
     @strawberry.mutation(description="新建人员 — Record a person who may hold posts")
     async def create_person(self, info: Info, input: CreatePersonInput) -> CreatePersonPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> PersonRow:
             ctx = info.context
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId") if input.unit_id else None
             if unit_id is not None:
@@ -63,5 +67,4 @@ class PeopleMutation:
             await record_row(session, "people.create_person", person, domain)
             return person
 
-        row, errors = await run_mutation(info, work)
-        return CreatePersonPayload(person=Person.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, CreatePersonPayload.of)

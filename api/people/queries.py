@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 
 from api.connection import Connection, root_connection
@@ -9,6 +8,7 @@ from api.context import Info
 from api.ids import try_decode_id
 from api.people.types import Person
 from domain.pagination import Ordering
+from domain.people import lists
 from domain.people.models import Person as PersonRow
 
 PERSON_ORDER: Ordering[PersonRow] = Ordering((PersonRow.name, PersonRow.id), key=lambda p: (p.name, p.id))
@@ -20,10 +20,7 @@ class PeopleQuery:
     async def persons(
         self, info: Info, first: int | None = None, after: str | None = None, search: str | None = None
     ) -> Connection[Person]:
-        stmt = select(PersonRow).where(info.context.reach.persons())
-        if search and search.strip():
-            term = search.strip()
-            stmt = stmt.where(PersonRow.name.contains(term, autoescape=True))
+        stmt = lists.persons(info.context.reach.persons(), search)
         return await root_connection(info, stmt, PERSON_ORDER, Person.from_row, first, after)
 
     @strawberry.field(description="人员 — One person by ID; null if there is none")

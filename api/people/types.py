@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -9,11 +8,15 @@ from strawberry import relay
 
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
+from api.lazy import lazy_class
+from api.nodes import LoadedNode
 from authz.catalogue import Action, Resource
 from domain.people.models import Person as PersonRow
 from domain.posts.queries import ASSIGNMENT_ORDER, AssignmentFilter
 
 if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
     from api.posts.types import Assignment
 
 AssignmentRef = Annotated["Assignment", strawberry.lazy("api.posts.types")]
@@ -24,7 +27,7 @@ AssignmentRef = Annotated["Assignment", strawberry.lazy("api.posts.types")]
     description="人员 — A person who may hold posts. ID and phone numbers are shown masked to those who "
     "may see contact details, and in full to admins of a unit the person belongs to (and to the person)",
 )
-class Person(relay.Node):
+class Person(LoadedNode[PersonRow]):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="姓名 — Name")
     version: int = strawberry.field(description="版本 — Version")
@@ -42,11 +45,8 @@ class Person(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Person | None]:
-        rows = await info.context.loaders.person_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, PersonRow | None]:
+        return loaders.person_by_id
 
     async def _sees(self, info: Info, resource: Resource) -> bool:
         ctx = info.context
@@ -91,9 +91,9 @@ class Person(relay.Node):
         after: str | None = None,
         include_history: bool = False,
     ) -> Connection[AssignmentRef]:
-        from api.posts.types import Assignment
-
         flt = AssignmentFilter(on=on, include_history=include_history)
         loader = info.context.loaders.assignments_by_person
         page = await loader.load((self.row.id, page_request(info, first, after, ASSIGNMENT_ORDER), flt))
-        return build_connection(page, Assignment.from_row, lambda: loader.counts.load((self.row.id, flt)))
+        return build_connection(
+            page, lazy_class(AssignmentRef).from_row, lambda: loader.counts.load((self.row.id, flt))
+        )

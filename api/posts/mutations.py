@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.guard import post_domain_of, read_person, write_assignment, write_charge, write_post, write_unit
 from api.ids import decode_id
 from api.posts.types import Assignment, Post, PostCharge
@@ -18,6 +17,7 @@ from domain.inputs import UNSET
 from domain.posts import charges, service
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment as AssignmentRow
+from domain.posts.models import Post as PostRow
 from domain.posts.models import PostCharge as PostChargeRow
 
 
@@ -40,6 +40,10 @@ class CreatePostInput:
 class CreatePostPayload:
     post: Post | None = strawberry.field(description="岗位 — The post; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: PostRow | None, errors: list[UserError]) -> CreatePostPayload:
+        return cls(post=present(Post.from_row, row), user_errors=errors)
 
 
 @strawberry.input(description="任职 — Put a person in a post from a date")
@@ -104,6 +108,10 @@ class PostChargePayload:
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: PostChargeRow | None, errors: list[UserError]) -> PostChargePayload:
+        return cls(charge=present(PostCharge.from_row, row), user_errors=errors)
+
 
 @strawberry.type(description="任职变更结果 — Result of a change to assignments")
 class AssignmentPayload:
@@ -112,17 +120,16 @@ class AssignmentPayload:
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
-
-async def _assignment_payload(info: Info, work: Any) -> AssignmentPayload:
-    row, errors = await run_mutation(info, work)
-    return AssignmentPayload(assignment=Assignment.from_row(row) if row else None, user_errors=errors)
+    @classmethod
+    def of(cls, row: AssignmentRow | None, errors: list[UserError]) -> AssignmentPayload:
+        return cls(assignment=present(Assignment.from_row, row), user_errors=errors)
 
 
 @strawberry.type
 class PostsMutation:
     @strawberry.mutation(description="新建岗位 — Create a post at a unit")
     async def create_post(self, info: Info, input: CreatePostInput) -> CreatePostPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> PostRow:
             charged = [
                 decode_id(gid, "OrgUnit", ("inChargeOfUnitIds", str(i)))
                 for i, gid in enumerate(input.in_charge_of_unit_ids or [])
@@ -146,12 +153,11 @@ class PostsMutation:
             )
             return post
 
-        row, errors = await run_mutation(info, work)
-        return CreatePostPayload(post=Post.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, CreatePostPayload.of)
 
     @strawberry.mutation(description="增加分管 — Put a post in charge of a unit (一岗双责) from a date")
     async def add_post_charge(self, info: Info, input: AddPostChargeInput) -> PostChargePayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> PostChargeRow:
             post_id = decode_id(input.post_id, "Post", "postId")
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
             domain = await write_post(info.context, session, post_id, "postId")
@@ -162,12 +168,11 @@ class PostsMutation:
             await record_row(session, "posts.add_charge", charge, domain)
             return charge
 
-        row, errors = await run_mutation(info, work)
-        return PostChargePayload(charge=PostCharge.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, PostChargePayload.of)
 
     @strawberry.mutation(description="结束分管 — End a post's charge of a unit on a date")
     async def end_post_charge(self, info: Info, input: EndPostChargeInput) -> PostChargePayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> PostChargeRow:
             charge_id = decode_id(input.charge_id, "PostCharge", "chargeId")
             domain = await write_charge(info.context, session, charge_id, "chargeId")
             before = row_snapshot(await session.get(PostChargeRow, charge_id))
@@ -175,12 +180,11 @@ class PostsMutation:
             await record_row(session, "posts.end_charge", charge, domain, before)
             return charge
 
-        row, errors = await run_mutation(info, work)
-        return PostChargePayload(charge=PostCharge.from_row(row) if row else None, user_errors=errors)
+        return await mutate(info, work, PostChargePayload.of)
 
     @strawberry.mutation(description="任职 — Assign a person to a post (实名制)")
     async def assign_person(self, info: Info, input: AssignPersonInput) -> AssignmentPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AssignmentRow:
             post_id = decode_id(input.post_id, "Post", "postId")
             person_id = decode_id(input.person_id, "Person", "personId")
             domain = await write_post(info.context, session, post_id, "postId")
@@ -197,11 +201,11 @@ class PostsMutation:
             await record_row(session, "posts.assign_person", row, domain)
             return row
 
-        return await _assignment_payload(info, work)
+        return await mutate(info, work, AssignmentPayload.of)
 
     @strawberry.mutation(description="结束任职 — End an open assignment on a date")
     async def end_assignment(self, info: Info, input: EndAssignmentInput) -> AssignmentPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AssignmentRow:
             assignment_id = decode_id(input.assignment_id, "Assignment", "assignmentId")
             domain = await write_assignment(info.context, session, assignment_id, "assignmentId")
             before = row_snapshot(await session.get(AssignmentRow, assignment_id))
@@ -215,11 +219,11 @@ class PostsMutation:
             await record_row(session, "posts.end_assignment", row, domain, before)
             return row
 
-        return await _assignment_payload(info, work)
+        return await mutate(info, work, AssignmentPayload.of)
 
     @strawberry.mutation(description="更正任职 — Correct or withdraw an assignment with a new record")
     async def correct_assignment(self, info: Info, input: CorrectAssignmentInput) -> AssignmentPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> AssignmentRow:
             person = input.person_id
             assignment_id = decode_id(input.assignment_id, "Assignment", "assignmentId")
             domain = await write_assignment(info.context, session, assignment_id, "assignmentId")
@@ -244,4 +248,4 @@ class PostsMutation:
             await record_row(session, "posts.correct_assignment", row, domain)
             return row
 
-        return await _assignment_payload(info, work)
+        return await mutate(info, work, AssignmentPayload.of)

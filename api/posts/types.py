@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +9,8 @@ from strawberry import relay
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.lazy import lazy_class
+from api.nodes import LoadedNode
 from api.tree.types import OrgUnit
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment as AssignmentRow
@@ -19,6 +20,8 @@ from domain.posts.queries import ASSIGNMENT_ORDER, CHARGE_ORDER, AssignmentFilte
 from domain.tree.queries import UNIT_ORDER
 
 if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
     from api.people.types import Person
 
 PersonRef = Annotated["Person", strawberry.lazy("api.people.types")]
@@ -28,7 +31,7 @@ PersonRef = Annotated["Person", strawberry.lazy("api.people.types")]
     name="Post",
     description="岗位 — A post at a unit; it carries a duty list and is held by persons (实名制)",
 )
-class Post(relay.Node):
+class Post(LoadedNode[PostRow]):
     id: relay.NodeID[int]
     kind: PostKind = strawberry.field(description="岗位类型 — Kind of post")
     title: str = strawberry.field(description="岗位名称 — Title")
@@ -56,11 +59,8 @@ class Post(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Post | None]:
-        rows = await info.context.loaders.post_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, PostRow | None]:
+        return loaders.post_by_id
 
     @strawberry.field(description="所在单元 — The unit the post belongs to; null if you may not read it")
     async def unit(self, info: Info) -> OrgUnit | None:
@@ -121,7 +121,7 @@ class Post(relay.Node):
     description="分管记录 — A post is in charge of (分管) a unit from a start date to an end date "
     "(both inclusive; open until ended). 一岗双责 follows these records",
 )
-class PostCharge(relay.Node):
+class PostCharge(LoadedNode[PostChargeRow]):
     id: relay.NodeID[int]
     start_date: date = strawberry.field(description="开始日期 — First day in charge")
     end_date: date | None = strawberry.field(description="结束日期 — Last day in charge; null while open")
@@ -135,11 +135,8 @@ class PostCharge(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[PostCharge | None]:
-        rows = await info.context.loaders.charge_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, PostChargeRow | None]:
+        return loaders.charge_by_id
 
     @strawberry.field(description="岗位 — The post in charge; null if you may not read it")
     async def post(self, info: Info) -> Post | None:
@@ -165,7 +162,7 @@ async def _assignments(
     description="任职 — A person holds a post from a start date to an end date (both inclusive; open "
     "until ended). Never overwritten: corrections are new records that point at what they correct",
 )
-class Assignment(relay.Node):
+class Assignment(LoadedNode[AssignmentRow]):
     id: relay.NodeID[int]
     start_date: date = strawberry.field(description="开始日期 — First day held")
     end_date: date | None = strawberry.field(description="结束日期 — Last day held; null while open")
@@ -193,11 +190,8 @@ class Assignment(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Assignment | None]:
-        rows = await info.context.loaders.assignment_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, AssignmentRow | None]:
+        return loaders.assignment_by_id
 
     @strawberry.field(description="岗位 — The post; null if you may not read it")
     async def post(self, info: Info) -> Post | None:
@@ -206,10 +200,8 @@ class Assignment(relay.Node):
 
     @strawberry.field(description="人员 — The person; null if you may not read it")
     async def person(self, info: Info) -> PersonRef | None:
-        from api.people.types import Person
-
         row = await info.context.loaders.person_by_id.load(self.row.person_id)
-        return Person.from_row(row) if row else None
+        return lazy_class(PersonRef).from_row(row) if row else None
 
     @strawberry.field(description="被更正记录 — The record this one corrects, if it is a correction")
     async def corrects(self, info: Info) -> Assignment | None:

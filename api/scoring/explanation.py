@@ -12,14 +12,8 @@ from api.connection import Connection, computed_connection
 from api.context import Info
 from api.errors import BadInput
 from api.keys import ID_DESCRIPTION, key_id
-from api.scoring.types import (
-    ComplianceScore,
-    HazardLoss,
-    ObligationLoss,
-    ScoreContribution,
-    ScoringSchemeVersion,
-    WeightClassLoss,
-)
+from api.scoring.losses import HazardLoss, ObligationLoss, ScoreContribution, WeightClassLoss
+from api.scoring.types import ComplianceScore, ScoringSchemeVersion
 from api.tree.types import OrgUnit
 from domain.errors import DomainError
 from domain.scoring import formula as fm
@@ -114,9 +108,7 @@ class ScoreExplanation:
 
     @strawberry.field(description="考核方案版本 — The scheme version that scores the period")
     async def scheme_version(self, info: Info) -> ScoringSchemeVersion | None:
-        from api.scoring.loaders import scoring_loaders
-
-        row = await scoring_loaders(info.context).scheme_version_by_id.load(self.detail.scheme_version_id)
+        row = await info.context.loaders.scoring.scheme_version_by_id.load(self.detail.scheme_version_id)
         return ScoringSchemeVersion.from_row(row) if row else None
 
     @strawberry.field(

@@ -1,22 +1,20 @@
-"""Who may see scores (as SQL and as checks), and this area's per-request loaders.
-
-A unit's score, its explanation, ranks and series are compliance data of the unit: a caller
-sees them where their compliance-read scopes hold the unit (district systems: their
-district; park leaders: their park). Anything else is "not found". Scheme versions are
-seen by anyone who may read compliance anywhere (the weights are not secret)."""
+"""Who may see a unit's scores (as a check: `may_read`; as SQL: `authz.visibility.scoring`),
+and this area's per-request loaders. A score the caller may not read is "not found"."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement
 
 from api.dataloader import DataLoader
 from api.loaders import ByIdLoader
 from authz.catalogue import Action, Resource
 from authz.reach import Reach
+from authz.visibility.scoring import schemes_visible
 from domain.pagination import Ordering
+from domain.scoring.lookups import score_state
 from domain.scoring.models import EnterpriseClass, ScoreSchemeVersion, ScoreState, UnitScore
 from domain.tree.models import OrgUnit
 
@@ -30,18 +28,8 @@ CLASS_ORDER: Ordering[EnterpriseClass] = Ordering(
 )
 
 
-def compliance_units(reach: Reach) -> ColumnElement[bool]:
-    """Units (OrgUnit rows) whose compliance the caller may read."""
-    return reach.scopes(Resource.COMPLIANCE).unit_clause()
-
-
 def may_read(ctx: Context, unit: OrgUnit | None) -> bool:
     return unit is not None and ctx.can(Resource.COMPLIANCE, Action.READ, unit.path)
-
-
-def schemes_visible(reach: Reach) -> ColumnElement[bool]:
-    scopes = reach.scopes(Resource.COMPLIANCE)
-    return true() if not scopes.empty else ScoreSchemeVersion.id.is_(None)
 
 
 class SchemeVersionByIdLoader(ByIdLoader[ScoreSchemeVersion]):
@@ -60,7 +48,7 @@ class ScoreStateLoader(DataLoader[int, ScoreState | None]):
 
     async def _load(self, keys: Sequence[int]) -> list[ScoreState | None]:
         async with self.ctx.db() as session:
-            row = (await session.scalars(select(ScoreState).order_by(ScoreState.id).limit(1))).first()
+            row = await score_state(session)
         return [row for _ in keys]
 
 
@@ -68,13 +56,3 @@ class ScoringLoaders:
     def __init__(self, ctx: Context) -> None:
         self.scheme_version_by_id = SchemeVersionByIdLoader(ctx)
         self.state = ScoreStateLoader(ctx)
-
-
-def scoring_loaders(ctx: Context) -> ScoringLoaders:
-    """This request's loaders of the area; created with (and dropped with) `ctx.loaders`."""
-    holder: Any = ctx.loaders
-    found = getattr(holder, "scoring", None)
-    if not isinstance(found, ScoringLoaders):
-        found = ScoringLoaders(ctx)
-        holder.scoring = found
-    return found

@@ -5,7 +5,6 @@ the unit classed)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,13 +13,15 @@ from strawberry.scalars import JSON
 
 from api.context import Info
 from api.duties.guards import actor
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.guard import write_unit
 from api.ids import decode_id
+from api.json_input import domain_json
 from api.scoring.types import EnterpriseClassDecision, ScoringSchemeVersion
 from authz.catalogue import Resource
 from domain.scoring import formula as fm
-from domain.scoring.classes import classify
+from domain.scoring.classes import Classified, classify
+from domain.scoring.models import ScoreSchemeVersion as SchemeRow
 from domain.scoring.schemes import publish_scheme
 from domain.tree.models import OrgUnit
 
@@ -46,6 +47,10 @@ class ScoringSchemePayload:
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, row: SchemeRow | None, errors: list[UserError]) -> ScoringSchemePayload:
+        return cls(scheme_version=present(ScoringSchemeVersion.from_row, row), user_errors=errors)
+
 
 @strawberry.input(description="企业分级 — Class the enterprises at and under a unit from a closed period")
 class ClassifyEnterprisesInput:
@@ -65,6 +70,17 @@ class ClassifyEnterprisesPayload:
     )
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
+    @classmethod
+    def of(cls, result: Classified | None, errors: list[UserError]) -> ClassifyEnterprisesPayload:
+        if result is None:
+            return cls(decisions=None, changed=None, skipped=None, user_errors=errors)
+        return cls(
+            decisions=[EnterpriseClassDecision.from_row(r) for r in result.decided],
+            changed=result.changed,
+            skipped=result.skipped,
+            user_errors=errors,
+        )
+
 
 @strawberry.type
 class ScoringMutation:
@@ -74,24 +90,21 @@ class ScoringMutation:
     async def publish_scoring_scheme(
         self, info: Info, input: PublishScoringSchemeInput
     ) -> ScoringSchemePayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> SchemeRow:
             district_id = decode_id(input.district_id, "OrgUnit", "districtId")
             domain = await write_unit(info.context, session, district_id, "districtId", Resource.COMPLIANCE)
             return await publish_scheme(
                 session,
                 district_id=district_id,
                 effective_from=input.effective_from,
-                weights=input.weights,
+                weights=domain_json(input.weights),
                 note=input.note,
                 actor=actor(info.context),
                 domain=domain,
                 today=info.context.today,
             )
 
-        row, errors = await run_mutation(info, work)
-        return ScoringSchemePayload(
-            scheme_version=ScoringSchemeVersion.from_row(row) if row else None, user_errors=errors
-        )
+        return await mutate(info, work, ScoringSchemePayload.of)
 
     @strawberry.mutation(
         description="企业分级 — Class enterprises A/B/C/D from their score and risk for a closed period; "
@@ -100,7 +113,7 @@ class ScoringMutation:
     async def classify_enterprises(
         self, info: Info, input: ClassifyEnterprisesInput
     ) -> ClassifyEnterprisesPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> Classified:
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
             domain = await write_unit(info.context, session, unit_id, "unitId", Resource.COMPLIANCE)
             unit = await session.get(OrgUnit, unit_id)
@@ -115,12 +128,4 @@ class ScoringMutation:
                 today=info.context.today,
             )
 
-        result, errors = await run_mutation(info, work)
-        if result is None:
-            return ClassifyEnterprisesPayload(decisions=None, changed=None, skipped=None, user_errors=errors)
-        return ClassifyEnterprisesPayload(
-            decisions=[EnterpriseClassDecision.from_row(r) for r in result.decided],
-            changed=result.changed,
-            skipped=result.skipped,
-            user_errors=errors,
-        )
+        return await mutate(info, work, ClassifyEnterprisesPayload.of)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import strawberry
-from sqlalchemy import or_, select
 from strawberry import relay
 
 from api.connection import Connection, computed_connection, root_connection
@@ -15,15 +14,7 @@ from api.context import Info
 from api.errors import BadInput
 from api.ids import try_decode_id
 from api.scoring.explanation import ScoreExplanation, score_or_empty
-from api.scoring.loaders import (
-    CLASS_ORDER,
-    SCHEME_ORDER,
-    SCORE_ORDER,
-    compliance_units,
-    may_read,
-    schemes_visible,
-    scoring_loaders,
-)
+from api.scoring.loaders import CLASS_ORDER, SCHEME_ORDER, SCORE_ORDER, may_read
 from api.scoring.types import (
     ComplianceScore,
     DistrictDashboard,
@@ -34,15 +25,15 @@ from api.scoring.types import (
     ScoringSchemeVersion,
 )
 from authz.catalogue import Action, Resource
+from authz.visibility.scoring import compliance_units, schemes_visible
 from domain.errors import DomainError
 from domain.people.models import Person as PersonRow
+from domain.rows import has_row
 from domain.scoring import formula as fm
+from domain.scoring import lookups
 from domain.scoring import queries as sq
-from domain.scoring.models import EnterpriseClass as EnterpriseClassRow
-from domain.scoring.models import ScoreSchemeVersion as SchemeRow
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit as OrgUnitRow
-from domain.tree.models import subtree_upper_bound
 
 MAX_SERIES_MONTHS = 60
 MAX_LOWEST = 50
@@ -149,8 +140,9 @@ class ScoringQuery:
         rows: list[tuple[int, int, object]] = []
         if within is not None:
             async with info.context.db() as session:
-                stmt = sq.ranking_statement(within, unit_kind.value, period_kind, period_start)
-                found = (await session.scalars(stmt)).all()
+                found = await lookups.ranked_scores(
+                    session, within, unit_kind.value, period_kind, period_start
+                )
             found = sorted(found, key=lambda r: (-(r.score or 0.0), r.unit_id))
             rank = 0
             previous: float | None = None
@@ -194,7 +186,7 @@ class ScoringQuery:
         # the scores are then shown as they are (else through the loader, unit by unit).
         readable = info.context.can(Resource.UNIT, Action.READ, district.path)
         known = units if readable else {}
-        state = await scoring_loaders(info.context).state.load(0)
+        state = await info.context.loaders.scoring.state.load(0)
         return DistrictDashboard(
             period_kind=period_kind,
             period_start=period_start,
@@ -268,10 +260,7 @@ class ScoringQuery:
         if pid is None:
             return None
         async with info.context.db() as session:
-            visible = await session.scalar(
-                select(PersonRow.id).where(PersonRow.id == pid, info.context.reach.persons())
-            )
-            if visible is None:
+            if not await has_row(session, PersonRow, pid, info.context.reach.persons()):
                 return None
             p = await sq.person_score(session, pid, period_kind, period_start)
         return PersonScore.of(p)
@@ -287,10 +276,10 @@ class ScoringQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ScoringSchemeVersion]:
-        stmt = select(SchemeRow).where(schemes_visible(info.context.reach))
-        if district_id is not None:
-            did = try_decode_id(district_id, "OrgUnit") or 0
-            stmt = stmt.where(or_(SchemeRow.district_id == did, SchemeRow.district_id.is_(None)))
+        stmt = lookups.schemes(
+            schemes_visible(info.context.reach),
+            (try_decode_id(district_id, "OrgUnit") or 0) if district_id is not None else None,
+        )
         return await root_connection(info, stmt, SCHEME_ORDER, ScoringSchemeVersion.from_row, first, after)
 
     @strawberry.field(
@@ -302,13 +291,5 @@ class ScoringQuery:
     ) -> Connection[EnterpriseClassDecision]:
         unit = await _readable_unit(info, unit_id)
         path = unit.path if unit is not None else "/0/"
-        stmt = (
-            select(EnterpriseClassRow)
-            .join(OrgUnitRow, OrgUnitRow.id == EnterpriseClassRow.unit_id)
-            .where(
-                OrgUnitRow.path >= path,
-                OrgUnitRow.path < subtree_upper_bound(path),
-                compliance_units(info.context.reach),
-            )
-        )
+        stmt = lookups.classes_under(path, compliance_units(info.context.reach))
         return await root_connection(info, stmt, CLASS_ORDER, EnterpriseClassDecision.from_row, first, after)

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.context import Info
-from api.duties.obligation_types import Obligation
-from api.hazards.loaders import hazard_loaders
-from api.hazards.types import Hazard
 from api.keys import ID_DESCRIPTION, key_id
+from api.nodes import LoadedNode
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
-from api.scoring.loaders import compliance_units, scoring_loaders
 from api.tree.types import OrgUnit
+from authz.visibility.scoring import classes_visible
+from domain.rows import rows_by_ids
 from domain.scoring import formula as fm
 from domain.scoring import queries as sq
 from domain.scoring import scheme as sc
@@ -27,6 +26,10 @@ from domain.scoring.models import ScoreSchemeVersion as SchemeRow
 from domain.scoring.models import UnitScore as UnitScoreRow
 from domain.tree.kinds import RiskClass
 from domain.tree.models import OrgUnit as OrgUnitRow
+
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
 
 PeriodKind = strawberry.enum(
     fm.PeriodKind, name="PeriodKind", description="考核期间 — MONTH 月度, QUARTER 季度, YEAR 年度"
@@ -55,7 +58,9 @@ RiskLevel = strawberry.enum(
 )
 
 
-async def _unit(info: Info, unit_id: int | None) -> OrgUnit | None:
+async def unit_of(info: Info, unit_id: int | None) -> OrgUnit | None:
+    """A unit by id through the request's loader; None for no id or a unit the caller may not
+    read."""
     if unit_id is None:
         return None
     row = await info.context.loaders.unit_by_id.load(unit_id)
@@ -69,7 +74,7 @@ def _known_or_loaded(info: Info, known: OrgUnitRow | None, unit_id: int) -> OrgU
     (the dashboard's 200 enterprises) then costs no coroutine and no task per row."""
     if known is not None:
         return OrgUnit.from_row(known)
-    return _unit(info, unit_id)  # type: ignore[return-value]
+    return unit_of(info, unit_id)  # type: ignore[return-value]
 
 
 @strawberry.type(name="ObligationCounts", description="履职计数 — Counted obligations by status")
@@ -182,12 +187,12 @@ class ComplianceScore:
     async def scheme_version(self, info: Info) -> ScoringSchemeVersion | None:
         if self.scheme_version_id is None:
             return None
-        row = await scoring_loaders(info.context).scheme_version_by_id.load(self.scheme_version_id)
+        row = await info.context.loaders.scoring.scheme_version_by_id.load(self.scheme_version_id)
         return ScoringSchemeVersion.from_row(row) if row else None
 
     @strawberry.field(description="数据截至 — The day statuses were judged on (scores are current to it)")
     async def as_of(self, info: Info) -> date | None:
-        state = await scoring_loaders(info.context).state.load(0)
+        state = await info.context.loaders.scoring.state.load(0)
         return state.as_of if state else None
 
 
@@ -218,7 +223,7 @@ class ClassRuleStep:
     description="考核方案版本 — A version of a district's scoring scheme "
     "(null district: the platform default)",
 )
-class ScoringSchemeVersion(relay.Node):
+class ScoringSchemeVersion(LoadedNode[SchemeRow]):
     id: relay.NodeID[int]
     number: int = strawberry.field(description="版本号 — Version number within its district")
     effective_from: date = strawberry.field(
@@ -248,22 +253,19 @@ class ScoringSchemeVersion(relay.Node):
             note=row.note,
             created_by=subject_ref(row.created_by),
             created_at=row.created_at,
-            weights=row.weights,
+            weights=JSON(row.weights),
             district_id=row.district_id,
             data=sc.load_scheme(row.weights),
             raw_created_by=row.created_by,
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[ScoringSchemeVersion | None]:
-        rows = await scoring_loaders(info.context).scheme_version_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, SchemeRow | None]:
+        return loaders.scoring.scheme_version_by_id
 
     @strawberry.field(description="区 — The district; null for the platform default")
     async def district(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.district_id)
+        return await unit_of(info, self.district_id)
 
     @strawberry.field(description="履职分值 — Points of the obligation part (of 100)")
     def points_obligations(self) -> int:
@@ -338,7 +340,7 @@ class DistrictDashboard:
 
     @strawberry.field(description="区 — The district")
     async def district(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.district_id)
+        return await unit_of(info, self.district_id)
 
 
 @strawberry.type(
@@ -377,82 +379,10 @@ class PersonScore:
         return Person.from_row(row) if row else None
 
 
-@strawberry.type(name="ScoreContribution", description="失分构成 — The points one part of a subtree took off")
-class ScoreContribution:
-    own: bool = strawberry.field(
-        description="本级 — The unit's own posts and hazards (not a child's subtree)"
-    )
-    lost_points: float = strawberry.field(description="失分 — Points this part took off the score")
-    score: float | None = strawberry.field(description="该部分得分 — This part's own score")
-    unit_id: strawberry.Private[int]
-
-    @strawberry.field(description="单位 — The unit (a child, or the unit itself for its own part)")
-    async def unit(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.unit_id)
-
-
-@strawberry.type(
-    name="WeightClassLoss", description="按类别失分 — Counts and lost points of one weight class"
-)
-class WeightClassLoss:
-    weight_class: sc.WeightClass = strawberry.field(description="权重类别 — Class")
-    weight: int = strawberry.field(description="权重 — Weight of one obligation")
-    on_time: int = strawberry.field(description="按时完成 — Done on time")
-    late: int = strawberry.field(description="逾期完成 — Done late")
-    missed: int = strawberry.field(description="未完成 — Missed")
-    lost_points: float = strawberry.field(description="失分 — Points the class took off")
-
-
-@strawberry.type(name="HazardLoss", description="隐患失分 — A hazard that lowered the score, and by how much")
-class HazardLoss:
-    standing: fm.HazardStanding = strawberry.field(description="情形 — How it stood on the judging day")
-    weight: int = strawberry.field(description="权重 — Its weight (by grade)")
-    credit: int = strawberry.field(description="得分比例 — Credit it kept, %")
-    lost_points: float = strawberry.field(description="失分 — Points it took off")
-    hazard_id: strawberry.Private[int]
-    unit_id: strawberry.Private[int]
-
-    @strawberry.field(description="隐患 — The hazard; null when you may not read the ledger there")
-    async def hazard(self, info: Info) -> Hazard | None:
-        row = await hazard_loaders(info.context).hazard_by_id.load(self.hazard_id)
-        return Hazard.from_row(row) if row else None
-
-    @strawberry.field(description="单位 — The unit it was found at")
-    async def unit(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.unit_id)
-
-
-@strawberry.type(
-    name="ObligationLoss", description="履职失分 — An obligation missed or done late, and the points it cost"
-)
-class ObligationLoss:
-    obligation: Obligation = strawberry.field(description="履职义务 — The obligation")
-    weight_class: sc.WeightClass = strawberry.field(description="权重类别 — Class")
-    weight: int = strawberry.field(description="权重 — Weight")
-    credit: int = strawberry.field(description="得分比例 — Credit it kept, %")
-    lost_points: float = strawberry.field(description="失分 — Points it took off")
-    unit_id: strawberry.Private[int]
-
-    @classmethod
-    def of(cls, x: sq.ObligationLoss) -> ObligationLoss:
-        return cls(
-            obligation=Obligation.of(x.obligation),
-            weight_class=x.weight_class,
-            weight=x.weight,
-            credit=x.credit,
-            lost_points=round(x.points, 6),
-            unit_id=x.unit_id,
-        )
-
-    @strawberry.field(description="单位 — The unit it counted at")
-    async def unit(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.unit_id)
-
-
 @strawberry.type(
     name="EnterpriseClassDecision", description="分级记录 — An A/B/C/D classification of an enterprise"
 )
-class EnterpriseClassDecision(relay.Node):
+class EnterpriseClassDecision(LoadedNode[EnterpriseClassRow]):
     id: relay.NodeID[int]
     risk_class: str = strawberry.field(
         description="类别 — A, B, C or D", deprecation_reason="改用 enterpriseClass — Use enterpriseClass"
@@ -507,26 +437,17 @@ class EnterpriseClassDecision(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[EnterpriseClassDecision | None]:
+    async def load_nodes(cls, *, info: Info, node_ids: Iterable[str]) -> list[EnterpriseClassDecision | None]:
         ids = [int(i) for i in node_ids]
         async with info.context.db() as session:
-            rows = (
-                await session.scalars(
-                    select(EnterpriseClassRow)
-                    .join(OrgUnitRow, OrgUnitRow.id == EnterpriseClassRow.unit_id)
-                    .where(EnterpriseClassRow.id.in_(ids), compliance_units(info.context.reach))
-                )
-            ).all()
-        found = {r.id: r for r in rows}
+            found = await rows_by_ids(session, EnterpriseClassRow, ids, classes_visible(info.context.reach))
         return [cls.from_row(found[i]) if i in found else None for i in ids]
 
     @strawberry.field(description="企业 — The enterprise")
     async def unit(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, self.unit_id)
+        return await unit_of(info, self.unit_id)
 
     @strawberry.field(description="考核方案版本 — The scheme whose rule decided it")
     async def scheme_version(self, info: Info) -> ScoringSchemeVersion | None:
-        row = await scoring_loaders(info.context).scheme_version_by_id.load(self.scheme_version_id)
+        row = await info.context.loaders.scoring.scheme_version_by_id.load(self.scheme_version_id)
         return ScoringSchemeVersion.from_row(row) if row else None

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
-from api.errors import UserError, run_mutation
+from api.errors import UserError, mutate, present
 from api.guard import write_root, write_unit
 from api.ids import decode_id
 from api.tree.types import OrgUnit
@@ -112,17 +112,16 @@ class UnitPayload:
     unit: OrgUnit | None = strawberry.field(description="单元 — The unit as it is now; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
 
-
-async def _unit_payload(info: Info, work: Any) -> UnitPayload:
-    row, errors = await run_mutation(info, work)
-    return UnitPayload(unit=OrgUnit.from_row(row) if row else None, user_errors=errors)
+    @classmethod
+    def of(cls, row: OrgUnitRow | None, errors: list[UserError]) -> UnitPayload:
+        return cls(unit=present(OrgUnit.from_row, row), user_errors=errors)
 
 
 @strawberry.type
 class TreeMutation:
     @strawberry.mutation(description="新建单元 — Create a district, park, department or enterprise")
     async def create_unit(self, info: Info, input: CreateUnitInput) -> UnitPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> OrgUnitRow:
             parent_id = decode_id(input.parent_id, "OrgUnit", "parentId") if input.parent_id else None
             ent = None
             if input.enterprise is not None:
@@ -152,11 +151,11 @@ class TreeMutation:
             await audited(session, "tree.create_unit", unit, None)
             return unit
 
-        return await _unit_payload(info, work)
+        return await mutate(info, work, UnitPayload.of)
 
     @strawberry.mutation(description="修改单元 — Rename, recode or change enterprise attributes")
     async def update_unit(self, info: Info, input: UpdateUnitInput) -> UnitPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> OrgUnitRow:
             changes = None
             if input.enterprise is not None:
                 e = input.enterprise
@@ -183,11 +182,11 @@ class TreeMutation:
             await audited(session, "tree.update_unit", unit, before)
             return unit
 
-        return await _unit_payload(info, work)
+        return await mutate(info, work, UnitPayload.of)
 
     @strawberry.mutation(description="移动单元 — Move a unit and its subtree under a new parent")
     async def move_unit(self, info: Info, input: MoveUnitInput) -> UnitPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> OrgUnitRow:
             unit_id = decode_id(input.id, "OrgUnit", "id")
             new_parent_id = decode_id(input.new_parent_id, "OrgUnit", "newParentId")
             await write_unit(info.context, session, unit_id, "id")
@@ -199,11 +198,11 @@ class TreeMutation:
             await audited(session, "tree.move_unit", unit, before)
             return unit
 
-        return await _unit_payload(info, work)
+        return await mutate(info, work, UnitPayload.of)
 
     @strawberry.mutation(description="撤销单元 — Archive a unit that has no active children or holders")
     async def archive_unit(self, info: Info, input: ArchiveUnitInput) -> UnitPayload:
-        async def work(session: AsyncSession) -> Any:
+        async def work(session: AsyncSession) -> OrgUnitRow:
             unit_id = decode_id(input.id, "OrgUnit", "id")
             await write_unit(info.context, session, unit_id, "id")
             before = await snapshot_of(session, unit_id)
@@ -213,4 +212,4 @@ class TreeMutation:
             await audited(session, "tree.archive_unit", unit, before)
             return unit
 
-        return await _unit_payload(info, work)
+        return await mutate(info, work, UnitPayload.of)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +9,8 @@ from strawberry import relay
 from api.connection import Connection, build_connection, page_request
 from api.context import Info
 from api.keys import ID_DESCRIPTION, key_id
+from api.lazy import lazy_class
+from api.nodes import LoadedNode
 from domain.posts.kinds import PostKind
 from domain.posts.queries import POST_ORDER, PostFilter
 from domain.tree.kinds import RiskClass, Trade, UnitKind
@@ -17,6 +18,8 @@ from domain.tree.models import OrgUnit as OrgUnitRow
 from domain.tree.queries import UNIT_ORDER, ClassInForce, UnitFilter
 
 if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
     from api.posts.types import Post, ResponsiblePersons
 
 PostRef = Annotated["Post", strawberry.lazy("api.posts.types")]
@@ -133,7 +136,7 @@ class EnterpriseProfile:
     description="组织单元 — A unit of the organisation tree: district (区), park (园区), department (部室) "
     "or enterprise (企业)",
 )
-class OrgUnit(relay.Node):
+class OrgUnit(LoadedNode[OrgUnitRow]):
     id: relay.NodeID[int]
     kind: UnitKind = strawberry.field(description="单元类型 — Kind of unit")
     code: str = strawberry.field(description="编码 — Code, unique among the unit's siblings")
@@ -153,6 +156,8 @@ class OrgUnit(relay.Node):
         row = self.row
         if row.kind != UnitKind.ENTERPRISE:
             return None
+        # An enterprise has a trade (the table's check constraint).
+        assert row.trade is not None
         return EnterpriseProfile(
             unit_id=row.id,
             credit_code=row.credit_code or "",
@@ -180,11 +185,8 @@ class OrgUnit(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[OrgUnit | None]:
-        rows = await info.context.loaders.unit_by_id.load_many([int(i) for i in node_ids])
-        return [cls.from_row(r) if r else None for r in rows]
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, OrgUnitRow | None]:
+        return loaders.unit_by_id
 
     @strawberry.field(description="上级单元 — Parent unit; null for a district or if you may not read it")
     async def parent(self, info: Info) -> OrgUnit | None:
@@ -237,20 +239,18 @@ class OrgUnit(relay.Node):
         after: str | None = None,
         filter: PostFilterInput | None = None,
     ) -> Connection[PostRef]:
-        from api.posts.types import Post
-
         flt = filter.to_domain() if filter else PostFilter()
         loader = info.context.loaders.posts_by_unit
         page = await loader.load((self.row.id, page_request(info, first, after, POST_ORDER), flt))
-        return build_connection(page, Post.from_row, lambda: loader.counts.load((self.row.id, flt)))
+        return build_connection(
+            page, lazy_class(PostRef).from_row, lambda: loader.counts.load((self.row.id, flt))
+        )
 
     @strawberry.field(
         description="三个责任人 — The three responsible persons of a placarded enterprise on a date "
         "(default today); null for other units"
     )
     async def responsible_persons(self, info: Info, on: date | None = None) -> ResponsiblePersonsRef | None:
-        from api.posts.types import ResponsiblePersons
-
         if self.row.kind != UnitKind.ENTERPRISE:
             return None
-        return await ResponsiblePersons.load(info, self, on or info.context.today)
+        return await lazy_class(ResponsiblePersonsRef).load(info, self, on or info.context.today)

@@ -8,12 +8,13 @@ from typing import Any
 import httpx
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.authority import Authority
 from authz.credentials import mint_token
 from benchmarks.authz.data import CONTRACT_ENTERPRISES, LIST_QUERY, TARGET_LIST_FILTER_MS, Data
 from benchmarks.authz.figures import line, timed
 from domain.clock import today_shanghai
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_engine, create_session_factory
 from domain.tree.kinds import UnitKind
 from domain.tree.queries import UnitFilter, units_stmt
@@ -41,7 +42,7 @@ def filter_figures(authority: Authority, data: Data, dialect: Any) -> None:
 
 async def list_figures(url: str, data: Data, runs: int) -> None:
     engine = create_engine(url)
-    settings = Settings(environment=Environment.TEST, database_url=url)
+    settings = ApiSettings(environment=Environment.TEST, database_url=url)
     app = create_app(settings, session_factory=create_session_factory(engine))
     transport = httpx.ASGITransport(app=app)
     callers = [

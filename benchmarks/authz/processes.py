@@ -16,10 +16,11 @@ from pathlib import Path
 import httpx
 from strawberry.relay import to_base64
 
+from api.settings import ApiSettings
 from authz.credentials import mint_token
 from benchmarks.authz.data import ASSIGN, ROOT, TARGET_CROSS_PROCESS_MS, UNIT_QUERY, Data
 from benchmarks.authz.figures import line
-from domain.config import Environment, Settings
+from domain.config import Environment
 
 
 def read_log(path: Path) -> str:
@@ -68,7 +69,7 @@ async def wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -
 
 
 async def cross_process_figures(url: str, data: Data, changes: int) -> None:
-    settings = Settings(environment=Environment.TEST, database_url=url)
+    settings = ApiSettings(environment=Environment.TEST, database_url=url)
     admin = {"Authorization": f"Bearer {mint_token(settings, f'client:{data.admin_client}')}"}
     port_a = free_port()
     port_b = free_port()

@@ -20,6 +20,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 import benchmarks.peer
+from api.settings import ApiSettings
 from authz.credentials import mint_token
 from benchmarks.calibration import print_calibration
 from benchmarks.list_enterprises import load
@@ -47,7 +48,7 @@ from benchmarks.peer.servers import (
     start_peer,
     wait_ready,
 )
-from domain.config import Environment, Settings, normalize_database_url
+from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory
 from migrations.runner import upgrade
 from scratch import temporary_database
@@ -78,7 +79,7 @@ async def prepare(url: str) -> str:
         await engine.dispose()
     print(f"database            {make_url(url).database}: 1 park, {enterprises:,} enterprises, 3 posts "
           f"each with one holder, {enterprises // 10} placarded", flush=True)  # fmt: skip
-    settings = Settings(database_url=url, secret_key=SECRET_KEY, environment=Environment.PRODUCTION)
+    settings = ApiSettings(database_url=url, secret_key=SECRET_KEY, environment=Environment.PRODUCTION)
     return mint_token(settings, subject)
 
 

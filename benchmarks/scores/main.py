@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import benchmarks.scores
+from api.settings import ApiSettings
 from authz.credentials import mint_token
 from benchmarks import generate_province
 from benchmarks.calibration import print_calibration
@@ -32,7 +33,7 @@ from benchmarks.scores.recording import (
 )
 from benchmarks.scores.served import district_admin, gid, served, time_dashboard, time_recordings
 from benchmarks.scores.statements import DEFAULT_URL, FLOOR_WINDOW, LOWEST, REFUSED_DATABASES
-from domain.config import Settings, normalize_database_url
+from domain.config import normalize_database_url
 from domain.db import create_engine, create_session_factory
 from domain.scoring.formula import PeriodKind, period_start
 from domain.scoring.state import current_state
@@ -154,7 +155,7 @@ async def step_floor(
 
 
 async def step_recording(
-    args: Args, client: httpx.AsyncClient, settings: Settings, factory: async_sessionmaker[AsyncSession]
+    args: Args, client: httpx.AsyncClient, settings: ApiSettings, factory: async_sessionmaker[AsyncSession]
 ) -> None:
     async with factory() as session:
         holders = await frontline_holders(session, args.today, args.warmups + args.runs)
@@ -191,7 +192,7 @@ async def run(args: Args) -> None:
 
         admin = await district_admin(factory, district_id)
         # The server's settings come from the same environment (and .env): same secret.
-        settings = Settings(database_url=args.url)
+        settings = ApiSettings(database_url=args.url)
         headers = {"Authorization": f"Bearer {mint_token(settings, f'person:{admin}')}"}
         started = time.perf_counter()
         with served(args.url, args.today) as base_url:

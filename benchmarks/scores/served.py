@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.relay import to_base64
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz import policy
 from authz.credentials import mint_token
 from authz.models import RoleGrant
@@ -39,7 +40,6 @@ from benchmarks.scores.statements import (
     RECORD_TITLE,
 )
 from domain.audit.service import Actor, bind_actor
-from domain.config import Settings
 from domain.people.models import Person
 from domain.people.service import create_person
 
@@ -272,7 +272,7 @@ async def time_dashboard(
 
 async def time_recordings(
     client: httpx.AsyncClient,
-    settings: Settings,
+    settings: ApiSettings,
     holders: Sequence[Holder],
     days: Sequence[date],
     warmups: int,

@@ -6,8 +6,8 @@ from typing import Any
 import httpx
 import pytest
 
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Settings
 from tests.api.helpers import As
 
 
@@ -20,7 +20,7 @@ async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def as_(http: httpx.AsyncClient, settings: Settings) -> Any:
+def as_(http: httpx.AsyncClient, settings: ApiSettings) -> Any:
     """`as_("person:3")` requests with a token for that subject; `as_(**headers)` with those
     headers (an API key, say); `as_()` with none."""
 

@@ -10,7 +10,8 @@ import jwt
 import pytest
 
 from api.__main__ import main
-from domain.config import Settings, get_settings
+from api.settings import ApiSettings
+from domain.config import get_settings
 from tests.conftest import copy_database
 
 Run = Callable[..., str]
@@ -38,7 +39,7 @@ def cli(demo_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
 
 
 def claims(token: str) -> dict[str, object]:
-    settings = Settings()
+    settings = ApiSettings()
     decoded: dict[str, object] = jwt.decode(
         token, settings.secret_key, algorithms=["HS256"], audience=settings.jwt_audience
     )

@@ -47,9 +47,10 @@ from strawberry.relay import to_base64
 
 from api.app import create_app
 from api.compiled import SERVED, TOO_DEEP
+from api.settings import ApiSettings
 from authz.credentials import mint_token
 from domain.clock import today_shanghai
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_session_factory, utcnow
 from domain.errors import DomainError
 from domain.posts.models import Post
@@ -74,8 +75,8 @@ EXPECT_COMPILED = frozenset(COMPILED_ROOTS)
 STRICT = True
 
 
-def settings_for(compiled: bool) -> Settings:
-    return Settings(
+def settings_for(compiled: bool) -> ApiSettings:
+    return ApiSettings(
         environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:", compiled_reads=compiled
     )
 

@@ -10,8 +10,8 @@ import httpx
 from sqlalchemy import func, select
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Settings
 from domain.db import create_session_factory
 from domain.people.models import Person
 from tests import factories as f
@@ -21,7 +21,7 @@ CREATE = "mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { 
 READ = "{ persons(first: 100) { totalCount edges { node { name assignments { totalCount } } } } }"
 
 
-async def test_parallel_writes_and_reads_all_succeed(settings: Settings, tmp_path: Path) -> None:
+async def test_parallel_writes_and_reads_all_succeed(settings: ApiSettings, tmp_path: Path) -> None:
     async with migrated_database(tmp_path) as (_url, engine):
         factory = create_session_factory(engine)
         async with factory() as session:

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from tests.factories import gid
 
 ALLOWED = "https://app.example.cn"
@@ -20,8 +21,8 @@ REFUSED = "https://elsewhere.example.com"
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(
+def settings() -> ApiSettings:
+    return ApiSettings(
         environment=Environment.TEST,
         database_url="sqlite+aiosqlite:///:memory:",
         cors_allowed_origins=[ALLOWED, "https://admin.example.cn"],
@@ -74,7 +75,7 @@ async def test_a_preflight_from_another_origin_gets_no_allow_origin(http: httpx.
 
 
 async def test_an_actual_request_from_an_allowed_origin_carries_the_headers(
-    http: httpx.AsyncClient, settings: Settings, platform_admin: str
+    http: httpx.AsyncClient, settings: ApiSettings, platform_admin: str
 ) -> None:
     headers = {"Origin": ALLOWED, "Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
     response = await http.post("/graphql", json={"query": "{ viewer { subject } }"}, headers=headers)
@@ -97,7 +98,7 @@ async def test_an_actual_request_from_an_allowed_origin_carries_the_headers(
 
 
 async def test_an_actual_request_from_another_origin_gets_no_allow_origin(
-    http: httpx.AsyncClient, settings: Settings, platform_admin: str
+    http: httpx.AsyncClient, settings: ApiSettings, platform_admin: str
 ) -> None:
     headers = {"Origin": REFUSED, "Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
     response = await http.post("/graphql", json={"query": "{ __typename }"}, headers=headers)
@@ -108,7 +109,7 @@ async def test_an_actual_request_from_another_origin_gets_no_allow_origin(
 
 def make_app(session_factory: async_sessionmaker[AsyncSession], **settings: Any) -> Any:
     return create_app(
-        Settings(database_url="sqlite+aiosqlite:///:memory:", **settings), session_factory=session_factory
+        ApiSettings(database_url="sqlite+aiosqlite:///:memory:", **settings), session_factory=session_factory
     )
 
 
@@ -155,4 +156,4 @@ def test_a_setting_that_is_not_a_list_of_origins_is_refused(
 ) -> None:
     monkeypatch.setenv("CORS_ALLOWED_ORIGINS", f"https://ok.example.cn,{bad}")
     with pytest.raises(ValueError, match="not an origin"):
-        Settings()
+        ApiSettings()

@@ -16,8 +16,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Settings
 from domain.db import begin_write, create_engine, create_session_factory
 from domain.dblimits import DatabaseLimits
 from domain.people.models import Person
@@ -32,7 +32,7 @@ HEAVY_READ = (
 
 @asynccontextmanager
 async def api_on(
-    url: str, settings: Settings, limits: DatabaseLimits, admin: str
+    url: str, settings: ApiSettings, limits: DatabaseLimits, admin: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
     """The app on an engine of its own with `limits`, and a client acting as `admin`."""
     engine = create_engine(url, limits=limits)
@@ -57,7 +57,7 @@ def create(n: int) -> dict[str, Any]:
 
 
 async def test_thirty_concurrent_writers_beside_heavy_reads_all_succeed(
-    settings: Settings, tmp_path: Path
+    settings: ApiSettings, tmp_path: Path
 ) -> None:
     async with migrated_database(tmp_path) as (url, engine):
         async with create_session_factory(engine)() as session:
@@ -77,7 +77,9 @@ async def test_thirty_concurrent_writers_beside_heavy_reads_all_succeed(
         assert await persons(engine) == 30
 
 
-async def test_a_write_that_waits_too_long_for_the_queue_is_busy(settings: Settings, tmp_path: Path) -> None:
+async def test_a_write_that_waits_too_long_for_the_queue_is_busy(
+    settings: ApiSettings, tmp_path: Path
+) -> None:
     if on_postgresql():
         pytest.skip("the write queue is SQLite's")
     async with migrated_database(tmp_path) as (url, engine):
@@ -108,7 +110,9 @@ async def test_a_write_that_waits_too_long_for_the_queue_is_busy(settings: Setti
 
 
 @pytest.mark.postgres_only
-async def test_a_statement_past_its_time_limit_is_a_typed_timeout(settings: Settings, tmp_path: Path) -> None:
+async def test_a_statement_past_its_time_limit_is_a_typed_timeout(
+    settings: ApiSettings, tmp_path: Path
+) -> None:
     async with migrated_database(tmp_path) as (url, engine):
         async with create_session_factory(engine)() as session:
             admin = await f.make_platform_admin(session)
@@ -132,7 +136,7 @@ async def test_a_statement_past_its_time_limit_is_a_typed_timeout(settings: Sett
 
 @pytest.mark.postgres_only
 async def test_a_request_past_its_deadline_is_answered_503(tmp_path: Path) -> None:
-    settings = Settings(environment="test", request_timeout_seconds=1.0)  # type: ignore[arg-type]
+    settings = ApiSettings(environment="test", request_timeout_seconds=1.0)  # type: ignore[arg-type]
     async with migrated_database(tmp_path) as (url, engine):
         async with create_session_factory(engine)() as session:
             admin = await f.make_platform_admin(session)

@@ -21,9 +21,10 @@ from sqlalchemy import String, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.models import ExternalIdentity, RoleGrant
 from domain.audit.models import AuditEvent
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_session_factory
 from domain.people.models import Person
 from tests.api.helpers import ok
@@ -91,7 +92,7 @@ def jwks_url(signing_key: rsa.RSAPrivateKey) -> Iterator[str]:
 class Api:
     """GraphQL over HTTP against the app on the test's own database."""
 
-    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
+    def __init__(self, engine: AsyncEngine, settings: ApiSettings) -> None:
         app = create_app(settings, session_factory=create_session_factory(engine))
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
@@ -122,7 +123,7 @@ async def test_the_first_administrator_builds_a_park_through_graphql(
         assert status == 0, err
         assert "Platform administrator created" in out and "平台管理员已创建" in out
         token = out.strip().splitlines()[-1]
-        settings = Settings(environment=Environment.TEST, database_url=url, secret_key=SECRET)
+        settings = ApiSettings(environment=Environment.TEST, database_url=url, secret_key=SECRET)
         api = Api(engine, settings)
         try:
             viewer = (await api(token, VIEWER))["data"]["viewer"]
@@ -189,7 +190,7 @@ async def test_the_first_administrator_builds_a_park_through_graphql(
             )
             assert status == 0, err
             assert "eyJ" not in out and "idp-user-0001" in out
-            oidc_settings = Settings(
+            oidc_settings = ApiSettings(
                 environment=Environment.TEST,
                 database_url=url,
                 secret_key=SECRET,

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.relay import to_base64
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import TOKEN_LEEWAY_SECONDS, mint_token
-from domain.config import Settings
 from tests import factories as f
 from tests.conftest import shared_schema
 
@@ -22,7 +22,7 @@ TYPENAME = {"query": "{ __typename }"}
 
 
 async def test_a_request_that_needs_no_database_opens_no_session(
-    settings: Settings, session_factory: async_sessionmaker[AsyncSession], session: AsyncSession
+    settings: ApiSettings, session_factory: async_sessionmaker[AsyncSession], session: AsyncSession
 ) -> None:
     person = await f.person(session, "定额甲")
     await session.commit()
@@ -57,7 +57,7 @@ async def test_a_request_that_needs_no_database_opens_no_session(
 
 
 async def test_a_verified_token_is_refused_once_it_expires(
-    app: Any, settings: Settings, session: AsyncSession
+    app: Any, settings: ApiSettings, session: AsyncSession
 ) -> None:
     person = await f.person(session, "定额乙")
     await session.commit()

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from api.ide.page import ASSETS_DIR
-from domain.config import Environment, Settings
+from api.settings import ApiSettings
+from domain.config import Environment
 from domain.tree.kinds import UnitKind
 from tests import factories as f
 
@@ -111,7 +112,7 @@ async def demo_park_with_admin(session: AsyncSession) -> int:
 
 @pytest.fixture
 async def dev_app(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(environment=Environment.DEVELOPMENT, database_url="sqlite+aiosqlite:///:memory:")
+    settings = ApiSettings(environment=Environment.DEVELOPMENT, database_url="sqlite+aiosqlite:///:memory:")
     app = create_app(settings, session_factory=session_factory)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         yield c
@@ -151,8 +152,8 @@ async def test_as_needs_the_demo_data_and_development(
 ) -> None:
     await demo_park_with_admin(session)
     for settings in (
-        Settings(environment=Environment.DEVELOPMENT, load_demo_data=False),
-        Settings(environment=Environment.PRODUCTION, secret_key="p" * 40),
+        ApiSettings(environment=Environment.DEVELOPMENT, load_demo_data=False),
+        ApiSettings(environment=Environment.PRODUCTION, secret_key="p" * 40),
     ):
         app = create_app(settings, session_factory=session_factory)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import domain.models  # noqa: F401  (every table on the metadata)
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Settings
 from domain.db import Base
 from tests import factories as f
 
@@ -325,7 +325,7 @@ async def table_counts(session: AsyncSession) -> dict[str, int]:
 
 @pytest.fixture
 async def world(
-    http: httpx.AsyncClient, session: AsyncSession, settings: Settings, platform_admin: str
+    http: httpx.AsyncClient, session: AsyncSession, settings: ApiSettings, platform_admin: str
 ) -> World:
     tree = await f.small_tree(session)
     await f.person(session, name="甲某")
@@ -369,7 +369,7 @@ async def test_a_cursor_still_pages_its_own_list(world: World) -> None:
     assert "errors" not in (await _units_after(world, negative)).json()
 
 
-async def test_a_body_at_the_limit_is_read(world: World, settings: Settings) -> None:
+async def test_a_body_at_the_limit_is_read(world: World, settings: ApiSettings) -> None:
     query = b'{"query": "{ __typename }", "padding": "'
     body = query + b"x" * (settings.max_body_bytes - len(query) - 2) + b'"}'
     assert len(body) == settings.max_body_bytes
@@ -384,7 +384,7 @@ async def test_suggestions_only_where_introspection_is_on(
     from api.app import create_app
     from domain.config import Environment
 
-    settings = Settings(
+    settings = ApiSettings(
         environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:", introspection=introspection
     )
     app = create_app(settings, session_factory=session_factory)

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schema import MASKED_MESSAGE
-from domain.config import Settings
+from api.settings import ApiSettings
 from tests import factories as f
 from tests.api.graphql_http import CREATE_PERSON, GQL, JSON, assert_request_error, media_type, post
 
@@ -219,7 +219,7 @@ async def test_other_methods_get_a_json_405(client: httpx.AsyncClient, method: s
 
 
 async def test_nodes_takes_at_most_the_configured_number_of_ids(
-    client: httpx.AsyncClient, settings: Settings, session: AsyncSession
+    client: httpx.AsyncClient, settings: ApiSettings, session: AsyncSession
 ) -> None:
     tree = await f.small_tree(session)
     await session.flush()

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.app import create_app
 from api.schema import MASKED_MESSAGE
-from domain.config import Settings
+from api.settings import ApiSettings
 from domain.db import create_engine, create_session_factory
 from tests.api.graphql_http import CREATE_PERSON, GQL, media_type, post
 
@@ -139,7 +139,7 @@ async def test_liveness_and_readiness(client: httpx.AsyncClient) -> None:
 
 @pytest.mark.parametrize("server", ["postgresql", "sqlite"])
 async def test_not_ready_when_the_database_is_unreachable(
-    settings: Settings, server: str, tmp_path: pathlib.Path
+    settings: ApiSettings, server: str, tmp_path: pathlib.Path
 ) -> None:
     # Nothing listens on port 1; SQLite cannot open a directory as its file.
     url = {
@@ -172,7 +172,7 @@ async def silent_server() -> AsyncIterator[int]:
     await server.wait_closed()
 
 
-async def test_not_ready_when_the_database_does_not_answer(settings: Settings, silent_server: int) -> None:
+async def test_not_ready_when_the_database_does_not_answer(settings: ApiSettings, silent_server: int) -> None:
     engine = create_engine(f"postgresql+asyncpg://nobody@127.0.0.1:{silent_server}/none")
     app = create_app(settings, session_factory=create_session_factory(engine))
     app.state.readiness_timeout = 0.2

@@ -16,8 +16,9 @@ from strawberry.extensions.validation_cache import _get_validate_cache
 
 from api.app import create_app
 from api.schema import MASKED_MESSAGE
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from tests.api.graphql_http import GQL, assert_request_error, post
 
 # 3. Depth, alias and token limits, and the caches
@@ -39,7 +40,7 @@ def children_chain(levels: int) -> str:
     return f"{{ units(first: 1) {{ edges {{ node {{ {inner} }} }} }} }}"
 
 
-async def test_the_depth_limit(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_the_depth_limit(client: httpx.AsyncClient, settings: ApiSettings) -> None:
     limit = settings.max_query_depth
     assert (await post(client, parent_chain(limit))).status_code == 200
 
@@ -50,7 +51,7 @@ async def test_the_depth_limit(client: httpx.AsyncClient, settings: Settings) ->
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-async def test_the_alias_limit(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_the_alias_limit(client: httpx.AsyncClient, settings: ApiSettings) -> None:
     def aliased(count: int) -> str:
         return "{ " + " ".join(f"a{i}: districts(first: 0) {{ totalCount }}" for i in range(count)) + " }"
 
@@ -62,7 +63,7 @@ async def test_the_alias_limit(client: httpx.AsyncClient, settings: Settings) ->
     )
 
 
-async def test_the_token_limit(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_the_token_limit(client: httpx.AsyncClient, settings: ApiSettings) -> None:
     def tokens(count: int) -> str:  # 16 tokens around the list
         kinds = " ".join(["DISTRICT"] * (count - 16))
         return f"{{ units(filter: {{kinds: [{kinds}]}}) {{ totalCount }} }}"
@@ -101,7 +102,7 @@ async def test_parser_and_validation_caches_hit_with_the_limits_on(client: httpx
 async def test_caches_hit_with_introspection_disabled(
     session_factory: async_sessionmaker[AsyncSession], platform_admin: str
 ) -> None:
-    settings = Settings(environment=Environment.TEST, introspection=False)
+    settings = ApiSettings(environment=Environment.TEST, introspection=False)
     app = create_app(settings, session_factory=session_factory)
     headers = {"Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
     async with httpx.AsyncClient(
@@ -115,7 +116,9 @@ async def test_caches_hit_with_introspection_disabled(
 # 4. Connection arguments
 
 
-async def test_page_size_out_of_range_is_a_clear_error(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_page_size_out_of_range_is_a_clear_error(
+    client: httpx.AsyncClient, settings: ApiSettings
+) -> None:
     for first in (settings.max_page_size + 1, -1):
         response = await post(client, f"{{ districts(first: {first}) {{ totalCount }} }}")
         # A field error: the operation ran, so 200 with `data` (null: the field is non-null).

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_session_factory
 from domain.people.models import Person
 from tests import factories as f
@@ -59,7 +60,7 @@ async def test_the_same_key_for_another_request_is_refused(
 
 
 async def test_keys_belong_to_their_caller(
-    client: httpx.AsyncClient, session: AsyncSession, settings: Settings
+    client: httpx.AsyncClient, session: AsyncSession, settings: ApiSettings
 ) -> None:
     other_admin = await f.make_platform_admin(session)
     other = {"Authorization": f"Bearer {mint_token(settings, other_admin)}", "Idempotency-Key": "shared"}
@@ -100,7 +101,7 @@ async def test_a_malformed_key_is_refused_and_queries_ignore_the_header(
 
 
 async def test_a_key_past_its_retention_is_a_new_key(session_factory: Any, session: AsyncSession) -> None:
-    settings = Settings(environment=Environment.TEST, idempotency_retention_hours=0.5 / 3600)
+    settings = ApiSettings(environment=Environment.TEST, idempotency_retention_hours=0.5 / 3600)
     app = create_app(settings, session_factory=session_factory)
     admin = await f.make_platform_admin(session)
     headers = {"Authorization": f"Bearer {mint_token(settings, admin)}", "Idempotency-Key": "short-lived"}
@@ -114,7 +115,7 @@ async def test_a_key_past_its_retention_is_a_new_key(session_factory: Any, sessi
     ]
 
 
-async def test_concurrent_first_uses_of_one_key_write_once(settings: Settings, tmp_path: Path) -> None:
+async def test_concurrent_first_uses_of_one_key_write_once(settings: ApiSettings, tmp_path: Path) -> None:
     async with migrated_database(tmp_path) as (_url, engine):
         factory = create_session_factory(engine)
         async with factory() as session:

@@ -18,8 +18,9 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select, text
 
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import WRITE_TRANSACTION, create_session_factory
 from domain.people.models import Person
 from tests import factories as f
@@ -53,7 +54,7 @@ async def wait_for_blocked_insert(engine: Any, seconds: float = 10) -> None:
 
 
 async def test_a_write_killed_mid_flight_and_retried_elsewhere_is_written_once(tmp_path: Path) -> None:
-    settings = Settings(environment=Environment.TEST)
+    settings = ApiSettings(environment=Environment.TEST)
     async with migrated_database(tmp_path) as (url, engine):
         async with create_session_factory(engine)() as session:
             admin = await f.make_platform_admin(session)

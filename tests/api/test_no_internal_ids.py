@@ -20,8 +20,8 @@ from graphql import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schema import build_schema
+from api.settings import ApiSettings
 from domain.clock import today_shanghai
-from domain.config import Settings
 from seeds.loader import load_dataset
 
 INTERNAL = re.compile(
@@ -88,7 +88,7 @@ async def test_no_answer_holds_an_internal_id(session: AsyncSession, app: Any, g
     await load_dataset(session, today=today_shanghai())
     await session.commit()
     await app.state.authority.load(session)
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     query_type = schema.query_type
     assert query_type is not None
 

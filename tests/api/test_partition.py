@@ -20,8 +20,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_session_factory
 from tests import factories as f
 from tests.app_servers import free_port, server, wait_ready
@@ -64,7 +65,7 @@ async def ask(client: httpx.AsyncClient, n: int) -> tuple[float, int, str | None
 
 
 async def test_a_silent_partition_is_answered_in_time_and_recovered_from(tmp_path: Path) -> None:
-    settings = Settings(environment=Environment.TEST)
+    settings = ApiSettings(environment=Environment.TEST)
     async with migrated_database(tmp_path) as (url, engine):
         async with create_session_factory(engine)() as session:
             admin = await f.make_platform_admin(session)

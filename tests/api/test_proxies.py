@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.proxies import client_address
-from domain.config import Environment, Settings
+from api.settings import ApiSettings
+from domain.config import Environment
 from seeds.hazard_categories import load_hazard_categories
 from tests import factories as f
 from tests.factories import gid
@@ -24,8 +25,8 @@ LIMIT = 5  # domain.hazards.tipoffs.RATE_LIMIT
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(
+def settings() -> ApiSettings:
+    return ApiSettings(
         environment=Environment.TEST,
         database_url="sqlite+aiosqlite:///:memory:",
         trusted_proxies=f"{PROXY}, 10.0.0.6/32,fd00::/8",  # type: ignore[arg-type]
@@ -131,12 +132,16 @@ def test_the_client_address_rule(
 
 def test_trusted_proxies_are_checked_when_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.5, 192.168.0.0/16 ,::1")
-    assert [str(n) for n in Settings().trusted_proxy_networks] == ["10.0.0.5/32", "192.168.0.0/16", "::1/128"]
+    assert [str(n) for n in ApiSettings().trusted_proxy_networks] == [
+        "10.0.0.5/32",
+        "192.168.0.0/16",
+        "::1/128",
+    ]
     monkeypatch.setenv("TRUSTED_PROXIES", "")
-    assert Settings().trusted_proxy_networks == []
+    assert ApiSettings().trusted_proxy_networks == []
     monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.x")
     with pytest.raises(ValidationError, match="trusted_proxies"):
-        Settings()
+        ApiSettings()
 
 
 def test_serve_leaves_proxy_headers_to_the_app(

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.relay import from_base64, to_base64
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.catalogue import Resource
 from authz.credentials import mint_token
 from domain.clock import today_shanghai
-from domain.config import Environment, Settings
+from domain.config import Environment
 from tests.authz.oracles import Objects, Oracle, expected_units, objects
 from tests.authz.world_build import build
 from tests.authz.worlds import PROPERTY_SETTINGS, WorldSpec, worlds
@@ -128,7 +129,7 @@ def ids_of(connection: dict[str, Any]) -> set[int]:
 @given(spec=worlds())
 async def test_no_caller_sees_outside_its_reach(engine: AsyncEngine, spec: WorldSpec) -> None:
     today = today_shanghai()
-    settings = Settings(environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:")
+    settings = ApiSettings(environment=Environment.TEST, database_url="sqlite+aiosqlite:///:memory:")
     async with rolled_back(engine) as factory:
         app = create_app(settings, session_factory=factory, schema=shared_schema(settings))
         async with factory() as session:

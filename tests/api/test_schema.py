@@ -13,7 +13,7 @@ from graphql import (
 )
 
 from api.schema import build_schema, schema_sdl
-from domain.config import Settings
+from api.settings import ApiSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,7 @@ def test_schema_graphql_matches_the_code() -> None:
 
 
 def test_every_type_and_field_has_a_description() -> None:
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     missing: list[str] = []
     for name, gtype in schema.type_map.items():
         if name.startswith("__") or (
@@ -43,7 +43,7 @@ def test_every_type_and_field_has_a_description() -> None:
 
 
 def test_descriptions_carry_chinese_and_english() -> None:
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     org_unit = schema.type_map["OrgUnit"]
     assert isinstance(org_unit, GraphQLObjectType)
     description = org_unit.fields["children"].description or ""

@@ -9,7 +9,7 @@ from typing import Any
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
 from api.schema import build_schema
-from domain.config import Settings
+from api.settings import ApiSettings
 
 # "中文 — English": some Chinese, the separator, then some Latin letters.
 BILINGUAL = re.compile(r"[\u4e00-\u9fff].* — .*[A-Za-z]", re.S)
@@ -17,7 +17,7 @@ BILINGUAL = re.compile(r"[\u4e00-\u9fff].* — .*[A-Za-z]", re.S)
 
 def _walk() -> list[tuple[str, str | None]]:
     """(where, description) of every type, field, argument, input field and enum value."""
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     found: list[tuple[str, str | None]] = []
     for name, gtype in schema.type_map.items():
         if name.startswith("__"):
@@ -43,7 +43,7 @@ def test_nothing_in_the_schema_lacks_a_description() -> None:
 
 
 def test_arguments_and_enum_values_are_described_in_chinese_and_english() -> None:
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     enum_values = {
         f"{n}.{v}"
         for n, t in schema.type_map.items()
@@ -84,7 +84,7 @@ async def test_enum_labels_come_from_the_server(gql: Any) -> None:
 async def test_every_enum_has_a_label_set(gql: Any) -> None:
     body = await gql("{ enumLabelSets { name description values { value label labelEn } } }")
     sets = {s["name"]: s for s in body["data"]["enumLabelSets"]}
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     enums = {
         n for n, t in schema.type_map.items() if isinstance(t, GraphQLEnumType) and not n.startswith("__")
     }

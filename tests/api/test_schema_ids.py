@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphql import GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
 
 from api.schema import build_schema
-from domain.config import Settings
+from api.settings import ApiSettings
 
 # Objects without an id, and why a client cache needs none: roots, pages, payloads, errors,
 # and values that only exist inside the object they are read from (cached under it).
@@ -45,7 +45,7 @@ def _is_wrapper(name: str) -> bool:
 
 
 def test_objects_without_an_id_are_wrappers_or_listed_values() -> None:
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     objects = {
         n: t
         for n, t in schema.type_map.items()

@@ -16,8 +16,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_session_factory
 from tests import factories as f
 from tests.app_servers import ROOT, free_port, wait_ready
@@ -28,7 +29,7 @@ CREATE = "mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { 
 
 @pytest.mark.postgres_only
 async def test_a_stopping_server_gives_requests_in_flight_a_bounded_grace(tmp_path: Path) -> None:
-    settings = Settings(environment=Environment.TEST)
+    settings = ApiSettings(environment=Environment.TEST)
     async with migrated_database(tmp_path) as (url, engine):
         async with create_session_factory(engine)() as session:
             admin = await f.make_platform_admin(session)

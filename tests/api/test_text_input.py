@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.schema import build_schema
-from domain.config import Settings
+from api.settings import ApiSettings
 from domain.text import FIELD_RULES
 from domain.tree.models import OrgUnit
 from tests import factories as f
@@ -109,7 +109,7 @@ async def test_a_blank_search_still_lists_everything(gql: Any, session: AsyncSes
 
 def test_every_string_input_has_a_rule() -> None:
     """A new String argument or input field must be given its rule (length, lines) on purpose."""
-    schema = build_schema(Settings())._schema
+    schema = build_schema(ApiSettings())._schema
     names: set[str] = set()
     for t in schema.type_map.values():
         if t.name.startswith("__"):

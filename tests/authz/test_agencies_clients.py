@@ -13,9 +13,10 @@ from authz import agencies, clients
 from authz.credentials import AuthenticationError, Authenticator, mint_token
 from authz.links import derive_links
 from authz.models import ClientKind
+from authz.settings import AuthSettings
 from domain.audit.models import AuditEvent
 from domain.changes import take_authz_dirty
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.errors import DomainError
 from tests import factories as f
 
@@ -233,7 +234,7 @@ async def test_api_keys_are_shown_once_and_stored_as_a_hash(session: AsyncSessio
     assert event is not None and event.after is not None and "secret_hash" not in event.after
     assert plain not in str(event.after)
 
-    auth = Authenticator(Settings(environment=Environment.TEST))
+    auth = Authenticator(AuthSettings(environment=Environment.TEST))
     caller = await auth.authenticate(session, plain)
     assert caller.subject == client.subject and caller.method == "api_key"
     assert await clients.api_key_by_prefix(session, plain) is key
@@ -284,7 +285,7 @@ def test_common_domain() -> None:
 
 
 async def test_a_person_token_needs_the_person_and_looks_them_up_once(session: AsyncSession) -> None:
-    settings = Settings(environment=Environment.TEST)
+    settings = AuthSettings(environment=Environment.TEST)
     auth = Authenticator(settings)
     person = await f.person(session, "令牌甲")
     missing = person.id + 1000

@@ -19,9 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz import clients
 from authz.models import ClientKind
-from domain.config import Environment, Settings
+from domain.config import Environment
 from tests import factories as f
 from tests.jwks import rsa_jwk, served_jwks
 
@@ -45,7 +46,7 @@ def jwks_url(signing_key: rsa.RSAPrivateKey) -> Iterator[str]:
 async def oidc_client(
     jwks_url: str, session_factory: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
+    settings = ApiSettings(
         environment=Environment.TEST,
         database_url="sqlite+aiosqlite:///:memory:",
         oidc_issuer=ISSUER,
@@ -190,7 +191,7 @@ def provider_client(
     provider: Provider, session_factory: async_sessionmaker[AsyncSession], **settings: Any
 ) -> httpx.AsyncClient:
     app = create_app(
-        Settings(
+        ApiSettings(
             environment=Environment.TEST,
             database_url="sqlite+aiosqlite:///:memory:",
             oidc_issuer=provider.issuer,

@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from authz.credentials import mint_token
+from authz.settings import AuthSettings
 from authz.watcher import AuthzListener, asyncpg_dsn, decode_keys, encode_keys
 from domain.clock import today_shanghai
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_engine, create_session_factory
 from domain.posts.kinds import PostKind
 from migrations.runner import upgrade
@@ -74,7 +75,7 @@ async def test_a_change_made_on_one_process_is_enforced_on_another_within_a_seco
         finally:
             await engine.dispose()
 
-        settings = Settings(environment=Environment.TEST, database_url=url)
+        settings = AuthSettings(environment=Environment.TEST, database_url=url)
         admin_headers = {"Authorization": f"Bearer {mint_token(settings, admin)}"}
         person_headers = {"Authorization": f"Bearer {mint_token(settings, f'person:{who.id}')}"}
         enterprise_id = f.gid("OrgUnit", tree["chem"].id)

@@ -127,8 +127,8 @@ async def test_demo_access_admins_agencies_and_clients(session: AsyncSession, ap
 
     import httpx
 
-    from api.access.cli import demo_subjects
     from authz.credentials import mint_token
+    from authz.demo import demo_subjects
     from authz.models import AgencyContract, AgencyMember, RoleGrant, ServiceClient
     from domain.clock import today_shanghai
 

@@ -23,7 +23,8 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.config import Environment, Settings
+from api.settings import ApiSettings
+from domain.config import Environment
 from domain.db import create_session_factory
 from domain.tree.kinds import UnitKind
 from tests import factories as f
@@ -89,7 +90,7 @@ class Deployment:
     refused: str  # a frontend origin that is not
     token: str  # a bearer token of the person below
     person_name: str
-    settings: Settings
+    settings: ApiSettings
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ async def deployment(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
             await f.grant_role(session, f"person:{admin.id}", "admin")
             await session.commit()
         with static_server(FRONTEND) as allowed, static_server(FRONTEND) as refused:
-            settings = Settings(
+            settings = ApiSettings(
                 environment=Environment.DEVELOPMENT, database_url=url, cors_allowed_origins=[allowed]
             )
             port = free_port()

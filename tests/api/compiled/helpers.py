@@ -12,15 +12,15 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.compiled import SERVED
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Settings
 
 
 @dataclass
 class Pair:
     on: Any
     off: Any
-    settings: Settings
+    settings: ApiSettings
 
     def on_day(self, day: date) -> None:
         """Both apps answer as on `day` (`ctx.today`)."""

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from api.compiled import SERVED
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Settings
 from domain.people.models import Person
 from domain.posts.kinds import PostKind
 from tests import factories as f
@@ -69,7 +69,7 @@ BOARD = """query($park: ID!, $on: Date) {
 
 @pytest.fixture
 async def clients(
-    settings: Settings, session_factory: async_sessionmaker[AsyncSession], platform_admin: str
+    settings: ApiSettings, session_factory: async_sessionmaker[AsyncSession], platform_admin: str
 ) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
     headers = {"Authorization": f"Bearer {mint_token(settings, platform_admin)}"}
     off = settings.model_copy(update={"compiled_reads": False})
@@ -153,7 +153,7 @@ async def test_what_it_does_not_take_goes_through_the_resolvers(session: AsyncSe
 
 
 async def test_every_caller_gets_what_the_resolvers_give(
-    session: AsyncSession, clients: Any, settings: Settings
+    session: AsyncSession, clients: Any, settings: ApiSettings
 ) -> None:
     """Each person of the world (holders see their own unit, and contact details or full
     numbers only where their roles allow) and a caller with no role at all."""

@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.ops.logs import JsonLineFormatter, RequestIdFilter, logging_config
-from domain.config import Environment, Settings
+from api.settings import ApiSettings
+from domain.config import Environment
 from tests.conftest import migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def json_lines() -> Iterator[io.StringIO]:
     """What the root logger writes through the JSON handler `logging_config` describes."""
-    config = logging_config(Settings(environment=Environment.TEST, log_format="json", log_level="INFO"))
+    config = logging_config(ApiSettings(environment=Environment.TEST, log_format="json", log_level="INFO"))
     assert config["formatters"]["default"] == {"()": JsonLineFormatter}
     assert config["handlers"]["default"]["filters"] == ["request_id"]
     buffer = io.StringIO()
@@ -89,7 +90,7 @@ async def test_every_line_of_a_request_is_json_with_its_request_id(
 async def test_text_lines_name_the_request_id(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = logging_config(Settings(environment=Environment.TEST))
+    config = logging_config(ApiSettings(environment=Environment.TEST))
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
     handler.setFormatter(logging.Formatter(config["formatters"]["default"]["format"]))

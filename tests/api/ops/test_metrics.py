@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.app import create_app
 from api.ops.metrics import pool_of_session_factory
-from domain.config import Environment, Settings
+from api.settings import ApiSettings
+from domain.config import Environment
 from scratch import temporary_database
 from tests.conftest import base_url, migrated_database
 
@@ -147,7 +148,7 @@ async def test_scrapes_from_elsewhere_or_through_a_proxy_are_refused_by_default(
 
 async def test_a_token_and_networks(session_factory: async_sessionmaker[AsyncSession]) -> None:
     token = "metrics-scraper-token-for-tests"
-    settings = Settings(
+    settings = ApiSettings(
         environment=Environment.TEST,
         database_url="sqlite+aiosqlite:///:memory:",
         metrics_token=SecretStr(token),
@@ -181,8 +182,8 @@ async def test_a_token_and_networks(session_factory: async_sessionmaker[AsyncSes
 
 
 @pytest.fixture
-async def job_settings() -> Settings:
-    return Settings(
+async def job_settings() -> ApiSettings:
+    return ApiSettings(
         environment=Environment.TEST,
         hazard_escalation_seconds=0.05,
         score_refresh_seconds=0.05,
@@ -204,7 +205,7 @@ async def run_jobs(app: Any, until: float = 0.5) -> Samples:
         return samples
 
 
-async def test_background_jobs(tmp_path: Path, job_settings: Settings) -> None:
+async def test_background_jobs(tmp_path: Path, job_settings: ApiSettings) -> None:
     async with migrated_database(tmp_path) as (url, _engine):
         app = create_app(job_settings.model_copy(update={"database_url": url}), listen=False)
         started = time.time()
@@ -218,7 +219,7 @@ async def test_background_jobs(tmp_path: Path, job_settings: Settings) -> None:
 
 async def test_the_pool_of_the_apps_own_engine(tmp_path: Path) -> None:
     async with migrated_database(tmp_path) as (url, _engine):
-        settings = Settings(
+        settings = ApiSettings(
             environment=Environment.TEST,
             database_url=url,
             hazard_escalation_seconds=0,
@@ -239,7 +240,7 @@ async def test_the_pool_of_the_apps_own_engine(tmp_path: Path) -> None:
     assert ("db_pool_overflow", frozenset()) in held
 
 
-async def test_failing_background_jobs_are_counted(tmp_path: Path, job_settings: Settings) -> None:
+async def test_failing_background_jobs_are_counted(tmp_path: Path, job_settings: ApiSettings) -> None:
     # A database without the tables: every run fails.
     async with temporary_database(base_url(), tmp_path) as url:
         app = create_app(job_settings.model_copy(update={"database_url": url}), listen=False)

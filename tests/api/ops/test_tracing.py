@@ -21,8 +21,9 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from api.app import create_app
+from api.settings import ApiSettings
 from authz.credentials import mint_token
-from domain.config import Environment, Settings
+from domain.config import Environment
 from domain.db import create_session_factory
 from tests.conftest import migrated_database
 from tests.factories import make_platform_admin
@@ -90,7 +91,7 @@ async def test_a_request_and_its_sql_arrive_as_spans(
     async with migrated_database(tmp_path) as (url, engine):
         async with create_session_factory(engine)() as session:
             admin = await make_platform_admin(session)
-        settings = Settings(
+        settings = ApiSettings(
             environment=Environment.TEST,
             database_url=url,
             otel_exporter_otlp_endpoint=receiver.url,
@@ -162,7 +163,7 @@ async def run_traced_once(app: Any) -> None:
         await client.post("/graphql", json={"query": "query Late { __typename }"})
 
 
-def test_nothing_when_no_endpoint_is_configured(settings: Settings) -> None:
+def test_nothing_when_no_endpoint_is_configured(settings: ApiSettings) -> None:
     app = create_app(settings)
     assert app.state.tracing is None
     assert not [m for m in app.user_middleware if "OpenTelemetry" in getattr(m.cls, "__name__", "")]
