@@ -41,9 +41,13 @@ JOBS ?= auto
 test: $(VENV)/.installed
 	$(PY) -m pytest -n $(JOBS) $(ARGS)
 
+# Style, and the architecture: import-linter's contracts (pyproject.toml) and no import
+# cycle between modules (tests/test_architecture.py, also part of `make test`).
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m pytest -q -n 0 -p no:cacheprovider tests/test_architecture.py
 
 typecheck: $(VENV)/.installed
 	$(PY) -m mypy
