@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
-from api.duties.mutations import AttachmentInput
+from api.duties.inputs import AttachmentInput
 from api.errors import UserError, mutate, present
 from api.guard import forbidden, read_person, write_unit
 from api.hazards import guards
