@@ -55,6 +55,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 
 from api import unit_of_work
+from api.actors import actor
 from api.context import Context
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
@@ -64,7 +65,6 @@ from api.protocol_errors import ProtocolError, bad_request, protocol_error
 from api.schema import MASKED_MESSAGE_EN, MASKED_MESSAGE_ZH
 from api.unavailable import is_unavailable, unavailable_entry
 from authz.credentials import AuthenticationError, Caller
-from domain.audit.service import Actor
 from domain.dblimits import DatabaseFailure, database_failure
 
 log = logging.getLogger("api.http")
@@ -329,9 +329,6 @@ class GraphQLView(GraphQL[Context, None]):
         state = request.app.state
         caller: Caller | None = getattr(request.state, "caller", None)
         request_id = getattr(request.state, "request_id", "-")
-        unit_of_work.bind_request_actor(
-            request, Actor(caller.subject if caller else "anonymous", request_id=request_id)
-        )
         ctx = Context(
             open_session=lambda: unit_of_work.request_session(request),
             settings=state.settings,
@@ -341,6 +338,8 @@ class GraphQLView(GraphQL[Context, None]):
             caller=caller,
             request=request,
         )
+        # For the services that audit through the session rather than an explicit `actor=`.
+        unit_of_work.bind_request_actor(request, actor(ctx))
         request.state.gql_context = ctx
         request.state.sub_response = response
         return ctx

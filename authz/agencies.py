@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.domains import ROOT_DOMAIN
 from authz.models import Agency, AgencyContract, AgencyContractUnit, AgencyMember
-from domain.audit.service import actor_of, insert_audited, record, record_row, row_snapshot
+from domain.actors import Actor
+from domain.audit.service import insert_audited, record, record_row, row_snapshot
 from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
@@ -45,7 +46,7 @@ def common_domain(paths: Sequence[str]) -> str:
 # --- agencies -----------------------------------------------------------------------------
 
 
-async def create_agency(session: AsyncSession, *, name: str, credit_code: str) -> Agency:
+async def create_agency(session: AsyncSession, *, actor: Actor, name: str, credit_code: str) -> Agency:
     errors = ErrorCollector()
     clean_name = clean_text(errors, "name", name, label_zh="机构名称", label_en="Name", max_length=200)
     code: str | None = None
@@ -69,8 +70,8 @@ async def create_agency(session: AsyncSession, *, name: str, credit_code: str) -
             )
     errors.raise_if_any()
     assert clean_name is not None and code is not None
-    agency = Agency(name=clean_name, credit_code=code, created_by=actor_of(session).subject)
-    await insert_audited(session, agency, "agency.create", ROOT_DOMAIN)
+    agency = Agency(name=clean_name, credit_code=code, created_by=actor.subject)
+    await insert_audited(session, agency, "agency.create", ROOT_DOMAIN, actor=actor)
     return agency
 
 
@@ -80,6 +81,7 @@ async def create_agency(session: AsyncSession, *, name: str, credit_code: str) -
 async def add_agency_member(
     session: AsyncSession,
     *,
+    actor: Actor,
     agency_id: int,
     person_id: int,
     start_date: date,
@@ -124,14 +126,16 @@ async def add_agency_member(
         start_date=start_date,
         end_date=end_date,
         note=clean_note,
-        created_by=actor_of(session).subject,
+        created_by=actor.subject,
     )
-    await insert_audited(session, member, "agency.add_member", ROOT_DOMAIN)
+    await insert_audited(session, member, "agency.add_member", ROOT_DOMAIN, actor=actor)
     mark_authz_dirty(session, f"person:{person_id}")
     return member
 
 
-async def end_agency_member(session: AsyncSession, *, member_id: int, end_date: date) -> AgencyMember:
+async def end_agency_member(
+    session: AsyncSession, *, actor: Actor, member_id: int, end_date: date
+) -> AgencyMember:
     """Close an open membership on `end_date` (the last day the person works for the agency)."""
     member = await session.get(AgencyMember, member_id)
     if member is None:
@@ -153,13 +157,13 @@ async def end_agency_member(session: AsyncSession, *, member_id: int, end_date: 
     before = row_snapshot(member)
     member.end_date = end_date
     await session.flush()
-    await record_row(session, "agency.end_member", member, ROOT_DOMAIN, before)
+    await record_row(session, "agency.end_member", member, ROOT_DOMAIN, before, actor=actor)
     mark_authz_dirty(session, f"person:{member.person_id}")
     return member
 
 
 async def revoke_agency_member(
-    session: AsyncSession, *, member_id: int, note: str | None = None
+    session: AsyncSession, *, actor: Actor, member_id: int, note: str | None = None
 ) -> AgencyMember:
     """Withdraw a membership at once (e.g. recorded by mistake): from today it gives nothing."""
     member = await session.get(AgencyMember, member_id)
@@ -171,10 +175,10 @@ async def revoke_agency_member(
         )
     before = row_snapshot(member)
     member.revoked_at = utcnow()
-    member.revoked_by = actor_of(session).subject
+    member.revoked_by = actor.subject
     member.closing_note = note[:500] if note else None
     await session.flush()
-    await record_row(session, "agency.revoke_member", member, ROOT_DOMAIN, before)
+    await record_row(session, "agency.revoke_member", member, ROOT_DOMAIN, before, actor=actor)
     mark_authz_dirty(session, f"person:{member.person_id}")
     return member
 
@@ -223,6 +227,7 @@ async def contract_enterprises(
 async def create_contract(
     session: AsyncSession,
     *,
+    actor: Actor,
     agency_id: int,
     code: str,
     start_date: date,
@@ -267,7 +272,7 @@ async def create_contract(
         start_date=start_date,
         end_date=end_date,
         note=clean_note,
-        created_by=actor_of(session).subject,
+        created_by=actor.subject,
     )
     session.add(contract)
     await session.flush()
@@ -277,6 +282,7 @@ async def create_contract(
     picture = row_snapshot(contract) | {"unit_ids": [u.id for u in units]}
     await record(
         session,
+        actor=actor,
         action="agency.create_contract",
         target_type="AgencyContract",
         target_id=contract.id,
@@ -299,7 +305,7 @@ async def contract_unit_paths(session: AsyncSession, contract_id: int) -> list[s
 
 
 async def terminate_contract(
-    session: AsyncSession, *, contract_id: int, terminated_on: date, note: str | None = None
+    session: AsyncSession, *, actor: Actor, contract_id: int, terminated_on: date, note: str | None = None
 ) -> AgencyContract:
     """End a contract early: `terminated_on` is the first day it no longer holds."""
     contract = await session.get(AgencyContract, contract_id)
@@ -334,10 +340,10 @@ async def terminate_contract(
     before = row_snapshot(contract)
     contract.terminated_on = terminated_on
     contract.revoked_at = utcnow()
-    contract.revoked_by = actor_of(session).subject
+    contract.revoked_by = actor.subject
     contract.closing_note = clean_note or None
     await session.flush()
     domain = common_domain(await contract_unit_paths(session, contract.id))
-    await record_row(session, "agency.terminate_contract", contract, domain, before)
+    await record_row(session, "agency.terminate_contract", contract, domain, before, actor=actor)
     mark_authz_dirty(session, f"agency:{contract.agency_id}")
     return contract

@@ -27,6 +27,7 @@ from authz.clients import link_identity
 from authz.domains import ROOT_DOMAIN
 from authz.models import ExternalIdentity, RoleGrant
 from authz.policy import grant_role
+from domain.actors import Actor
 from domain.audit.service import record, record_row
 from domain.people.models import Person
 from domain.people.service import create_person
@@ -78,19 +79,22 @@ async def create_platform_admin(
     today: date,
     oidc: tuple[str, str] | None = None,
     another: bool = False,
+    actor: Actor,
 ) -> Bootstrapped:
     """A new person holding `admin` everywhere from `today`, linked to the OIDC identity
     (issuer, subject) if given. Raises AdminExists (see the module) or DomainError (bad
-    input: the person's fields, or an identity already linked). Nothing is committed."""
+    input: the person's fields, or an identity already linked). `actor` is who does it (the
+    command line), in the rows and the audit log. Nothing is committed."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     others = await platform_admins(session, today)
     if others and not another:
         raise AdminExists(others)
     person = await create_person(session, name=name, id_number=id_number, phone=phone, today=today)
-    await record_row(session, "people.create_person", person, ROOT_DOMAIN)
+    await record_row(session, "people.create_person", person, ROOT_DOMAIN, actor=actor)
     grant = await grant_role(
         session,
+        actor=actor,
         subject=f"person:{person.id}",
         role=Role.ADMIN.value,
         unit_id=None,
@@ -100,9 +104,12 @@ async def create_platform_admin(
     identity = None
     if oidc is not None:
         issuer, subject = oidc
-        identity = await link_identity(session, issuer=issuer, subject=subject, person_id=person.id)
+        identity = await link_identity(
+            session, actor=actor, issuer=issuer, subject=subject, person_id=person.id
+        )
     await record(
         session,
+        actor=actor,
         action="admin.bootstrap",
         target_type="Person",
         target_id=person.id,

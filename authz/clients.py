@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.credentials import new_api_key
 from authz.domains import ROOT_DOMAIN
 from authz.models import Agency, ApiKey, ClientKind, ExternalIdentity, ServiceClient
-from domain.audit.service import actor_of, insert_audited, record, record_row, row_snapshot
+from domain.actors import Actor
+from domain.audit.service import insert_audited, record, record_row, row_snapshot
 from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
@@ -41,6 +42,7 @@ async def client_domain(session: AsyncSession, client: ServiceClient) -> str:
 async def create_client(
     session: AsyncSession,
     *,
+    actor: Actor,
     name: str,
     kind: str,
     unit_id: int | None = None,
@@ -106,9 +108,9 @@ async def create_client(
         kind=kind,
         unit_id=unit_id,
         agency_id=agency_id,
-        created_by=actor_of(session).subject,
+        created_by=actor.subject,
     )
-    await insert_audited(session, client, "client.create", path)
+    await insert_audited(session, client, "client.create", path, actor=actor)
     mark_authz_dirty(session, client.subject)
     return client
 
@@ -124,14 +126,16 @@ async def _live_client(session: AsyncSession, client_id: int, field: str = "clie
     return client
 
 
-async def disable_client(session: AsyncSession, *, client_id: int) -> ServiceClient:
+async def disable_client(session: AsyncSession, *, actor: Actor, client_id: int) -> ServiceClient:
     """Stop a client at once: its keys and tokens no longer authenticate, its roles end."""
     client = await _live_client(session, client_id)
     before = row_snapshot(client)
     client.disabled_at = utcnow()
-    client.disabled_by = actor_of(session).subject
+    client.disabled_by = actor.subject
     await session.flush()
-    await record_row(session, "client.disable", client, await client_domain(session, client), before)
+    await record_row(
+        session, "client.disable", client, await client_domain(session, client), before, actor=actor
+    )
     mark_authz_dirty(session, client.subject)
     return client
 
@@ -146,7 +150,7 @@ def _key_picture(key: ApiKey) -> dict[str, Any]:
 
 
 async def create_api_key(
-    session: AsyncSession, *, client_id: int, expires_at: datetime | None = None
+    session: AsyncSession, *, actor: Actor, client_id: int, expires_at: datetime | None = None
 ) -> tuple[ApiKey, str]:
     """A new key of the client: the row, and the key itself, to be shown once."""
     client = await _live_client(session, client_id)
@@ -160,12 +164,13 @@ async def create_api_key(
         prefix=prefix,
         secret_hash=secret_hash,
         expires_at=expires_at,
-        created_by=actor_of(session).subject,
+        created_by=actor.subject,
     )
     session.add(key)
     await session.flush()
     await record(
         session,
+        actor=actor,
         action="client.create_api_key",
         target_type="ApiKey",
         target_id=key.id,
@@ -183,7 +188,7 @@ async def api_key_by_prefix(session: AsyncSession, prefix: str) -> ApiKey | None
     return await session.scalar(select(ApiKey).where(ApiKey.prefix == text))
 
 
-async def revoke_api_key(session: AsyncSession, *, key_id: int) -> ApiKey:
+async def revoke_api_key(session: AsyncSession, *, actor: Actor, key_id: int) -> ApiKey:
     key = await session.get(ApiKey, key_id)
     if key is None:
         raise not_found("keyId", "API密钥", "API key")
@@ -193,12 +198,13 @@ async def revoke_api_key(session: AsyncSession, *, key_id: int) -> ApiKey:
         )
     before = _key_picture(key)
     key.revoked_at = utcnow()
-    key.revoked_by = actor_of(session).subject
+    key.revoked_by = actor.subject
     await session.flush()
     client = await session.get(ServiceClient, key.client_id)
     assert client is not None
     await record(
         session,
+        actor=actor,
         action="client.revoke_api_key",
         target_type="ApiKey",
         target_id=key.id,
@@ -215,6 +221,7 @@ async def revoke_api_key(session: AsyncSession, *, key_id: int) -> ApiKey:
 async def link_identity(
     session: AsyncSession,
     *,
+    actor: Actor,
     issuer: str,
     subject: str,
     person_id: int | None = None,
@@ -263,7 +270,7 @@ async def link_identity(
         subject=clean_subject,
         person_id=person_id,
         client_id=client_id,
-        created_by=actor_of(session).subject,
+        created_by=actor.subject,
     )
-    await insert_audited(session, identity, "identity.link", domain)
+    await insert_audited(session, identity, "identity.link", domain, actor=actor)
     return identity

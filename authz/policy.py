@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.catalogue import ROLE_NAME_RE, Action, Resource
 from authz.domains import ROOT_DOMAIN
 from authz.models import JointResponsibility, Permission, RoleGrant, ServiceClient
-from domain.audit.service import actor_of, insert_audited, record_row, row_snapshot
+from domain.actors import Actor
+from domain.audit.service import insert_audited, record_row, row_snapshot
 from domain.changes import mark_authz_dirty
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
@@ -91,6 +92,7 @@ async def _revoke(
     row_id: int,
     note: str | None,
     *,
+    actor: Actor,
     field: str,
     what: tuple[str, str],
 ) -> tuple[PolicyRow, dict[str, Any]]:
@@ -112,7 +114,7 @@ async def _revoke(
     errors.raise_if_any()
     before = row_snapshot(row)
     row.revoked_at = utcnow()
-    row.revoked_by = actor_of(session).subject
+    row.revoked_by = actor.subject
     row.closing_note = clean_note or None
     await session.flush()
     return row, before
@@ -124,6 +126,7 @@ async def _revoke(
 async def grant_role(
     session: AsyncSession,
     *,
+    actor: Actor,
     subject: str,
     role: str,
     unit_id: int | None,
@@ -170,20 +173,22 @@ async def grant_role(
         start_date=start_date,
         end_date=end_date,
         note=clean_note,
-        created_by=actor_of(session).subject,
+        created_by=actor.subject,
     )
-    await insert_audited(session, grant, "policy.grant_role", path)
+    await insert_audited(session, grant, "policy.grant_role", path, actor=actor)
     mark_authz_dirty(session, subject)
     return grant
 
 
-async def revoke_role_grant(session: AsyncSession, *, grant_id: int, note: str | None = None) -> RoleGrant:
+async def revoke_role_grant(
+    session: AsyncSession, *, actor: Actor, grant_id: int, note: str | None = None
+) -> RoleGrant:
     """End a grant at once: it last held the day before (see authz.links)."""
     grant, before = await _revoke(
-        session, RoleGrant, grant_id, note, field="grantId", what=("角色授权", "Role grant")
+        session, RoleGrant, grant_id, note, actor=actor, field="grantId", what=("角色授权", "Role grant")
     )
     path = await unit_path(session, grant.unit_id)
-    await record_row(session, "policy.revoke_role_grant", grant, path or ROOT_DOMAIN, before)
+    await record_row(session, "policy.revoke_role_grant", grant, path or ROOT_DOMAIN, before, actor=actor)
     mark_authz_dirty(session, grant.subject)
     return grant
 
@@ -192,7 +197,7 @@ async def revoke_role_grant(session: AsyncSession, *, grant_id: int, note: str |
 
 
 async def grant_permission(
-    session: AsyncSession, *, role: str, resource: str, action: str, note: str | None = None
+    session: AsyncSession, *, actor: Actor, role: str, resource: str, action: str, note: str | None = None
 ) -> Permission:
     """A new template: holders of `role` may do `action` on `resource` wherever they hold it.
     A new role name makes a new role."""
@@ -227,20 +232,26 @@ async def grant_permission(
             )
     errors.raise_if_any()
     permission = Permission(
-        role=role, resource=resource, action=action, note=clean_note, created_by=actor_of(session).subject
+        role=role, resource=resource, action=action, note=clean_note, created_by=actor.subject
     )
-    await insert_audited(session, permission, "policy.grant_permission", ROOT_DOMAIN)
+    await insert_audited(session, permission, "policy.grant_permission", ROOT_DOMAIN, actor=actor)
     mark_authz_dirty(session, "policy")
     return permission
 
 
 async def revoke_permission(
-    session: AsyncSession, *, permission_id: int, note: str | None = None
+    session: AsyncSession, *, actor: Actor, permission_id: int, note: str | None = None
 ) -> Permission:
     permission, before = await _revoke(
-        session, Permission, permission_id, note, field="permissionId", what=("权限", "Permission")
+        session,
+        Permission,
+        permission_id,
+        note,
+        actor=actor,
+        field="permissionId",
+        what=("权限", "Permission"),
     )
-    await record_row(session, "policy.revoke_permission", permission, ROOT_DOMAIN, before)
+    await record_row(session, "policy.revoke_permission", permission, ROOT_DOMAIN, before, actor=actor)
     mark_authz_dirty(session, "policy")
     return permission
 
@@ -251,6 +262,7 @@ async def revoke_permission(
 async def declare_joint_responsibility(
     session: AsyncSession,
     *,
+    actor: Actor,
     unit_id: int,
     post_a_id: int,
     post_b_id: int,
@@ -290,25 +302,26 @@ async def declare_joint_responsibility(
         post_b_id=post_b_id,
         start_date=start_date,
         note=clean_note,
-        created_by=actor_of(session).subject,
+        created_by=actor.subject,
     )
-    await insert_audited(session, joint, "policy.declare_joint", path)
+    await insert_audited(session, joint, "policy.declare_joint", path, actor=actor)
     mark_authz_dirty(session, f"post:{post_a_id}", f"post:{post_b_id}")
     return joint
 
 
 async def revoke_joint_responsibility(
-    session: AsyncSession, *, joint_id: int, note: str | None = None
+    session: AsyncSession, *, actor: Actor, joint_id: int, note: str | None = None
 ) -> JointResponsibility:
     joint, before = await _revoke(
         session,
         JointResponsibility,
         joint_id,
         note,
+        actor=actor,
         field="jointResponsibilityId",
         what=("党政同责声明", "Joint responsibility"),
     )
     path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == joint.unit_id))
-    await record_row(session, "policy.revoke_joint", joint, path or ROOT_DOMAIN, before)
+    await record_row(session, "policy.revoke_joint", joint, path or ROOT_DOMAIN, before, actor=actor)
     mark_authz_dirty(session, f"post:{joint.post_a_id}", f"post:{joint.post_b_id}")
     return joint

@@ -1,6 +1,7 @@
 """Who acts: one value, built once per request by the API (or by a command, a seed, a
-job), passed explicitly to the services that record who did something, and bound to the
-session for the audit log (`domain.audit.service.bind_actor`)."""
+job), passed explicitly to the services that record who did something and to the audit log
+(`actor=`). The API also binds it to the request's session
+(`domain.audit.service.bind_actor`) for the services that are not yet given it."""
 
 from __future__ import annotations
 
@@ -24,3 +25,5 @@ class Actor:
 
 
 SYSTEM = Actor("system")
+CLI = Actor("cli")
+"""A command run by an operator (`python -m api ...`)."""

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz import agencies, clients, policy
 from authz.models import ClientKind
+from domain.actors import SYSTEM
 from domain.people.service import create_person
 from domain.posts import service as posts
 from domain.posts.kinds import PostKind
@@ -169,6 +170,7 @@ class _Loader:
             unit = self.units[row["unit"]] if row.get("unit") else None
             await policy.grant_role(
                 self.session,
+                actor=SYSTEM,
                 subject=f"person:{self.people[row['person']]}",
                 role=row["role"],
                 unit_id=unit.id if unit else None,
@@ -178,12 +180,15 @@ class _Loader:
             )
             counts["role_grants"] += 1
         for a in data.get("agencies", []):
-            agency = await agencies.create_agency(self.session, name=a["name"], credit_code=a["credit_code"])
+            agency = await agencies.create_agency(
+                self.session, actor=SYSTEM, name=a["name"], credit_code=a["credit_code"]
+            )
             counts["agencies"] += 1
             for m in a.get("members", []):
                 end = m.get("end_days")
                 await agencies.add_agency_member(
                     self.session,
+                    actor=SYSTEM,
                     agency_id=agency.id,
                     person_id=self.people[m["person"]],
                     start_date=self.day(int(m["start_days"])),
@@ -192,6 +197,7 @@ class _Loader:
             for c in a.get("contracts", []):
                 await agencies.create_contract(
                     self.session,
+                    actor=SYSTEM,
                     agency_id=agency.id,
                     code=c["code"],
                     start_date=self.day(int(c["start_days"])),
@@ -201,12 +207,13 @@ class _Loader:
                 counts["contracts"] += 1
             for c in a.get("clients", []):
                 await clients.create_client(
-                    self.session, name=c["name"], kind=ClientKind.AGENCY, agency_id=agency.id
+                    self.session, actor=SYSTEM, name=c["name"], kind=ClientKind.AGENCY, agency_id=agency.id
                 )
                 counts["clients"] += 1
         for c in data.get("district_clients", []):
             await clients.create_client(
                 self.session,
+                actor=SYSTEM,
                 name=c["name"],
                 kind=ClientKind.DISTRICT_SYSTEM,
                 unit_id=self.units[c["district"]].id,

@@ -51,13 +51,11 @@ def run(args: argparse.Namespace, settings: AuthSettings) -> None:
 
 @asynccontextmanager
 async def _session(settings: AuthSettings) -> AsyncIterator[AsyncSession]:
-    from domain.audit.service import Actor, bind_actor
     from domain.db import create_engine, create_session_factory
 
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine)() as session:
-            bind_actor(session, Actor("cli"))
             yield session
     finally:
         await engine.dispose()
@@ -90,12 +88,13 @@ async def _token(
 
 async def _create_api_key(settings: AuthSettings, client_id: int, expires_days: int | None) -> str:
     from authz.clients import create_api_key
+    from domain.actors import CLI
     from domain.errors import DomainError
 
     expires_at = datetime.now(UTC) + timedelta(days=expires_days) if expires_days is not None else None
     async with _session(settings) as session:
         try:
-            row, plain = await create_api_key(session, client_id=client_id, expires_at=expires_at)
+            row, plain = await create_api_key(session, actor=CLI, client_id=client_id, expires_at=expires_at)
         except DomainError as exc:
             raise SystemExit(f"no key made: {exc}") from exc
         await session.commit()
@@ -104,6 +103,7 @@ async def _create_api_key(settings: AuthSettings, client_id: int, expires_days: 
 
 async def _revoke_api_key(settings: AuthSettings, prefix: str) -> str:
     from authz.clients import api_key_by_prefix, revoke_api_key
+    from domain.actors import CLI
     from domain.errors import DomainError
 
     async with _session(settings) as session:
@@ -111,7 +111,7 @@ async def _revoke_api_key(settings: AuthSettings, prefix: str) -> str:
         if key is None:
             raise SystemExit(f"no API key with prefix {prefix!r}")
         try:
-            await revoke_api_key(session, key_id=key.id)
+            await revoke_api_key(session, actor=CLI, key_id=key.id)
         except DomainError as exc:
             raise SystemExit(f"not revoked: {exc}") from exc
         await session.commit()

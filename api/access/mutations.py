@@ -28,6 +28,7 @@ from api.access.types import (
     ServiceClient,
     ServiceClientKind,
 )
+from api.actors import actor
 from api.context import Context, Info
 from api.errors import UserError, mutate, present
 from api.guard import forbidden, read_person, write_unit
@@ -280,7 +281,9 @@ class AccessMutation:
     async def create_agency(self, info: Info, input: CreateAgencyInput) -> AgencyPayload:
         async def work(session: AsyncSession) -> AgencyRow:
             _write_root(info.context, Resource.CONTRACT, (), ("服务机构", "Agency"))
-            return await agencies.create_agency(session, name=input.name, credit_code=input.credit_code)
+            return await agencies.create_agency(
+                session, actor=actor(info.context), name=input.name, credit_code=input.credit_code
+            )
 
         return await mutate(info, work, AgencyPayload.of)
 
@@ -294,6 +297,7 @@ class AccessMutation:
             await read_person(ctx, session, person_id, "personId")
             return await agencies.add_agency_member(
                 session,
+                actor=actor(info.context),
                 agency_id=agency_id,
                 person_id=person_id,
                 start_date=input.start_date,
@@ -311,7 +315,9 @@ class AccessMutation:
             if agency_id is None:
                 raise not_found("memberId", "机构人员记录", "Agency member")
             await _guard_agency(info.context, session, agency_id, "memberId")
-            return await agencies.end_agency_member(session, member_id=member_id, end_date=input.end_date)
+            return await agencies.end_agency_member(
+                session, actor=actor(info.context), member_id=member_id, end_date=input.end_date
+            )
 
         return await mutate(info, work, AgencyMemberPayload.of)
 
@@ -339,6 +345,7 @@ class AccessMutation:
             errors.raise_if_any()
             return await agencies.create_contract(
                 session,
+                actor=actor(info.context),
                 agency_id=agency_id,
                 code=input.code,
                 start_date=input.start_date,
@@ -365,7 +372,11 @@ class AccessMutation:
                 assert row is not None
                 terminated_on = max(info.context.today, row.start_date)
             return await agencies.terminate_contract(
-                session, contract_id=contract_id, terminated_on=terminated_on, note=input.note
+                session,
+                actor=actor(info.context),
+                contract_id=contract_id,
+                terminated_on=terminated_on,
+                note=input.note,
             )
 
         return await mutate(info, work, AgencyContractPayload.of)
@@ -389,6 +400,7 @@ class AccessMutation:
                 _write_root(ctx, Resource.CLIENT, "kind", ("客户端", "Client"))
             return await clients.create_client(
                 session,
+                actor=actor(info.context),
                 name=input.name,
                 kind=str(input.kind.value),
                 unit_id=unit_id,
@@ -405,7 +417,7 @@ class AccessMutation:
         async def work(session: AsyncSession) -> ServiceClientRow:
             client_id = decode_id(input.client_id, "ServiceClient", "clientId")
             await _guard_client(info.context, session, client_id, "clientId")
-            return await clients.disable_client(session, client_id=client_id)
+            return await clients.disable_client(session, actor=actor(info.context), client_id=client_id)
 
         return await mutate(info, work, ServiceClientPayload.of)
 
@@ -416,7 +428,9 @@ class AccessMutation:
         async def work(session: AsyncSession) -> tuple[ApiKeyRow, str]:
             client_id = decode_id(input.client_id, "ServiceClient", "clientId")
             await _guard_client(info.context, session, client_id, "clientId")
-            return await clients.create_api_key(session, client_id=client_id, expires_at=input.expires_at)
+            return await clients.create_api_key(
+                session, actor=actor(info.context), client_id=client_id, expires_at=input.expires_at
+            )
 
         return await mutate(info, work, CreateApiKeyPayload.of)
 
@@ -433,7 +447,7 @@ class AccessMutation:
                 if exc.errors[0].code == "NOT_FOUND":
                     raise not_found("keyId", "API密钥", "API key") from exc
                 raise
-            return await clients.revoke_api_key(session, key_id=key_id)
+            return await clients.revoke_api_key(session, actor=actor(info.context), key_id=key_id)
 
         return await mutate(info, work, ApiKeyPayload.of)
 
@@ -455,7 +469,12 @@ class AccessMutation:
                 if not all(ctx.can(Resource.CLIENT, Action.WRITE, d) for d in reach):
                     raise forbidden("personId", "人员的登录身份", "Person's sign-in identities")
             return await clients.link_identity(
-                session, issuer=input.issuer, subject=input.subject, person_id=person_id, client_id=client_id
+                session,
+                actor=actor(info.context),
+                issuer=input.issuer,
+                subject=input.subject,
+                person_id=person_id,
+                client_id=client_id,
             )
 
         return await mutate(info, work, ExternalIdentityPayload.of)

@@ -141,7 +141,7 @@ def _invalid(zh: str, en: str) -> Refused:
 async def _create(settings: ApiSettings, args: argparse.Namespace, oidc: tuple[str, str] | None) -> Made:
     from authz.bootstrap import AdminExists, create_platform_admin
     from authz.watcher import notify_change
-    from domain.audit.service import Actor, bind_actor
+    from domain.actors import CLI
     from domain.changes import take_authz_dirty
     from domain.clock import today_shanghai
     from domain.db import WRITE_TRANSACTION, create_engine, create_session_factory
@@ -160,7 +160,6 @@ async def _create(settings: ApiSettings, args: argparse.Namespace, oidc: tuple[s
             await session.commit()
         async with factory() as session:
             await session.connection(execution_options=WRITE_TRANSACTION)
-            bind_actor(session, Actor("cli"))
             try:
                 made = await create_platform_admin(
                     session,
@@ -170,6 +169,7 @@ async def _create(settings: ApiSettings, args: argparse.Namespace, oidc: tuple[s
                     today=today_shanghai(),
                     oidc=oidc,
                     another=args.another,
+                    actor=CLI,
                 )
             except AdminExists as exc:
                 who = ", ".join(exc.subjects)

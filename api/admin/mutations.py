@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api.actors import actor
 from api.admin import guards
 from api.admin.types import JointResponsibility, Permission, RoleGrant
 from api.context import Info
@@ -132,6 +133,7 @@ class AdminMutation:
             )
             return await policy.grant_role(
                 session,
+                actor=actor(info.context),
                 subject=subject,
                 role=input.role,
                 unit_id=unit_id,
@@ -148,7 +150,9 @@ class AdminMutation:
         async def work(session: AsyncSession) -> RoleGrantRow:
             grant_id = decode_id(input.grant_id, "RoleGrant", "grantId")
             await guards.guard_revoke_grant(info.context, session, grant_id)
-            return await policy.revoke_role_grant(session, grant_id=grant_id, note=input.note)
+            return await policy.revoke_role_grant(
+                session, actor=actor(info.context), grant_id=grant_id, note=input.note
+            )
 
         return await mutate(info, work, RoleGrantPayload.of)
 
@@ -161,7 +165,12 @@ class AdminMutation:
             resource, action = input.resource.value, input.action.value
             guards.guard_permission(info.context, resource, action, "role")
             return await policy.grant_permission(
-                session, role=input.role, resource=resource, action=action, note=input.note
+                session,
+                actor=actor(info.context),
+                role=input.role,
+                resource=resource,
+                action=action,
+                note=input.note,
             )
 
         return await mutate(info, work, PermissionPayload.of)
@@ -171,7 +180,9 @@ class AdminMutation:
         async def work(session: AsyncSession) -> PermissionRow:
             permission_id = decode_id(input.permission_id, "Permission", "permissionId")
             await guards.guard_revoke_permission(info.context, session, permission_id)
-            return await policy.revoke_permission(session, permission_id=permission_id, note=input.note)
+            return await policy.revoke_permission(
+                session, actor=actor(info.context), permission_id=permission_id, note=input.note
+            )
 
         return await mutate(info, work, PermissionPayload.of)
 
@@ -189,6 +200,7 @@ class AdminMutation:
             await guards.guard_joint(info.context, session, unit_id, {"postAId": post_a, "postBId": post_b})
             return await policy.declare_joint_responsibility(
                 session,
+                actor=actor(info.context),
                 unit_id=unit_id,
                 post_a_id=post_a,
                 post_b_id=post_b,
@@ -206,6 +218,8 @@ class AdminMutation:
             field = "jointResponsibilityId"
             joint_id = decode_id(input.joint_responsibility_id, "JointResponsibility", field)
             await guards.guard_revoke_joint(info.context, session, joint_id)
-            return await policy.revoke_joint_responsibility(session, joint_id=joint_id, note=input.note)
+            return await policy.revoke_joint_responsibility(
+                session, actor=actor(info.context), joint_id=joint_id, note=input.note
+            )
 
         return await mutate(info, work, JointResponsibilityPayload.of)

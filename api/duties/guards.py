@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api.actors import actor as actor  # the caller as the actor of changes no agency qualifies
 from api.context import Context
 from api.guard import forbidden, read_person, write_post, write_unit
 from api.ids import decode_id
@@ -21,14 +22,6 @@ from domain.duties import records as rec
 from domain.duties.models import CriticalPeriod, DutyList, DutyRecord
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.rows import has_row, row_by_id, value_by_id
-
-
-def actor(ctx: Context) -> Actor:
-    """The caller as the actor of a change no agency qualifies (lists, critical periods)."""
-    caller = ctx.caller
-    if caller is None:
-        return Actor("anonymous", request_id=ctx.request_id)
-    return Actor(caller.subject, person_id=caller.person_id, request_id=ctx.request_id)
 
 
 def _templates_forbidden(field: str | Sequence[str]) -> DomainError:

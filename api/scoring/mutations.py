@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from api.actors import actor
 from api.context import Info
-from api.duties.guards import actor
 from api.errors import UserError, mutate, present
 from api.guard import write_unit
 from api.ids import decode_id

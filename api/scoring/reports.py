@@ -31,8 +31,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry import relay
 
+from api.actors import actor
 from api.context import Context, Info
-from api.duties.guards import actor
 from api.errors import UserError, endpoint_error_entry, run_mutation
 from api.ids import MAX_ROW_ID, decode_id
 from api.keys import ID_DESCRIPTION, key_id

@@ -39,7 +39,7 @@ from benchmarks.scores.statements import (
     RECORD,
     RECORD_TITLE,
 )
-from domain.audit.service import Actor, bind_actor
+from domain.actors import Actor
 from domain.people.models import Person
 from domain.people.service import create_person
 
@@ -218,7 +218,6 @@ class Timed:
 async def district_admin(factory: async_sessionmaker[AsyncSession], district_id: int) -> int:
     """The benchmark's district admin (made once, through the services, and kept)."""
     async with factory() as session:
-        bind_actor(session, Actor("benchmark"))
         person_id = await session.scalar(select(Person.id).where(Person.id_number == ADMIN_ID_NUMBER))
         if person_id is None:
             person = await create_person(
@@ -236,7 +235,8 @@ async def district_admin(factory: async_sessionmaker[AsyncSession], district_id:
         )
         if granted is None:
             await policy.grant_role(
-                session, subject=subject, role="admin", unit_id=district_id, start_date=date(2020, 1, 1),
+                session, actor=Actor("benchmark"), subject=subject, role="admin", unit_id=district_id,
+                start_date=date(2020, 1, 1),
                 note=ADMIN_NOTE,
             )  # fmt: skip
         await session.commit()

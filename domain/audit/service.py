@@ -26,11 +26,13 @@ REQUEST_KEY = "audit_request_id"
 
 
 def bind_actor(session: AsyncSession, actor: Actor) -> None:
-    """Say who is changing things through this session (the API does it per request)."""
+    """Say who is changing things through this session, for the audit entries of services
+    that are not given their actor (`actor=`) explicitly. The API does it per request."""
     session.info[ACTOR_KEY] = actor
 
 
 def actor_of(session: AsyncSession) -> Actor:
+    """The actor bound to the session (`bind_actor`), else SYSTEM."""
     actor = session.info.get(ACTOR_KEY)
     return actor if isinstance(actor, Actor) else SYSTEM
 
@@ -48,10 +50,12 @@ async def record_row(
     before: dict[str, Any] | None = None,
     *,
     flush: bool = True,
+    actor: Actor | None = None,
 ) -> AuditEvent:
     """Audit a change to one row: its picture before (for changes) and after."""
     return await record(
         session,
+        actor=actor,
         action=action,
         target_type=type(row).__name__,
         target_id=row.id,
@@ -63,14 +67,20 @@ async def record_row(
 
 
 async def insert_audited(
-    session: AsyncSession, row: T, action: str, domain: str, *, flush_audit: bool = True
+    session: AsyncSession,
+    row: T,
+    action: str,
+    domain: str,
+    *,
+    flush_audit: bool = True,
+    actor: Actor | None = None,
 ) -> T:
     """Insert a row and audit its creation in the same transaction. `flush_audit` False:
     the audit entry is only added to the session, for the caller's next flush (with rows
     of its own that need the new row's id)."""
     session.add(row)
     await session.flush()
-    await record_row(session, action, row, domain, flush=flush_audit)
+    await record_row(session, action, row, domain, flush=flush_audit, actor=actor)
     return row
 
 
@@ -106,9 +116,12 @@ def entry(
     domain: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
-    """An audit entry as the values of its row, for `insert_entries`."""
-    actor = actor_of(session)
+    """An audit entry as the values of its row, for `insert_entries`. Its actor is `actor`,
+    else the one bound to the session (`bind_actor`), else SYSTEM."""
+    if actor is None:
+        actor = actor_of(session)
     return {
         "at": utcnow(),
         "actor": actor.subject,
@@ -146,10 +159,13 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     flush: bool = True,
+    actor: Actor | None = None,
 ) -> AuditEvent:
+    """Add an audit entry (see `entry` for whose it is), flushed unless `flush` is False."""
     event = AuditEvent(
         **entry(
             session,
+            actor=actor,
             action=action,
             target_type=target_type,
             target_id=target_id,

@@ -14,6 +14,7 @@ from strawberry.relay import from_base64
 from api.refs import domain_ref
 from authz import policy
 from authz.authority import MODEL_PATH
+from domain.actors import SYSTEM
 from domain.clock import today_shanghai
 from domain.people.service import create_person
 from domain.posts.kinds import PostKind
@@ -108,7 +109,7 @@ async def world(session: AsyncSession, app: Any) -> dict[str, Any]:
         session, t["park"], PostKind.DEPUTY_IN_CHARGE, title="副主任", in_charge_of=[t["safety"].id]
     )
     await f.assign(session, deputy_post, t["deputy"])
-    await policy.grant_permission(session, role="pii_editor", resource="pii", action="write")
+    await policy.grant_permission(session, actor=SYSTEM, role="pii_editor", resource="pii", action="write")
     await session.commit()
     await app.state.authority.load(session)
     return t

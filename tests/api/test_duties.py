@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.actors import SYSTEM
 from domain.duties.models import DutyList, DutyRecord
 from domain.posts import charges
 from domain.posts.kinds import PostKind
@@ -417,12 +418,15 @@ async def test_an_agency_records_for_its_contracted_enterprise_only(
 
     t = await f.small_tree(session)
     expert = await f.person(session, name="郑庚")
-    agency = await agencies.create_agency(session, name="安全服务机构（演示）", credit_code=f.credit_code())
+    agency = await agencies.create_agency(
+        session, actor=SYSTEM, name="安全服务机构（演示）", credit_code=f.credit_code()
+    )
     await agencies.add_agency_member(
-        session, agency_id=agency.id, person_id=expert.id, start_date=date(2024, 1, 1)
+        session, actor=SYSTEM, agency_id=agency.id, person_id=expert.id, start_date=date(2024, 1, 1)
     )
     await agencies.create_contract(
         session,
+        actor=SYSTEM,
         agency_id=agency.id,
         code="HT-1",
         start_date=date(2024, 1, 1),

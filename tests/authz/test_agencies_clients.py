@@ -14,6 +14,7 @@ from authz.credentials import AuthenticationError, Authenticator, mint_token
 from authz.links import derive_links
 from authz.models import ClientKind
 from authz.settings import AuthSettings
+from domain.actors import SYSTEM
 from domain.audit.models import AuditEvent
 from domain.changes import take_authz_dirty
 from domain.config import Environment
@@ -32,31 +33,36 @@ async def tree(session: AsyncSession) -> dict[str, Any]:
 
 async def test_create_agency_validates_and_audits(session: AsyncSession) -> None:
     agency = await agencies.create_agency(
-        session, name=" 甲安全技术服务有限公司（演示） ", credit_code=f.credit_code()
+        session, actor=SYSTEM, name=" 甲安全技术服务有限公司（演示） ", credit_code=f.credit_code()
     )
     assert agency.name == "甲安全技术服务有限公司（演示）"
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "agency.create"))
     assert event is not None and event.target_id == agency.id and event.domain == "/"
 
     with pytest.raises(DomainError) as exc:
-        await agencies.create_agency(session, name="", credit_code="91999999000000000X")
+        await agencies.create_agency(session, actor=SYSTEM, name="", credit_code="91999999000000000X")
     assert codes(exc) == [("REQUIRED", ("name",)), ("INVALID_CREDIT_CODE", ("creditCode",))]
     with pytest.raises(DomainError) as exc:
-        await agencies.create_agency(session, name="另一家", credit_code=agency.credit_code.lower())
+        await agencies.create_agency(
+            session, actor=SYSTEM, name="另一家", credit_code=agency.credit_code.lower()
+        )
     assert codes(exc) == [("DUPLICATE_CREDIT_CODE", ("creditCode",))]
 
 
 async def test_members_and_contracts_give_the_agency_role_for_their_overlap(
     session: AsyncSession, tree: dict[str, Any]
 ) -> None:
-    agency = await agencies.create_agency(session, name="乙服务机构（演示）", credit_code=f.credit_code())
+    agency = await agencies.create_agency(
+        session, actor=SYSTEM, name="乙服务机构（演示）", credit_code=f.credit_code()
+    )
     staff = await f.person(session, "服务甲")
     member = await agencies.add_agency_member(
-        session, agency_id=agency.id, person_id=staff.id, start_date=date(2026, 3, 1)
+        session, actor=SYSTEM, agency_id=agency.id, person_id=staff.id, start_date=date(2026, 3, 1)
     )
     assert take_authz_dirty(session) == {f"person:{staff.id}"}
     contract = await agencies.create_contract(
         session,
+        actor=SYSTEM,
         agency_id=agency.id,
         code="HT-2026-01",
         start_date=date(2026, 1, 1),
@@ -73,25 +79,34 @@ async def test_members_and_contracts_give_the_agency_role_for_their_overlap(
     assert event is not None and event.domain == tree["park"].path and event.after is not None
     assert sorted(event.after["unit_ids"]) == sorted([tree["chem"].id, tree["food"].id])
 
-    await agencies.end_agency_member(session, member_id=member.id, end_date=date(2026, 6, 30))
+    await agencies.end_agency_member(session, actor=SYSTEM, member_id=member.id, end_date=date(2026, 6, 30))
     with pytest.raises(DomainError) as exc:
-        await agencies.end_agency_member(session, member_id=member.id, end_date=date(2026, 7, 30))
+        await agencies.end_agency_member(
+            session, actor=SYSTEM, member_id=member.id, end_date=date(2026, 7, 30)
+        )
     assert codes(exc) == [("ALREADY_ENDED", ("memberId",))]
 
-    await agencies.terminate_contract(session, contract_id=contract.id, terminated_on=date(2026, 5, 1))
+    await agencies.terminate_contract(
+        session, actor=SYSTEM, contract_id=contract.id, terminated_on=date(2026, 5, 1)
+    )
     links = await derive_links(session, person_ids=[staff.id], client_ids=[])
     assert {(x.start, x.end) for x in links} == {(date(2026, 3, 1), date(2026, 4, 30))}
     with pytest.raises(DomainError) as exc:
-        await agencies.terminate_contract(session, contract_id=contract.id, terminated_on=date(2026, 6, 1))
+        await agencies.terminate_contract(
+            session, actor=SYSTEM, contract_id=contract.id, terminated_on=date(2026, 6, 1)
+        )
     assert codes(exc) == [("ALREADY_ENDED", ("contractId",))]
 
 
 async def test_member_errors(session: AsyncSession) -> None:
-    agency = await agencies.create_agency(session, name="丙服务机构（演示）", credit_code=f.credit_code())
+    agency = await agencies.create_agency(
+        session, actor=SYSTEM, name="丙服务机构（演示）", credit_code=f.credit_code()
+    )
     staff = await f.person(session, "服务乙")
     with pytest.raises(DomainError) as exc:
         await agencies.add_agency_member(
             session,
+            actor=SYSTEM,
             agency_id=999_999,
             person_id=999_999,
             start_date=date(2026, 3, 1),
@@ -104,6 +119,7 @@ async def test_member_errors(session: AsyncSession) -> None:
     ]
     await agencies.add_agency_member(
         session,
+        actor=SYSTEM,
         agency_id=agency.id,
         person_id=staff.id,
         start_date=date(2026, 1, 1),
@@ -111,23 +127,26 @@ async def test_member_errors(session: AsyncSession) -> None:
     )
     with pytest.raises(DomainError) as exc:
         await agencies.add_agency_member(
-            session, agency_id=agency.id, person_id=staff.id, start_date=date(2026, 6, 1)
+            session, actor=SYSTEM, agency_id=agency.id, person_id=staff.id, start_date=date(2026, 6, 1)
         )
     assert codes(exc) == [("DUPLICATE", ("startDate",))]
     # A later, separate spell is fine.
     await agencies.add_agency_member(
-        session, agency_id=agency.id, person_id=staff.id, start_date=date(2026, 7, 1)
+        session, actor=SYSTEM, agency_id=agency.id, person_id=staff.id, start_date=date(2026, 7, 1)
     )
     with pytest.raises(DomainError) as exc:
-        await agencies.end_agency_member(session, member_id=999_999, end_date=date(2026, 1, 1))
+        await agencies.end_agency_member(session, actor=SYSTEM, member_id=999_999, end_date=date(2026, 1, 1))
     assert codes(exc) == [("NOT_FOUND", ("memberId",))]
 
 
 async def test_contract_errors_name_the_list_position(session: AsyncSession, tree: dict[str, Any]) -> None:
-    agency = await agencies.create_agency(session, name="丁服务机构（演示）", credit_code=f.credit_code())
+    agency = await agencies.create_agency(
+        session, actor=SYSTEM, name="丁服务机构（演示）", credit_code=f.credit_code()
+    )
     with pytest.raises(DomainError) as exc:
         await agencies.create_contract(
             session,
+            actor=SYSTEM,
             agency_id=agency.id,
             code=" ",
             start_date=date(2026, 2, 1),
@@ -143,6 +162,7 @@ async def test_contract_errors_name_the_list_position(session: AsyncSession, tre
     with pytest.raises(DomainError) as exc:
         await agencies.create_contract(
             session,
+            actor=SYSTEM,
             agency_id=agency.id,
             code="X",
             start_date=date(2026, 1, 1),
@@ -152,6 +172,7 @@ async def test_contract_errors_name_the_list_position(session: AsyncSession, tre
     assert codes(exc) == [("REQUIRED", ("unitIds",))]
     await agencies.create_contract(
         session,
+        actor=SYSTEM,
         agency_id=agency.id,
         code="X",
         start_date=date(2026, 1, 1),
@@ -161,6 +182,7 @@ async def test_contract_errors_name_the_list_position(session: AsyncSession, tre
     with pytest.raises(DomainError) as exc:
         await agencies.create_contract(
             session,
+            actor=SYSTEM,
             agency_id=agency.id,
             code="X",
             start_date=date(2026, 1, 1),
@@ -171,9 +193,12 @@ async def test_contract_errors_name_the_list_position(session: AsyncSession, tre
 
 
 async def test_terminate_dates(session: AsyncSession, tree: dict[str, Any]) -> None:
-    agency = await agencies.create_agency(session, name="戊服务机构（演示）", credit_code=f.credit_code())
+    agency = await agencies.create_agency(
+        session, actor=SYSTEM, name="戊服务机构（演示）", credit_code=f.credit_code()
+    )
     contract = await agencies.create_contract(
         session,
+        actor=SYSTEM,
         agency_id=agency.id,
         code="T",
         start_date=date(2026, 1, 1),
@@ -183,11 +208,13 @@ async def test_terminate_dates(session: AsyncSession, tree: dict[str, Any]) -> N
     )
     for day in (date(2025, 12, 31), date(2026, 2, 2)):
         with pytest.raises(DomainError) as exc:
-            await agencies.terminate_contract(session, contract_id=contract.id, terminated_on=day)
+            await agencies.terminate_contract(
+                session, actor=SYSTEM, contract_id=contract.id, terminated_on=day
+            )
         assert codes(exc) == [("INVALID_DATE_RANGE", ("terminatedOn",))]
     # Terminated on its first day: it never held.
     await agencies.terminate_contract(
-        session, contract_id=contract.id, terminated_on=date(2026, 1, 1), note="企业停产"
+        session, actor=SYSTEM, contract_id=contract.id, terminated_on=date(2026, 1, 1), note="企业停产"
     )
     assert contract.last_day < contract.start_date
     assert contract.revoked_at is not None
@@ -196,7 +223,11 @@ async def test_terminate_dates(session: AsyncSession, tree: dict[str, Any]) -> N
 
 async def test_clients_validate_kind_district_and_agency(session: AsyncSession, tree: dict[str, Any]) -> None:
     district = await clients.create_client(
-        session, name="区应急局平台（演示）", kind=ClientKind.DISTRICT_SYSTEM, unit_id=tree["district"].id
+        session,
+        actor=SYSTEM,
+        name="区应急局平台（演示）",
+        kind=ClientKind.DISTRICT_SYSTEM,
+        unit_id=tree["district"].id,
     )
     assert take_authz_dirty(session) == {district.subject}
     links = await derive_links(session, person_ids=[], client_ids=[district.id])
@@ -216,19 +247,21 @@ async def test_clients_validate_kind_district_and_agency(session: AsyncSession, 
     ]
     for kwargs, expected in cases:
         with pytest.raises(DomainError) as exc:
-            await clients.create_client(session, name="x", **kwargs)
+            await clients.create_client(session, actor=SYSTEM, name="x", **kwargs)
         assert codes(exc) == expected, kwargs
 
-    await clients.disable_client(session, client_id=district.id)
+    await clients.disable_client(session, actor=SYSTEM, client_id=district.id)
     assert await derive_links(session, person_ids=[], client_ids=[district.id]) == []
     with pytest.raises(DomainError) as exc:
-        await clients.disable_client(session, client_id=district.id)
+        await clients.disable_client(session, actor=SYSTEM, client_id=district.id)
     assert codes(exc) == [("ALREADY_REVOKED", ("clientId",))]
 
 
 async def test_api_keys_are_shown_once_and_stored_as_a_hash(session: AsyncSession) -> None:
-    client = await clients.create_client(session, name="对接系统（演示）", kind=ClientKind.INTEGRATION)
-    key, plain = await clients.create_api_key(session, client_id=client.id)
+    client = await clients.create_client(
+        session, actor=SYSTEM, name="对接系统（演示）", kind=ClientKind.INTEGRATION
+    )
+    key, plain = await clients.create_api_key(session, actor=SYSTEM, client_id=client.id)
     assert plain.startswith(f"sdk_{key.prefix}_") and plain.split("_", 2)[2] not in key.secret_hash
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "client.create_api_key"))
     assert event is not None and event.after is not None and "secret_hash" not in event.after
@@ -240,40 +273,46 @@ async def test_api_keys_are_shown_once_and_stored_as_a_hash(session: AsyncSessio
     assert await clients.api_key_by_prefix(session, plain) is key
     assert await clients.api_key_by_prefix(session, key.prefix) is key
 
-    await clients.revoke_api_key(session, key_id=key.id)
+    await clients.revoke_api_key(session, actor=SYSTEM, key_id=key.id)
     with pytest.raises(AuthenticationError):
         await auth.authenticate(session, plain)
     with pytest.raises(DomainError) as exc:
-        await clients.revoke_api_key(session, key_id=key.id)
+        await clients.revoke_api_key(session, actor=SYSTEM, key_id=key.id)
     assert codes(exc) == [("ALREADY_REVOKED", ("keyId",))]
 
     with pytest.raises(DomainError) as exc:
         await clients.create_api_key(
-            session, client_id=client.id, expires_at=datetime.now(UTC) - timedelta(days=1)
+            session, actor=SYSTEM, client_id=client.id, expires_at=datetime.now(UTC) - timedelta(days=1)
         )
     assert codes(exc) == [("INVALID_VALUE", ("expiresAt",))]
-    await clients.disable_client(session, client_id=client.id)
+    await clients.disable_client(session, actor=SYSTEM, client_id=client.id)
     with pytest.raises(DomainError) as exc:
-        await clients.create_api_key(session, client_id=client.id)
+        await clients.create_api_key(session, actor=SYSTEM, client_id=client.id)
     assert codes(exc) == [("ALREADY_REVOKED", ("clientId",))]
 
 
 async def test_link_identity(session: AsyncSession) -> None:
     person = await f.person(session, "身份甲")
-    client = await clients.create_client(session, name="对接系统乙（演示）", kind=ClientKind.INTEGRATION)
+    client = await clients.create_client(
+        session, actor=SYSTEM, name="对接系统乙（演示）", kind=ClientKind.INTEGRATION
+    )
     one = await clients.link_identity(
-        session, issuer="https://idp.example", subject="u-1", person_id=person.id
+        session, actor=SYSTEM, issuer="https://idp.example", subject="u-1", person_id=person.id
     )
     assert one.person_id == person.id and one.client_id is None
-    await clients.link_identity(session, issuer="https://idp.example", subject="svc-1", client_id=client.id)
+    await clients.link_identity(
+        session, actor=SYSTEM, issuer="https://idp.example", subject="svc-1", client_id=client.id
+    )
     with pytest.raises(DomainError) as exc:
-        await clients.link_identity(session, issuer="https://idp.example", subject="u-1", person_id=person.id)
+        await clients.link_identity(
+            session, actor=SYSTEM, issuer="https://idp.example", subject="u-1", person_id=person.id
+        )
     assert codes(exc) == [("DUPLICATE", ("subject",))]
     with pytest.raises(DomainError) as exc:
-        await clients.link_identity(session, issuer="", subject="u-2")
+        await clients.link_identity(session, actor=SYSTEM, issuer="", subject="u-2")
     assert codes(exc) == [("REQUIRED", ("issuer",)), ("INVALID_VALUE", ())]
     with pytest.raises(DomainError) as exc:
-        await clients.link_identity(session, issuer="i", subject="u-3", person_id=999_999)
+        await clients.link_identity(session, actor=SYSTEM, issuer="i", subject="u-3", person_id=999_999)
     assert codes(exc) == [("NOT_FOUND", ("personId",))]
 
 

@@ -19,6 +19,7 @@ from authz.authority import MODEL_PATH, Authority
 from authz.catalogue import Action, Resource
 from authz.domains import ROOT_DOMAIN, post_domain
 from authz.export import policy_csv, write_export
+from domain.actors import SYSTEM
 from domain.posts.kinds import PostKind
 from domain.tree.kinds import UnitKind
 from tests import factories as f
@@ -68,7 +69,9 @@ async def generated_world(session: AsyncSession, rng: random.Random) -> tuple[li
             await f.assign(session, deputy_post, deputy)
             subjects.append(f"person:{deputy.id}")
     domains += [u.path for u in units]
-    await policy.grant_permission(session, role="hazard_clerk", resource="hazard", action="write")
+    await policy.grant_permission(
+        session, actor=SYSTEM, role="hazard_clerk", resource="hazard", action="write"
+    )
     grantees = [await f.person(session, f"被授权{i}") for i in range(5)]
     client = await f.make_client(session, name="对接系统")
     subjects += [f"person:{g.id}" for g in grantees] + [client.subject]
@@ -84,6 +87,7 @@ async def generated_world(session: AsyncSession, rng: random.Random) -> tuple[li
     for who, role, unit, subtree, start, end in cases:
         await policy.grant_role(
             session,
+            actor=SYSTEM,
             subject=who.subject if hasattr(who, "subject") else f"person:{who.id}",
             role=role,
             unit_id=unit.id if unit else None,
@@ -92,9 +96,14 @@ async def generated_world(session: AsyncSession, rng: random.Random) -> tuple[li
             end_date=end,
         )
     revoked = await policy.grant_role(
-        session, subject=f"person:{grantees[4].id}", role="admin", unit_id=units[0].id, start_date=DAY
+        session,
+        actor=SYSTEM,
+        subject=f"person:{grantees[4].id}",
+        role="admin",
+        unit_id=units[0].id,
+        start_date=DAY,
     )
-    await policy.revoke_role_grant(session, grant_id=revoked.id)
+    await policy.revoke_role_grant(session, actor=SYSTEM, grant_id=revoked.id)
     return subjects, domains
 
 

@@ -22,6 +22,7 @@ from api.app import create_app
 from api.settings import ApiSettings
 from authz import clients
 from authz.models import ClientKind
+from domain.actors import SYSTEM
 from domain.config import Environment
 from tests import factories as f
 from tests.jwks import rsa_jwk, served_jwks
@@ -83,9 +84,13 @@ async def test_a_linked_identity_signs_in_and_bad_tokens_get_401(
     oidc_client: httpx.AsyncClient, session: AsyncSession, signing_key: rsa.RSAPrivateKey
 ) -> None:
     person = await f.person(session, "外部登录甲")
-    client = await clients.create_client(session, name="外部系统（演示）", kind=ClientKind.INTEGRATION)
-    await clients.link_identity(session, issuer=ISSUER, subject="user-123", person_id=person.id)
-    await clients.link_identity(session, issuer=ISSUER, subject="service-9", client_id=client.id)
+    client = await clients.create_client(
+        session, actor=SYSTEM, name="外部系统（演示）", kind=ClientKind.INTEGRATION
+    )
+    await clients.link_identity(session, actor=SYSTEM, issuer=ISSUER, subject="user-123", person_id=person.id)
+    await clients.link_identity(
+        session, actor=SYSTEM, issuer=ISSUER, subject="service-9", client_id=client.id
+    )
     await session.commit()
 
     response = await ask(oidc_client, token(signing_key, "user-123"))
@@ -117,7 +122,7 @@ async def test_a_linked_identity_signs_in_and_bad_tokens_get_401(
         assert "invalid_token" in response.headers["www-authenticate"]
 
     # Once the client is disabled its identity no longer signs in.
-    await clients.disable_client(session, client_id=client.id)
+    await clients.disable_client(session, actor=SYSTEM, client_id=client.id)
     await session.commit()
     assert (await ask(oidc_client, token(signing_key, "service-9"))).status_code == 401
 
@@ -209,7 +214,7 @@ def provider_token(provider: Provider, key: rsa.RSAPrivateKey, kid: str) -> str:
 
 async def linked_person(session: AsyncSession, issuer: str) -> int:
     person = await f.person(session, "外部登录乙")
-    await clients.link_identity(session, issuer=issuer, subject="user-123", person_id=person.id)
+    await clients.link_identity(session, actor=SYSTEM, issuer=issuer, subject="user-123", person_id=person.id)
     await session.commit()
     return person.id
 

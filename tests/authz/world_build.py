@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz import agencies, clients, policy
 from authz.catalogue import Role
+from domain.actors import SYSTEM
 from domain.errors import DomainError
 from domain.inputs import UNSET
 from domain.people.service import create_person
@@ -197,7 +198,11 @@ async def _read_back(session: AsyncSession, out: Built) -> None:
 async def _clients(session: AsyncSession, spec: WorldSpec, out: Built) -> None:
     for district in spec.district_clients:
         client = await clients.create_client(
-            session, name=f"区级系统{district}", kind="DISTRICT_SYSTEM", unit_id=out.units[district].id
+            session,
+            actor=SYSTEM,
+            name=f"区级系统{district}",
+            kind="DISTRICT_SYSTEM",
+            unit_id=out.units[district].id,
         )
         out.client_subjects.append(client.subject)
         out.district_clients.append((client.subject, out.units[district].id))
@@ -214,6 +219,7 @@ async def _grants(session: AsyncSession, spec: WorldSpec, out: Built) -> None:
             session,
             policy.grant_role(
                 session,
+                actor=SYSTEM,
                 subject=subject,
                 role=g.role.value,
                 unit_id=unit_id,
@@ -225,7 +231,7 @@ async def _grants(session: AsyncSession, spec: WorldSpec, out: Built) -> None:
         if grant is None:
             continue
         if g.revoked:
-            await policy.revoke_role_grant(session, grant_id=grant.id)
+            await policy.revoke_role_grant(session, actor=SYSTEM, grant_id=grant.id)
             # Revoked now: it last held yesterday.
             yesterday = out.today - timedelta(days=1)
             end = yesterday if end is None else min(end, yesterday)
@@ -243,6 +249,7 @@ async def _joints(session: AsyncSession, spec: WorldSpec, out: Built) -> None:
             session,
             policy.declare_joint_responsibility(
                 session,
+                actor=SYSTEM,
                 unit_id=unit_id,
                 post_a_id=post_a,
                 post_b_id=post_b,
@@ -257,13 +264,14 @@ async def _agency(session: AsyncSession, spec: WorldSpec, out: Built) -> None:
     if not spec.members:
         return
     agency = await agencies.create_agency(
-        session, name="（演示）测试安全服务机构", credit_code=f.credit_code()
+        session, actor=SYSTEM, name="（演示）测试安全服务机构", credit_code=f.credit_code()
     )
     for person, start, end in spec.members:
         member = await _attempt(
             session,
             agencies.add_agency_member(
                 session,
+                actor=SYSTEM,
                 agency_id=agency.id,
                 person_id=out.person_ids[person],
                 start_date=_on(out, start),
@@ -278,6 +286,7 @@ async def _agency(session: AsyncSession, spec: WorldSpec, out: Built) -> None:
             session,
             agencies.create_contract(
                 session,
+                actor=SYSTEM,
                 agency_id=agency.id,
                 code=f"HT-{n}",
                 start_date=_on(out, first),

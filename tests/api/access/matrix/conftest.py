@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz import agencies, clients
+from domain.actors import SYSTEM
 from domain.clock import today_shanghai
 from domain.people.service import create_person
 from domain.posts.kinds import PostKind
@@ -91,13 +92,14 @@ async def world(session: AsyncSession, app: Any) -> World:
     }
     for n, (who, (start, end)) in enumerate(contracts.items()):
         agency = await agencies.create_agency(
-            session, name=f"（演示）安全技术服务有限公司{n}", credit_code=f.credit_code()
+            session, actor=SYSTEM, name=f"（演示）安全技术服务有限公司{n}", credit_code=f.credit_code()
         )
         await agencies.add_agency_member(
-            session, agency_id=agency.id, person_id=people[who].id, start_date=date(2024, 1, 1)
+            session, actor=SYSTEM, agency_id=agency.id, person_id=people[who].id, start_date=date(2024, 1, 1)
         )
         await agencies.create_contract(
             session,
+            actor=SYSTEM,
             agency_id=agency.id,
             code=f"HT-{n}",
             start_date=start,
@@ -106,9 +108,13 @@ async def world(session: AsyncSession, app: Any) -> World:
         )
 
     system = await clients.create_client(
-        session, name="区应急局平台（演示）", kind="DISTRICT_SYSTEM", unit_id=units["district"].id
+        session,
+        actor=SYSTEM,
+        name="区应急局平台（演示）",
+        kind="DISTRICT_SYSTEM",
+        unit_id=units["district"].id,
     )
-    _, system_key = await clients.create_api_key(session, client_id=system.id)
+    _, system_key = await clients.create_api_key(session, actor=SYSTEM, client_id=system.id)
     await f.grant_role(session, f"person:{people['admin'].id}", "admin", units["district"].id)
 
     await reload(app, session)
