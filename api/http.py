@@ -55,7 +55,6 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 
 from api import unit_of_work
-from api.actors import actor
 from api.context import Context
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
@@ -338,8 +337,6 @@ class GraphQLView(GraphQL[Context, None]):
             caller=caller,
             request=request,
         )
-        # For the services that audit through the session rather than an explicit `actor=`.
-        unit_of_work.bind_request_actor(request, actor(ctx))
         request.state.gql_context = ctx
         request.state.sub_response = response
         return ctx

@@ -4,9 +4,9 @@ closed. This is the one place that begins, commits, rolls back and closes it.
 A GraphQL request (`api.http.GraphQLView`) goes through these steps:
 
 1. Open, lazily. `request_session` opens the session the first time anything needs the
-   database and binds it to who acts (`bind_request_actor`, once the caller is known). A
-   request that needs none (`{ __typename }`, a credential verified before) checks out no
-   connection and commits nothing.
+   database. A request that needs none (`{ __typename }`, a credential verified before)
+   checks out no connection and commits nothing. Who acts is not bound to the session:
+   each mutation passes its actor (`api.actors.actor`) to the services it calls.
 2. Authenticate, reading. Loading the policy and looking a credential up read in the
    session's first transaction; `end_read` follows. On SQLite it rolls that read back, for a
    write must begin with BEGIN IMMEDIATE (a read transaction cannot be upgraded without
@@ -44,7 +44,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.watcher import notify_change
-from domain.audit.service import Actor, bind_actor
 from domain.changes import take_authz_dirty
 from domain.db import begin_write
 
@@ -59,24 +58,13 @@ CLOSE_SECONDS = 2.0
 
 
 def request_session(request: Any) -> AsyncSession:
-    """The request's session (`request.state.db_session`), opened on first use and bound to
-    the request's actor once that is known (`bind_request_actor`). `close` closes it."""
+    """The request's session (`request.state.db_session`), opened on first use. `close`
+    closes it."""
     session: AsyncSession | None = getattr(request.state, "db_session", None)
     if session is None:
         session = request.app.state.session_factory()
         request.state.db_session = session
-        actor = getattr(request.state, "actor", None)
-        if actor is not None:
-            bind_actor(session, actor)
     return session
-
-
-def bind_request_actor(request: Any, actor: Actor) -> None:
-    """Who changes things through the request's session, now or when it is opened."""
-    request.state.actor = actor
-    session: AsyncSession | None = getattr(request.state, "db_session", None)
-    if session is not None:
-        bind_actor(session, actor)
 
 
 async def end_read(request: Any, *, on_postgresql_too: bool = False) -> None:

@@ -1,7 +1,6 @@
 """Who acts: one value, built once per request by the API (or by a command, a seed, a
-job), passed explicitly to the services that record who did something and to the audit log
-(`actor=`). The API also binds it to the request's session
-(`domain.audit.service.bind_actor`) for the services that are not yet given it."""
+job), passed explicitly to the services that record who did something, and by them to the audit
+log (`domain.audit.service`, `actor=`). Nothing reads it from the session."""
 
 from __future__ import annotations
 

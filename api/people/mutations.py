@@ -4,6 +4,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api.actors import actor
 from api.context import Info
 from api.errors import UserError, mutate, present
 from api.guard import write_unit
@@ -64,7 +65,7 @@ class PeopleMutation:
                 today=ctx.today,
                 registered_unit_id=unit_id,
             )
-            await record_row(session, "people.create_person", person, domain)
+            await record_row(session, "people.create_person", person, domain, actor=actor(info.context))
             return person
 
         return await mutate(info, work, CreatePersonPayload.of)

@@ -6,6 +6,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api.actors import actor
 from api.context import Info
 from api.errors import UserError, mutate, present
 from api.guard import post_domain_of, read_person, write_assignment, write_charge, write_post, write_unit
@@ -149,7 +150,11 @@ class PostsMutation:
                 today=info.context.today,
             )
             await record_row(
-                session, "posts.create_post", post, await post_domain_of(session, post.id) or "/"
+                session,
+                "posts.create_post",
+                post,
+                await post_domain_of(session, post.id) or "/",
+                actor=actor(info.context),
             )
             return post
 
@@ -165,7 +170,7 @@ class PostsMutation:
             charge = await charges.add_charge(
                 session, post_id=post_id, unit_id=unit_id, start_date=input.start_date
             )
-            await record_row(session, "posts.add_charge", charge, domain)
+            await record_row(session, "posts.add_charge", charge, domain, actor=actor(info.context))
             return charge
 
         return await mutate(info, work, PostChargePayload.of)
@@ -177,7 +182,7 @@ class PostsMutation:
             domain = await write_charge(info.context, session, charge_id, "chargeId")
             before = row_snapshot(await session.get(PostChargeRow, charge_id))
             charge = await charges.end_charge(session, charge_id=charge_id, end_date=input.end_date)
-            await record_row(session, "posts.end_charge", charge, domain, before)
+            await record_row(session, "posts.end_charge", charge, domain, before, actor=actor(info.context))
             return charge
 
         return await mutate(info, work, PostChargePayload.of)
@@ -198,7 +203,7 @@ class PostsMutation:
                 note=input.note,
                 today=info.context.today,
             )
-            await record_row(session, "posts.assign_person", row, domain)
+            await record_row(session, "posts.assign_person", row, domain, actor=actor(info.context))
             return row
 
         return await mutate(info, work, AssignmentPayload.of)
@@ -216,7 +221,7 @@ class PostsMutation:
                 version=input.version,
                 today=info.context.today,
             )
-            await record_row(session, "posts.end_assignment", row, domain, before)
+            await record_row(session, "posts.end_assignment", row, domain, before, actor=actor(info.context))
             return row
 
         return await mutate(info, work, AssignmentPayload.of)
@@ -245,7 +250,7 @@ class PostsMutation:
                 withdraw=input.withdraw,
                 today=info.context.today,
             )
-            await record_row(session, "posts.correct_assignment", row, domain)
+            await record_row(session, "posts.correct_assignment", row, domain, actor=actor(info.context))
             return row
 
         return await mutate(info, work, AssignmentPayload.of)

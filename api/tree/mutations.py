@@ -6,11 +6,13 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api.actors import actor
 from api.context import Info
 from api.errors import UserError, mutate, present
 from api.guard import write_root, write_unit
 from api.ids import decode_id
 from api.tree.types import OrgUnit
+from domain.actors import Actor
 from domain.audit.service import record, row_snapshot
 from domain.inputs import UNSET
 from domain.tree import service
@@ -24,7 +26,7 @@ async def snapshot_of(session: AsyncSession, unit_id: int) -> dict[str, Any] | N
 
 
 async def audited(
-    session: AsyncSession, action: str, unit: OrgUnitRow, before: dict[str, Any] | None
+    session: AsyncSession, who: Actor, action: str, unit: OrgUnitRow, before: dict[str, Any] | None
 ) -> None:
     await record(
         session,
@@ -34,6 +36,7 @@ async def audited(
         domain=unit.path,
         before=before,
         after=row_snapshot(unit),
+        actor=who,
     )
 
 
@@ -148,7 +151,7 @@ class TreeMutation:
                 enterprise=ent,
                 today=info.context.today,
             )
-            await audited(session, "tree.create_unit", unit, None)
+            await audited(session, actor(info.context), "tree.create_unit", unit, None)
             return unit
 
         return await mutate(info, work, UnitPayload.of)
@@ -179,7 +182,7 @@ class TreeMutation:
                 enterprise=changes,
                 today=info.context.today,
             )
-            await audited(session, "tree.update_unit", unit, before)
+            await audited(session, actor(info.context), "tree.update_unit", unit, before)
             return unit
 
         return await mutate(info, work, UnitPayload.of)
@@ -195,7 +198,7 @@ class TreeMutation:
             unit = await service.move_unit(
                 session, unit_id=unit_id, version=input.version, new_parent_id=new_parent_id
             )
-            await audited(session, "tree.move_unit", unit, before)
+            await audited(session, actor(info.context), "tree.move_unit", unit, before)
             return unit
 
         return await mutate(info, work, UnitPayload.of)
@@ -209,7 +212,7 @@ class TreeMutation:
             unit = await service.archive_unit(
                 session, unit_id=unit_id, version=input.version, today=info.context.today
             )
-            await audited(session, "tree.archive_unit", unit, before)
+            await audited(session, actor(info.context), "tree.archive_unit", unit, before)
             return unit
 
         return await mutate(info, work, UnitPayload.of)

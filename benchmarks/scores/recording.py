@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import domain.duties.records.writing as records_service
 from benchmarks.scores.statements import RECORD_TITLE
-from domain.audit.service import Actor, bind_actor
+from domain.actors import Actor
 from domain.db import reuse_plans
 from domain.duties.models import DutyRecord
 from domain.duties.records import RecordInput, create_record
@@ -110,7 +110,6 @@ async def time_create_record(
     for holder, day in zip(holders, days, strict=True):
         async with factory() as session:
             subject = f"person:{holder.person_id}"
-            bind_actor(session, Actor(subject))
             if not scores:
                 await session.execute(delete(ScoreState))
             started = time.perf_counter()

@@ -13,28 +13,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# Actor and SYSTEM re-exported: callers bind the actor through this module.
-from domain.actors import SYSTEM as SYSTEM
-from domain.actors import Actor as Actor
+from domain.actors import Actor
 from domain.audit.models import AuditEvent
 from domain.db import utcnow
 
 T = TypeVar("T")
-
-ACTOR_KEY = "audit_actor"
-REQUEST_KEY = "audit_request_id"
-
-
-def bind_actor(session: AsyncSession, actor: Actor) -> None:
-    """Say who is changing things through this session, for the audit entries of services
-    that are not given their actor (`actor=`) explicitly. The API does it per request."""
-    session.info[ACTOR_KEY] = actor
-
-
-def actor_of(session: AsyncSession) -> Actor:
-    """The actor bound to the session (`bind_actor`), else SYSTEM."""
-    actor = session.info.get(ACTOR_KEY)
-    return actor if isinstance(actor, Actor) else SYSTEM
 
 
 def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -50,7 +33,7 @@ async def record_row(
     before: dict[str, Any] | None = None,
     *,
     flush: bool = True,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> AuditEvent:
     """Audit a change to one row: its picture before (for changes) and after."""
     return await record(
@@ -73,7 +56,7 @@ async def insert_audited(
     domain: str,
     *,
     flush_audit: bool = True,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> T:
     """Insert a row and audit its creation in the same transaction. `flush_audit` False:
     the audit entry is only added to the session, for the caller's next flush (with rows
@@ -116,12 +99,10 @@ def entry(
     domain: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> dict[str, Any]:
-    """An audit entry as the values of its row, for `insert_entries`. Its actor is `actor`,
-    else the one bound to the session (`bind_actor`), else SYSTEM."""
-    if actor is None:
-        actor = actor_of(session)
+    """An audit entry as the values of its row, for `insert_entries`: who did it is
+    `actor` (its subject and the request that carried the change)."""
     return {
         "at": utcnow(),
         "actor": actor.subject,
@@ -159,9 +140,9 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     flush: bool = True,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> AuditEvent:
-    """Add an audit entry (see `entry` for whose it is), flushed unless `flush` is False."""
+    """Add an audit entry (see `entry`), flushed unless `flush` is False."""
     event = AuditEvent(
         **entry(
             session,

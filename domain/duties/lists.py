@@ -177,6 +177,7 @@ async def _add_version(
         ),
         "duty_list.version",
         domain,
+        actor=actor,
     )
     session.add_all(DutyItem(version_id=version.id, **item) for item in items)
     await session.flush()
@@ -282,6 +283,7 @@ async def _create_duty_list(
         ),
         "duty_list.create",
         domain,
+        actor=actor,
     )
     await _add_version(session, lst, 1, effective_from, note, clean_items, actor, domain)
     return lst

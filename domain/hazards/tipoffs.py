@@ -210,5 +210,6 @@ async def triage(
         target_id=tip.id,
         domain=park_path,
         after={"status": tip.status, "hazard_id": tip.hazard_id, "triaged_by": tip.triaged_by},
+        actor=actor,
     )
     return tip

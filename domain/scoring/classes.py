@@ -168,6 +168,7 @@ async def classify(
             ),
             "scoring.classify",
             domain,
+            actor=actor,
         )
         out.decided.append(decided)
         if cls != previous:

@@ -70,6 +70,7 @@ async def publish_scheme(
         ),
         "scoring.scheme.publish",
         domain,
+        actor=actor,
     )
     # Only a version effective today can touch periods that already have scores (those that
     # begin today): they are scored again.

@@ -1,12 +1,11 @@
 """Who the authorization services record: the actor they are given (`actor=`), in the rows
 they write (`created_by`, `revoked_by`, `disabled_by`) and in the audit log (subject and
-request id), whatever actor the session may be bound to."""
+request id)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +13,6 @@ from authz import agencies, clients, policy
 from authz.models import ClientKind
 from domain.actors import Actor
 from domain.audit.models import AuditEvent
-from domain.audit.service import bind_actor
 from tests import factories as f
 
 DAY = date(2026, 11, 22)
@@ -28,10 +26,7 @@ async def audited(session: AsyncSession, action: str) -> list[tuple[str, str | N
     return [(e.actor, e.request_id) for e in rows]
 
 
-@pytest.mark.parametrize("bound", [None, Actor("person:99", request_id="req-other")])
-async def test_policy_writes_record_the_actor_passed_in(session: AsyncSession, bound: Actor | None) -> None:
-    if bound is not None:
-        bind_actor(session, bound)  # an actor bound to the session does not override the one given
+async def test_policy_writes_record_the_actor_passed_in(session: AsyncSession) -> None:
     tree = await f.small_tree(session)
     someone = await f.person(session, "授权对象乙")
     grant = await policy.grant_role(
@@ -49,7 +44,6 @@ async def test_policy_writes_record_the_actor_passed_in(session: AsyncSession, b
 
 
 async def test_agency_and_client_writes_record_the_actor_passed_in(session: AsyncSession) -> None:
-    bind_actor(session, Actor("person:99", request_id="req-other"))
     agency = await agencies.create_agency(
         session, actor=ADMIN, name="安评机构丙", credit_code=f.credit_code()
     )

@@ -91,6 +91,7 @@ async def _declare(
         ),
         "critical_period.declare",
         domain,
+        actor=actor,
     )
 
 
@@ -140,4 +141,5 @@ async def _withdraw_period(
         ),
         "critical_period.withdraw",
         domain,
+        actor=actor,
     )

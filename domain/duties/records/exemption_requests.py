@@ -90,7 +90,7 @@ async def request_exemption(
         exempt_to=end,
         reason=clean_reason,
     )
-    await insert_audited(session, record, "exemption.request", domain)
+    await insert_audited(session, record, "exemption.request", domain, actor=recorder)
     session.add(DutyRecordUnit(record_id=record.id, unit_id=unit_id))
     await session.flush()
     return record
@@ -162,4 +162,5 @@ async def _decide(
         ),
         "exemption.decide",
         domain,
+        actor=decider,
     )

@@ -129,6 +129,7 @@ async def _write(
                 target_id=record_id,
                 domain=domain,
                 after=row_snapshot(record),
+                actor=recorder,
             )
         ],
     )
@@ -266,11 +267,11 @@ async def withdraw_record(
     async with track(
         session, today, persons=persons, posts=[original.exempt_post_id], days=days, records_only=records_only
     ):
-        return await _withdraw(session, original, clean_reason, domain)
+        return await _withdraw(session, original, clean_reason, recorder, domain)
 
 
 async def _withdraw(
-    session: AsyncSession, original: DutyRecord, clean_reason: str | None, domain: str
+    session: AsyncSession, original: DutyRecord, clean_reason: str | None, recorder: Actor, domain: str
 ) -> DutyRecord:
     copy = {
         c: getattr(original, c)
@@ -294,7 +295,7 @@ async def _withdraw(
         )
     }
     withdrawal = DutyRecord(**copy, corrects_id=original.id, withdrawn=True, reason=clean_reason)
-    await insert_audited(session, withdrawal, "record.withdraw", domain)
+    await insert_audited(session, withdrawal, "record.withdraw", domain, actor=recorder)
     # The withdrawal covers what the record covered, so it shows in the same histories.
     unit_ids = (
         await session.scalars(select(DutyRecordUnit.unit_id).where(DutyRecordUnit.record_id == original.id))

@@ -66,5 +66,5 @@ async def create_category(
     )
     session.add(category)
     await session.flush()
-    await record_row(session, "hazard_category.create", category, "/")
+    await record_row(session, "hazard_category.create", category, "/", actor=actor)
     return category

@@ -117,7 +117,7 @@ async def report_hazard(
     session.add(hazard)
     await session.flush()
     await record_event(session, hazard, EventKind.REPORTED, actor, None)
-    await record_row(session, "hazard.report", hazard, domain)
+    await record_row(session, "hazard.report", hazard, domain, actor=actor)
     if clean_grade is Grade.MAJOR:
         await double_report(session, hazard, unit, actor)
     await refresh_hazard_units(session, today, [hazard.unit_id])

@@ -105,5 +105,6 @@ async def create_report(
         target_id=row.id,
         domain=unit.path,
         after={**snapshot(row, fields), "byte_size": len(content)},
+        actor=actor,
     )
     return row
