@@ -158,6 +158,31 @@ async def grant_role(
     return grant
 
 
+async def contracted_agency(
+    session: AsyncSession, member: Person, enterprise: OrgUnit, start: date, end: date, *, code: str
+) -> Any:
+    """An agency, made through its services by `system`, with `member` on its staff from
+    `start` and a contract `code` for `enterprise` from `start` to `end`."""
+    from authz import agencies
+
+    agency = await agencies.create_agency(
+        session, actor=SYSTEM, name="安全服务机构（演示）", credit_code=credit_code()
+    )
+    await agencies.add_agency_member(
+        session, actor=SYSTEM, agency_id=agency.id, person_id=member.id, start_date=start
+    )
+    await agencies.create_contract(
+        session,
+        actor=SYSTEM,
+        agency_id=agency.id,
+        code=code,
+        start_date=start,
+        end_date=end,
+        unit_ids=[enterprise.id],
+    )
+    return agency
+
+
 async def make_platform_admin(session: AsyncSession) -> str:
     """A service client that is admin over everything; returns its subject."""
     client = await make_client(session, name="测试平台管理端")

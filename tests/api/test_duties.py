@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.actors import SYSTEM
 from domain.duties.models import DutyList, DutyRecord
 from domain.posts import charges
 from domain.posts.kinds import PostKind
@@ -414,24 +413,10 @@ async def _item_id(caller: Any, post_id: int) -> str:
 async def test_an_agency_records_for_its_contracted_enterprise_only(
     app: Any, session: AsyncSession, as_: Any
 ) -> None:
-    from authz import agencies
-
     t = await f.small_tree(session)
     expert = await f.person(session, name="郑庚")
-    agency = await agencies.create_agency(
-        session, actor=SYSTEM, name="安全服务机构（演示）", credit_code=f.credit_code()
-    )
-    await agencies.add_agency_member(
-        session, actor=SYSTEM, agency_id=agency.id, person_id=expert.id, start_date=date(2024, 1, 1)
-    )
-    await agencies.create_contract(
-        session,
-        actor=SYSTEM,
-        agency_id=agency.id,
-        code="HT-1",
-        start_date=date(2024, 1, 1),
-        end_date=date(2024, 12, 31),
-        unit_ids=[t["chem"].id],
+    agency = await f.contracted_agency(
+        session, expert, t["chem"], date(2024, 1, 1), date(2024, 12, 31), code="HT-1"
     )
     await reload(app, session)
     pin(app, date(2024, 4, 10))

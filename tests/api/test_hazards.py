@@ -9,8 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz import agencies
-from domain.actors import SYSTEM
 from domain.hazards.models import HazardCategory, HazardNotice
 from domain.posts.kinds import PostKind
 from seeds.hazard_categories import load_hazard_categories
@@ -67,16 +65,7 @@ async def _world(session: AsyncSession) -> dict[str, Any]:
         await f.assign(session, await f.post(session, unit, kind), who)
         people[key] = who
     expert = await f.person(session, name="专家（演示）")
-    agency = await agencies.create_agency(
-        session, actor=SYSTEM, name="安全服务机构（演示）", credit_code=f.credit_code()
-    )
-    await agencies.add_agency_member(
-        session, actor=SYSTEM, agency_id=agency.id, person_id=expert.id, start_date=date(2026, 1, 1)
-    )
-    await agencies.create_contract(
-        session, actor=SYSTEM, agency_id=agency.id, code="HT-9", start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
-        unit_ids=[t["chem"].id],
-    )  # fmt: skip
+    await f.contracted_agency(session, expert, t["chem"], date(2026, 1, 1), date(2026, 12, 31), code="HT-9")
     people["expert"] = expert
     categories = {c.code: c.id for c in (await session.scalars(select(HazardCategory))).all()}
     return {**t, **people, "categories": categories}
