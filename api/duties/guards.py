@@ -4,6 +4,7 @@ object the caller may not read is NOT_FOUND, one they may read but not change FO
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
@@ -64,7 +65,7 @@ async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int])
         agency_id = await acting.client_agency(session, caller.client_id)
     elif caller.person_id is not None and unit_ids:
         agency_id = await acting.person_agency(session, caller.person_id, unit_ids, ctx.today)
-    return Actor(caller.subject, caller.person_id, agency_id, ctx.request_id)
+    return replace(actor(ctx), agency_id=agency_id)
 
 
 async def write_records(
@@ -115,7 +116,7 @@ async def write_records(
             )
         paths.append(path)
     if own_agency and caller is not None:
-        who = Actor(caller.subject, person_id, agency_id, ctx.request_id)
+        who = replace(actor(ctx), agency_id=agency_id)
     else:
         who = await recorder(ctx, session, unit_ids)
     return who, common_domain(paths) if paths else ROOT_DOMAIN, units
