@@ -22,6 +22,7 @@ from api.admin.types import (
 from api.connection import Connection, computed_connection, root_connection
 from api.context import Info
 from api.ids import try_decode_id
+from api.instants import aware
 from authz import objects, policy_lists
 from authz.catalogue import Action, Resource
 from authz.domains import EVERYTHING, ROOT_DOMAIN
@@ -182,8 +183,8 @@ class AdminQuery:
             actor=_actor_filter(actor) if actor is not None else None,
             action=action,
             target_type=target_type,
-            since=since,
-            until=until,
+            since=aware(since, "since"),
+            until=aware(until, "until"),
         )
         return await root_connection(info, stmt, AUDIT_ORDER, AuditEvent.from_row, first, after)
 

@@ -120,8 +120,8 @@ PERMISSION = Entity(
 
 def _at(value: Any, name: str) -> datetime:
     """A DateTime argument as the resolver compares it: an aware one, rendered in UTC by the
-    column type; one without an offset the column type refuses, so the resolver path
-    answers it (with the error it gives)."""
+    column type; one without an offset goes to the resolver path, which refuses it as bad
+    input (`api.instants.aware`)."""
     if not isinstance(value, datetime) or value.tzinfo is None:
         raise Fallback(name)
     return value

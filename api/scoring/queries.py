@@ -13,6 +13,7 @@ from api.connection import Connection, computed_connection, root_connection
 from api.context import Info
 from api.errors import BadInput
 from api.ids import try_decode_id
+from api.instants import aware
 from api.scoring.explanation import ScoreExplanation, score_or_empty
 from api.scoring.loaders import CLASS_ORDER, SCHEME_ORDER, SCORE_ORDER, may_read
 from api.scoring.types import (
@@ -224,7 +225,10 @@ class ScoringQuery:
         district = await _readable_unit(info, district_id)
         readable = district is not None and district.kind == UnitKind.DISTRICT.value
         stmt = sq.sync_statement(
-            district.id if readable and district else None, period_kind, period_start, changed_since
+            district.id if readable and district else None,
+            period_kind,
+            period_start,
+            aware(changed_since, "changedSince"),
         )
         return await root_connection(info, stmt, SCORE_ORDER, ComplianceScore.from_row, first, after)
 
