@@ -27,8 +27,8 @@ A GraphQL request (`api.http.GraphQLView`) goes through these steps:
 5. Commit, once, after execution and before the response is written (`commit`): changes to
    who may do what are announced (NOTIFY, transactional), the answer of a keyed mutation is
    kept under its Idempotency-Key in the same transaction as its writes, the transaction
-   commits, and this process refreshes its authorization state at once. A request whose
-   session was never opened skips this step.
+   commits, and this process refreshes its authorization state at once. A request that
+   wrote nothing (no mutation ran) skips this step: step 6 ends its read transaction.
 6. Close, always (`close`, in the view's `finally`): whatever was not committed (a failed
    request, a request cut short by the deadline or by shutdown) is rolled back by closing;
    a close that cannot finish in time drops the connection instead (`close_bounded`).
@@ -100,10 +100,20 @@ async def write(ctx: Context, session: AsyncSession, work: Callable[[AsyncSessio
 async def commit(
     request: Any, ctx: Context, keep: Callable[[AsyncSession], Awaitable[None]] | None = None
 ) -> None:
-    """Commit the request's transaction (step 5), if its session was opened. `keep` runs
-    just before the commit, in the same transaction (the idempotent answer)."""
+    """Commit the request's transaction (step 5), if it wrote. `keep` runs just before the
+    commit, in the same transaction (the idempotent answer; only a keyed mutation has one).
+
+    A request that wrote nothing commits nothing: closing (step 6) ends its read
+    transaction. That also keeps a failed field's answer: graphql-core cancels the sibling
+    fields still running, one of them may be cut off mid-query, and a commit on that
+    connection would fail (a server error) where the rollback on close is harmless."""
     if getattr(request.state, "db_session", None) is None:
-        return  # nothing of this request touched the database: nothing to commit
+        return  # nothing of this request touched the database
+    if not ctx.wrote:
+        # Nothing to commit. Taking the session's lock waits for the siblings cancelled
+        # mid-query to let go of it (and for shielded loads to finish) before it is closed.
+        async with ctx.db():
+            return
     async with ctx.db() as session:
         # Who-may-do-what changed: other processes hear of it when this commits (NOTIFY
         # is transactional); this process refreshes at once, before answering.

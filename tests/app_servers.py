@@ -31,13 +31,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, port: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`uvicorn --factory api.app:app_factory` on `port`; killed on the way out."""
+def server(
+    database_url: str, port: int, log_path: Path, **settings: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`uvicorn --factory api.app:app_factory` on `port`, with more `settings` (environment
+    variables) if given; killed on the way out."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "ENVIRONMENT": "test",
         "LOAD_DEMO_DATA": "false",
+        **settings,
     }
     with log_path.open("wb") as log:
         proc = subprocess.Popen(

@@ -178,8 +178,8 @@ class _Builder:
     count: int = 0
     # Whether an argument may be one that fails its field (`first` out of range, a cursor
     # or ID that is not one): only on the root of a one-root document. An error that
-    # reaches a gather of fields cancels their siblings' resolvers mid-query, which turns
-    # the whole answer into a 500 (see the module's note in test_compiled_equivalence.py).
+    # reaches a gather of fields cancels their siblings, and which of them fail first is a
+    # matter of timing (see the module's note in test_compiled_equivalence.py).
     bad_ok: bool = False
 
     def fresh(self, prefix: str) -> str:

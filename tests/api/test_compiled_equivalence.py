@@ -16,13 +16,13 @@ as "equal". The resolver path must never count.
 Runs: 20 worlds × 10 documents (200 world-document examples) by default, each document for
 every subject on both paths; HYPOTHESIS_EQUIVALENCE_WORLDS / _DOCUMENTS for more.
 
-Known fault, kept out of the documents for now: when an error reaches a gather of sibling
-fields (a non-null field fails: `first` out of range, a bad cursor or ID on a connection),
-graphql-core cancels the siblings' resolvers, mid-query if they are in one; that
-invalidates the request's connection and the commit after execution raises, so the whole
-answer is a 500 (on both paths). So an argument that fails its field is drawn only where
-no sibling runs beside it: on a nullable root, or the root of a one-root document
-(`_Builder.bad_ok`). The worlds live in a database of the module's own, committed and
+When an error reaches a gather of sibling fields (a non-null field fails: `first` out of
+range, a bad cursor or ID on a connection), graphql-core cancels the siblings' resolvers,
+mid-query if they are in one. That no longer costs the answer (a request that wrote nothing
+commits nothing; tests/api/test_sibling_cancellation.py), but which siblings fail before
+the cancellation reaches them depends on timing, and so does the list of errors. So an
+argument that fails its field is drawn only where no sibling runs beside it: on a nullable
+root, or the root of a one-root document (`_Builder.bad_ok`). The worlds live in a database of the module's own, committed and
 reset per example (tests/api/reset_database.py), so that each request has a connection of
 its own: on one shared rolled-back connection, that fault would fail every later request.
 """
