@@ -33,9 +33,10 @@ import httpx
 from api.settings import ApiSettings
 from benchmarks.peer.load import Tally, run_wrk, wrk_script
 from benchmarks.peer.requests import SECRET_KEY
-from benchmarks.peer.servers import Server, free_port, serving, wait_ready
+from benchmarks.peer.servers import Server, serving, wait_ready
 from domain.config import Environment, normalize_database_url
 from scratch import temporary_database
+from scratch.servers import free_port
 
 TYPENAME = "{ __typename }"
 HEAVY = "{ units(first: 100) { nodes { name posts(first: 5) { nodes { title } } } } }"

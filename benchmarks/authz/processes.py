@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,39 +13,10 @@ from strawberry.relay import to_base64
 
 from api.settings import ApiSettings
 from authz.credentials import mint_token
-from benchmarks.authz.data import ASSIGN, ROOT, TARGET_CROSS_PROCESS_MS, UNIT_QUERY, Data
+from benchmarks.authz.data import ASSIGN, TARGET_CROSS_PROCESS_MS, UNIT_QUERY, Data
 from benchmarks.authz.figures import line
 from domain.config import Environment
-
-
-def read_log(path: Path) -> str:
-    return path.read_text(errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def server(url: str, port: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "DATABASE_URL": url, "ENVIRONMENT": "test", "LOAD_DEMO_DATA": "false"}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+from scratch.servers import app_server, free_port, read_log
 
 
 async def wait_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> float:
@@ -75,7 +41,10 @@ async def cross_process_figures(url: str, data: Data, changes: int) -> None:
     port_b = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         log_a, log_b = Path(tmp) / "a.log", Path(tmp) / "b.log"
-        with server(url, port_a, log_a) as proc_a, server(url, port_b, log_b) as proc_b:
+        with (
+            app_server(url, port_a, log_a, log_level="warning") as proc_a,
+            app_server(url, port_b, log_b, log_level="warning") as proc_b,
+        ):
             ready = await asyncio.gather(wait_ready(proc_a, port_a, log_a), wait_ready(proc_b, port_b, log_b))
             print(f"{'two servers ready (startup incl. Authority load)':<58} {max(ready):.1f} s", flush=True)
             from_send: list[float] = []

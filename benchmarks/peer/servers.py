@@ -8,7 +8,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,14 +19,9 @@ from typing import Any
 import httpx
 
 from benchmarks.peer.requests import GRAPHILE_CONFIG, NPM_PACKAGES, SCRATCH, SECRET_KEY, TYPENAME
+from scratch.servers import free_port
 
 # --- the servers -------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def install_peer() -> tuple[str, Path]:

@@ -23,8 +23,9 @@ from authz.credentials import mint_token
 from domain.config import Environment
 from domain.db import WRITE_TRANSACTION, create_session_factory
 from domain.people.models import Person
+from scratch.servers import app_server, free_port
 from tests import factories as f
-from tests.app_servers import free_port, server, wait_ready
+from tests.app_servers import wait_ready
 from tests.conftest import migrated_database, on_postgresql
 
 CREATE = (
@@ -64,8 +65,8 @@ async def test_a_write_killed_mid_flight_and_retried_elsewhere_is_written_once(t
         }
         port_a, port_b = free_port(), free_port()
         with (
-            server(url, port_a, tmp_path / "a.log") as proc_a,
-            server(url, port_b, tmp_path / "b.log") as proc_b,
+            app_server(url, port_a, tmp_path / "a.log") as proc_a,
+            app_server(url, port_b, tmp_path / "b.log") as proc_b,
         ):
             await wait_ready(proc_a, port_a, tmp_path / "a.log")
             await wait_ready(proc_b, port_b, tmp_path / "b.log")

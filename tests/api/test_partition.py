@@ -24,8 +24,9 @@ from api.settings import ApiSettings
 from authz.credentials import mint_token
 from domain.config import Environment
 from domain.db import create_session_factory
+from scratch.servers import app_server, free_port
 from tests import factories as f
-from tests.app_servers import free_port, server, wait_ready
+from tests.app_servers import wait_ready
 from tests.conftest import migrated_database
 from tests.tcp_proxy import TcpProxy
 
@@ -78,7 +79,7 @@ async def test_a_silent_partition_is_answered_in_time_and_recovered_from(tmp_pat
         log_path = tmp_path / "server.log"
         os.environ.update(LIMITS)
         try:
-            with server(proxied, port, log_path) as proc:
+            with app_server(proxied, port, log_path) as proc:
                 await wait_ready(proc, port, log_path)
                 headers = {"Authorization": f"Bearer {mint_token(settings, admin)}"}
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:

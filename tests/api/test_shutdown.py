@@ -20,8 +20,9 @@ from api.settings import ApiSettings
 from authz.credentials import mint_token
 from domain.config import Environment
 from domain.db import create_session_factory
+from scratch.servers import ROOT, free_port
 from tests import factories as f
-from tests.app_servers import ROOT, free_port, wait_ready
+from tests.app_servers import wait_ready
 from tests.conftest import migrated_database
 
 CREATE = "mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } userErrors { code } } }"

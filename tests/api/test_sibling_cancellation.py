@@ -14,8 +14,9 @@ from api.settings import ApiSettings
 from authz.credentials import mint_token
 from domain.config import Environment
 from domain.db import create_session_factory
+from scratch.servers import app_server, free_port
 from tests import factories as f
-from tests.app_servers import free_port, server, wait_ready
+from tests.app_servers import wait_ready
 from tests.conftest import migrated_database
 
 REFUSALS = {"PAGE_SIZE_OUT_OF_RANGE", "INVALID_CURSOR"}
@@ -34,7 +35,7 @@ async def test_a_failing_field_beside_running_siblings_is_no_server_error(tmp_pa
             await session.commit()
         port = free_port()
         # The resolvers answer every field (the compiled path shields its statement).
-        with server(url, port, tmp_path / "serve.log", COMPILED_READS="false") as proc:
+        with app_server(url, port, tmp_path / "serve.log", COMPILED_READS="false") as proc:
             await wait_ready(proc, port, tmp_path / "serve.log")
             headers = {
                 "Authorization": f"Bearer {mint_token(ApiSettings(environment=Environment.TEST), admin)}"

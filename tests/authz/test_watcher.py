@@ -21,8 +21,9 @@ from domain.db import create_engine, create_session_factory
 from domain.posts.kinds import PostKind
 from migrations.runner import upgrade
 from scratch import temporary_database
+from scratch.servers import app_server, free_port
 from tests import factories as f
-from tests.app_servers import free_port, server, wait_ready
+from tests.app_servers import wait_ready
 from tests.conftest import base_url
 
 UNIT = "query($id: ID!) { unit(id: $id) { id name } }"
@@ -84,7 +85,7 @@ async def test_a_change_made_on_one_process_is_enforced_on_another_within_a_seco
             port_b = free_port()
         log_a, log_b = tmp_path / "a.log", tmp_path / "b.log"
 
-        with server(url, port_a, log_a) as proc_a, server(url, port_b, log_b) as proc_b:
+        with app_server(url, port_a, log_a) as proc_a, app_server(url, port_b, log_b) as proc_b:
             await asyncio.gather(wait_ready(proc_a, port_a, log_a), wait_ready(proc_b, port_b, log_b))
             async with (
                 httpx.AsyncClient(base_url=f"http://127.0.0.1:{port_a}", headers=admin_headers) as a,

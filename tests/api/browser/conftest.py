@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import functools
 import os
-import socket
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +26,7 @@ from api.settings import ApiSettings
 from domain.config import Environment
 from domain.db import create_session_factory
 from domain.tree.kinds import UnitKind
+from scratch.servers import free_port
 from tests import factories as f
 from tests.conftest import migrated_database
 
@@ -55,13 +55,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
             if reason is not None:
                 item.add_marker(pytest.mark.skip(reason=reason))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from api.ops.logs import JsonLineFormatter, RequestIdFilter, logging_config
 from api.settings import ApiSettings
 from domain.config import Environment
+from scratch.servers import free_port
 from tests.conftest import migrated_database
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -112,14 +113,6 @@ async def test_text_lines_name_the_request_id(
     lines = buffer.getvalue().splitlines()
     assert any(" ERROR " in line and "[ops-req-2]: " in line for line in lines), lines
     assert lines[-1].endswith(" ERROR tests.ops [-]: outside")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def serve(port: int, env: dict[str, str], stderr: Any) -> subprocess.Popen[bytes]:
