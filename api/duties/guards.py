@@ -9,7 +9,7 @@ from dataclasses import replace
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from api.actors import actor as actor  # the caller as the actor of changes no agency qualifies
+from api.actors import actor
 from api.context import Context
 from api.guard import forbidden, read_person, write_post, write_unit
 from api.ids import decode_id

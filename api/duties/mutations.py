@@ -16,6 +16,7 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.actors import actor
 from api.context import Info
 from api.duties import guards
 from api.duties.inputs import (
@@ -64,7 +65,7 @@ class DutiesMutation:
                 unit_id=unit_id,
                 effective_from=input.effective_from,
                 items=domain_items(input.items),
-                actor=guards.actor(info.context),
+                actor=actor(info.context),
                 note=input.note,
                 today=info.context.today,
             )
@@ -86,7 +87,7 @@ class DutiesMutation:
                 effective_from=input.effective_from,
                 items=domain_items(input.items),
                 note=input.note,
-                actor=guards.actor(info.context),
+                actor=actor(info.context),
                 domain=domain,
                 today=info.context.today,
             )
@@ -109,7 +110,7 @@ class DutiesMutation:
                 unit_id=unit_id,
                 code=input.code,
                 effective_from=input.effective_from,
-                actor=guards.actor(info.context),
+                actor=actor(info.context),
                 name=input.name,
                 post_kinds=[k.value for k in input.post_kinds] if input.post_kinds else None,
                 today=info.context.today,
@@ -230,7 +231,7 @@ class DutiesMutation:
                 title=input.title,
                 start=input.start_date,
                 end=input.end_date,
-                actor=guards.actor(info.context),
+                actor=actor(info.context),
                 domain=domain,
                 today=info.context.today,
             )
@@ -250,7 +251,7 @@ class DutiesMutation:
                 session,
                 period_id=period_id,
                 reason=input.reason,
-                actor=guards.actor(info.context),
+                actor=actor(info.context),
                 domain=domain,
                 today=info.context.today,
             )
