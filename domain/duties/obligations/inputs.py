@@ -101,6 +101,21 @@ class EventFacts:
 
 
 @dataclass(frozen=True)
+class DelegationFacts:
+    """A holder's delegation of one duty of their post to another person (主持或者委托): records
+    of the duty's kinds by `delegate_person_id` performed in [start, end] count for the
+    post's duty as if the holder had made them."""
+
+    id: int
+    post_id: int
+    list_id: int
+    item_key: str
+    delegate_person_id: int
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
 class ExemptionFacts:
     record_id: int
     post_id: int | None
@@ -119,6 +134,7 @@ class Facts:
     records: list[RecordFacts]
     events: list[EventFacts] = field(default_factory=list)
     exemptions: list[ExemptionFacts] = field(default_factory=list)
+    delegations: list[DelegationFacts] = field(default_factory=list)
     # Enterprises (path, id, placarded now) that coverage rules may target, not archived,
     # and their placard over time (effective date, placarded), oldest first.
     enterprises: list[tuple[str, int, bool]] = field(default_factory=list)
