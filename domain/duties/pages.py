@@ -129,9 +129,14 @@ class _Pager:
         """The shares again, judged on every record that can count for them, in key order."""
         if not shapes:
             return []
+        # A post's share counts the records of every holder of the post (and delegate of the
+        # duty) in its period; a per-holder share its holder's.
         persons = {o.person_id for o in shapes if o.person_id is not None}
-        start = min(o.share_start for o in shapes)
-        end = max(o.share_end for o in shapes)
+        posts = {o.post_id for o in shapes if o.post_id is not None}
+        persons.update(t.person_id for p in posts for t in self.facts.tenures.get(p, ()))
+        persons.update(d.delegate_person_id for d in self.facts.delegations if d.post_id in posts)
+        start = min(o.period_start for o in shapes)
+        end = max(o.period_end for o in shapes)
         records = await self.load_records(persons, start, end) if persons else []
         keys = {page_key(o) for o in shapes}
         first, last = min(o.due_date for o in shapes), max(o.due_date for o in shapes)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     Float,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -90,6 +92,9 @@ class ScoreTally(Base):
     on_time: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     late: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     missed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Shares of post periods carried by another holder's share (`Obligation.answering`):
+    # they count in their holder's score only, never for the post or its units.
+    answering: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_score_tally_person_month", "person_id", "month"),
@@ -108,6 +113,7 @@ Index(
     ScoreTally.unit_id,
     ScoreTally.month,
     ScoreTally.weight_class,
+    ScoreTally.answering,
     unique=True,
 )
 

@@ -225,7 +225,9 @@ async def rebuild_all(
 
 
 # The columns a rebuild writes, in the order of its row tuples (ids come from the sequences).
-TALLY_COLUMNS = ("person_id", "post_id", "unit_id", "month", "weight_class", "on_time", "late", "missed")
+TALLY_COLUMNS = (
+    "person_id", "post_id", "unit_id", "month", "weight_class", "answering", "on_time", "late", "missed",
+)  # fmt: skip
 SCORE_COLUMNS = ("unit_id", "scope", "period_kind", "period_start", "district_id", "park_id", "unit_kind",
                  "scheme_version_id", *Sums.FIELDS, "score", "changed_at")  # fmt: skip
 

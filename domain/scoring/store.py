@@ -192,7 +192,9 @@ async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> N
             "months": sorted({k[3] for k in delta}),
         },
     )
-    existing = {(r.person_id, r.post_id, r.unit_id, r.month, r.weight_class): r for r in rows.all()}
+    existing = {
+        (r.person_id, r.post_id, r.unit_id, r.month, r.weight_class, r.answering): r for r in rows.all()
+    }
     added: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     gone: list[int] = []
@@ -201,7 +203,7 @@ async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> N
         if row is None:
             added.append(
                 {"person_id": key[0], "post_id": key[1], "unit_id": key[2], "month": key[3],
-                 "weight_class": key[4], "on_time": on, "late": late, "missed": missed}
+                 "weight_class": key[4], "answering": key[5], "on_time": on, "late": late, "missed": missed}
             )  # fmt: skip
         elif row.on_time + on == row.late + late == row.missed + missed == 0:
             gone.append(row.id)
@@ -220,14 +222,14 @@ async def apply_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> N
 
 
 def _leaf_order(item: tuple[LeafKey, Counts]) -> tuple[Any, ...]:
-    (person, post, unit, month, cls), _ = item
-    return (person or 0, post or 0, unit, month, cls)
+    (person, post, unit, month, cls, answering), _ = item
+    return (person or 0, post or 0, unit, month, cls, answering)
 
 
 async def _upsert_leaves(session: AsyncSession, delta: dict[LeafKey, Counts]) -> None:
     rows = [
         {"person_id": key[0], "post_id": key[1], "unit_id": key[2], "month": key[3], "weight_class": key[4],
-         "on_time": on, "late": late, "missed": missed}
+         "answering": key[5], "on_time": on, "late": late, "missed": missed}
         for key, (on, late, missed) in sorted(delta.items(), key=_leaf_order)
     ]  # fmt: skip
     stored = await session.execute(_tally_upsert(), rows)
@@ -248,7 +250,7 @@ def _tally_upsert() -> Any:
     zero: Any = literal_column("0")
     return stmt.on_conflict_do_update(
         index_elements=[func.coalesce(c.person_id, zero), func.coalesce(c.post_id, zero), c.unit_id, c.month,
-                        c.weight_class],
+                        c.weight_class, c.answering],
         set_={name: c[name] + stmt.excluded[name] for name in ("on_time", "late", "missed")},
     ).returning(c.id, c.on_time, c.late, c.missed)  # fmt: skip
 
@@ -260,7 +262,18 @@ def _tally_statements() -> tuple[Any, Any, Any, Any]:
     table = _table(ScoreTally)
     c = table.c
     read = (
-        select(c.id, c.person_id, c.post_id, c.unit_id, c.month, c.weight_class, c.on_time, c.late, c.missed)
+        select(
+            c.id,
+            c.person_id,
+            c.post_id,
+            c.unit_id,
+            c.month,
+            c.weight_class,
+            c.answering,
+            c.on_time,
+            c.late,
+            c.missed,
+        )
         .where(
             or_(
                 c.person_id.in_(bindparam("persons", expanding=True)),
@@ -321,7 +334,9 @@ def own_sums(
     once: a rebuild's million leaves and a record's handful go the same way."""
     counts: dict[tuple[int, str, date, str], Counts] = {}
     of_month: dict[date, list[tuple[str, date]]] = {}
-    for (_person, _post, unit, month, cls), (on, late, missed) in leaves.items():
+    for (_person, _post, unit, month, cls, answering), (on, late, missed) in leaves.items():
+        if answering:
+            continue  # a holder's share that another share carries for the unit
         periods = of_month.get(month)
         if periods is None:
             periods = of_month[month] = [(str(k), s) for k, s in periods_of_month(month)]

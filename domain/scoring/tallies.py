@@ -1,7 +1,9 @@
 """Computing tallies from the evidence: obligations into leaf counts, hazards into sums.
 
-A leaf key is (person id or None, post id or None, unit id, month, weight class); its value
-the counts (on time, late, missed) of the obligations with that key.
+A leaf key is (person id or None, post id or None, unit id, month, weight class, answering);
+its value the counts (on time, late, missed) of the obligations with that key. An answering
+leaf counts a holder's share of a post period that another share carries for the post: it
+counts in the holder's score and in no unit's.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from domain.scoring.formula import (
 from domain.scoring.scheme import weight_class
 from domain.tree.models import OrgUnit
 
-LeafKey = tuple[int | None, int | None, int, date, str]
+LeafKey = tuple[int | None, int | None, int, date, str, bool]
 Counts = list[int]  # [on_time, late, missed]
 _INDEX = {Status.DONE_ON_TIME: 0, Status.DONE_LATE: 1, Status.MISSED: 2}
 
@@ -50,6 +52,7 @@ def leaf_key(ob: Obligation | Judged, post_units: dict[int, int]) -> LeafKey:
         obligation_unit(ob, post_units),
         month_of(ob.period_end),
         str(weight_class(ob.variant.timing)),
+        ob.answering,
     )
 
 
@@ -75,7 +78,7 @@ def tally(
         if month is None:
             month = months[end] = end.replace(day=1)
         unit = post_units[ob.post_id] if ob.post_id is not None else ob.scope_unit_ids[0]
-        key = (ob.person_id, ob.post_id, unit, month, cls)
+        key = (ob.person_id, ob.post_id, unit, month, cls, ob.answering)
         counts = out.get(key)
         if counts is None:
             counts = out[key] = [0, 0, 0]

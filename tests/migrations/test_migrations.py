@@ -112,7 +112,7 @@ async def test_tallies_sharing_a_key_are_merged_before_the_key_is_declared(scrat
                         "missed": missed,
                     },
                 )
-        await upgrade(engine)
+        await upgrade(engine, "20261127_0010")
         async with engine.connect() as conn:
             found = (
                 await conn.execute(

@@ -7,9 +7,11 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 
 from domain.duties.obligations.inputs import (
+    DelegationFacts,
     EventFacts,
     ExemptionFacts,
     Facts,
@@ -18,7 +20,7 @@ from domain.duties.obligations.inputs import (
     PostFacts,
     Tenure,
 )
-from domain.duties.obligations.judging import ShareJudge
+from domain.duties.obligations.judging import ShareJudge, Source
 from domain.duties.obligations.results import Judged, Obligation, Status, judged, share_of
 from domain.duties.obligations.spans import (
     ONE_DAY,
@@ -56,13 +58,18 @@ class Calculator:
         for ev in facts.events:
             self.events_by_kind[ev.kind].append(ev)
         self.events_by_id = {ev.id: ev for ev in facts.events}
+        self.delegations: dict[tuple[int, int, str], list[DelegationFacts]] = defaultdict(list)
+        for d in facts.delegations:
+            self.delegations[(d.post_id, d.list_id, d.item_key)].append(d)
         self.kinds = kinds_of(facts.lists)
         self._judge = ShareJudge(today, self.records, self.units, self.kinds, self.exemptions).judge
         # Periods do not depend on the post (critical periods aside): computed once per
         # list item, timing and span, then shared by every post of the list.
         self._period_cache: dict[tuple[int, int, int, date, date], list[Period]] = {}
         # For `statuses`: a holder's matching record days by (person, list, item, roots).
-        self._matching: dict[tuple[int, int, int, tuple[str, ...]], MatchingDates | None] = {}
+        self._matching: dict[
+            tuple[int, int, int, tuple[str, ...], date, date | None], MatchingDates | None
+        ] = {}
 
     # -- enumeration of periods ---------------------------------------------------
 
@@ -250,6 +257,7 @@ class Calculator:
             and timing.coverage is None
             and len(tenures) == 1
             and not charged
+            and (post.id, lst.id, item.key) not in self.delegations
         ):
             yield from self._count_shares(
                 post, lst, item, variant, tenures[0], periods, start_floor, end_cap, own_scope, check
@@ -289,30 +297,52 @@ class Calculator:
         end: date,
         scope: tuple[tuple[str, int], ...],
     ) -> Iterator[Obligation]:
-        """The shares of a post's period, active over [start, end]: one per holder's stretch
-        and one per vacant stretch."""
+        """A post's period, active over [start, end], judged once for the post against the
+        records of whoever held it (or a delegation of it) on the day they acted, due on
+        the period's due date; then given as one share per holder's stretch and per vacant
+        stretch, each with the post's status. The share of the holder on the due date (or
+        the last holder before it) is the primary; the others are `answering`."""
+        if due > end:
+            due = end
+        window = self.due_between
+        if window is not None and not window[0] <= due <= window[1]:
+            return
         tenures = self.facts.tenures.get(post.id, ())
         only = tenures[0] if len(tenures) == 1 else None
         if only is not None and only.start <= start and (only.end is None or only.end >= end):
-            segments: Iterable[tuple[int | None, date, date]] = ((only.person_id, start, end),)
+            segments: list[tuple[int | None, date, date]] = [(only.person_id, start, end)]
         else:
-            segments = self._segments(post, start, end)
-        window = self.due_between
-        for person, s, e in segments:
-            share_due = due if due < e else e
-            if window is not None and not window[0] <= share_due <= window[1]:
-                continue
-            yield self._judge(
-                lst,
-                item,
-                variant,
-                post.id,
-                ps,
-                pe,
-                Span(person, ((s, e),), share_due, event_targets or scope),
-                event_id,
-                bool(event_targets),
-            )
+            segments = list(self._segments(post, start, end))
+        primary = _primary(segments, due)
+        ob = self._judge(
+            lst,
+            item,
+            variant,
+            post.id,
+            ps,
+            pe,
+            Span(segments[primary][0], ((start, end),), due, event_targets or scope),
+            event_id,
+            bool(event_targets),
+            self._sources(post, lst.id, item.key, tenures),
+        )
+        if len(segments) == 1:
+            yield ob
+            return
+        for n, (person, s, e) in enumerate(segments):
+            yield replace(ob, person_id=person, share_start=s, share_end=e, answering=n != primary)
+
+    def _sources(
+        self, post: PostFacts, list_id: int, key: str, tenures: Iterable[Tenure]
+    ) -> tuple[Source, ...]:
+        """Whose records count for the post's duty: each holder for the days they held it,
+        each delegate of the duty for the days of the delegation."""
+        out = [Source(t.person_id, t.start, t.end or date.max) for t in tenures]
+        out += [
+            Source(d.delegate_person_id, d.start, d.end, d.id)
+            for d in self.delegations.get((post.id, list_id, key), ())
+        ]
+        return tuple(out)
 
     def _count_shares(
         self,
@@ -335,13 +365,15 @@ class Calculator:
         times = variant.timing.times
         person = tenure.person_id
         held_from, held_until = tenure.start, tenure.end
-        key = (person, lst.id, item.item_id, tuple(root for root, _ in scope))
+        key = (person, lst.id, item.item_id, tuple(root for root, _ in scope), held_from, held_until)
         if key in self._matching:
             dates = self._matching[key]
         else:
+            until = held_until or date.max
             dates = self._matching[key] = MatchingDates.of(
                 self.records.by_person.get(person, ()),
-                self.records.makeups.get(person, ()),
+                # A make-up counts for the post when made while holding it (`judging`).
+                [r for r in self.records.makeups.get(person, ()) if held_from <= r.performed_on <= until],
                 self.kinds[item.item_id],
                 lst.id,
                 item.key,
@@ -484,6 +516,20 @@ class Calculator:
                     continue
             span = Span(person, tuple(intervals), share_due, targets or tuple(sorted(roots)))
             yield self._judge(lst, item, variant, None, ps, pe, span, event_id, event_targets is not None)
+
+
+def _primary(segments: list[tuple[int | None, date, date]], due: date) -> int:
+    """The index of the share that carries a post's period: the holder's on the due date, or
+    else the last holder's before it, or else the first holder's; a period nobody held is
+    carried by its (first) vacant stretch."""
+    held = [n for n, (person, _, _) in enumerate(segments) if person is not None]
+    for n in held:
+        if segments[n][1] <= due <= segments[n][2]:
+            return n
+    before = [n for n in held if segments[n][2] < due]
+    if before:
+        return before[-1]
+    return held[0] if held else 0
 
 
 def periods_for(timing: Timing, day: date) -> tuple[date, date]:

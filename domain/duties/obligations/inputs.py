@@ -134,10 +134,10 @@ class Facts:
     records: list[RecordFacts]
     events: list[EventFacts] = field(default_factory=list)
     exemptions: list[ExemptionFacts] = field(default_factory=list)
-    delegations: list[DelegationFacts] = field(default_factory=list)
     # Enterprises (path, id, placarded now) that coverage rules may target, not archived,
     # and their placard over time (effective date, placarded), oldest first.
     enterprises: list[tuple[str, int, bool]] = field(default_factory=list)
     placards: dict[int, list[tuple[date, bool]]] = field(default_factory=dict)
     # How the records were read (persons, holders, window), to read them again alone.
     record_source: Any = field(default=None, repr=False, compare=False)
+    delegations: list[DelegationFacts] = field(default_factory=list)

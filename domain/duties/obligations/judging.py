@@ -4,11 +4,22 @@ time or late, and the units they cover), and its status."""
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from domain.duties.obligations.inputs import ExemptionFacts, ItemVersion, ListFacts, RecordFacts
 from domain.duties.obligations.results import NotApplicableReason, Obligation, Status, share_of
 from domain.duties.obligations.spans import RecordIndex, Span, Units
 from domain.duties.rules import Variant
+
+
+class Source(NamedTuple):
+    """Whose records count for a post's duty, and for which act dates: a holder for the days
+    they held the post, or a delegate for the days of the holder's delegation."""
+
+    person_id: int
+    start: date
+    end: date
+    delegation_id: int | None = None
 
 
 class ShareJudge:
@@ -40,7 +51,11 @@ class ShareJudge:
         span: Span,
         event_id: int | None,
         is_event: bool,
+        sources: tuple[Source, ...] | None = None,
     ) -> Obligation:
+        """Judges a share. With `sources` (a post's period), the records that count are those
+        of the sources for their act dates within the span; without (a per-holder duty),
+        those of the span's person."""
         timing = variant.timing
         held = 0
         for s, e in span.intervals:
@@ -77,21 +92,60 @@ class ShareJudge:
             scope_unit_ids=tuple(u for _, u in span.scope),
             event_id=event_id,
         )
-        if span.person_id is not None and required:
-            self._match(ob, item, lst.id, span, bool(targets))
+        if required and (sources or span.person_id is not None):
+            self._match(ob, item, lst.id, span, bool(targets), sources)
         self._status(ob, lst.id)
         return ob
 
-    def _match(self, ob: Obligation, item: ItemVersion, list_id: int, span: Span, by_unit: bool) -> None:
-        person = span.person_id
-        assert person is not None
+    def _candidates(
+        self, span: Span, due: date, sources: tuple[Source, ...] | None
+    ) -> tuple[list[tuple[RecordFacts, bool]], set[int]]:
+        """The records that may count, each with whether it is late, and the ids of those
+        that may count only through a delegation."""
         candidates: list[tuple[RecordFacts, bool]] = []
-        due = ob.due_date
-        for s, e in span.intervals:
-            for r in self.records.within(person, s, e):
-                candidates.append((r, r.performed_on > due))
-            for r in self.records.makeups_for(person, s, e):
-                candidates.append((r, True))
+        delegated: set[int] = set()
+        if sources is None:
+            person = span.person_id
+            assert person is not None
+            for s, e in span.intervals:
+                for r in self.records.within(person, s, e):
+                    candidates.append((r, r.performed_on > due))
+                for r in self.records.makeups_for(person, s, e):
+                    candidates.append((r, True))
+            return candidates, delegated
+        first, last = span.intervals[0][0], span.intervals[-1][1]
+        seen: set[int] = set()
+        # Holders first: a record its maker could have made as holder is not a delegate's.
+        for src in sorted(sources, key=lambda x: x.delegation_id is not None):
+            s, e = max(src.start, first), min(src.end, last)
+            if s <= e:
+                for r in self.records.within(src.person_id, s, e):
+                    if r.id not in seen:
+                        seen.add(r.id)
+                        candidates.append((r, r.performed_on > due))
+                        if src.delegation_id is not None:
+                            delegated.add(r.id)
+            # A make-up counts for the post when its maker held the post (or the delegation)
+            # on the day they acted.
+            for r in self.records.makeups_for(src.person_id, first, last):
+                if r.id not in seen and src.start <= r.performed_on <= src.end:
+                    seen.add(r.id)
+                    candidates.append((r, True))
+                    if src.delegation_id is not None:
+                        delegated.add(r.id)
+        candidates.sort(key=lambda c: (c[0].performed_on, c[0].id))
+        return candidates, delegated
+
+    def _match(
+        self,
+        ob: Obligation,
+        item: ItemVersion,
+        list_id: int,
+        span: Span,
+        by_unit: bool,
+        sources: tuple[Source, ...] | None,
+    ) -> None:
+        candidates, delegated = self._candidates(span, ob.due_date, sources)
         if not candidates:
             return
         kinds = self.kinds[item.item_id]
@@ -113,6 +167,9 @@ class ShareJudge:
             elif not any(p.startswith(root) for p in r.unit_paths for root in roots):
                 continue
             (ob.late_record_ids if late else ob.on_time_record_ids).append(r.id)
+        if delegated:
+            counted = set(ob.on_time_record_ids) | set(ob.late_record_ids)
+            ob.delegated_record_ids = tuple(sorted(delegated & counted))
         if by_unit:
             ob.covered_unit_ids = tuple(sorted(covered_on_time | covered_late))
             ob.covered_on_time_unit_ids = tuple(sorted(covered_on_time))

@@ -40,6 +40,9 @@ class Judged(NamedTuple):
     variant: Variant
     scope_unit_ids: tuple[int, ...]
     status: Status
+    # A holder's share of a post's period whose count the post's primary share carries: it
+    # counts in its holder's score only (see `Obligation.answering`).
+    answering: bool = False
 
 
 def judged(ob: Obligation) -> Judged:
@@ -54,6 +57,7 @@ def judged(ob: Obligation) -> Judged:
         ob.variant,
         ob.scope_unit_ids,
         ob.status,
+        ob.answering,
     )
 
 
@@ -82,6 +86,18 @@ class Obligation:
     status: Status = Status.NOT_YET_DUE
     not_applicable_reason: NotApplicableReason | None = None
     exemption_record_id: int | None = None
+    # A post's period is judged once, for the post, and given to each holder of the period
+    # (and each vacant stretch) as a share with the post's status. One share, the primary
+    # (the holder on the due date), carries the period's count for the post and its unit;
+    # the others are `answering`: they count only in their holder's own score.
+    answering: bool = False
+    # Records that counted through a delegation of this duty (`DelegationFacts`), by id.
+    delegated_record_ids: tuple[int, ...] = ()
+
+    @property
+    def held_days(self) -> int:
+        """Days of the period this share's holder (or vacancy) answers for."""
+        return (self.share_end - self.share_start).days + 1
 
     @property
     def done_count(self) -> int:

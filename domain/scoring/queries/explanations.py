@@ -173,6 +173,7 @@ async def explain(
             )
             .where(
                 _in_units(ScoreTally.unit_id, units, unit),
+                ScoreTally.answering.is_(False),
                 ScoreTally.month >= start,
                 ScoreTally.month <= end,
             )
@@ -264,8 +265,8 @@ async def _obligation_losses(
     out: list[ObligationLoss] = []
     seen: set[tuple[Any, ...]] = set()
     for o in found:
-        if o.status not in COUNTED or o.status is Status.DONE_ON_TIME:
-            continue
+        if o.status not in COUNTED or o.status is Status.DONE_ON_TIME or o.answering:
+            continue  # (an answering share: its period counts for the unit once, by its primary)
         if not start <= o.period_end <= end or o.period_end < state.since:
             continue
         key = leaf_key(o, post_units)

@@ -15,6 +15,7 @@ from domain.duties.obligations import (
     Facts,
     ItemVersion,
     ListFacts,
+    Obligation,
     PostFacts,
     RecordFacts,
     Status,
@@ -97,33 +98,57 @@ RULES = st.sampled_from(
 
 @settings(max_examples=60, deadline=None)
 @given(rule=RULES, tenures=holders(), found=records())
-def test_shares_cover_each_period_and_owe_their_pro_rated_count(
+def test_a_post_period_is_judged_once_and_shared_by_its_holders(
     rule: dict[str, object], tenures: list[tuple[int, date, date | None]], found: list[RecordFacts]
 ) -> None:
     obligations = Calculator(_facts(rule, tenures, found), TODAY).for_posts(YEAR_START, date(2025, 12, 31))
     times = int(rule.get("times", 1))  # type: ignore[call-overload]
-    periods: dict[tuple[date, date], list[tuple[date, date]]] = {}
+    periods: dict[tuple[date, date], list[Obligation]] = {}
     for o in obligations:
-        periods.setdefault((o.period_start, o.period_end), []).append((o.share_start, o.share_end))
-        held = (o.share_end - o.share_start).days + 1
-        length = (o.period_end - o.period_start).days + 1
-        assert o.required == share_of(times, held, length)
-        assert o.due_date <= o.share_end
-        if o.required == 0:
-            assert o.status is Status.NOT_APPLICABLE
-        elif o.person_id is None:
-            assert o.status is Status.MISSED  # a vacancy: nobody's record, nobody's exemption
-        else:
-            counted = len(o.on_time_record_ids) + len(o.late_record_ids)
-            assert (o.status in DONE) == (counted >= o.required)
-            assert all(r.person_id == o.person_id for r in found if r.id in o.on_time_record_ids)
-    # The shares of a period are the period itself (from the list's adoption, for the one
-    # it began in), cut at the changes of holder.
+        periods.setdefault((o.period_start, o.period_end), []).append(o)
+    held_on = {
+        (p, YEAR_START + timedelta(days=d))
+        for p, s, e in tenures
+        for d in range((s - YEAR_START).days, ((e or date(2025, 12, 31)) - YEAR_START).days + 1)
+    }
     for (start, end), shares in periods.items():
-        shares.sort()
-        assert shares[0][0] == max(start, YEAR_START) and shares[-1][1] == end
-        for (_, e1), (s2, _) in pairwise(shares):
-            assert s2 == e1 + timedelta(days=1)
+        shares.sort(key=lambda o: o.share_start)
+        # The shares of a period are the period itself (from the list's adoption, for the one
+        # it began in), cut at the changes of holder.
+        assert shares[0].share_start == max(start, YEAR_START) and shares[-1].share_end == end
+        for a, b in pairwise(shares):
+            assert b.share_start == a.share_end + timedelta(days=1)
+        # One judgement for the post: the same requirement, due date, status and records in
+        # every share; the requirement counts the days the list applied, not who held it.
+        active = (end - shares[0].share_start).days + 1
+        length = (end - start).days + 1
+        first = shares[0]
+        for o in shares:
+            assert o.required == share_of(times, active, length)
+            assert (o.status, o.due_date, o.on_time_record_ids, o.late_record_ids) == (
+                first.status,
+                first.due_date,
+                first.on_time_record_ids,
+                first.late_record_ids,
+            )
+        # Exactly one share carries the period for the post: the holder's on the due date
+        # when someone held it then.
+        primary = [o for o in shares if not o.answering]
+        assert len(primary) == 1
+        holder_on_due = [
+            o for o in shares if o.person_id is not None and o.share_start <= first.due_date <= o.share_end
+        ]
+        if holder_on_due:
+            assert primary[0] is holder_on_due[0]
+        counted = len(first.on_time_record_ids) + len(first.late_record_ids)
+        if first.required == 0:
+            assert first.status is Status.NOT_APPLICABLE
+        else:
+            assert (first.status in DONE) == (counted >= first.required)
+        # A record counts only when its maker held the post on the day they acted.
+        for r in found:
+            if r.id in first.on_time_record_ids or r.id in first.late_record_ids:
+                assert (r.person_id, r.performed_on) in held_on
 
 
 @settings(max_examples=40, deadline=None)

@@ -169,7 +169,9 @@ async def test_thursday_weekly_report(session: AsyncSession) -> None:
     ]
 
 
-async def test_holder_changed_mid_quarter_each_answers_for_their_days(session: AsyncSession) -> None:
+async def test_holder_changed_mid_quarter_the_post_does_the_quarter_with_both_holders_records(
+    session: AsyncSession,
+) -> None:
     t = await f.small_tree(session)
     principal = await f.post(session, t["park"], PostKind.PRINCIPAL)
     await f.duty_list(
@@ -194,19 +196,15 @@ async def test_holder_changed_mid_quarter_each_answers_for_their_days(session: A
     )
     quarter_a = next(o for o in owed_a if o.item_key == "study")
     quarter_b = next(o for o in owed_b if o.item_key == "study")
-    # 60 of the quarter's 91 days: 3 × 60/91 = 1.98 → 2; 31 days: 1.02 → 1.
-    assert (quarter_a.share_start, quarter_a.share_end, quarter_a.required) == (
-        date(2024, 1, 1),
-        date(2024, 2, 29),
-        2,
-    )
-    assert (quarter_b.share_start, quarter_b.share_end, quarter_b.required) == (
-        date(2024, 3, 1),
-        date(2024, 3, 31),
-        1,
-    )
-    assert quarter_a.due_date == date(2024, 2, 29) and quarter_b.due_date == date(2024, 3, 31)
-    assert quarter_a.status is Status.DONE_ON_TIME and quarter_b.status is Status.DONE_ON_TIME
+    # The post owes the quarter's 3 meetings, due on the quarter's last day, whoever holds
+    # it: A's two and B's one make them; each holder's share shows the post's judgement.
+    assert (quarter_a.share_start, quarter_a.share_end) == (date(2024, 1, 1), date(2024, 2, 29))
+    assert (quarter_b.share_start, quarter_b.share_end) == (date(2024, 3, 1), date(2024, 3, 31))
+    for share in (quarter_a, quarter_b):
+        assert share.required == 3 and share.due_date == date(2024, 3, 31)
+        assert share.status is Status.DONE_ON_TIME and share.done_count == 3
+    # B held the post on the due date: B's share carries the quarter for the post.
+    assert quarter_b.answering is False and quarter_a.answering is True
     # Monthly: A owed January and February (did January), B owes March (did nothing).
     assert by_period([o for o in owed_a if o.item_key == "check"]) == {
         date(2024, 1, 1): Status.DONE_ON_TIME,

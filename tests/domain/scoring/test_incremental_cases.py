@@ -114,7 +114,7 @@ async def test_a_make_up_turns_a_missed_month_into_done_late_and_nothing_else(se
     after = await snapshot(session)
     # Only October's tally moved, and the October, fourth-quarter and 2026 rows of the park
     # (OWN) and of it and its district (TREE).
-    row = (leader.id, deputy.id, t["park"].id, october, "MONTHLY")
+    row = (leader.id, deputy.id, t["park"].id, october, "MONTHLY", False)
     assert before.tallies - after.tallies == Counter({(*row, 0, 0, 1): 1})
     assert after.tallies - before.tallies == Counter({(*row, 0, 1, 0): 1})
     moved = {
@@ -135,24 +135,51 @@ async def _assignment_of(session: AsyncSession, post: Post) -> Assignment:
     return row
 
 
-async def test_ending_a_tenure_later_in_the_quarter_changes_what_is_owed_now(session: AsyncSession) -> None:
+async def test_a_change_of_holder_moves_who_carries_the_quarter_not_what_the_post_owes(
+    session: AsyncSession,
+) -> None:
     t, deputy, leader = await _leader(
         session, {"study": {"kinds": ["MEETING"], "every": "QUARTER", "times": 3}}
     )
     for day in (date(2026, 10, 8), date(2026, 11, 5)):
         await f.record(session, leader, "MEETING", day, [t["park"]])
     await rebuild(session, f.TODAY)
-    key = {
-        "person_id": leader.id,
-        "post_id": deputy.id,
-        "month": date(2026, 12, 1),
-        "weight_class": "QUARTERLY",
-    }
-    assert await _tally(session, **key) is None  # three owed, two done, the quarter still running
+    key = {"post_id": deputy.id, "month": date(2026, 12, 1), "weight_class": "QUARTERLY"}
+    assert await _tally(session, person_id=leader.id, **key) is None  # two of three, still running
+    row = await _assignment_of(session, deputy)
+    await posts.end_assignment(session, assignment_id=row.id, end_date=date(2026, 11, 30), today=f.TODAY)
+    # The post still owes the quarter's three, due on its last day: leaving early does not
+    # shrink them (pro-rated to the holder's 61 days, two would have been enough).
+    assert await _tally(session, person_id=leader.id, **key) is None
+    successor = await f.person(session, name="孙戊")
+    await f.record(session, successor, "MEETING", date(2026, 11, 20), [t["park"]])  # not holding it yet
+    await posts.assign(
+        session, post_id=deputy.id, person_id=successor.id, start_date=date(2026, 12, 1), today=f.TODAY
+    )
+    assert await _tally(session, person_id=successor.id, **key) is None
+    await _assert_rebuild_agrees(session, f.TODAY)
+
+
+async def test_the_successor_carries_a_quarter_the_outgoing_holder_completed(session: AsyncSession) -> None:
+    t, deputy, leader = await _leader(
+        session, {"study": {"kinds": ["MEETING"], "every": "QUARTER", "times": 3}}
+    )
+    for day in (date(2026, 10, 8), date(2026, 11, 5), date(2026, 11, 20)):
+        await f.record(session, leader, "MEETING", day, [t["park"]])
+    await rebuild(session, f.TODAY)
+    key = {"post_id": deputy.id, "month": date(2026, 12, 1), "weight_class": "QUARTERLY"}
+    assert await _tally(session, person_id=leader.id, answering=False, **key) == (1, 0, 0)
     row = await _assignment_of(session, deputy)
     await posts.end_assignment(session, assignment_id=row.id, end_date=date(2026, 12, 5), today=f.TODAY)
-    # Held 66 of the quarter's 92 days: owes two (3 × 66 / 92 = 2.15 → 2), and did them.
-    assert await _tally(session, **key) == (1, 0, 0)
+    successor = await f.person(session, name="孙戊")
+    await posts.assign(
+        session, post_id=deputy.id, person_id=successor.id, start_date=date(2026, 12, 6), today=f.TODAY
+    )
+    # The successor holds the post on the due date: their share carries the quarter for the
+    # post (done); the leader's share counts in the leader's own score, and only there.
+    assert await _tally(session, person_id=successor.id, answering=False, **key) == (1, 0, 0)
+    assert await _tally(session, person_id=leader.id, answering=True, **key) == (1, 0, 0)
+    assert await _tally(session, person_id=leader.id, answering=False, **key) is None
     await _assert_rebuild_agrees(session, f.TODAY)
 
 

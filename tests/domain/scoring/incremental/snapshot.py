@@ -13,7 +13,9 @@ from domain.scoring.models import ScoreTally, UnitScore
 
 # --- snapshots ------------------------------------------------------------------------------
 
-TALLY_COLUMNS = ("person_id", "post_id", "unit_id", "month", "weight_class", "on_time", "late", "missed")
+TALLY_COLUMNS = (
+    "person_id", "post_id", "unit_id", "month", "weight_class", "answering", "on_time", "late", "missed",
+)  # fmt: skip
 SCORE_KEY = ("unit_id", "scope", "period_kind", "period_start")
 SCORE_VALUES = tuple(
     c.name for c in UnitScore.__table__.columns if c.name not in ("id", "changed_at", *SCORE_KEY)
