@@ -10,18 +10,23 @@ The contract, in the terms users ask about:
   version of the list in force on the period's first day (or the first version, if the list
   was adopted during the period) decides the rule.
 - The rule's variant is chosen from the unit's facts; none applies → no obligation.
-- A period is split between holders: each holder owes the requirement pro-rated to the days
-  they held the post in that period, rounded half up ("held half of the quarter → owes the
-  quarterly inspection"; "held ten days of it → owes nothing", status NOT_APPLICABLE). Days
-  when nobody held the post form a vacant share that nobody is answerable for; it shows as
-  missed until an exemption covers it.
-- A share is due by the period's due date (the weekday of a weekly-on-a-day rule, the
-  deadline, the end of a critical period plus its grace) or the holder's last day, whichever
-  comes first.
-- A record counts for a share when its kind is one the rule names, it was recorded by the
-  share's holder, it covers a unit in the share's scope, it names this duty or no duty, and
-  it was performed within the share's dates: on time up to the due date, late after it; a
-  make-up record (performed later, `makeup_for` a day of the share) counts late.
+- A post's period is the post's: it is judged once, for the post, on the records of
+  whoever held the post on the day they acted (and of a delegate of the duty, for the
+  days of the holder's delegation), and falls due on the rule's date (the weekday of a
+  weekly-on-a-day rule, the deadline, the end of a critical period plus its grace), never
+  on a departing holder's last day. The requirement is pro-rated only to the days the duty
+  applied to the post (the list adopted, the post created or archived mid-period).
+- Who answers for it: the period is given as one share per holder's stretch (and per
+  vacant stretch), each with the post's status, so "what did X owe and do in March" lists
+  X's shares. The share of the holder on the due date (else the last holder before it)
+  carries the period for the post and its units; the others are `answering`, counted in
+  their holder's own score only. Per-holder duties (`per: HOLDER`, the three responsible
+  persons) stay per person, over all their posts.
+- A record counts for a post's share when its kind is one the rule names, its maker held
+  the post (or the delegation) on the day they acted, it covers a unit in the scope, it
+  names this duty or no duty, and it was performed within the period's active days: on
+  time up to the due date, late after it; a make-up (performed later, `makeup_for` a day
+  of the period) counts late when its maker held the post on the day they made it up.
 - Coverage rules and critical periods need every target unit covered; counting rules need
   `required` records.
 - An approved exemption makes a share that is not done NOT_APPLICABLE.
