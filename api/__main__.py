@@ -29,12 +29,17 @@ log = logging.getLogger("api.cli")
 
 
 async def _migrate(url: str) -> None:
-    from domain.db import create_engine
+    from domain.db import create_engine, create_session_factory
+    from domain.scoring.maintain import rebuild_if_emptied
     from migrations.runner import upgrade
 
     engine = create_engine(url)
     try:
         await upgrade(engine)
+        async with create_session_factory(engine)() as session:
+            if await rebuild_if_emptied(session, today_shanghai()):
+                await session.commit()
+                log.info("scores rebuilt from the evidence after a migration emptied them")
     finally:
         await engine.dispose()
 

@@ -61,7 +61,8 @@ class Obligation:
     share_end: date = strawberry.field(description="责任结束 — Last day this holder answered for it")
     due_date: date = strawberry.field(description="截止日期 — When it was due")
     required: int = strawberry.field(
-        description="应完成 — Records owed, pro-rated to the days held (for coverage: units to cover)"
+        description="应完成 — Records the post owed for the period, pro-rated only to the days the duty "
+        "applied to it; the same in every holder's share (for coverage: units to cover)"
     )
     done_count: int = strawberry.field(description="已完成 — Matching records (on time and late)")
     status: ob.Status = strawberry.field(description="状态 — Status as of today")
@@ -69,6 +70,14 @@ class Obligation:
         description="不适用原因 — Why it is not applicable"
     )
     vacant: bool = strawberry.field(description="空岗 — Nobody held the post on these days")
+    answering: bool = strawberry.field(
+        description="随岗承担 — A holder's share of a post's period that another holder's share (the "
+        "holder on the due date) carries for the post: it counts in this holder's own score only, "
+        "not in the post's or its units'"
+    )
+    held_days: int = strawberry.field(
+        description="承担天数 — Days of the period this holder (or vacancy) answers for"
+    )
     data: strawberry.Private[ob.Obligation]
 
     @strawberry.field(description=ID_DESCRIPTION)
@@ -96,6 +105,8 @@ class Obligation:
             status=o.status,
             not_applicable_reason=o.not_applicable_reason,
             vacant=o.person_id is None,
+            answering=o.answering,
+            held_days=o.held_days,
             data=o,
         )
 
@@ -136,6 +147,13 @@ class Obligation:
     )
     async def late_records(self, info: Info) -> list[DutyRecord]:
         return await _records(info, self.data.late_record_ids)
+
+    @strawberry.field(
+        description="委托记录 — Records among those that counted that a delegate of the duty made "
+        "(主持或者委托), for the days of the holder's delegation"
+    )
+    async def delegated_records(self, info: Info) -> list[DutyRecord]:
+        return await _records(info, list(self.data.delegated_record_ids))
 
     @strawberry.field(description="适用范围 — Units at and under which records count for it")
     async def scope_units(self, info: Info) -> list[OrgUnit]:

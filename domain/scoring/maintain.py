@@ -33,7 +33,7 @@ from domain.duties.rules import MAX_WITHIN_DAYS
 from domain.hazards.models import Hazard
 from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
 from domain.scoring.formula import PeriodKind, ScoreScope, Sums, periods_between
-from domain.scoring.models import ScoreState, UnitScore
+from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.rebuild import rebuild_all
 from domain.scoring.state import current_state
 from domain.scoring.store import (
@@ -251,6 +251,19 @@ async def rebuild_if_built(session: AsyncSession, today: date | None) -> None:
     if state is not None:
         await session.flush()
         await rebuild(session, max(today or state.as_of, state.as_of), since=state.since)
+
+
+async def rebuild_if_emptied(session: AsyncSession, today: date) -> bool:
+    """After a migration that emptied the derived tallies because their meaning changed
+    (20261207_0015: a post's period counted once): everything again from the evidence, if
+    scores had been built (a state) and none are stored. True if it rebuilt."""
+    state = await current_state(session)
+    if state is None or await session.scalar(select(ScoreTally.id).limit(1)) is not None:
+        return False
+    if await session.scalar(select(UnitScore.id).limit(1)) is not None:
+        return False
+    await rebuild(session, max(today, state.as_of), since=state.since)
+    return True
 
 
 _STATE_AND_FINGERPRINTS = (

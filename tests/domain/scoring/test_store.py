@@ -16,7 +16,7 @@ from tests.conftest import migrated_database
 
 pytestmark = pytest.mark.postgres_only
 
-KEY = (None, 41, 7, date(2026, 3, 1), "DAILY")  # a post's vacant share: no person
+KEY = (None, 41, 7, date(2026, 3, 1), "DAILY", False)  # a post's vacant share: no person
 
 
 async def test_two_writers_adding_to_a_new_key_make_one_tally(tmp_path: Path) -> None:
