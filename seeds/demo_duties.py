@@ -28,6 +28,7 @@ from domain.duties.obligations import Calculator, Facts, Obligation, Status
 from domain.duties.queries import posts_of_unit
 from domain.posts.models import Assignment, Post, assignment_on, effective_assignment
 from domain.tree.models import OrgUnit
+from seeds.demo_handover import INSPECTION_KEY, record_handover, stage_handover
 from seeds.requirements import load_requirements
 
 # The catalogue lists each demo park adopts: the park leaders' lists of 004, the three
@@ -61,8 +62,11 @@ def _days(start: date, end: date) -> int:
 
 
 class _Generator:
-    def __init__(self, facts: Facts, today: date, rng: random.Random) -> None:
+    def __init__(
+        self, facts: Facts, today: date, rng: random.Random, skip: tuple[int, date] | None = None
+    ) -> None:
         self.today = today
+        self.skip = skip  # (post, month) whose principal inspection `demo_handover` records
         self.rng = rng
         self.kinds = {i.item_id: i.rule.kinds for lst in facts.lists for i in lst.items}
         self.posts = {p.id: p for p in facts.posts}
@@ -107,6 +111,9 @@ class _Generator:
     def obligation(self, ob: Obligation) -> None:
         if (
             ob.person_id is None
+            # A post's period shared by holders is done (or not) once: by its primary share.
+            or ob.answering
+            or (self.skip == (ob.post_id, ob.period_start) and ob.item_key == INSPECTION_KEY)
             or ob.required == 0
             or ob.status in (Status.NOT_YET_DUE, Status.NOT_APPLICABLE)
         ):
@@ -239,12 +246,16 @@ async def load_demo_duties(session: AsyncSession, parks: list[OrgUnit], today: d
     lo, hi = today - timedelta(days=365), today
     rng = random.Random(20261126)
     total = 0
+    handover = await stage_handover(session, parks[0], today) if parks else None
     for park in parks:
         facts = await load_facts(session, posts_of_unit(park.path, subtree=True), lo, hi)
-        generator = _Generator(facts, today, rng)
+        generator = _Generator(facts, today, rng, handover if park is parks[0] else None)
         for ob in Calculator(facts, today).for_posts(lo, hi):
             generator.obligation(ob)
         total += await _insert(session, generator.plan)
+    if handover is not None:
+        await record_handover(session, parks[0], handover[0], today)
+        total += 1
     counts["records"] = total
     counts |= await _evidence(session, parks, today)
     return counts

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.posts.kinds import PostKind
+from domain.posts.models import Post
 from domain.tree.models import OrgUnit
 from seeds.loader import DEMO_FILE, load_dataset
 from tests import factories as f
@@ -104,6 +106,36 @@ async def test_demo_loads_and_the_board_shows_three_responsible_persons(
     assert summary["doneOnTime"] > 0.7 * year["data"]["obligations"]["totalCount"]
     assert year["data"]["dutyRecords"]["totalCount"] > 10_000
     assert year["data"]["criticalPeriods"]["totalCount"] >= 2
+
+    # October 2026: the committee director post changed hands on the 10th; the outgoing
+    # holder led the month's inspection on the 5th. The post did its month, in both shares.
+    director = (
+        await session.scalars(
+            select(Post).where(Post.unit_id == park.id, Post.kind == PostKind.COMMITTEE_DIRECTOR.value)
+        )
+    ).one()
+    october = await gql(
+        """query($post: ID!) {
+          obligations(postId: $post, from: "2026-10-01", to: "2026-10-31", first: 50) {
+            edges { node { status shareStart shareEnd dueDate answering heldDays
+              dutyItem { key } person { name } onTimeRecords { performedOn } } }
+          }
+        }""",
+        {"post": f.gid("Post", director.id)},
+    )
+    shares = [
+        e["node"]
+        for e in october["data"]["obligations"]["edges"]
+        if e["node"]["dutyItem"]["key"] == "004-park-principal-6b"
+    ]
+    assert sorted((s["shareStart"], s["shareEnd"], s["answering"]) for s in shares) == [
+        ("2026-10-01", "2026-10-09", True),
+        ("2026-10-10", "2026-10-31", False),
+    ]
+    for share in shares:
+        assert share["status"] == "DONE_ON_TIME" and share["dueDate"] == "2026-10-31"
+        assert share["onTimeRecords"] == [{"performedOn": "2026-10-05"}]
+    assert {s["person"]["name"] for s in shares} >= {"新任主任（演示）"}
 
     # A realistic ledger: open, overdue, closed, major and general hazards.
     ledger = await gql(

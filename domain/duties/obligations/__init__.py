@@ -29,12 +29,13 @@ The contract, in the terms users ask about:
   of the period) counts late when its maker held the post on the day they made it up.
 - Coverage rules and critical periods need every target unit covered; counting rules need
   `required` records.
-- An approved exemption makes a share that is not done NOT_APPLICABLE.
+- An approved exemption of the post for the period (or of the holder, for a per-holder
+  duty) makes an obligation that is not done NOT_APPLICABLE.
 
 The package, by step: `inputs` (the facts), `results` (obligations and statuses), `spans`
 (indexes and periods shared by the steps), `statuses` (judging by counting, without the
-evidence), `judging` (one share against its records) and `calculator` (enumerating the
-shares).
+evidence), `judging` (one share against its records), `calculator` (enumerating a post's
+periods and their shares) and `holders` (per-holder duties).
 """
 
 from domain.duties.obligations.calculator import Calculator as Calculator
