@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import SYSTEM, Actor
@@ -23,7 +23,7 @@ from domain.posts import service as posts
 from domain.posts.kinds import PostKind
 from domain.posts.models import Assignment, Post, effective_assignment
 from domain.scoring.formula import PeriodKind, ScoreScope
-from domain.scoring.maintain import rebuild, refresh, track
+from domain.scoring.maintain import rebuild, rebuild_if_emptied, refresh, track
 from domain.scoring.models import ScoreState, ScoreTally, UnitScore
 from domain.scoring.scheme import WeightClass
 from domain.scoring.state import current_state
@@ -477,3 +477,17 @@ async def test_taking_charge_of_a_unit_widens_a_critical_period_duty(session: As
     await charges.end_charge(session, charge_id=charge.id, end_date=date(2026, 11, 5), today=f.TODAY)
     assert await _tally(session, **key) == (1, 0, 0)
     await _assert_rebuild_agrees(session, f.TODAY)
+
+
+async def test_scores_a_migration_emptied_are_rebuilt_once(session: AsyncSession) -> None:
+    """20261207_0015 empties the tallies (their meaning changed); `migrate` rebuilds them."""
+    t, deputy, leader = await _leader(session, {"check": MONTHLY_INSPECTION})
+    assert await rebuild_if_emptied(session, f.TODAY) is False  # never built: nothing to redo
+    await rebuild(session, f.TODAY)
+    built = await snapshot(session)
+    assert built.tallies
+    await session.execute(delete(UnitScore))
+    await session.execute(delete(ScoreTally))
+    assert await rebuild_if_emptied(session, f.TODAY) is True
+    assert await snapshot(session) == built
+    assert await rebuild_if_emptied(session, f.TODAY) is False
