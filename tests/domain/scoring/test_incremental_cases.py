@@ -481,7 +481,7 @@ async def test_taking_charge_of_a_unit_widens_a_critical_period_duty(session: As
 
 async def test_scores_a_migration_emptied_are_rebuilt_once(session: AsyncSession) -> None:
     """20261207_0015 empties the tallies (their meaning changed); `migrate` rebuilds them."""
-    t, deputy, leader = await _leader(session, {"check": MONTHLY_INSPECTION})
+    await _leader(session, {"check": MONTHLY_INSPECTION})
     assert await rebuild_if_emptied(session, f.TODAY) is False  # never built: nothing to redo
     await rebuild(session, f.TODAY)
     built = await snapshot(session)
