@@ -13,6 +13,7 @@ from domain.duties.models import (
     DutySource,
     ExemptionDecision,
 )
+from domain.duties.targets import DutyListTarget
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
 from domain.idempotency.models import IdempotencyKey
 from domain.people.models import Person
@@ -25,15 +26,22 @@ from domain.scoring.models import (
     ScoreTally,
     UnitScore,
 )
+from domain.tasks.models import WorkList, WorkTask, WorkTaskEvent, WorkTaskLeader, WorkTaskUnit
 from domain.tree.models import EnterpriseProfile, OrgUnit
 
 __all__ = [
+    "WorkList",
+    "WorkTask",
+    "WorkTaskEvent",
+    "WorkTaskLeader",
+    "WorkTaskUnit",
     "Assignment",
     "AuditEvent",
     "Base",
     "ComplianceReport",
     "CriticalPeriod",
     "DutyItem",
+    "DutyListTarget",
     "DutyList",
     "DutyListVersion",
     "DutyRecord",
