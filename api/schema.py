@@ -44,6 +44,8 @@ from api.errors import ApiError, ApiErrorCode, error_entry
 from api.extension_runner import PreparedExtensionsRunner
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
+from api.tasks.mutations import TasksMutation
+from api.tasks.queries import TasksQuery
 from api.labels import LabelsQuery
 from api.node import (
     ACCESS_NODE_TYPES,
@@ -85,6 +87,7 @@ class Query(
     PostsQuery,
     DutiesQuery,
     HazardsQuery,
+    TasksQuery,
     ScoringQuery,
     AccessQuery,
     AdminQuery,
@@ -100,6 +103,7 @@ class Mutation(
     PostsMutation,
     DutiesMutation,
     HazardsMutation,
+    TasksMutation,
     ScoringMutation,
     ReportsMutation,
     AccessMutation,

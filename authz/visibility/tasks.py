@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.catalogue import Resource
 from authz.reach import Reach
@@ -84,18 +85,28 @@ def lists_visible(reach: Reach, today: date) -> ColumnElement[bool]:
     return or_(*conds) if conds else false()
 
 
-def office_posts(person_id: int | None, issuing_unit_id: int, today: date) -> Any:
-    """The caller's posts today on the issuing unit (they may sign off)."""
-    return select(Post.id).where(
-        Post.unit_id == issuing_unit_id, Post.id.in_(held_posts(person_id or 0, today))
+async def office_post(session: AsyncSession, person_id: int | None, issuing_unit_id: int, today: date) -> int | None:
+    """A post the caller holds today on the issuing unit (they may sign off), if any."""
+    if person_id is None:
+        return None
+    found: int | None = await session.scalar(
+        select(Post.id)
+        .where(Post.unit_id == issuing_unit_id, Post.id.in_(held_posts(person_id, today)))
+        .order_by(Post.id)
+        .limit(1)
     )
+    return found
 
 
-def lead_posts(person_id: int | None, task_id: int, today: date) -> Any:
-    """The caller's posts today on a lead unit of the task (they may report on it)."""
-    return select(Post.id).where(
-        Post.id.in_(held_posts(person_id or 0, today)),
-        Post.unit_id.in_(
-            select(WorkTaskUnit.unit_id).where(WorkTaskUnit.task_id == task_id, WorkTaskUnit.role == "LEAD")
-        ),
+async def lead_post(session: AsyncSession, person_id: int | None, task_id: int, today: date) -> int | None:
+    """A post the caller holds today on a lead unit of the task (they may report on it), if any."""
+    if person_id is None:
+        return None
+    lead_units = select(WorkTaskUnit.unit_id).where(WorkTaskUnit.task_id == task_id, WorkTaskUnit.role == "LEAD")
+    found: int | None = await session.scalar(
+        select(Post.id)
+        .where(Post.id.in_(held_posts(person_id, today)), Post.unit_id.in_(lead_units))
+        .order_by(Post.id)
+        .limit(1)
     )
+    return found
