@@ -146,7 +146,7 @@ async def take_step(
     errors = ErrorCollector()
     zh, en = _NOTE_LABELS[kind]
     clean = clean_text(
-        errors, "note", note, label_zh=zh, label_en=en, max_length=2000, required=kind in _NOTE_REQUIRED
+        errors, "reason" if kind is TaskEventKind.RETURN else "note", note, label_zh=zh, label_en=en, max_length=2000, required=kind in _NOTE_REQUIRED
     )
     events = await events_of(session, task.id)
     state = state_of(events[-1].kind if events else None)
