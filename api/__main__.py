@@ -61,8 +61,8 @@ async def _load_demo(url: str, *, only_if_empty: bool) -> None:
 async def _load_catalogue(url: str) -> None:
     """The requirement catalogue and the hazard category library: reference data every
     database needs, demo or not. Idempotent."""
-    from domain.db import create_engine, create_session_factory
     from domain.actors import CLI
+    from domain.db import create_engine, create_session_factory
     from seeds.hazard_categories import load_hazard_categories
     from seeds.key_work_upgrade import move_key_work_to_tasks
     from seeds.requirements import load_requirements

@@ -44,8 +44,6 @@ from api.errors import ApiError, ApiErrorCode, error_entry
 from api.extension_runner import PreparedExtensionsRunner
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
-from api.tasks.mutations import TasksMutation
-from api.tasks.queries import TasksQuery
 from api.labels import LabelsQuery
 from api.node import (
     ACCESS_NODE_TYPES,
@@ -66,6 +64,8 @@ from api.scoring.mutations import ScoringMutation
 from api.scoring.queries import ScoringQuery
 from api.scoring.reports import ReportsMutation
 from api.settings import ApiSettings
+from api.tasks.mutations import TasksMutation
+from api.tasks.queries import TasksQuery
 from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery

@@ -30,19 +30,14 @@ from domain.tasks.models import WorkList, WorkTask, WorkTaskEvent, WorkTaskLeade
 from domain.tree.models import EnterpriseProfile, OrgUnit
 
 __all__ = [
-    "WorkList",
-    "WorkTask",
-    "WorkTaskEvent",
-    "WorkTaskLeader",
-    "WorkTaskUnit",
     "Assignment",
     "AuditEvent",
     "Base",
     "ComplianceReport",
     "CriticalPeriod",
     "DutyItem",
-    "DutyListTarget",
     "DutyList",
+    "DutyListTarget",
     "DutyListVersion",
     "DutyRecord",
     "DutyRecordItem",
@@ -66,4 +61,9 @@ __all__ = [
     "ScoreTally",
     "TipOff",
     "UnitScore",
+    "WorkList",
+    "WorkTask",
+    "WorkTaskEvent",
+    "WorkTaskLeader",
+    "WorkTaskUnit",
 ]

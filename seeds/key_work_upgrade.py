@@ -23,7 +23,9 @@ from seeds.work_lists import adopt_work_list, read_work_lists
 
 OLD_CODE = "004-key-work-2023"
 ENFORCEMENT = "004-enforcement-2023"
-NOTE = "2023年重点工作清单各项改为园区部室任务（责任部室、配合部室、责任领导、销号），自本版本起不再作为岗位职责"
+NOTE = (
+    "2023年重点工作清单各项改为园区部室任务（责任部室、配合部室、责任领导、销号），自本版本起不再作为岗位职责"
+)
 
 
 async def _park_of(session: AsyncSession, unit_id: int) -> OrgUnit | None:
@@ -39,7 +41,9 @@ async def move_key_work_to_tasks(session: AsyncSession, *, today: date, actor: A
     if template is None:
         return counts
     copies = (
-        await session.scalars(select(DutyList).where(DutyList.template_id == template.id).order_by(DutyList.id))
+        await session.scalars(
+            select(DutyList).where(DutyList.template_id == template.id).order_by(DutyList.id)
+        )
     ).all()
     for lst in (template, *copies):
         version = await retire_items(

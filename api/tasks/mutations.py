@@ -37,7 +37,9 @@ class SignOffTaskInput:
     note: str | None = strawberry.field(default=None, description="销号意见 — Note")
 
 
-@strawberry.input(description="退回 — Return a task submitted, with the reason (the office that set its list)")
+@strawberry.input(
+    description="退回 — Return a task submitted, with the reason (the office that set its list)"
+)
 class ReturnTaskInput:
     task_id: relay.GlobalID = strawberry.field(description="任务 — The task")
     reason: str = strawberry.field(description="退回理由 — Why")

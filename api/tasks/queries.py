@@ -94,7 +94,9 @@ class TasksQuery:
         stmt = _statement(info, park_id, filter)
         return await root_connection(info, stmt, reads.TASK_ORDER, Task.from_row, first, after)
 
-    @strawberry.field(description="任务统计 — Counts of the same tasks by state, overdue and late, in one query")
+    @strawberry.field(
+        description="任务统计 — Counts of the same tasks by state, overdue and late, in one query"
+    )
     async def task_counts(
         self, info: Info, park_id: relay.GlobalID | None = None, filter: TaskFilterInput | None = None
     ) -> TaskCounts:

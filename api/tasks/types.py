@@ -96,7 +96,9 @@ class TaskEvent:
         return await actor_of(info, self.row.actor)
 
 
-@strawberry.type(name="WorkList", description="重点工作清单 — A park's work list for a year, set by an office")
+@strawberry.type(
+    name="WorkList", description="重点工作清单 — A park's work list for a year, set by an office"
+)
 class WorkList(LoadedNode[WorkListRow]):
     id: relay.NodeID[int]
     code: str = strawberry.field(description="编号 — Code")
@@ -107,7 +109,9 @@ class WorkList(LoadedNode[WorkListRow]):
 
     @classmethod
     def from_row(cls, row: WorkListRow) -> WorkList:
-        return cls(id=row.id, code=row.code, title=row.title, year=row.year, source_clause=row.source_clause, row=row)
+        return cls(
+            id=row.id, code=row.code, title=row.title, year=row.year, source_clause=row.source_clause, row=row
+        )
 
     @classmethod
     def node_loader(cls, loaders: Loaders) -> DataLoader[int, WorkListRow | None]:

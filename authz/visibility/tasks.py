@@ -85,7 +85,9 @@ def lists_visible(reach: Reach, today: date) -> ColumnElement[bool]:
     return or_(*conds) if conds else false()
 
 
-async def office_post(session: AsyncSession, person_id: int | None, issuing_unit_id: int, today: date) -> int | None:
+async def office_post(
+    session: AsyncSession, person_id: int | None, issuing_unit_id: int, today: date
+) -> int | None:
     """A post the caller holds today on the issuing unit (they may sign off), if any."""
     if person_id is None:
         return None
@@ -102,7 +104,9 @@ async def lead_post(session: AsyncSession, person_id: int | None, task_id: int, 
     """A post the caller holds today on a lead unit of the task (they may report on it), if any."""
     if person_id is None:
         return None
-    lead_units = select(WorkTaskUnit.unit_id).where(WorkTaskUnit.task_id == task_id, WorkTaskUnit.role == "LEAD")
+    lead_units = select(WorkTaskUnit.unit_id).where(
+        WorkTaskUnit.task_id == task_id, WorkTaskUnit.role == "LEAD"
+    )
     found: int | None = await session.scalar(
         select(Post.id)
         .where(Post.id.in_(held_posts(person_id, today)), Post.unit_id.in_(lead_units))

@@ -58,5 +58,7 @@ async def retire_items(
         }
         for n, i in enumerate(kept)
     ]
-    async with track(session, today, posts=await _posts_under(session, lst.unit_id), days=[effective, date.max]):
+    async with track(
+        session, today, posts=await _posts_under(session, lst.unit_id), days=[effective, date.max]
+    ):
         return await _add_version(session, lst, latest.number + 1, effective, note, rows, actor, domain)

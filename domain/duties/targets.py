@@ -70,5 +70,6 @@ async def target_units_by_list(session: AsyncSession) -> dict[int, frozenset[int
     )
     out: dict[int, set[int]] = {}
     for lid, uid in rows.all():
-        out.setdefault(lid, set()).add(uid)
+        if uid is not None:
+            out.setdefault(lid, set()).add(uid)
     return {k: frozenset(v) for k, v in out.items()}

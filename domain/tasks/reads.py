@@ -133,4 +133,3 @@ def leaders_by_task() -> Relation:
 def lists(visible: ColumnElement[bool], park_id: int | None = None) -> Select[Any]:
     stmt = select(WorkList).where(visible)
     return stmt if park_id is None else stmt.where(WorkList.park_id == park_id)
-

@@ -60,7 +60,10 @@ async def create_work_list(session: AsyncSession, data: WorkListInput, *, actor:
     for n, task in enumerate(data.tasks):
         if not task.lead_unit_ids:
             errors.add(
-                ErrorCode.REQUIRED, ("tasks", str(n), "leadUnitIds"), "须有责任部室", "A task needs a lead unit"
+                ErrorCode.REQUIRED,
+                ("tasks", str(n), "leadUnitIds"),
+                "须有责任部室",
+                "A task needs a lead unit",
             )
     errors.raise_if_any()
     lst = await insert_audited(
@@ -146,7 +149,13 @@ async def take_step(
     errors = ErrorCollector()
     zh, en = _NOTE_LABELS[kind]
     clean = clean_text(
-        errors, "reason" if kind is TaskEventKind.RETURN else "note", note, label_zh=zh, label_en=en, max_length=2000, required=kind in _NOTE_REQUIRED
+        errors,
+        "reason" if kind is TaskEventKind.RETURN else "note",
+        note,
+        label_zh=zh,
+        label_en=en,
+        max_length=2000,
+        required=kind in _NOTE_REQUIRED,
     )
     events = await events_of(session, task.id)
     state = state_of(events[-1].kind if events else None)

@@ -4,6 +4,7 @@ RETURN (退回) RETURNED. Which step may follow which, and who takes it."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, case, select
@@ -65,12 +66,11 @@ def state_of(last_kind: str | None) -> TaskState:
     return TaskState.NOT_STARTED if last_kind is None else STATE_AFTER[TaskEventKind(last_kind)]
 
 
-def latest_kind(task_id: ColumnElement[int] | type[WorkTask] = WorkTask) -> ColumnElement[str]:
+def latest_kind() -> ColumnElement[str]:
     """The kind of a task's latest event (NULL without one), as a correlated subquery."""
-    key = WorkTask.id if task_id is WorkTask else task_id
     return (
         select(WorkTaskEvent.kind)
-        .where(WorkTaskEvent.task_id == key)
+        .where(WorkTaskEvent.task_id == WorkTask.id)
         .order_by(WorkTaskEvent.id.desc())
         .limit(1)
         .correlate(WorkTask)
@@ -86,7 +86,7 @@ def state_column() -> ColumnElement[str]:
     )
 
 
-def signed_off_on() -> ColumnElement[object]:
+def signed_off_on() -> ColumnElement[date]:
     """The day a task was signed off (NULL if not)."""
     return (
         select(WorkTaskEvent.occurred_on)

@@ -47,4 +47,10 @@ async def task_world(session: AsyncSession) -> dict[str, Any]:
     spec = next(s for s in read_work_lists() if s["code"] == "004-key-work-2023")
     adoption = await adopt_work_list(session, spec, park, on=ISSUED)
     assert adoption.work_list is not None
-    return {**t, "people": people, "posts": posts, "work_list": adoption.work_list, "missing": adoption.missing}
+    return {
+        **t,
+        "people": people,
+        "posts": posts,
+        "work_list": adoption.work_list,
+        "missing": adoption.missing,
+    }
