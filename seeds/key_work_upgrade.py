@@ -22,7 +22,14 @@ from domain.tree.models import OrgUnit
 from seeds.work_lists import adopt_work_list, read_work_lists
 
 OLD_CODE = "004-key-work-2023"
-ENFORCEMENT = "004-enforcement-2023"
+# The duties of 004 附件2 that stay duties (of posts of a kind, or of named departments'
+# heads), each park that had the old list takes them from the day this runs.
+STAYING = (
+    "004-enforcement-2023",
+    "004-leaders-key-dates-2023",
+    "004-publicity-2023",
+    "004-disaster-consultation-2023",
+)
 NOTE = (
     "2023年重点工作清单各项改为园区部室任务（责任部室、配合部室、责任领导、销号），自本版本起不再作为岗位职责"
 )
@@ -36,7 +43,7 @@ async def _park_of(session: AsyncSession, unit_id: int) -> OrgUnit | None:
 
 
 async def move_key_work_to_tasks(session: AsyncSession, *, today: date, actor: Actor) -> dict[str, int]:
-    counts = {"key_work_versions": 0, "work_lists": 0, "enforcement_lists": 0}
+    counts = {"key_work_versions": 0, "work_lists": 0, "staying_lists": 0}
     template = await session.scalar(select(DutyList).where(DutyList.code == OLD_CODE))
     if template is None:
         return counts
@@ -51,7 +58,7 @@ async def move_key_work_to_tasks(session: AsyncSession, *, today: date, actor: A
         )
         counts["key_work_versions"] += version is not None
     spec = next(s for s in read_work_lists() if s["code"] == OLD_CODE)
-    enforcement = await session.scalar(select(DutyList).where(DutyList.code == ENFORCEMENT))
+    templates = (await session.scalars(select(DutyList).where(DutyList.code.in_(STAYING)))).all()
     for lst in copies:
         assert lst.unit_id is not None
         park = await _park_of(session, lst.unit_id)
@@ -59,16 +66,22 @@ async def move_key_work_to_tasks(session: AsyncSession, *, today: date, actor: A
             continue
         adoption = await adopt_work_list(session, spec, park, on=today, actor=actor)
         counts["work_lists"] += adoption.work_list is not None
-        code = f"{ENFORCEMENT}.{park.id}"
-        if enforcement is None or await session.scalar(select(DutyList.id).where(DutyList.code == code)):
-            continue
-        try:
-            async with session.begin_nested():
-                await adopt_template(
-                    session, template_id=enforcement.id, unit_id=park.id, code=code,
-                    effective_from=today, actor=actor, today=today,
-                )  # fmt: skip
-            counts["enforcement_lists"] += 1
-        except DomainError:
-            continue  # the park has no 安全生产部 or 规划建设部
+        for staying in templates:
+            counts["staying_lists"] += await _adopt(session, staying, park, today, actor)
     return counts
+
+
+async def _adopt(session: AsyncSession, template: DutyList, park: OrgUnit, today: date, actor: Actor) -> int:
+    """The park takes a staying list (once); 0 if it has it or lacks its departments."""
+    code = f"{template.code}.{park.id}"
+    if await session.scalar(select(DutyList.id).where(DutyList.code == code)):
+        return 0
+    try:
+        async with session.begin_nested():
+            await adopt_template(
+                session, template_id=template.id, unit_id=park.id, code=code,
+                effective_from=today, actor=actor, today=today,
+            )  # fmt: skip
+    except DomainError:
+        return 0  # the park has no department of a name the list targets
+    return 1

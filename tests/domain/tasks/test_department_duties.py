@@ -80,7 +80,9 @@ async def test_an_install_with_key_work_duties_moves_them_to_tasks(session: Asyn
     before = await _keys(session, w["posts"]["economy_head"].id)
     assert "004-key-work-2023-3" in before
     counts = await move_key_work_to_tasks(session, today=date(2023, 9, 1), actor=SYSTEM)
-    assert counts["key_work_versions"] == 2
+    assert counts["key_work_versions"] == 2 and counts["work_lists"] == 1
+    # The duties that stay duties: the park has no 法制办, so not the publicity list.
+    assert counts["staying_lists"] == 3
     versions = (
         await session.scalars(
             select(DutyListVersion).where(DutyListVersion.list_id == copy.id).order_by(DutyListVersion.number)
