@@ -18,7 +18,7 @@ from domain.audit.service import insert_audited
 from domain.duties.models import DutyItem, DutyList, DutyListVersion, DutySource
 from domain.duties.queries import posts_of_unit
 from domain.duties.rules import parse_rule
-from domain.duties.targets import add_targets, departments_named, target_names
+from domain.duties.targets import add_targets, targets_for_adoption
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
 from domain.posts.kinds import PostKind
@@ -383,22 +383,7 @@ async def adopt_template(
         )
         for r in rows
     ]
-    names = await target_names(session, template.id)
-    targets: list[tuple[str, int | None]] = []
-    if names:
-        unit = await session.get(OrgUnit, unit_id)
-        if unit is None:
-            raise not_found("unitId", "组织单元", "Organisation unit")
-        found = await departments_named(session, unit.path, names)
-        missing = [n for n in names if n not in found]
-        if missing:
-            raise DomainError.one(
-                ErrorCode.INVALID_VALUE,
-                "unitId",
-                f"该单元下没有清单所指的部室：{'、'.join(missing)}",
-                f"No department of that name under the unit: {', '.join(missing)}",
-            )
-        targets = [(n, found[n]) for n in names]
+    targets = await targets_for_adoption(session, template.id, unit_id)
     return await create_duty_list(
         session,
         targets=targets,

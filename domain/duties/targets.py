@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base
+from domain.errors import DomainError, ErrorCode, not_found
 from domain.tree.kinds import UnitKind
 from domain.tree.models import OrgUnit, subtree_upper_bound
 
@@ -73,3 +74,26 @@ async def target_units_by_list(session: AsyncSession) -> dict[int, frozenset[int
         if uid is not None:
             out.setdefault(lid, set()).add(uid)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+async def targets_for_adoption(
+    session: AsyncSession, template_id: int, unit_id: int
+) -> list[tuple[str, int | None]]:
+    """The adopting unit's departments for the names a template targets; refused when the
+    unit has no department of one of the names."""
+    names = await target_names(session, template_id)
+    if not names:
+        return []
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise not_found("unitId", "组织单元", "Organisation unit")
+    found = await departments_named(session, unit.path, names)
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise DomainError.one(
+            ErrorCode.INVALID_VALUE,
+            "unitId",
+            f"该单元下没有清单所指的部室：{'、'.join(missing)}",
+            f"No department of that name under the unit: {', '.join(missing)}",
+        )
+    return [(n, found[n]) for n in names]
