@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import SYSTEM, Actor
 from domain.duties.models import DutySource
+from domain.errors import DomainError, ErrorCode, not_found
 from domain.posts.kinds import PostKind
 from domain.posts.models import Post, PostCharge
 from domain.tasks.models import WorkList
@@ -195,3 +196,31 @@ async def parks_under(session: AsyncSession, path: str) -> list[OrgUnit]:
             )
         ).all()
     )
+
+
+async def adopt_catalogue_work_list(
+    session: AsyncSession, *, code: str, park_id: int, today: date, actor: Actor
+) -> WorkList:
+    """A park takes a catalogue work list by its code (the `adoptWorkList` mutation)."""
+    spec = next((s for s in read_work_lists() if s["code"] == code), None)
+    if spec is None:
+        raise not_found("code", "重点工作清单模板", "Work list template")
+    park = await session.get(OrgUnit, park_id)
+    if park is None:
+        raise not_found("parkId", "园区", "Park")
+    if park.kind != UnitKind.PARK:
+        raise DomainError.one(ErrorCode.INVALID_VALUE, "parkId", "须为园区", "must be a park")
+    if await session.scalar(select(WorkList.id).where(WorkList.code == park_list_code(spec, park))):
+        raise DomainError.one(
+            ErrorCode.DUPLICATE, "code", "园区已有该重点工作清单", "The park has this work list already"
+        )
+    adoption = await adopt_work_list(session, spec, park, on=today, actor=actor)
+    if adoption.work_list is None or adoption.missing:
+        names = "、".join(adoption.missing)
+        raise DomainError.one(
+            ErrorCode.INVALID_VALUE,
+            "parkId",
+            f"园区没有清单所指的部室：{names}",
+            f"The park lacks {len(adoption.missing)} of the departments the list names",
+        )
+    return adoption.work_list

@@ -10,13 +10,16 @@ from strawberry import relay
 
 from api.actors import actor
 from api.context import Info
+from api.duties.guards import write_duties
 from api.errors import UserError, mutate, present
 from api.ids import decode_id
 from api.tasks.guards import task_for_step
-from api.tasks.types import Task
+from api.tasks.types import Task, WorkList
 from domain.tasks import service
+from domain.tasks.models import WorkList as WorkListRow
 from domain.tasks.models import WorkTask as WorkTaskRow
 from domain.tasks.states import TaskEventKind
+from seeds.work_lists import adopt_catalogue_work_list
 
 
 @strawberry.input(description="报告任务进展 — Report progress on a task of your department")
@@ -55,6 +58,29 @@ class TaskPayload:
         return cls(task=present(Task.from_row, row), user_errors=errors)
 
 
+@strawberry.input(
+    description="采用重点工作清单 — A park takes a catalogue work list (e.g. 004-key-work-2023): its "
+    "departments by name, its leader posts, the issuing office"
+)
+class AdoptWorkListInput:
+    park_id: relay.GlobalID = strawberry.field(description="园区 — The park")
+    code: str = strawberry.field(
+        description="清单编号 — The catalogue work list's code, e.g. 004-key-work-2023"
+    )
+
+
+@strawberry.type(description="采用重点工作清单结果 — Result of taking a work list")
+class WorkListPayload:
+    work_list: WorkList | None = strawberry.field(
+        description="重点工作清单 — The park's list; null on errors"
+    )
+    user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+
+    @classmethod
+    def of(cls, row: WorkListRow | None, errors: list[UserError]) -> WorkListPayload:
+        return cls(work_list=present(WorkList.from_row, row), user_errors=errors)
+
+
 async def _step(info: Info, task_id: relay.GlobalID, kind: TaskEventKind, note: str | None) -> TaskPayload:
     async def work(session: AsyncSession) -> WorkTaskRow:
         step = await task_for_step(info.context, session, decode_id(task_id, "Task", "taskId"), kind)
@@ -75,6 +101,20 @@ async def _step(info: Info, task_id: relay.GlobalID, kind: TaskEventKind, note: 
 
 @strawberry.type
 class TasksMutation:
+    @strawberry.mutation(
+        description="采用重点工作清单 — The park (duty-write on it) takes a catalogue work list as tasks; "
+        "a park without a named department is refused"
+    )
+    async def adopt_work_list(self, info: Info, input: AdoptWorkListInput) -> WorkListPayload:
+        async def work(session: AsyncSession) -> WorkListRow:
+            park_id = decode_id(input.park_id, "OrgUnit", "parkId")
+            await write_duties(info.context, session, park_id, "parkId")
+            return await adopt_catalogue_work_list(
+                session, code=input.code, park_id=park_id, today=info.context.today, actor=actor(info.context)
+            )
+
+        return await mutate(info, work, WorkListPayload.of)
+
     @strawberry.mutation(description="报告任务进展 — A member of a lead department reports progress")
     async def report_task_progress(self, info: Info, input: ReportTaskProgressInput) -> TaskPayload:
         return await _step(info, input.task_id, TaskEventKind.PROGRESS, input.note)

@@ -94,6 +94,6 @@ async def targets_for_adoption(
             ErrorCode.INVALID_VALUE,
             "unitId",
             f"该单元下没有清单所指的部室：{'、'.join(missing)}",
-            f"No department of that name under the unit: {', '.join(missing)}",
+            f"The unit lacks {len(missing)} of the departments the list targets",
         )
     return [(n, found[n]) for n in names]

@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.posts.kinds import PostKind
 from domain.tasks.models import WorkTask, WorkTaskEvent
+from domain.tree.kinds import UnitKind
+from seeds.requirements import load_requirements
 from tests.api.helpers import ok, refused, reload
 from tests.domain.tasks.world import task_world
 from tests.factories import gid
@@ -182,3 +185,61 @@ async def test_visibility_and_overdue_for_the_leader_and_the_park(
     assert signed["signedOffLate"] and not signed["overdue"]
     counts = (await director(COUNTS, {}))["data"]["taskCounts"]
     assert counts["overdue"] == 25 and counts["signedOffLate"] == 1
+
+
+ADOPT = """mutation($input: AdoptWorkListInput!) {
+  adoptWorkList(input: $input) { workList { code year issuingUnit { name } } userErrors { code field message messageEn } }
+}"""
+
+
+async def test_a_park_takes_the_work_list_through_the_api(app: Any, session: AsyncSession, as_: Any) -> None:
+    from tests import factories as f
+
+    t = await f.small_tree(session)
+    office = await f.unit(session, UnitKind.DEPARTMENT, t["park"], code="DZB", name="党政办")
+    admin = await f.make_platform_admin(session)
+    await load_requirements(session)
+    await reload(app, session)
+    app.state.clock = lambda: date(2023, 7, 20)
+    call = as_(admin)
+    park = gid("OrgUnit", t["park"].id)
+    refused(
+        await call(ADOPT, {"input": {"parkId": park, "code": "no-such-list"}}), "NOT_FOUND", ["input", "code"]
+    )
+    refused(
+        await call(ADOPT, {"input": {"parkId": gid("OrgUnit", office.id), "code": "004-key-work-2023"}}),
+        "INVALID_VALUE",
+        ["input", "parkId"],
+    )
+    # The small park lacks 财政财务部, 经济运行部 …: refused, nothing written.
+    refused(
+        await call(ADOPT, {"input": {"parkId": park, "code": "004-key-work-2023"}}),
+        "INVALID_VALUE",
+        ["input", "parkId"],
+    )
+    assert await session.scalar(select(func.count()).select_from(WorkTask)) == 0
+    for code, name in (
+        ("CZ", "财政财务部"),
+        ("JJ", "经济运行部"),
+        ("GX", "高新技术产业部"),
+        ("QF", "企业服务中心"),
+        ("FZ", "法制办"),
+    ):
+        await f.unit(session, UnitKind.DEPARTMENT, t["park"], code=code, name=name)
+    await reload(app, session)
+    done = ok(await call(ADOPT, {"input": {"parkId": park, "code": "004-key-work-2023"}}))
+    assert done["workList"]["year"] == 2023 and done["workList"]["issuingUnit"] == {"name": "党政办"}
+    assert await session.scalar(select(func.count()).select_from(WorkTask)) == 26
+    refused(
+        await call(ADOPT, {"input": {"parkId": park, "code": "004-key-work-2023"}}),
+        "DUPLICATE",
+        ["input", "code"],
+    )
+    # A department head may not.
+    head = await f.person(session, name="head（演示）")
+    await f.assign(
+        session, await f.post(session, t["safety"], PostKind.DEPARTMENT_HEAD), head, start=date(2023, 1, 1)
+    )
+    await reload(app, session)
+    body = await as_(f"person:{head.id}")(ADOPT, {"input": {"parkId": park, "code": "004-key-work-2023"}})
+    assert body["data"]["adoptWorkList"]["userErrors"][0]["code"] in {"NOT_FOUND", "FORBIDDEN"}
