@@ -66,14 +66,18 @@ async def _load_demo(url: str, *, only_if_empty: bool) -> None:
 async def _load_catalogue(url: str) -> None:
     """The requirement catalogue and the hazard category library: reference data every
     database needs, demo or not. Idempotent."""
+    from domain.actors import CLI
     from domain.db import create_engine, create_session_factory
     from seeds.hazard_categories import load_hazard_categories
+    from seeds.key_work_upgrade import move_key_work_to_tasks
     from seeds.requirements import load_requirements
 
     engine = create_engine(url)
     try:
         async with create_session_factory(engine)() as session:
             counts = await load_requirements(session) | await load_hazard_categories(session)
+            # Installs that took 004 附件2 as a duty list: its items become the parks' tasks.
+            counts |= await move_key_work_to_tasks(session, today=today_shanghai(), actor=CLI)
             await session.commit()
             log.info("catalogue loaded: %s", counts)
     finally:

@@ -135,6 +135,24 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
             "OPEN": "Being rectified",
         },
     ),
+    "TaskState": {
+        "NOT_STARTED": ("未启动", "Not started"),
+        "IN_PROGRESS": ("推进中", "In progress"),
+        "SUBMITTED": ("待销号", "Submitted for sign-off"),
+        "SIGNED_OFF": ("已销号", "Signed off"),
+        "RETURNED": ("已退回", "Returned"),
+    },
+    "TaskEventKind": {
+        "PROGRESS": ("进展报告", "Progress reported"),
+        "SUBMIT": ("申请销号", "Sign-off requested"),
+        "SIGN_OFF": ("销号", "Signed off"),
+        "RETURN": ("退回", "Returned"),
+    },
+    "TaskRole": {
+        "LEAD": ("责任部室", "Lead department"),
+        "SUPPORT": ("配合部室", "Supporting department"),
+        "LEADER": ("责任领导", "Leader in charge"),
+    },
     "HazardState": _zh(
         STATE_LABELS,
         {

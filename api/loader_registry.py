@@ -34,6 +34,7 @@ from api.loaders import (
     UnitByIdLoader,
 )
 from api.scoring.loaders import ScoringLoaders
+from api.tasks.loaders import TaskLoaders
 
 if TYPE_CHECKING:
     from api.context import Context
@@ -64,6 +65,10 @@ class Loaders:
     @cached_property
     def scoring(self) -> ScoringLoaders:
         return ScoringLoaders(self.ctx)
+
+    @cached_property
+    def tasks(self) -> TaskLoaders:
+        return TaskLoaders(self.ctx)
 
     # Shared loaders: units, posts, people, assignments and charges.
 

@@ -20,6 +20,7 @@ from api.nodes import resolve_global_ids as resolve_global_ids
 from api.people.types import Person
 from api.posts.types import Assignment, Post, PostCharge
 from api.scoring.types import EnterpriseClassDecision, ScoringSchemeVersion
+from api.tasks.types import Task, WorkList
 from api.tree.types import OrgUnit
 
 # Every node type, by area, for the schema; each registers itself in `NODE_TYPES` (api.nodes).
@@ -28,6 +29,8 @@ CORE_NODE_TYPES: list[type[relay.Node]] = [OrgUnit, Post, Person, Assignment, Po
 DUTY_NODE_TYPES: list[type[relay.Node]] = [DutyList, DutyListVersion, DutyItem, DutyRecord, CriticalPeriod]
 # The hazard ledger (api/hazards).
 HAZARD_NODE_TYPES: list[type[relay.Node]] = [Hazard, HazardCategory, TipOff]
+# Work lists and their tasks (api/tasks).
+TASK_NODE_TYPES: list[type[relay.Node]] = [WorkList, Task]
 # Scheme versions and class decisions (api/scoring).
 SCORING_NODE_TYPES: list[type[relay.Node]] = [ScoringSchemeVersion, EnterpriseClassDecision]
 # Agencies, contracts, clients and keys (api/access).
@@ -35,7 +38,7 @@ ACCESS_NODE_TYPES: list[type[relay.Node]] = [Agency, AgencyMember, AgencyContrac
 # Role templates, grants, declarations and audit events (api/admin), each filtered by reach.
 ADMIN_NODE_TYPES: list[type[relay.Node]] = [Permission, RoleGrant, JointResponsibility, AuditEvent]
 
-_ALL = CORE_NODE_TYPES + DUTY_NODE_TYPES + HAZARD_NODE_TYPES + SCORING_NODE_TYPES
+_ALL = CORE_NODE_TYPES + DUTY_NODE_TYPES + HAZARD_NODE_TYPES + TASK_NODE_TYPES + SCORING_NODE_TYPES
 _ALL += ACCESS_NODE_TYPES + ADMIN_NODE_TYPES
 if {t.__name__: t for t in _ALL} != NODE_TYPES:
     raise RuntimeError(f"node types registered and listed differ: {sorted(NODE_TYPES)}")

@@ -64,6 +64,8 @@ from api.scoring.mutations import ScoringMutation
 from api.scoring.queries import ScoringQuery
 from api.scoring.reports import ReportsMutation
 from api.settings import ApiSettings
+from api.tasks.mutations import TasksMutation
+from api.tasks.queries import TasksQuery
 from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
@@ -85,6 +87,7 @@ class Query(
     PostsQuery,
     DutiesQuery,
     HazardsQuery,
+    TasksQuery,
     ScoringQuery,
     AccessQuery,
     AdminQuery,
@@ -100,6 +103,7 @@ class Mutation(
     PostsMutation,
     DutiesMutation,
     HazardsMutation,
+    TasksMutation,
     ScoringMutation,
     ReportsMutation,
     AccessMutation,

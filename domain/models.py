@@ -13,6 +13,7 @@ from domain.duties.models import (
     DutySource,
     ExemptionDecision,
 )
+from domain.duties.targets import DutyListTarget
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
 from domain.idempotency.models import IdempotencyKey
 from domain.people.models import Person
@@ -25,6 +26,7 @@ from domain.scoring.models import (
     ScoreTally,
     UnitScore,
 )
+from domain.tasks.models import WorkList, WorkTask, WorkTaskEvent, WorkTaskLeader, WorkTaskUnit
 from domain.tree.models import EnterpriseProfile, OrgUnit
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "CriticalPeriod",
     "DutyItem",
     "DutyList",
+    "DutyListTarget",
     "DutyListVersion",
     "DutyRecord",
     "DutyRecordItem",
@@ -58,4 +61,9 @@ __all__ = [
     "ScoreTally",
     "TipOff",
     "UnitScore",
+    "WorkList",
+    "WorkTask",
+    "WorkTaskEvent",
+    "WorkTaskLeader",
+    "WorkTaskUnit",
 ]

@@ -26,6 +26,7 @@ from domain.tree.models import OrgUnit
 from seeds.demo_duties import load_demo_duties
 from seeds.demo_hazards import load_demo_hazards
 from seeds.demo_scoring import load_demo_scoring
+from seeds.demo_tasks import load_demo_tasks
 from seeds.hazard_categories import load_hazard_categories
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "demo.yaml"
@@ -153,6 +154,7 @@ class _Loader:
         counts |= await load_demo_duties(self.session, parks, self.today)
         counts |= await load_hazard_categories(self.session)
         counts |= await load_demo_hazards(self.session, parks, self.today)
+        counts |= await load_demo_tasks(self.session, parks, self.today)
         # Scores are derived from all of the above: built once, then kept current.
         await rebuild(self.session, self.today)
         counts |= await load_demo_scoring(self.session, self.today)

@@ -96,6 +96,7 @@ async def load_requirements(
                 actor=actor,
                 source_id=source.id,
                 source_clause=lst.get("source_clause"),
+                targets=[(name, None) for name in lst.get("target_departments", ())],
             )
             counts["lists"] += 1
             counts["items"] += len(lst["items"])

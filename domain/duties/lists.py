@@ -18,6 +18,7 @@ from domain.audit.service import insert_audited
 from domain.duties.models import DutyItem, DutyList, DutyListVersion, DutySource
 from domain.duties.queries import posts_of_unit
 from domain.duties.rules import parse_rule
+from domain.duties.targets import add_targets, targets_for_adoption
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
 from domain.inputs import clean_text
 from domain.posts.kinds import PostKind
@@ -199,13 +200,15 @@ async def create_duty_list(
     note: str | None = None,
     template_id: int | None = None,
     today: date | None = None,
+    targets: Sequence[tuple[str, int | None]] = (),
 ) -> DutyList:
+    """`targets`: the units it targets, (name, unit id or None for a template), if any."""
     posts = await _posts_under(session, unit_id)
     async with track(session, today, posts=posts, days=[effective_from, date.max]):
         return await _create_duty_list(
             session, code=code, name=name, post_kinds=post_kinds, unit_id=unit_id,
             effective_from=effective_from, items=items, actor=actor, source_id=source_id,
-            source_clause=source_clause, note=note, template_id=template_id,
+            source_clause=source_clause, note=note, template_id=template_id, targets=targets,
         )  # fmt: skip
 
 
@@ -233,6 +236,7 @@ async def _create_duty_list(
     source_clause: str | None,
     note: str | None,
     template_id: int | None,
+    targets: Sequence[tuple[str, int | None]] = (),
 ) -> DutyList:
     errors = ErrorCollector()
     code = _clean_code(errors, "code", code, "清单编号")
@@ -285,6 +289,8 @@ async def _create_duty_list(
         domain,
         actor=actor,
     )
+    if targets:
+        await add_targets(session, lst.id, [n for n, _ in targets], [u for _, u in targets])
     await _add_version(session, lst, 1, effective_from, note, clean_items, actor, domain)
     return lst
 
@@ -377,8 +383,10 @@ async def adopt_template(
         )
         for r in rows
     ]
+    targets = await targets_for_adoption(session, template.id, unit_id)
     return await create_duty_list(
         session,
+        targets=targets,
         code=code,
         name=name or template.name,
         post_kinds=list(post_kinds) if post_kinds else list(template.post_kinds),

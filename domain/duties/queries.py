@@ -12,6 +12,7 @@ from domain.duties.facts import load_facts
 from domain.duties.models import DutyItem, DutyList, DutyListVersion
 from domain.duties.obligations import Calculator, Obligation
 from domain.duties.rules import UnitFacts, parse_rule
+from domain.duties.targets import target_units_by_list
 from domain.posts.models import Assignment, Post, assignment_overlaps, effective_assignment
 from domain.tree.models import EnterpriseProfile, OrgUnit, subtree_upper_bound
 
@@ -78,6 +79,7 @@ async def duty_items_of_posts(
             select(DutyList, OrgUnit.path).join(OrgUnit, OrgUnit.id == DutyList.unit_id).order_by(DutyList.id)
         )
     ).all()
+    targets = await target_units_by_list(session)
     in_force = (
         select(DutyListVersion.list_id, func.max(DutyListVersion.effective_from).label("since"))
         .where(DutyListVersion.effective_from <= on)
@@ -122,6 +124,8 @@ async def duty_items_of_posts(
         found: list[tuple[DutyList, DutyItem]] = []
         for lst, path in lists:
             if p.kind not in lst.post_kinds or not p.path.startswith(path):
+                continue
+            if lst.id in targets and p.unit_id not in targets[lst.id]:
                 continue
             for item in by_list.get(lst.id, ()):
                 if item.rule is not None and parse_rule(item.rule).variant_for(facts) is None:

@@ -25,6 +25,8 @@ WITHOUT_ID = {
     "HazardCounts": "part of a ComplianceScore",
     "HazardStats": "aggregate of a filtered ledger, not an object",
     "HazardStateCount": "part of HazardStats",
+    "TaskCounts": "aggregate of a filtered task list, not an object",
+    "TaskStateCount": "part of TaskCounts",
     "ObligationCounts": "part of a score",
     "ObligationSummary": "part of an obligation list",
     "ObligationLoss": "part of a ScoreExplanation",

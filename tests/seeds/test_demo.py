@@ -13,6 +13,7 @@ from domain.posts.models import Post
 from domain.tree.models import OrgUnit
 from seeds.loader import DEMO_FILE, load_dataset
 from tests import factories as f
+from tests.seeds.demo_task_checks import assert_tasks_in_every_state
 
 # SHA-256 prefixes of the officials' names and the phone numbers in the source documents.
 # Only digests are kept, so the repository never holds those names or numbers; the test
@@ -67,6 +68,8 @@ async def test_demo_loads_and_the_board_shows_three_responsible_persons(
     await session.flush()
     assert counts["enterprises"] >= 40 and counts["people"] >= 100
     assert counts["records"] > 10_000 and counts["exemptions"] == 1 and counts["corrections"] == 2
+    assert counts["work_lists"] >= 1 and counts["task_events"] >= 10
+    await assert_tasks_in_every_state(session, f.TODAY)
     park = (await session.scalars(select(OrgUnit).where(OrgUnit.code == "ZY"))).one()
 
     body = await gql(BOARD, {"park": f.gid("OrgUnit", park.id), "on": "2026-06-01"})

@@ -28,6 +28,7 @@ from domain.duties.obligations import (
     ListFacts,
 )
 from domain.duties.rules import Rule, parse_rule
+from domain.duties.targets import target_units_by_list
 from domain.tree.models import OrgUnit
 
 
@@ -172,6 +173,7 @@ async def _load_lists(session: AsyncSession) -> list[ListFacts]:
             continue
         lid, eff, until = spans[vid]
         items_by_list[lid].append(ItemVersion(lid, vid, item_id, key, _parsed(rule), eff, until))
+    targets = await target_units_by_list(session)
     out = []
     for lid, kinds, path in lists:
         if lid not in by_list:
@@ -183,6 +185,7 @@ async def _load_lists(session: AsyncSession) -> list[ListFacts]:
                 path=path,
                 first_effective=by_list[lid][0][1],
                 items=tuple(items_by_list.get(lid, ())),
+                target_unit_ids=targets.get(lid, frozenset()),
             )
         )
     return out

@@ -70,9 +70,15 @@ class ListFacts:
     path: str  # the list's unit path; it applies to posts in this subtree
     first_effective: date
     items: tuple[ItemVersion, ...]  # all versions' items with rules
+    # The units it targets (domain.duties.targets); empty: every unit of its subtree.
+    target_unit_ids: frozenset[int] = frozenset()
 
     def applies_to(self, post: PostFacts) -> bool:
-        return post.kind in self.post_kinds and post.path.startswith(self.path)
+        return (
+            post.kind in self.post_kinds
+            and post.path.startswith(self.path)
+            and (not self.target_unit_ids or post.unit_id in self.target_unit_ids)
+        )
 
 
 @dataclass(frozen=True)
