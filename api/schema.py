@@ -37,6 +37,7 @@ from api.admin.queries import AdminQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
+from api.duties.delegations import DelegationsMutation, DelegationsQuery
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
@@ -84,6 +85,7 @@ class Query(
     PeopleQuery,
     PostsQuery,
     DutiesQuery,
+    DelegationsQuery,
     HazardsQuery,
     ScoringQuery,
     AccessQuery,
@@ -99,6 +101,7 @@ class Mutation(
     PeopleMutation,
     PostsMutation,
     DutiesMutation,
+    DelegationsMutation,
     HazardsMutation,
     ScoringMutation,
     ReportsMutation,
