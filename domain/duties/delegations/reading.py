@@ -83,7 +83,7 @@ async def tenures(
         )
         .order_by(Assignment.start_date)
     )
-    return [(s, e) for s, e in rows.tuples()]
+    return [(s, e) for s, e in rows]
 
 
 def covers(spans: Sequence[tuple[date, date | None]], start: date, end: date) -> bool:

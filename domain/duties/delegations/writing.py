@@ -154,7 +154,7 @@ async def _check_delegate(
             "delegateId",
             "受托人须在委托期间每一天都在同一园区担任岗位（文件规定委托分管负责人）",
             "The delegate must hold a post in the same park on every day of the delegation "
-            "(the documents name a leader in charge, 分管负责人)",
+            "(the documents name a leader in charge)",
         )
 
 
