@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.duties.delegations.models import DutyDelegation
 from domain.duties.models import DutyItem, DutyListVersion, DutyRecord
 from domain.posts.kinds import PostKind
+from domain.tree.kinds import UnitKind
 from tests import factories as f
 from tests.api.helpers import ok, refused, reload
 from tests.factories import gid
@@ -87,7 +88,7 @@ async def _park(session: AsyncSession) -> dict[str, Any]:
     deputy = await f.person(session, name="孙副主任")
     await f.assign(session, principal_post, principal, start=date(2024, 1, 1))
     await f.assign(session, deputy_post, deputy, start=date(2024, 1, 1))
-    other_park = await f.unit(session, f.UnitKind.PARK, t["district"], code="P2", name="另一园区")
+    other_park = await f.unit(session, UnitKind.PARK, t["district"], code="P2", name="另一园区")
     stranger_post = await f.post(session, other_park, PostKind.DEPUTY_IN_CHARGE)
     stranger = await f.person(session, name="李外园")
     await f.assign(session, stranger_post, stranger, start=date(2024, 1, 1))
@@ -95,7 +96,10 @@ async def _park(session: AsyncSession) -> dict[str, Any]:
     leaving = await f.person(session, name="周部长")
     await f.assign(session, head_post, leaving, start=date(2024, 1, 1), end=date(2025, 4, 30))
     lst = await f.duty_list(
-        session, t["park"], [PostKind.PRINCIPAL], {"meeting": QUARTERLY_MEETING, "inspect": MONTHLY_INSPECTION}
+        session,
+        t["park"],
+        [PostKind.PRINCIPAL],
+        {"meeting": QUARTERLY_MEETING, "inspect": MONTHLY_INSPECTION},
     )
     rows = await session.execute(
         select(DutyItem.key, DutyItem.id)
@@ -176,7 +180,10 @@ async def test_the_principal_delegates_the_quarterly_meeting_and_the_history_sho
     assert await _count(session, DutyDelegation) == 0
 
     made = ok(await principal(DELEGATE, _delegation(w)))["delegation"]
-    assert made["itemKey"] == "meeting" and (made["startDate"], made["endDate"]) == ("2025-04-01", "2025-06-30")
+    assert made["itemKey"] == "meeting" and (made["startDate"], made["endDate"]) == (
+        "2025-04-01",
+        "2025-06-30",
+    )
     assert made["post"] == {"id": gid("Post", w["principal_post"].id)}
     assert made["delegate"] == {"id": gid("Person", w["deputy"].id)}
     assert made["createdByNode"] == {"__typename": "Person", "id": gid("Person", w["principal"].id)}
