@@ -178,6 +178,15 @@ async def test_the_principal_delegates_the_quarterly_meeting_and_the_history_sho
         ["input", "endDate"],
     )
     assert await _count(session, DutyDelegation) == 0
+    # The rule says which duty may be delegated, for a screen to offer it.
+    rules = await principal(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on DutyItem { key rule { delegable text } } } }",
+        {"ids": [gid("DutyItem", w["items"][k]) for k in ("meeting", "inspect")]},
+    )
+    assert rules["data"]["nodes"] == [
+        {"key": "meeting", "rule": {"delegable": True, "text": "每季度至少1次（可委托）"}},
+        {"key": "inspect", "rule": {"delegable": False, "text": "每月至少1次"}},
+    ]
 
     made = ok(await principal(DELEGATE, _delegation(w)))["delegation"]
     assert made["itemKey"] == "meeting" and (made["startDate"], made["endDate"]) == (
