@@ -310,5 +310,10 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "INVALID_RULE": ("规则无效", "Invalid rule"),
         "INVALID_TRANSITION": ("状态变更无效", "Transition not allowed"),
         "PLAN_REQUIRED": ("需先制定五落实", "A plan is required first"),
+        "ENTRY_WINDOW_CLOSED": ("补录期限已过", "Too late to enter a record of that day"),
+        "AMBIGUOUS_DUTY": ("须选择所履行的职责", "Choose which duty the record fulfils"),
+        "NOT_DELEGABLE": ("该职责不可委托", "The duty cannot be delegated"),
+        "DELEGATE_NOT_ELIGIBLE": ("受托人不符合条件", "The delegate does not qualify"),
+        "OVERLAPPING_DELEGATION": ("委托期间重叠", "Overlaps another delegation of the duty"),
     },
 }

@@ -30,6 +30,7 @@ from graphql import GraphQLError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
+from strawberry import relay
 
 from api import unit_of_work
 from api.context import Info
@@ -53,6 +54,11 @@ class UserError:
     )
     message: str = strawberry.field(description="中文说明 — Message in Chinese")
     message_en: str = strawberry.field(description="英文说明 — Message in English")
+    candidates: list[relay.GlobalID] = strawberry.field(
+        default_factory=list,
+        description="可选项 — Objects to choose among, e.g. the duty items an AMBIGUOUS_DUTY record could "
+        "fulfil; empty for other errors",
+    )
 
     @classmethod
     def from_domain(cls, error: FieldError) -> UserError:
@@ -61,6 +67,7 @@ class UserError:
             field=["input", *error.field],
             message=error.message_zh,
             message_en=error.message_en,
+            candidates=[relay.GlobalID(type_name, str(pk)) for type_name, pk in error.candidates],
         )
 
 

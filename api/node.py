@@ -11,6 +11,7 @@ from strawberry import relay
 from api.access.types import Agency, AgencyContract, AgencyMember, ApiKey, ServiceClient
 from api.admin.types import AuditEvent, JointResponsibility, Permission, RoleGrant
 from api.context import Info
+from api.duties.delegation_types import DutyDelegation
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, DutyListVersion
 from api.errors import BadInput
@@ -26,7 +27,14 @@ from api.tree.types import OrgUnit
 # Every node type, by area, for the schema; each registers itself in `NODE_TYPES` (api.nodes).
 CORE_NODE_TYPES: list[type[relay.Node]] = [OrgUnit, Post, Person, Assignment, PostCharge]
 # Duty lists, their versions and items, records and critical periods (api/duties).
-DUTY_NODE_TYPES: list[type[relay.Node]] = [DutyList, DutyListVersion, DutyItem, DutyRecord, CriticalPeriod]
+DUTY_NODE_TYPES: list[type[relay.Node]] = [
+    DutyList,
+    DutyListVersion,
+    DutyItem,
+    DutyRecord,
+    CriticalPeriod,
+    DutyDelegation,
+]
 # The hazard ledger (api/hazards).
 HAZARD_NODE_TYPES: list[type[relay.Node]] = [Hazard, HazardCategory, TipOff]
 # Work lists and their tasks (api/tasks).

@@ -37,6 +37,7 @@ from api.admin.queries import AdminQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
+from api.duties.delegations import DelegationsMutation, DelegationsQuery
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
@@ -86,6 +87,7 @@ class Query(
     PeopleQuery,
     PostsQuery,
     DutiesQuery,
+    DelegationsQuery,
     HazardsQuery,
     TasksQuery,
     ScoringQuery,
@@ -102,6 +104,7 @@ class Mutation(
     PeopleMutation,
     PostsMutation,
     DutiesMutation,
+    DelegationsMutation,
     HazardsMutation,
     TasksMutation,
     ScoringMutation,

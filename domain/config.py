@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     score_refresh_seconds: float = Field(default=600.0, ge=0)
     # How long, in seconds, a compliance report's signed download link stays valid.
     report_link_seconds: int = Field(default=900, ge=1)
+    # How many days after an act a person may still enter its record through a post they
+    # held on the act's date but no longer act for (left it, say); later, ENTRY_WINDOW_CLOSED.
+    record_entry_window_days: int = Field(default=30, ge=0, le=3660)
 
     # A database that misbehaves (see README, "When the database misbehaves"). Every wait on
     # the database is bounded, so a request answers within `request_timeout_seconds` with a

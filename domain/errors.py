@@ -46,6 +46,11 @@ class ErrorCode(StrEnum):
     INVALID_RULE = "INVALID_RULE"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     PLAN_REQUIRED = "PLAN_REQUIRED"
+    ENTRY_WINDOW_CLOSED = "ENTRY_WINDOW_CLOSED"
+    AMBIGUOUS_DUTY = "AMBIGUOUS_DUTY"
+    NOT_DELEGABLE = "NOT_DELEGABLE"
+    DELEGATE_NOT_ELIGIBLE = "DELEGATE_NOT_ELIGIBLE"
+    OVERLAPPING_DELEGATION = "OVERLAPPING_DELEGATION"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,9 @@ class FieldError:
     field: tuple[str, ...]
     message_zh: str
     message_en: str
+    # Objects the caller may choose among, as (type name, id): the duties an ambiguous
+    # record could fulfil (AMBIGUOUS_DUTY).
+    candidates: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from domain.audit.models import AuditEvent
 from domain.db import Base
+from domain.duties.delegations.models import DutyDelegation
 from domain.duties.models import (
     CriticalPeriod,
     DutyItem,
@@ -35,6 +36,7 @@ __all__ = [
     "Base",
     "ComplianceReport",
     "CriticalPeriod",
+    "DutyDelegation",
     "DutyItem",
     "DutyList",
     "DutyListTarget",

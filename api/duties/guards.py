@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
@@ -69,9 +70,17 @@ async def recorder(ctx: Context, session: AsyncSession, unit_ids: Sequence[int])
 
 
 async def write_records(
-    ctx: Context, session: AsyncSession, unit_ids: Sequence[int], field: str | tuple[str, ...]
+    ctx: Context,
+    session: AsyncSession,
+    unit_ids: Sequence[int],
+    field: str | tuple[str, ...],
+    acted_on: date | None = None,
+    date_field: tuple[str, ...] = ("performedOn",),
 ) -> tuple[Actor, str, rec.Units]:
     """Record-write on every unit: by a grant there, or through a post the caller holds at it.
+    A person may also enter a record of an act of `acted_on` through a post they held that
+    day (even one they have left since), within RECORD_ENTRY_WINDOW_DAYS of it; later, that
+    way is closed (ENTRY_WINDOW_CLOSED at `date_field`).
     Returns the recorder, the common domain, and the units as read (for the write's checks)."""
     base = (field,) if isinstance(field, str) else field
     # The units' paths with the posts the caller holds today at them and the agency they act
@@ -93,33 +102,79 @@ async def write_records(
         if post_id is not None:
             own_domains.append(post_domain(unit_path, post_id))
     paths = []
+    refused: list[tuple[int, str | None, bool]] = []  # (position, path, visible)
     for n, unit_id in enumerate(unit_ids):
         path = rows.get(unit_id)
-        held = [
-            d
-            for d in own_domains
-            if path is not None and d.startswith(path) and "/" not in d[len(path) :].rstrip("/")
-        ]
-        if path is None or not (ctx.reach.allows(Resource.UNIT, Action.READ, path) or held):
-            raise not_found((*base, str(n)), "组织单元", "Organisation unit")
+        held = _held_at(own_domains, path)
+        visible = path is not None and (ctx.reach.allows(Resource.UNIT, Action.READ, path) or bool(held))
         # Through a post first: that is how front-line holders, who write most records, may
         # write them; a check on the unit first would be an extra enforcement, denied.
-        if not (
+        if not visible or not (
             any(ctx.can(Resource.RECORD, Action.WRITE, d) for d in held)
-            or ctx.can(Resource.RECORD, Action.WRITE, path)
+            or ctx.can(Resource.RECORD, Action.WRITE, path or "")
         ):
-            raise DomainError.one(
-                ErrorCode.FORBIDDEN,
-                (*base, str(n)),
-                "无权为该单位记录履职",
-                "You may not record performance for this unit",
-            )
-        paths.append(path)
+            refused.append((n, path, visible))
+        if path is not None:
+            paths.append(path)
+    if refused and acted_on is not None and acted_on < ctx.today and caller is not None and person_id:
+        refused = await _through_posts_then(ctx, session, unit_ids, refused, acted_on, date_field)
+    for n, _path, visible in refused[:1]:
+        if not visible:
+            raise not_found((*base, str(n)), "组织单元", "Organisation unit")
+        raise DomainError.one(
+            ErrorCode.FORBIDDEN,
+            (*base, str(n)),
+            "无权为该单位记录履职",
+            "You may not record performance for this unit",
+        )
     if own_agency and caller is not None:
         who = replace(actor(ctx), agency_id=agency_id)
     else:
         who = await recorder(ctx, session, unit_ids)
     return who, common_domain(paths) if paths else ROOT_DOMAIN, units
+
+
+def _held_at(own_domains: Sequence[str], path: str | None) -> list[str]:
+    """The post domains (of posts the caller holds) at the unit of `path` itself."""
+    if path is None:
+        return []
+    return [d for d in own_domains if d.startswith(path) and "/" not in d[len(path) :].rstrip("/")]
+
+
+async def _through_posts_then(
+    ctx: Context,
+    session: AsyncSession,
+    unit_ids: Sequence[int],
+    refused: list[tuple[int, str | None, bool]],
+    acted_on: date,
+    date_field: tuple[str, ...],
+) -> list[tuple[int, str | None, bool]]:
+    """Of the refused units, those the caller may not write for through a post they held on
+    the act's date either; a unit they may is fine within the entry window, and closes the
+    entry (ENTRY_WINDOW_CLOSED) after it."""
+    caller = ctx.caller
+    assert caller is not None and caller.person_id is not None
+    wanted = [unit_ids[n] for n, path, _ in refused if path is not None]
+    then = await acting.units_as_actor(session, wanted, caller.person_id, acted_on, own_agency=False)
+    domains = [post_domain(path, post_id) for _, path, post_id, _, _ in then if post_id is not None]
+    window = ctx.settings.record_entry_window_days
+    still: list[tuple[int, str | None, bool]] = []
+    for n, path, visible in refused:
+        held = _held_at(domains, path)
+        if not any(
+            ctx.authority.enforce(caller.subject, Resource.RECORD.value, Action.WRITE.value, d, acted_on)
+            for d in held
+        ):
+            still.append((n, path, visible))
+        elif (ctx.today - acted_on).days > window:
+            raise DomainError.one(
+                ErrorCode.ENTRY_WINDOW_CLOSED,
+                date_field,
+                f"补录期限已过：离岗或不再有权限后，须在履职之日起{window}日内补录",
+                f"Too late: a record of a post you no longer act for must be entered within {window} days "
+                "of the act",
+            )
+    return still
 
 
 async def read_record(ctx: Context, session: AsyncSession, record_id: int, field: str) -> str:

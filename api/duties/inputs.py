@@ -10,8 +10,9 @@ from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.scalars import JSON
 
+from api.context import Info
 from api.duties.record_types import CriticalPeriod, DutyRecord
-from api.duties.types import DutyList, DutyListVersion
+from api.duties.types import DutyItem, DutyList, DutyListVersion
 from api.errors import UserError, present
 from api.ids import MAX_ROW_ID, decode_id, try_decode_id
 from api.json_input import domain_json
@@ -189,10 +190,32 @@ class WithdrawRecordInput:
 class DutyRecordPayload:
     record: DutyRecord | None = strawberry.field(description="记录 — The row written; null on errors")
     user_errors: list[UserError] = strawberry.field(description="错误 — What was wrong; empty on success")
+    chosen_item_ids: strawberry.Private[tuple[int, ...]] = ()
 
     @classmethod
     def of(cls, row: DutyRecordRow | None, errors: list[UserError]) -> DutyRecordPayload:
         return cls(record=present(DutyRecord.from_row, row), user_errors=errors)
+
+    @classmethod
+    def chosen(
+        cls, result: tuple[DutyRecordRow, list[int]] | None, errors: list[UserError]
+    ) -> DutyRecordPayload:
+        """The payload of a record written, with the duty the platform named for it."""
+        if result is None:
+            return cls(record=None, user_errors=errors)
+        row, chosen = result
+        return cls(record=DutyRecord.from_row(row), user_errors=errors, chosen_item_ids=tuple(chosen))
+
+    @strawberry.field(
+        description="平台确定的职责 — When the record named no duty and exactly one duty of its kind was in "
+        "play "
+        "for you on the act's date (your posts' lists, duties delegated to you), the record names that one "
+        "and it is here; empty otherwise"
+    )
+    async def chosen_duty_items(self, info: Info) -> list[DutyItem]:
+        loader = info.context.loaders.duties.item_through_post
+        rows = [await loader.load(i) for i in self.chosen_item_ids]  # one at most
+        return [DutyItem.from_row(r) for r in rows if r is not None]
 
 
 @strawberry.input(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement
 
 from api.dataloader import DataLoader
+from api.duties.delegation_loaders import DelegationLoaders
 from api.loaders import ByIdLoader, RowsByKeyLoader
 from authz.reach import Reach
 from authz.visibility.duties import (
@@ -156,3 +157,4 @@ class DutyLoaders:
         self.items_by_record = ItemsByRecordLoader(ctx)
         self.correction_by_record = CorrectionByRecordLoader(ctx)
         self.decision_by_record = DecisionByRecordLoader(ctx)
+        self.delegations = DelegationLoaders(ctx)

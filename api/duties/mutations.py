@@ -46,6 +46,7 @@ from domain.duties.models import CriticalPeriod as CriticalPeriodRow
 from domain.duties.models import DutyList as DutyListRow
 from domain.duties.models import DutyListVersion as DutyListVersionRow
 from domain.duties.models import DutyRecord as DutyRecordRow
+from domain.duties.records.choosing import with_chosen_duty
 
 T = TypeVar("T")
 
@@ -124,27 +125,37 @@ class DutiesMutation:
         "attendance; you are its recorder"
     )
     async def record_performance(self, info: Info, input: RecordPerformanceInput) -> DutyRecordPayload:
-        async def work(session: AsyncSession) -> DutyRecordRow:
+        async def work(session: AsyncSession) -> tuple[DutyRecordRow, list[int]]:
             data = record_input(input)
             recorder, domain, units = await guards.write_records(
-                info.context, session, data.unit_ids, "unitIds"
+                info.context, session, data.unit_ids, "unitIds", data.performed_on
             )
-            return await rec.create_record(
+            data, chosen = await with_chosen_duty(session, data, recorder.person_id, info.context.today)
+            row = await rec.create_record(
                 session, data=data, recorder=recorder, domain=domain, today=info.context.today, units=units
             )
+            return row, chosen
 
-        return await mutate(info, _planned(work), DutyRecordPayload.of)
+        return await mutate(info, _planned(work), DutyRecordPayload.chosen)
 
     @strawberry.mutation(description="更正履职记录 — Correct your record by a new one that points at it")
     async def correct_record(self, info: Info, input: CorrectRecordInput) -> DutyRecordPayload:
-        async def work(session: AsyncSession) -> DutyRecordRow:
+        async def work(session: AsyncSession) -> tuple[DutyRecordRow, list[int]]:
             record_id = decode_id(input.record_id, "DutyRecord", "recordId")
             await guards.read_record(info.context, session, record_id, "recordId")
             data = record_input(input.record, "record")
             recorder, domain, units = await guards.write_records(
-                info.context, session, data.unit_ids, ("record", "unitIds")
+                info.context,
+                session,
+                data.unit_ids,
+                ("record", "unitIds"),
+                data.performed_on,
+                ("record", "performedOn"),
             )
-            return await rec.correct_record(
+            data, chosen = await with_chosen_duty(
+                session, data, recorder.person_id, info.context.today, ("record",)
+            )
+            row = await rec.correct_record(
                 session,
                 record_id=record_id,
                 data=data,
@@ -154,8 +165,9 @@ class DutiesMutation:
                 today=info.context.today,
                 units=units,
             )
+            return row, chosen
 
-        return await mutate(info, _planned(work), DutyRecordPayload.of)
+        return await mutate(info, _planned(work), DutyRecordPayload.chosen)
 
     @strawberry.mutation(description="撤回履职记录 — Withdraw your record by a new row that points at it")
     async def withdraw_record(self, info: Info, input: WithdrawRecordInput) -> DutyRecordPayload:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -12,6 +12,7 @@ from api.context import Info
 from api.duties.types import DutyItem, DutyRecordKind
 from api.ids import try_decode_id
 from api.keys import ID_DESCRIPTION, key_id
+from api.lazy import lazy_class
 from api.nodes import LoadedNode
 from api.people.types import Person
 from api.posts.types import Post
@@ -22,10 +23,16 @@ from domain.duties.models import EXEMPTION
 from domain.duties.models import CriticalPeriod as CriticalPeriodRow
 from domain.duties.models import DutyRecord as DutyRecordRow
 from domain.duties.models import ExemptionDecision as ExemptionDecisionRow
+from domain.duties.records.counting import entered_late, entry_delay_days
 
 if TYPE_CHECKING:
     from api.dataloader import DataLoader
+    from api.duties.delegation_types import DutyDelegation
+    from api.duties.obligation_types import Obligation
     from api.loader_registry import Loaders
+
+ObligationRef = Annotated["Obligation", strawberry.lazy("api.duties.obligation_types")]
+DelegationRef = Annotated["DutyDelegation", strawberry.lazy("api.duties.delegation_types")]
 
 
 @strawberry.type(name="RecordParticipant", description="参加人员 — Someone who took part")
@@ -213,6 +220,45 @@ class DutyRecord(LoadedNode[DutyRecordRow]):
             return None
         row = await info.context.loaders.post_by_id.load(self.row.exempt_post_id)
         return Post.from_row(row) if row else None
+
+    @strawberry.field(
+        description="录入时间 — When it was entered (the same as createdAt); it counts by performedOn"
+    )
+    def entered_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field(
+        description="录入延迟天数 — Whole days from the act (performedOn) to the day it was entered "
+        "(Asia/Shanghai)"
+    )
+    def entry_delay_days(self) -> int:
+        return entry_delay_days(self.row.performed_on, self.row.created_at)
+
+    @strawberry.field(
+        description="补录 — Entered late: on a later day than the day after the act (Asia/Shanghai); it "
+        "still counts by the act's date"
+    )
+    def entered_late(self) -> bool:
+        return entered_late(self.row.performed_on, self.row.created_at)
+
+    @strawberry.field(
+        description="计入的义务 — The obligations this record counted for (on time or late), as the "
+        "obligation "
+        "engine judges them now, of posts whose duties you may read; empty for exemption requests"
+    )
+    async def counted_for(self, info: Info) -> list[ObligationRef]:
+        found = await info.context.loaders.duties.delegations.counted_for.load(self.row.id)
+        of = lazy_class(ObligationRef).of
+        return [of(o) for o in found]
+
+    @strawberry.field(
+        description="受托职责 — Delegations (you may see) in force to the recorder on the act's date: the "
+        "duties of others' posts this record may count for"
+    )
+    async def delegations(self, info: Info) -> list[DelegationRef]:
+        rows = await info.context.loaders.duties.delegations.by_record.load(self.row.id)
+        from_row = lazy_class(DelegationRef).from_row
+        return [from_row(r) for r in rows]
 
     @strawberry.field(description="豁免审批 — The decision on an exemption request, once made")
     async def decision(self, info: Info) -> ExemptionDecision | None:

@@ -169,6 +169,10 @@ class FrequencyRule:
     scope: r.Scope = strawberry.field(description="范围 — Where records count")
     per: r.Per = strawberry.field(description="口径 — Counted per post, or per holder over all their posts")
     indicator: str | None = strawberry.field(description="指标 — Indicator target, if it is one")
+    delegable: bool = strawberry.field(
+        default=False,
+        description="可委托 — The holder may entrust it to another leader (主持或者委托), see delegateDuty",
+    )
 
     @classmethod
     def of(cls, rule: r.Rule) -> FrequencyRule:
@@ -184,6 +188,7 @@ class FrequencyRule:
             scope=rule.scope,
             per=rule.per,
             indicator=rule.indicator,
+            delegable=rule.delegable,
         )
 
     @classmethod

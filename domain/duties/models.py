@@ -245,7 +245,9 @@ class DutyRecordUnit(Base):
 
 
 class DutyRecordItem(Base):
-    """A duty a record says it fulfils (a record naming none may fulfil any of its kind)."""
+    """A duty a record says it fulfils. A record written through the API names one whenever
+    its kind is in play for the recorder (`domain.duties.records.choosing`); older records
+    naming none may fulfil any duty of their kind, as they did when written."""
 
     __tablename__ = "duty_record_item"
 

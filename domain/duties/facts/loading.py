@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.duties.delegations.models import DutyDelegation
+from domain.duties.delegations.reading import delegations_of_posts
 from domain.duties.facts.lists import lists_and_events, local_date
 from domain.duties.facts.records import MAX_LISTED_PERSONS, load_exemptions, load_records_and_exemptions
 from domain.duties.facts.windows import grace_days, record_window, widened_by_events
@@ -38,6 +40,7 @@ from domain.duties.obligations import (
     Tenure,
 )
 from domain.duties.rules import UnitFacts
+from domain.people.models import Person
 from domain.posts.models import Assignment, Post, PostCharge, assignment_overlaps, effective_assignment
 from domain.tree.models import EnterpriseProfile, OrgUnit, subtree_upper_bound
 
@@ -222,13 +225,34 @@ async def load_facts(
                 history=tuple(history.get(r.unit_id, ())),
             )
         )
+    # Delegations of the posts in play: their delegates' records may count for the posts.
+    if not ids:
+        delegations = []
+    elif len(ids) <= MAX_LISTED_PERSONS:
+        delegations = await delegations_of_posts(session, sorted(ids), start, end)
+    else:
+        delegations = await delegations_of_posts(session, select(requested.in_play.c[0]), start, end, values)
     persons = {t.person_id for ts in tenures.values() for t in ts}
-    # Past the parameter limits the holders are a subquery, its values bound in.
+    persons |= {d.delegate_person_id for d in delegations}
+    # Past the parameter limits the holders (and delegates) are a subquery, its values bound in.
     holders_of_posts = (
         None
         if len(persons) <= MAX_LISTED_PERSONS
-        else select(Assignment.person_id)
-        .where(Assignment.post_id.in_(select(requested.in_play.c[0])), effective_assignment())
+        else select(Person.id)
+        .where(
+            or_(
+                Person.id.in_(
+                    select(Assignment.person_id).where(
+                        Assignment.post_id.in_(select(requested.in_play.c[0])), effective_assignment()
+                    )
+                ),
+                Person.id.in_(
+                    select(DutyDelegation.delegate_person_id).where(
+                        DutyDelegation.post_id.in_(select(requested.in_play.c[0]))
+                    )
+                ),
+            )
+        )
         .params(values)
     )
     if records:
@@ -273,6 +297,7 @@ async def load_facts(
         records=found,
         events=events,
         exemptions=exemptions,
+        delegations=delegations,
         enterprises=enterprises,
         placards=dict(placards),
         record_source=(persons, holders_of_posts, start, end),

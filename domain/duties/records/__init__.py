@@ -7,8 +7,9 @@ row, only the recorder corrects their record, a record names only duties its kin
 fulfil, nothing is dated in the future.
 
 The package: `inputs` (what a record is written from), `checking` (the rules of the
-evidence), `writing` (write, correct, withdraw), `exemption_requests` and
-`critical_periods`.
+evidence), `writing` (write, correct, withdraw), `choosing` (the duty a record naming none
+fulfils), `counting` (what records counted for, how late they were entered),
+`exemption_requests` and `critical_periods`.
 """
 
 from domain.duties.records.checking import Units as Units

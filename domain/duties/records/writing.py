@@ -3,6 +3,7 @@ new row that points at the row it replaces, one per row, by the recorder only.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.actors import Actor
 from domain.audit.service import entry, insert_audited, insert_entries, row_snapshot
 from domain.db import utcnow
+from domain.duties.delegations.reading import delegations_to
 from domain.duties.models import (
     EXEMPTION,
     DutyRecord,
@@ -153,6 +155,7 @@ async def create_record(
         session,
         today,
         persons=[recorder.person_id],
+        posts=await delegated_posts(session, [recorder.person_id], [data.performed_on, data.makeup_for]),
         days=[data.performed_on, data.makeup_for],
         records_only=True,
     ) as tracked:
@@ -172,6 +175,18 @@ async def create_record(
                 )
             )
         return record
+
+
+async def delegated_posts(
+    session: AsyncSession, persons: Sequence[int | None], days: Sequence[date | None]
+) -> list[int]:
+    """Posts whose duties the persons' records on these days may count for by a delegation
+    (their obligations change with the records, beside the persons' own)."""
+    who = [p for p in persons if p is not None]
+    when = [d for d in days if d is not None]
+    if not who or not when:
+        return []
+    return sorted({d.post_id for d in await delegations_to(session, who, min(when), max(when))})
 
 
 async def current_row(session: AsyncSession, record_id: int) -> DutyRecord | None:
@@ -228,11 +243,14 @@ async def correct_record(
     clean_reason = _reason(errors, reason)
     checked = await check_record(session, errors, data, today, units)
     errors.raise_if_any()
+    persons = [original.recorder_person_id, recorder.person_id]
+    days = [original.performed_on, original.makeup_for, data.performed_on, data.makeup_for]
     async with track(
         session,
         today,
-        persons=[original.recorder_person_id, recorder.person_id],
-        days=[original.performed_on, original.makeup_for, data.performed_on, data.makeup_for],
+        persons=persons,
+        posts=await delegated_posts(session, persons, days),
+        days=days,
         records_only=True,
     ):
         return await _write(
@@ -264,9 +282,8 @@ async def withdraw_record(
     persons = [original.recorder_person_id, original.exempt_person_id]
     # Withdrawing an exemption request changes exemptions too, not records alone.
     records_only = original.kind != EXEMPTION
-    async with track(
-        session, today, persons=persons, posts=[original.exempt_post_id], days=days, records_only=records_only
-    ):
+    posts = [original.exempt_post_id, *await delegated_posts(session, persons, days)]
+    async with track(session, today, persons=persons, posts=posts, days=days, records_only=records_only):
         return await _withdraw(session, original, clean_reason, recorder, domain)
 
 

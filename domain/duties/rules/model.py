@@ -225,6 +225,9 @@ class Rule:
     scope: Scope = Scope.SUBTREE
     per: Per = Per.POST
     indicator: str | None = None
+    # The holder may entrust it to another person (主持或者委托分管负责人召开): a delegation
+    # lets the delegate's records count for the post (domain.duties.delegations).
+    delegable: bool = False
 
     def variant_for(self, facts: UnitFacts) -> Variant | None:
         """The timing that applies to a unit with these facts, or None (not applicable)."""
@@ -253,6 +256,8 @@ class Rule:
         if self.indicator:
             prefix = f"指标：{self.indicator}。" + prefix
         suffix = "（按责任人合计）" if self.per is Per.HOLDER else ""
+        if self.delegable:
+            suffix += "（可委托）"
         return prefix + body + suffix
 
     def to_dict(self) -> dict[str, Any]:
@@ -277,6 +282,8 @@ class Rule:
             out["per"] = str(self.per)
         if self.indicator:
             out["indicator"] = self.indicator
+        if self.delegable:
+            out["delegable"] = True
         return out
 
 

@@ -46,6 +46,7 @@ _RULE_KEYS = {
     "scope",
     "per",
     "indicator",
+    "delegable",
 } | _TIMING_KEYS
 _CONDITION_KEYS = {"high_risk", "small_micro", "placarded", "trades", "risk_classes"}
 
@@ -247,6 +248,13 @@ class _Parser:
             self.bad(("indicator",), "应为指标说明文字", "must be the indicator's text")
         scope = self.enum(Scope, data.get("scope", "SUBTREE"), ("scope",)) or Scope.SUBTREE
         per = self.enum(Per, data.get("per", "POST"), ("per",)) or Per.POST
+        delegable = self.boolean(data["delegable"], ("delegable",)) if "delegable" in data else None
+        if delegable and per is Per.HOLDER:
+            self.bad(
+                ("delegable",),
+                "按责任人合计的职责不能委托",
+                "a duty owed by a person over their posts cannot be delegated",
+            )
         for v in variants:
             t = v.timing
             if t.shape is Shape.ONE_OFF and t.deadline and start and t.deadline < start:
@@ -269,6 +277,7 @@ class _Parser:
             scope=scope,
             per=per,
             indicator=indicator.strip() if isinstance(indicator, str) else None,
+            delegable=bool(delegable),
         )
 
 
