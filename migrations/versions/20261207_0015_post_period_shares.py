@@ -7,7 +7,7 @@ are emptied here, the scoring state kept, and `python -m api migrate` (which `se
 rebuilds them from the evidence when it finds a scoring state with no tallies.
 
 Revision ID: 20261207_0015
-Revises: 20261207_0012
+Revises: 20261207_0014
 Create Date: 2026-12-07 20:50:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_0015"
-down_revision: str | None = "20261207_0012"
+down_revision: str | None = "20261207_0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
