@@ -67,6 +67,7 @@ from api.settings import ApiSettings
 from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
+from api.tree.trades import TradesQuery
 from api.tree.types import OrgUnit
 from api.unavailable import unavailable_error
 
@@ -89,6 +90,7 @@ class Query(
     AccessQuery,
     AdminQuery,
     LabelsQuery,
+    TradesQuery,
 ):
     pass
 

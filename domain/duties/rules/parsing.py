@@ -14,6 +14,7 @@ from domain.duties.rules.model import (
     Condition,
     Coverage,
     EventKind,
+    FrequencyBasis,
     Per,
     RecordKind,
     Rule,
@@ -46,6 +47,7 @@ _RULE_KEYS = {
     "scope",
     "per",
     "indicator",
+    "basis",
 } | _TIMING_KEYS
 _CONDITION_KEYS = {"high_risk", "small_micro", "placarded", "trades", "risk_classes"}
 
@@ -217,15 +219,16 @@ class _Parser:
                 raw = []
             for i, item in enumerate(raw):
                 path = ("variants", str(i))
-                vdata = self.mapping(item, path, _TIMING_KEYS | {"when"})
+                vdata = self.mapping(item, path, _TIMING_KEYS | {"when", "basis"})
                 if vdata is None:
                     continue
                 when = self.condition(vdata["when"], (*path, "when")) if "when" in vdata else None
+                vbasis = self.enum(FrequencyBasis, vdata["basis"], (*path, "basis")) if "basis" in vdata else None
                 timing = self.timing(vdata, path)
                 if when is None and "when" not in vdata and i != len(raw) - 1:
                     self.bad(path, "无条件的默认项须放在最后", "the default variant (no when) must come last")
                 if timing is not None:
-                    variants.append(Variant(timing, when))
+                    variants.append(Variant(timing, when, vbasis))
         else:
             timing = self.timing(data, ())
             if timing is not None:
@@ -247,6 +250,7 @@ class _Parser:
             self.bad(("indicator",), "应为指标说明文字", "must be the indicator's text")
         scope = self.enum(Scope, data.get("scope", "SUBTREE"), ("scope",)) or Scope.SUBTREE
         per = self.enum(Per, data.get("per", "POST"), ("per",)) or Per.POST
+        basis = self.enum(FrequencyBasis, data.get("basis", "DOCUMENT"), ("basis",)) or FrequencyBasis.DOCUMENT
         for v in variants:
             t = v.timing
             if t.shape is Shape.ONE_OFF and t.deadline and start and t.deadline < start:
@@ -269,6 +273,7 @@ class _Parser:
             scope=scope,
             per=per,
             indicator=indicator.strip() if isinstance(indicator, str) else None,
+            basis=basis,
         )
 
 
