@@ -280,5 +280,7 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "INVALID_RULE": ("规则无效", "Invalid rule"),
         "INVALID_TRANSITION": ("状态变更无效", "Transition not allowed"),
         "PLAN_REQUIRED": ("需先制定五落实", "A plan is required first"),
+        "NOT_A_DEFAULT_ITEM": ("频次为文件规定", "The duty's frequency is the document's, not a default"),
+        "RULE_KINDS_DIFFER": ("记录类型不同", "The rule names other record kinds than the duty"),
     },
 }

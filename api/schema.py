@@ -37,6 +37,7 @@ from api.admin.queries import AdminQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
+from api.duties.defaults import DistrictDefaultsMutation, DistrictDefaultsQuery
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
@@ -91,6 +92,7 @@ class Query(
     AdminQuery,
     LabelsQuery,
     TradesQuery,
+    DistrictDefaultsQuery,
 ):
     pass
 
@@ -101,6 +103,7 @@ class Mutation(
     PeopleMutation,
     PostsMutation,
     DutiesMutation,
+    DistrictDefaultsMutation,
     HazardsMutation,
     ScoringMutation,
     ReportsMutation,

@@ -2,6 +2,7 @@
 
 from domain.audit.models import AuditEvent
 from domain.db import Base
+from domain.duties.defaults.models import DistrictFrequencyDefault
 from domain.duties.models import (
     CriticalPeriod,
     DutyItem,
@@ -33,6 +34,7 @@ __all__ = [
     "Base",
     "ComplianceReport",
     "CriticalPeriod",
+    "DistrictFrequencyDefault",
     "DutyItem",
     "DutyList",
     "DutyListVersion",

@@ -163,6 +163,7 @@ def with_descendants(trades: tuple[Trade, ...] | list[Trade]) -> tuple[Trade, ..
     wanted = {d for t in trades for d in (t, *descendants(t))}
     return tuple(t for t in Trade if t in wanted)
 
+
 # Trades the documents treat as 高危行业 unless an admin says otherwise for one enterprise.
 HIGH_RISK_TRADES = frozenset(
     {

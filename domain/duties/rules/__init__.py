@@ -14,7 +14,8 @@ last), the whole rule may apply only to some units (`when`) or only between date
 (`from`/`to`, a campaign), and it may be counted per post or per holder across all their
 posts of the list. Each rule (or variant) says whose number its frequency is (`basis`):
 the document's (DOCUMENT, the default) or the platform's choice where the document gives
-none (DEFAULT, which a district's admins may replace for their district). Rules are stored as the canonical mapping `Rule.to_dict()` returns, and
+none (DEFAULT, which a district's admins may replace for their district). Rules are
+stored as the canonical mapping `Rule.to_dict()` returns, and
 `parse_rule` refuses a malformed one with a typed error naming the field.
 
 The package: `model` (the rule and its parts) and `parsing` (`parse_rule`).

@@ -246,7 +246,9 @@ class Rule:
 
     def __post_init__(self) -> None:
         if any(v.basis is None for v in self.variants):
-            resolved = tuple(v if v.basis is not None else replace(v, basis=self.basis) for v in self.variants)
+            resolved = tuple(
+                v if v.basis is not None else replace(v, basis=self.basis) for v in self.variants
+            )
             object.__setattr__(self, "variants", resolved)
 
     @property

@@ -223,7 +223,9 @@ class _Parser:
                 if vdata is None:
                     continue
                 when = self.condition(vdata["when"], (*path, "when")) if "when" in vdata else None
-                vbasis = self.enum(FrequencyBasis, vdata["basis"], (*path, "basis")) if "basis" in vdata else None
+                vbasis = (
+                    self.enum(FrequencyBasis, vdata["basis"], (*path, "basis")) if "basis" in vdata else None
+                )
                 timing = self.timing(vdata, path)
                 if when is None and "when" not in vdata and i != len(raw) - 1:
                     self.bad(path, "无条件的默认项须放在最后", "the default variant (no when) must come last")
@@ -250,7 +252,9 @@ class _Parser:
             self.bad(("indicator",), "应为指标说明文字", "must be the indicator's text")
         scope = self.enum(Scope, data.get("scope", "SUBTREE"), ("scope",)) or Scope.SUBTREE
         per = self.enum(Per, data.get("per", "POST"), ("per",)) or Per.POST
-        basis = self.enum(FrequencyBasis, data.get("basis", "DOCUMENT"), ("basis",)) or FrequencyBasis.DOCUMENT
+        basis = (
+            self.enum(FrequencyBasis, data.get("basis", "DOCUMENT"), ("basis",)) or FrequencyBasis.DOCUMENT
+        )
         for v in variants:
             t = v.timing
             if t.shape is Shape.ONE_OFF and t.deadline and start and t.deadline < start:
