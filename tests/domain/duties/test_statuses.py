@@ -165,7 +165,7 @@ def scenario(draw: st.DrawFn) -> tuple[Facts, date]:
         )
     events = [EventFacts(500, "KEY_DATE", 2, PARK, date(2025, 5, 1), date(2025, 5, 5))]
     enterprises = [(UNITS[3], 3, True), (UNITS[4], 4, False), (UNITS[6], 6, True)]
-    facts = Facts(posts, [lst], tenure_map, records, events, exemptions, enterprises)
+    facts = Facts(posts, [lst], tenure_map, records, events, exemptions, enterprises=enterprises)
     return facts, draw(st.sampled_from([date(2025, 3, 1), date(2025, 8, 15), date(2026, 1, 5)]))
 
 
