@@ -90,13 +90,13 @@ async def set_district_default(
     await _district(session, district_id)
     item = await session.get(DutyItem, item_id)
     if item is None:
-        raise not_found("itemId", "职责", "Duty")
+        raise not_found("dutyItemId", "职责", "Duty")
     if item.rule is None or not parse_rule(item.rule).has_default_basis:
         raise DomainError.one(
             ErrorCode.NOT_A_DEFAULT_ITEM,
-            "itemId",
+            "dutyItemId",
             "该职责的频次为文件规定，区不能另设默认频次",
-            "The duty's frequency is the document's; only a default (园区自定) frequency may be set",
+            "The duty's frequency is the document's; only a default frequency (basis DEFAULT) may be set",
         )
     corrected = (
         await _correctable(session, corrects_id, district_id, item.key, today) if corrects_id else None
