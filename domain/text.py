@@ -56,6 +56,7 @@ FIELD_RULES: Final[dict[str, TextRule]] = {
     "title": TextRule(200),
     "code": TextRule(64),
     "key": TextRule(100),
+    "itemKey": TextRule(100),
     "creditCode": TextRule(64),
     "idNumber": TextRule(64),
     "phone": TextRule(32),
