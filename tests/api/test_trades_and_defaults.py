@@ -76,12 +76,18 @@ async def test_a_machinery_enterprises_principal_owes_the_2023_three_operations_
             "/graphql",
             json={
                 "query": OBLIGATIONS,
-                "variables": {"person": gid("Person", heads[code].id), "from": "2023-05-01", "to": "2023-08-31"},
+                "variables": {
+                    "person": gid("Person", heads[code].id),
+                    "from": "2023-05-01",
+                    "to": "2023-08-31",
+                },
             },
         )
         nodes = body.json()["data"]["obligations"]["nodes"]
         return [
-            (n["dueDate"], n["status"]) for n in nodes if n["dutyItem"]["key"] == "001-enterprise-principal-2-6-1"
+            (n["dueDate"], n["status"])
+            for n in nodes
+            if n["dutyItem"]["key"] == "001-enterprise-principal-2-6-1"
         ]
 
     assert await three_operations("E-MACH") == [("2023-07-31", "MISSED")]
@@ -209,14 +215,20 @@ async def test_a_district_default_changes_the_frequency_in_that_district_only_fr
 
     # Refused, and nothing written.
     refused(await admin(SET, _set(two, MONTHLY, "2024-05-01")), "NOT_FOUND", ["input", "districtId"])
-    refused(await admin(SET, _set(one, MONTHLY, "2024-05-01", item="doc")), "NOT_A_DEFAULT_ITEM", ["input", "dutyItemId"])
+    refused(
+        await admin(SET, _set(one, MONTHLY, "2024-05-01", item="doc")),
+        "NOT_A_DEFAULT_ITEM",
+        ["input", "dutyItemId"],
+    )
     kinds = {"kinds": ["MEETING"], "every": "MONTH"}
     refused(await admin(SET, _set(one, kinds, "2024-05-01")), "RULE_KINDS_DIFFER", ["input", "rule", "kinds"])
     bad = {"kinds": ["INSPECTION"], "every": "FORTNIGHT"}
     refused(await admin(SET, _set(one, bad, "2024-05-01")), "INVALID_RULE", ["input", "rule", "every"])
     document = {**MONTHLY, "basis": "DOCUMENT"}
     refused(await admin(SET, _set(one, document, "2024-05-01")), "INVALID_RULE", ["input", "rule", "basis"])
-    refused(await admin(SET, _set(one, MONTHLY, "2024-04-01")), "INVALID_DATE_RANGE", ["input", "effectiveFrom"])
+    refused(
+        await admin(SET, _set(one, MONTHLY, "2024-04-01")), "INVALID_DATE_RANGE", ["input", "effectiveFrom"]
+    )
     assert await _rows(session) == 0
 
     written = ok(await admin(SET, _set(one, MONTHLY, "2024-05-01", note="本区按月检查")))["default"]
@@ -273,9 +285,13 @@ async def test_a_district_default_changes_the_frequency_in_that_district_only_fr
     # One already in effect is history: it cannot be withdrawn; the other admin cannot see it.
     pin(app, date(2024, 6, 1))
     refused(
-        await admin(WITHDRAW, {"input": {"defaultId": written["id"]}}), "INVALID_DATE_RANGE", ["input", "defaultId"]
+        await admin(WITHDRAW, {"input": {"defaultId": written["id"]}}),
+        "INVALID_DATE_RANGE",
+        ["input", "defaultId"],
     )
     refused(
-        await as_(two["admin"])(WITHDRAW, {"input": {"defaultId": written["id"]}}), "NOT_FOUND", ["input", "defaultId"]
+        await as_(two["admin"])(WITHDRAW, {"input": {"defaultId": written["id"]}}),
+        "NOT_FOUND",
+        ["input", "defaultId"],
     )
     assert await _rows(session) == 4

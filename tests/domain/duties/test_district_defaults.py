@@ -55,7 +55,11 @@ def test_only_default_items_of_lists_in_the_district_take_it() -> None:
     ]
     out = with_defaults(lists, {"/1/": {"check": [(date(2024, 5, 1), MONTHLY)]}})
     assert [len(lst.items) for lst in out] == [2, 1, 1]
-    assert out[0].items[1].rule is MONTHLY and out[1] is lists[1] or out[1].items == lists[1].items
+    assert out[0].items[0].rule is QUARTERLY and out[0].items[1].rule is MONTHLY
+    assert out[0].items[0].effective_until == date(2024, 4, 30) and out[0].items[1].effective_from == date(
+        2024, 5, 1
+    )
+    assert out[1].items == lists[1].items
     assert out[2].items[0].rule is document
 
 

@@ -33,7 +33,10 @@ def test_a_default_rule_says_so_in_its_mapping_and_its_text() -> None:
 def test_a_variant_may_differ_from_its_rule() -> None:
     data: dict[str, Any] = {
         "kinds": ["DRILL"],
-        "variants": [{"when": {"high_risk": True}, "every": "HALF_YEAR"}, {"every": "YEAR", "basis": "DEFAULT"}],
+        "variants": [
+            {"when": {"high_risk": True}, "every": "HALF_YEAR"},
+            {"every": "YEAR", "basis": "DEFAULT"},
+        ],
     }
     rule = parse_rule(data)
     assert [v.basis for v in rule.variants] == [FrequencyBasis.DOCUMENT, FrequencyBasis.DEFAULT]
@@ -43,8 +46,14 @@ def test_a_variant_may_differ_from_its_rule() -> None:
     assert parse_rule(rule.to_dict()) == rule
     # The other way round: a DEFAULT rule with one variant from the document.
     flipped = parse_rule(
-        {"kinds": ["DRILL"], "basis": "DEFAULT", "variants": [{"when": {"high_risk": True}, "every": "HALF_YEAR",
-                                                                "basis": "DOCUMENT"}, {"every": "YEAR"}]}
+        {
+            "kinds": ["DRILL"],
+            "basis": "DEFAULT",
+            "variants": [
+                {"when": {"high_risk": True}, "every": "HALF_YEAR", "basis": "DOCUMENT"},
+                {"every": "YEAR"},
+            ],
+        }
     )
     assert [v.basis for v in flipped.variants] == [FrequencyBasis.DOCUMENT, FrequencyBasis.DEFAULT]
     assert parse_rule(flipped.to_dict()).to_dict() == flipped.to_dict()
@@ -77,6 +86,10 @@ def test_the_catalogue_marks_the_platforms_choices() -> None:
         "004-campaign-principals-7-2",
         "003-park-committee-2-1-2",
         "001-enterprise-principal-2-2-5b",
+        # The 日周月 enforcement checks (004 附件2 第11项（1）): a split the platform chose.
+        "004-enforcement-dept-11-1-day",
+        "004-enforcement-dept-11-1-week",
+        "004-enforcement-dept-11-1-month",
     } <= defaults
     supervision = parse_rule(items["002-enterprise-supervision-2-15"]["rule"])
     assert {v.basis for v in supervision.variants} == {FrequencyBasis.DEFAULT}

@@ -70,7 +70,11 @@ def test_no_trade_or_an_unknown_stored_trade_matches_no_condition() -> None:
 
 def test_the_2023_three_operations_check_reaches_machinery_and_reads_as_before() -> None:
     rule = parse_rule(
-        {"kinds": ["INSPECTION"], "deadline": "2023-07-31", "when": {"trades": ["INDUSTRY_TRADE", "CONSTRUCTION"]}}
+        {
+            "kinds": ["INSPECTION"],
+            "deadline": "2023-07-31",
+            "when": {"trades": ["INDUSTRY_TRADE", "CONSTRUCTION"]},
+        }
     )
     assert rule.variant_for(UnitFacts(trade="MACHINERY")) is not None
     assert rule.variant_for(UnitFacts(trade="FOOD")) is not None
