@@ -5,6 +5,7 @@ defaults refuses UPDATE and DELETE."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from domain.db import create_engine, create_session_factory
+from domain.duties.models import DutyItem, DutyList, DutyListVersion
 from domain.duties.rules import UnitFacts, parse_rule
 from domain.tree.kinds import Trade
 from domain.tree.models import EnterpriseProfile, OrgUnit
@@ -23,6 +25,24 @@ from tests.conftest import base_url
 from tests.factories import credit_code
 
 PREVIOUS = "20261207_0011"
+
+OLD_RULES: dict[str, Any] = {
+    "002-enterprise-supervision-2-15": {
+        "kinds": ["INSPECTION"],
+        "variants": [
+            {"when": {"risk_classes": ["A"]}, "every": "YEAR", "times": 1},
+            {"when": {"risk_classes": ["D"]}, "every": "MONTH", "times": 1},
+        ],
+    },
+    "001-enterprise-principal-2-2-5b": {
+        "kinds": ["DRILL"],
+        "variants": [
+            {"when": {"high_risk": True}, "every": "HALF_YEAR", "times": 1},
+            {"every": "YEAR", "times": 1},
+        ],
+    },
+    "002-enterprise-principal-2-4": {"kinds": ["INSPECTION"], "every": "QUARTER", "times": 1},
+}
 
 
 @pytest.fixture
@@ -65,8 +85,25 @@ async def test_enterprises_and_rules_come_through_the_migration_unchanged(scratc
                                               high_risk=False, staff_count=40, placarded=False))  # fmt: skip
             session.add(EnterpriseProfile(unit_id=3, effective_from=date(2023, 6, 1), trade="FOOD",
                                           high_risk=False, staff_count=40, placarded=False))  # fmt: skip
+            # A catalogue template loaded before rules had a basis, and a park's list of it.
+            for n, unit_id in ((1, None), (2, 2)):
+                lst = DutyList(
+                    code=f"L{n}", name="清单", post_kinds=["PRINCIPAL"], unit_id=unit_id, created_by="system"
+                )
+                session.add(lst)
+                await session.flush()
+                version = DutyListVersion(
+                    list_id=lst.id, number=1, effective_from=date(2023, 1, 1), created_by="system"
+                )
+                session.add(version)
+                await session.flush()
+                for position, (key, rule) in enumerate(OLD_RULES.items()):
+                    session.add(
+                        DutyItem(version_id=version.id, key=key, position=position, text="原文", rule=rule)
+                    )
             await session.commit()
         async with engine.connect() as conn:
+            old_items = await _rows(conn, "SELECT id, version_id, key, rule FROM duty_item ORDER BY id")
             units = await _rows(conn, "SELECT id, code, trade, high_risk FROM org_unit ORDER BY id")
             profiles = await _rows(conn, "SELECT * FROM enterprise_profile ORDER BY id")
         assert len(profiles) == 4
@@ -76,6 +113,30 @@ async def test_enterprises_and_rules_come_through_the_migration_unchanged(scratc
         async with engine.connect() as conn:
             assert await _rows(conn, "SELECT id, code, trade, high_risk FROM org_unit ORDER BY id") == units
             assert await _rows(conn, "SELECT * FROM enterprise_profile ORDER BY id") == profiles
+        async with engine.connect() as conn:
+            # Old versions and items as they were; the template alone has a new version.
+            assert (await _rows(conn, "SELECT id, version_id, key, rule FROM duty_item ORDER BY id"))[
+                :6
+            ] == old_items
+            versions = await _rows(
+                conn,
+                "SELECT l.code, v.number FROM duty_list_version v JOIN duty_list l ON l.id = v.list_id ORDER BY v.id",
+            )
+            assert versions == [("L1", 1), ("L2", 1), ("L1", 2)]
+            marked = dict(
+                await _rows(
+                    conn,
+                    "SELECT i.key, i.rule FROM duty_item i JOIN duty_list_version v ON v.id = i.version_id "
+                    "JOIN duty_list l ON l.id = v.list_id WHERE l.code = 'L1' AND v.number = 2",
+                )
+            )
+        rules = {k: parse_rule(json.loads(r) if isinstance(r, str) else r) for k, r in marked.items()}
+        assert rules["002-enterprise-supervision-2-15"].has_default_basis
+        assert [str(v.basis) for v in rules["001-enterprise-principal-2-2-5b"].variants] == [
+            "DOCUMENT",
+            "DEFAULT",
+        ]
+        assert not rules["002-enterprise-principal-2-4"].has_default_basis
         stored = {code: trade for _, code, trade, _ in units if trade}
         assert stored == {"M-IT": "FOOD", "M-MA": "MACHINERY", "M-DU": "DUST_EXPLOSION"}
         # Every stored trade is still a trade, and the 2023 工贸 rule now reaches all three.

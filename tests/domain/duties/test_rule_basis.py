@@ -3,6 +3,7 @@ when not the document's, per rule and per variant; and the catalogue marked acco
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +104,24 @@ def test_the_catalogue_marks_the_platforms_choices() -> None:
     for key, item in items.items():
         if item.get("rule") and "原文为“定期”" in (item.get("note") or ""):
             assert key in defaults, key
+
+
+def test_the_migration_marks_the_same_rules_as_the_catalogue() -> None:
+    """Migration 20261207_0013 marks existing templates with the catalogue's defaults (the
+    enforcement split is a new list, loaded as it is)."""
+    migration = importlib.import_module("migrations.versions.20261207_0013_trades_and_defaults")
+    items = _catalogue()
+    whole = {
+        k
+        for k, i in items.items()
+        if i.get("rule")
+        and parse_rule(i["rule"]).basis is FrequencyBasis.DEFAULT
+        and not k.startswith("004-enforcement-dept")
+    }
+    by_variant = (
+        {k for k, i in items.items() if i.get("rule") and parse_rule(i["rule"]).has_default_basis}
+        - whole
+        - {k for k in items if k.startswith("004-enforcement-dept")}
+    )
+    assert whole == migration.DEFAULT_KEYS
+    assert by_variant == migration.DEFAULT_VARIANT_KEYS
