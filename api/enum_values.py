@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.duties.periods import EVERY_LABELS
-from domain.duties.rules import COVERAGE_LABELS, EVENT_KIND_LABELS, RECORD_KIND_LABELS
+from domain.duties.rules import BASIS_LABELS, COVERAGE_LABELS, EVENT_KIND_LABELS, RECORD_KIND_LABELS
 from domain.hazards.states import STATE_LABELS
 from domain.posts.kinds import POST_KIND_LABELS
 from domain.scoring.reports.model import KIND_LABELS, STANDING_LABELS, STATUS_LABELS
 from domain.scoring.scheme import RISK_LABELS, WEIGHT_CLASS_LABELS
-from domain.tree.kinds import TRADE_LABELS, UNIT_KIND_LABELS
+from domain.tree.kinds import TRADE_LABELS, TRADE_LABELS_EN, UNIT_KIND_LABELS
 
 
 def _zh(labels: Mapping[Any, str], english: dict[str, str]) -> dict[str, tuple[str, str]]:
@@ -218,6 +218,10 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         RISK_LABELS,
         {"LOW": "Low risk", "GENERAL": "General risk", "HIGHER": "Higher risk", "MAJOR": "Major risk"},
     ),
+    "FrequencyBasis": _zh(
+        BASIS_LABELS,
+        {"DOCUMENT": "Set by the source document", "DEFAULT": "Chosen by the platform or district"},
+    ),
     "RulePer": {"POST": ("按岗位", "Per post"), "HOLDER": ("按任职人员", "Per holder")},
     "RuleShape": {
         "PERIODIC": ("周期性", "Periodic"),
@@ -237,23 +241,7 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "DISMISSED": ("不予立案", "Dismissed"),
         "ACCEPTED": ("已立案", "Accepted as a hazard"),
     },
-    "Trade": _zh(
-        TRADE_LABELS,
-        {
-            "HAZARDOUS_CHEMICALS": "Hazardous chemicals",
-            "METALLURGY": "Metal smelting",
-            "DUST_EXPLOSION": "Combustible dust",
-            "CONSTRUCTION": "Construction",
-            "FIREWORKS": "Fireworks",
-            "MINING": "Mining",
-            "GAS": "Gas",
-            "INDUSTRY_TRADE": "Industry and trade",
-            "MACHINERY": "Machinery",
-            "FOOD": "Food processing",
-            "LOGISTICS": "Warehousing and logistics",
-            "OTHER": "Other",
-        },
-    ),
+    "Trade": _zh(TRADE_LABELS, {str(k): v for k, v in TRADE_LABELS_EN.items()}),
     "UnitKind": _zh(
         UNIT_KIND_LABELS,
         {"DISTRICT": "District", "PARK": "Park", "DEPARTMENT": "Department", "ENTERPRISE": "Enterprise"},
@@ -315,5 +303,7 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "NOT_DELEGABLE": ("该职责不可委托", "The duty cannot be delegated"),
         "DELEGATE_NOT_ELIGIBLE": ("受托人不符合条件", "The delegate does not qualify"),
         "OVERLAPPING_DELEGATION": ("委托期间重叠", "Overlaps another delegation of the duty"),
+        "NOT_A_DEFAULT_ITEM": ("频次为文件规定", "The duty's frequency is the document's, not a default"),
+        "RULE_KINDS_DIFFER": ("记录类型不同", "The rule names other record kinds than the duty"),
     },
 }

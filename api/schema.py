@@ -37,6 +37,7 @@ from api.admin.queries import AdminQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
+from api.duties.defaults import DistrictDefaultsMutation, DistrictDefaultsQuery
 from api.duties.delegations import DelegationsMutation, DelegationsQuery
 from api.duties.mutations import DutiesMutation
 from api.duties.queries import DutiesQuery
@@ -70,6 +71,7 @@ from api.tasks.queries import TasksQuery
 from api.text_checks import TextInputChecks, check_mutation_inputs
 from api.tree.mutations import TreeMutation
 from api.tree.queries import TreeQuery
+from api.tree.trades import TradesQuery
 from api.tree.types import OrgUnit
 from api.unavailable import unavailable_error
 
@@ -94,6 +96,8 @@ class Query(
     AccessQuery,
     AdminQuery,
     LabelsQuery,
+    TradesQuery,
+    DistrictDefaultsQuery,
 ):
     pass
 
@@ -105,6 +109,7 @@ class Mutation(
     PostsMutation,
     DutiesMutation,
     DelegationsMutation,
+    DistrictDefaultsMutation,
     HazardsMutation,
     TasksMutation,
     ScoringMutation,

@@ -2,6 +2,7 @@
 
 from domain.audit.models import AuditEvent
 from domain.db import Base
+from domain.duties.defaults.models import DistrictFrequencyDefault
 from domain.duties.delegations.models import DutyDelegation
 from domain.duties.models import (
     CriticalPeriod,
@@ -36,6 +37,7 @@ __all__ = [
     "Base",
     "ComplianceReport",
     "CriticalPeriod",
+    "DistrictFrequencyDefault",
     "DutyDelegation",
     "DutyItem",
     "DutyList",

@@ -52,6 +52,12 @@ CoverageKind = strawberry.enum(
 RuleShape = strawberry.enum(r.Shape, name="RuleShape", description="规则形式 — How a rule's timing works")
 RuleScope = strawberry.enum(r.Scope, name="RuleScope", description="适用范围 — Where records count")
 RulePer = strawberry.enum(r.Per, name="RulePer", description="计算口径 — Counted per post or per holder")
+FrequencyBasis = strawberry.enum(
+    r.FrequencyBasis,
+    name="FrequencyBasis",
+    description="频次依据 — Whose number a frequency is: the source document's (文件规定) or a default "
+    "chosen by the platform or the district (园区自定)",
+)
 
 
 @strawberry.type(name="DutySource", description="来源文件 — A source document requirements come from")
@@ -129,11 +135,15 @@ class RuleVariant:
     coverage: r.Coverage | None = strawberry.field(
         description="覆盖 — Units every one of which must be covered"
     )
+    basis: r.FrequencyBasis = strawberry.field(
+        description="频次依据 — 文件规定 (the document's number) or 园区自定 (a default where it gives none)"
+    )
 
     @classmethod
     def of(cls, v: r.Variant) -> RuleVariant:
         t = v.timing
         return cls(
+            basis=v.basis or r.FrequencyBasis.DOCUMENT,
             text=v.render(),
             when=RuleCondition.of(v.when) if v.when else None,
             shape=t.shape.value,
@@ -169,6 +179,10 @@ class FrequencyRule:
     scope: r.Scope = strawberry.field(description="范围 — Where records count")
     per: r.Per = strawberry.field(description="口径 — Counted per post, or per holder over all their posts")
     indicator: str | None = strawberry.field(description="指标 — Indicator target, if it is one")
+    basis: r.FrequencyBasis = strawberry.field(
+        description="频次依据 — 文件规定, or 园区自定 when any of its timings is a default (see variants)"
+    )
+
     delegable: bool = strawberry.field(
         default=False,
         description="可委托 — The holder may entrust it to another leader (主持或者委托), see delegateDuty",
@@ -177,6 +191,7 @@ class FrequencyRule:
     @classmethod
     def of(cls, rule: r.Rule) -> FrequencyRule:
         return cls(
+            basis=r.FrequencyBasis.DEFAULT if rule.has_default_basis else r.FrequencyBasis.DOCUMENT,
             text=rule.render(),
             definition=JSON(rule.to_dict()),
             record_kinds=list(rule.kinds),

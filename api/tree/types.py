@@ -33,7 +33,8 @@ class UnitFilterInput:
         default=None, description="搜索 — Part of the name or code, or a whole credit code"
     )
     trades: list[Trade] | None = strawberry.field(
-        default=None, description="行业 — Only enterprises of these trades"
+        default=None,
+        description="行业 — Only enterprises of these trades or of trades under them (工贸 includes 机械)",
     )
     risk_classes: list[RiskClass] | None = strawberry.field(
         default=None,

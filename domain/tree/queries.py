@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.pagination import Ordering
-from domain.tree.kinds import SMALL_MICRO_STAFF_LIMIT, RiskClass, Trade, UnitKind
+from domain.tree.kinds import SMALL_MICRO_STAFF_LIMIT, RiskClass, Trade, UnitKind, with_descendants
 from domain.tree.models import EnterpriseProfile, OrgUnit, subtree_upper_bound
 
 UNIT_ORDER: Ordering[OrgUnit] = Ordering((OrgUnit.code, OrgUnit.id), key=lambda u: (u.code, u.id))
@@ -46,7 +46,7 @@ def apply_unit_filter(stmt: Select[Any], f: UnitFilter) -> Select[Any]:
             )
         )
     if f.trades:
-        stmt = stmt.where(OrgUnit.trade.in_([t.value for t in f.trades]))
+        stmt = stmt.where(OrgUnit.trade.in_([t.value for t in with_descendants(f.trades)]))
     if f.risk_classes:
         current = class_in_force_on(f.on) if f.on is not None else OrgUnit.risk_class
         stmt = stmt.where(current.in_([c.value for c in f.risk_classes]))

@@ -4,7 +4,7 @@ Records keep their act date (`performed_on`) and entry time (`created_at`) as be
 record naming no duty keeps its meaning, so nothing else changes in the data.
 
 Revision ID: 20261207_0014
-Revises: 20261207_0012
+Revises: 20261207_0013
 Create Date: 2026-12-07 20:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_0014"
-down_revision: str | None = "20261207_0012"
+down_revision: str | None = "20261207_0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -35,6 +35,9 @@ async def test_filters(session: AsyncSession, gql: Any) -> None:
     assert await _codes(gql, under=park, filter={"kinds": ["DEPARTMENT"]}) == ["AQ", "GH"]
     assert await _codes(gql, under=park, filter={"kinds": ["ENTERPRISE"], "placarded": True}) == ["E-CHEM"]
     assert await _codes(gql, under=park, filter={"trades": ["FOOD"]}) == ["E-FOOD"]
+    # A trade includes the trades under it: 工贸 covers 金属冶炼 and 食品加工 (轻工), not 危险化学品.
+    assert await _codes(gql, under=park, filter={"trades": ["INDUSTRY_TRADE"]}) == ["E-FOOD", "E-MICRO"]
+    assert await _codes(gql, under=park, filter={"trades": ["LIGHT_INDUSTRY"]}) == ["E-FOOD"]
     assert await _codes(gql, under=park, filter={"riskClasses": ["D"]}) == ["E-MICRO"]
     assert await _codes(gql, under=park, filter={"highRisk": True}) == ["E-CHEM", "E-MICRO"]
     assert await _codes(gql, under=park, filter={"smallMicro": True}) == ["E-FOOD", "E-MICRO"]

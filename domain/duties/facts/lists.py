@@ -15,6 +15,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import SHANGHAI
+from domain.duties.defaults.facts import load_defaults, with_defaults
+from domain.duties.defaults.models import DistrictFrequencyDefault
 from domain.duties.models import (
     CriticalPeriod,
     DutyItem,
@@ -74,6 +76,10 @@ FACTS_FINGERPRINT = (
     select(func.count(DutyListVersion.id)).scalar_subquery(),
     select(func.max(DutyListVersion.created_at)).scalar_subquery(),
     select(func.max(OrgUnit.updated_at)).where(OrgUnit.id.in_(select(DutyList.unit_id))).scalar_subquery(),
+    # District frequency defaults (append-only: count, last id and time stand for them).
+    select(func.count(DistrictFrequencyDefault.id)).scalar_subquery(),
+    select(func.max(DistrictFrequencyDefault.id)).scalar_subquery(),
+    select(func.max(DistrictFrequencyDefault.created_at)).scalar_subquery(),
     select(func.count(CriticalPeriod.id)).scalar_subquery(),
     select(func.max(CriticalPeriod.id)).scalar_subquery(),
     # Ids may be used again after a rollback (SQLite): the time of the last change tells.
@@ -83,11 +89,14 @@ FACTS_FINGERPRINT = (
     .scalar_subquery(),
 )
 _FINGERPRINT = select(*FACTS_FINGERPRINT)
-_OF_LISTS = 5  # the first five columns are the lists', the rest the critical periods'
+_OF_LISTS = (
+    8  # the first eight columns are the lists' (with district defaults), the rest the critical periods'
+)
 
 
 async def load_lists(session: AsyncSession) -> list[ListFacts]:
-    """Every duty list bound to a unit, with all its versions' items that carry a rule."""
+    """Every duty list bound to a unit, with all its versions' items that carry a rule (an
+    item of DEFAULT basis split at its district's defaults)."""
     return (await lists_and_events(session))[0]
 
 
@@ -188,4 +197,4 @@ async def _load_lists(session: AsyncSession) -> list[ListFacts]:
                 target_unit_ids=targets.get(lid, frozenset()),
             )
         )
-    return out
+    return with_defaults(out, await load_defaults(session))

@@ -3,13 +3,13 @@ variants and rules, each able to describe itself and to give its canonical mappi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from domain.duties.periods import EVERY_LABELS, Every, format_date
-from domain.tree.kinds import SMALL_MICRO_STAFF_LIMIT, TRADE_LABELS, RiskClass, Trade
+from domain.tree.kinds import SMALL_MICRO_STAFF_LIMIT, TRADE_LABELS, RiskClass, Trade, is_within
 
 
 class RecordKind(StrEnum):
@@ -78,6 +78,19 @@ class Per(StrEnum):
     HOLDER = "HOLDER"  # one obligation per person over all their posts of the list
 
 
+class FrequencyBasis(StrEnum):
+    """Where a frequency comes from: the source document's own number, or a choice of the
+    platform (or of a district's admins) where the document gives none ("定期", "不同程度的
+    监管力度")."""
+
+    DOCUMENT = "DOCUMENT"  # 文件规定
+    DEFAULT = "DEFAULT"  # 园区自定
+
+
+BASIS_LABELS = {FrequencyBasis.DOCUMENT: "文件规定", FrequencyBasis.DEFAULT: "园区自定"}
+BASIS_MARK = "（园区自定）"
+
+
 WEEKDAY_LABELS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "日"}
 
 
@@ -111,7 +124,8 @@ class Condition:
             return False
         if self.placarded is not None and facts.placarded is not self.placarded:
             return False
-        if self.trades and facts.trade not in self.trades:
+        # A trade reaches its sub-trades: a rule for 工贸 reaches a 机械 enterprise.
+        if self.trades and not any(is_within(facts.trade, t) for t in self.trades):
             return False
         return not (self.risk_classes and facts.risk_class not in self.risk_classes)
 
@@ -209,6 +223,8 @@ class Timing:
 class Variant:
     timing: Timing
     when: Condition | None = None
+    # None: the rule's basis (a rule fills it in for each of its variants).
+    basis: FrequencyBasis | None = None
 
     def render(self) -> str:
         return (self.when.render() if self.when else "") + self.timing.render()
@@ -228,6 +244,20 @@ class Rule:
     # The holder may entrust it to another person (主持或者委托分管负责人召开): a delegation
     # lets the delegate's records count for the post (domain.duties.delegations).
     delegable: bool = False
+    # Whose number the frequency is; a variant may say otherwise for itself.
+    basis: FrequencyBasis = FrequencyBasis.DOCUMENT
+
+    def __post_init__(self) -> None:
+        if any(v.basis is None for v in self.variants):
+            resolved = tuple(
+                v if v.basis is not None else replace(v, basis=self.basis) for v in self.variants
+            )
+            object.__setattr__(self, "variants", resolved)
+
+    @property
+    def has_default_basis(self) -> bool:
+        """Some timing of it is the platform's choice (a district may set its own)."""
+        return any(v.basis is FrequencyBasis.DEFAULT for v in self.variants)
 
     def variant_for(self, facts: UnitFacts) -> Variant | None:
         """The timing that applies to a unit with these facts, or None (not applicable)."""
@@ -245,7 +275,10 @@ class Rule:
     def render(self) -> str:
         """Readable Chinese, e.g. "每季度至少1次；高危行业每月至少1次"."""
         ordered = sorted(self.variants, key=lambda v: v.when is not None)
-        body = "；".join(v.render() for v in ordered)
+        mixed = len({v.basis for v in self.variants}) > 1
+        body = "；".join(
+            v.render() + (BASIS_MARK if mixed and v.basis is FrequencyBasis.DEFAULT else "") for v in ordered
+        )
         prefix = ""
         if self.campaign or self.start or self.end:
             span = _span(self.start, self.end)
@@ -256,17 +289,24 @@ class Rule:
         if self.indicator:
             prefix = f"指标：{self.indicator}。" + prefix
         suffix = "（按责任人合计）" if self.per is Per.HOLDER else ""
+        if not mixed and self.variants and self.variants[0].basis is FrequencyBasis.DEFAULT:
+            suffix += BASIS_MARK
         if self.delegable:
             suffix += "（可委托）"
         return prefix + body + suffix
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kinds": [str(k) for k in self.kinds]}
+        basis = self.basis
         if len(self.variants) == 1 and self.variants[0].when is None:
             out.update(self.variants[0].timing.to_dict())
+            basis = self.variants[0].basis or basis
         else:
             out["variants"] = [
-                ({"when": v.when.to_dict()} if v.when else {}) | v.timing.to_dict() for v in self.variants
+                ({"when": v.when.to_dict()} if v.when else {})
+                | v.timing.to_dict()
+                | ({"basis": str(v.basis)} if v.basis not in (None, basis) else {})
+                for v in self.variants
             ]
         if self.when is not None:
             out["when"] = self.when.to_dict()
@@ -284,6 +324,8 @@ class Rule:
             out["indicator"] = self.indicator
         if self.delegable:
             out["delegable"] = True
+        if basis is not FrequencyBasis.DOCUMENT:
+            out["basis"] = str(basis)
         return out
 
 

@@ -14,6 +14,7 @@ from domain.duties.rules.model import (
     Condition,
     Coverage,
     EventKind,
+    FrequencyBasis,
     Per,
     RecordKind,
     Rule,
@@ -47,6 +48,7 @@ _RULE_KEYS = {
     "per",
     "indicator",
     "delegable",
+    "basis",
 } | _TIMING_KEYS
 _CONDITION_KEYS = {"high_risk", "small_micro", "placarded", "trades", "risk_classes"}
 
@@ -218,15 +220,18 @@ class _Parser:
                 raw = []
             for i, item in enumerate(raw):
                 path = ("variants", str(i))
-                vdata = self.mapping(item, path, _TIMING_KEYS | {"when"})
+                vdata = self.mapping(item, path, _TIMING_KEYS | {"when", "basis"})
                 if vdata is None:
                     continue
                 when = self.condition(vdata["when"], (*path, "when")) if "when" in vdata else None
+                vbasis = (
+                    self.enum(FrequencyBasis, vdata["basis"], (*path, "basis")) if "basis" in vdata else None
+                )
                 timing = self.timing(vdata, path)
                 if when is None and "when" not in vdata and i != len(raw) - 1:
                     self.bad(path, "无条件的默认项须放在最后", "the default variant (no when) must come last")
                 if timing is not None:
-                    variants.append(Variant(timing, when))
+                    variants.append(Variant(timing, when, vbasis))
         else:
             timing = self.timing(data, ())
             if timing is not None:
@@ -255,6 +260,9 @@ class _Parser:
                 "按责任人合计的职责不能委托",
                 "a duty owed by a person over their posts cannot be delegated",
             )
+        basis = (
+            self.enum(FrequencyBasis, data.get("basis", "DOCUMENT"), ("basis",)) or FrequencyBasis.DOCUMENT
+        )
         for v in variants:
             t = v.timing
             if t.shape is Shape.ONE_OFF and t.deadline and start and t.deadline < start:
@@ -278,6 +286,7 @@ class _Parser:
             per=per,
             indicator=indicator.strip() if isinstance(indicator, str) else None,
             delegable=bool(delegable),
+            basis=basis,
         )
 
 
