@@ -68,6 +68,7 @@ async def _load_catalogue(url: str) -> None:
     database needs, demo or not. Idempotent."""
     from domain.actors import CLI
     from domain.db import create_engine, create_session_factory
+    from seeds.catalogue_marks import carry_rule_marks
     from seeds.hazard_categories import load_hazard_categories
     from seeds.key_work_upgrade import move_key_work_to_tasks
     from seeds.requirements import load_requirements
@@ -78,6 +79,8 @@ async def _load_catalogue(url: str) -> None:
             counts = await load_requirements(session) | await load_hazard_categories(session)
             # Installs that took 004 附件2 as a duty list: its items become the parks' tasks.
             counts |= await move_key_work_to_tasks(session, today=today_shanghai(), actor=CLI)
+            # Installs whose lists copied the rules before they said their basis and delegation.
+            counts |= await carry_rule_marks(session, today=today_shanghai(), actor=CLI)
             await session.commit()
             log.info("catalogue loaded: %s", counts)
     finally:

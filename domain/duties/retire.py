@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +30,35 @@ async def retire_items(
 ) -> DutyListVersion | None:
     """A new version of `lst` from today (or the day after its latest version, if later)
     without the items whose key `leaving` selects; None when its latest has none of them."""
+    return await revise_items(
+        session,
+        lst,
+        lambda item: LEAVE if leaving(item.key) else item.rule,
+        note=note,
+        actor=actor,
+        today=today,
+    )
+
+
+class _Leave:
+    """What `revise_items`' `rule_of` gives for an item that leaves the list."""
+
+
+LEAVE = _Leave()
+
+
+async def revise_items(
+    session: AsyncSession,
+    lst: DutyList,
+    rule_of: Callable[[DutyItem], dict[str, Any] | None | _Leave],
+    *,
+    note: str,
+    actor: Actor,
+    today: date,
+) -> DutyListVersion | None:
+    """A new version of `lst` from today (or the day after its latest version, if later) in
+    which each item of the latest keeps its text and takes the rule `rule_of` gives it, or
+    leaves the list when `rule_of` gives LEAVE; None when that changes nothing. Periods before the day keep the versions they had."""
     latest = await latest_version(session, lst.id)
     if latest is None:
         return None
@@ -37,8 +67,13 @@ async def retire_items(
             select(DutyItem).where(DutyItem.version_id == latest.id).order_by(DutyItem.position)
         )
     ).all()
-    kept = [i for i in items if not leaving(i.key)]
-    if len(kept) == len(items):
+    kept: list[tuple[DutyItem, dict[str, Any] | None]] = []
+    for item in items:
+        rule = rule_of(item)
+        if isinstance(rule, _Leave):
+            continue
+        kept.append((item, rule))
+    if len(kept) == len(items) and all(rule == item.rule for item, rule in kept):
         return None
     effective = max(today, latest.effective_from + timedelta(days=1))
     domain = "*"
@@ -52,11 +87,11 @@ async def retire_items(
             "text": i.text,
             "source_id": i.source_id,
             "source_clause": i.source_clause,
-            "rule": i.rule,
+            "rule": rule,
             "note": i.note,
             "meta": i.meta,
         }
-        for n, i in enumerate(kept)
+        for n, (i, rule) in enumerate(kept)
     ]
     async with track(
         session, today, posts=await _posts_under(session, lst.unit_id), days=[effective, date.max]
