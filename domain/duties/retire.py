@@ -50,7 +50,7 @@ LEAVE = _Leave()
 async def revise_items(
     session: AsyncSession,
     lst: DutyList,
-    rule_of: Callable[[DutyItem], dict[str, Any] | None | _Leave],
+    rule_of: Callable[[DutyItem], dict[str, Any] | _Leave | None],
     *,
     note: str,
     actor: Actor,
@@ -58,7 +58,8 @@ async def revise_items(
 ) -> DutyListVersion | None:
     """A new version of `lst` from today (or the day after its latest version, if later) in
     which each item of the latest keeps its text and takes the rule `rule_of` gives it, or
-    leaves the list when `rule_of` gives LEAVE; None when that changes nothing. Periods before the day keep the versions they had."""
+    leaves the list when `rule_of` gives LEAVE; None when that changes nothing. Periods
+    before the day keep the versions they had."""
     latest = await latest_version(session, lst.id)
     if latest is None:
         return None
