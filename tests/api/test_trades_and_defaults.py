@@ -96,7 +96,17 @@ async def test_a_machinery_enterprises_principal_owes_the_2023_three_operations_
     assert await three_operations("E-CHEM") == []
 
     principal = as_(f"person:{heads['E-MACH'].id}")
-    ok(await principal(RECORD, _record_input([machinery], date(2023, 7, 20), title="三大作业全面排查")))
+    # Several inspection duties are in play for the principal: the record names this one.
+    item = await session.scalar(
+        select(DutyItem.id)
+        .join(DutyListVersion, DutyListVersion.id == DutyItem.version_id)
+        .join(DutyList, DutyList.id == DutyListVersion.list_id)
+        .where(
+            DutyList.code == "p1-001-enterprise-principal", DutyItem.key == "001-enterprise-principal-2-6-1"
+        )
+    )
+    named = {"title": "三大作业全面排查", "dutyItemIds": [gid("DutyItem", item)]}
+    ok(await principal(RECORD, _record_input([machinery], date(2023, 7, 20), **named)))
     assert await three_operations("E-MACH") == [("2023-07-31", "DONE_ON_TIME")]
 
 
