@@ -105,7 +105,8 @@ async def test_a_machinery_enterprises_principal_owes_the_2023_three_operations_
             DutyList.code == "p1-001-enterprise-principal", DutyItem.key == "001-enterprise-principal-2-6-1"
         )
     )
-    named = {"title": "三大作业全面排查", "dutyItemIds": [gid("DutyItem", item)]}
+    assert item is not None
+    named: dict[str, Any] = {"title": "三大作业全面排查", "dutyItemIds": [gid("DutyItem", item)]}
     ok(await principal(RECORD, _record_input([machinery], date(2023, 7, 20), **named)))
     assert await three_operations("E-MACH") == [("2023-07-31", "DONE_ON_TIME")]
 
