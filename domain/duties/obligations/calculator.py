@@ -57,6 +57,7 @@ class Calculator:
         for ev in facts.events:
             self.events_by_kind[ev.kind].append(ev)
         self.events_by_id = {ev.id: ev for ev in facts.events}
+        self._source_cache: dict[tuple[int, int, str], tuple[Source, ...]] = {}
         self.delegations: dict[tuple[int, int, str], list[DelegationFacts]] = defaultdict(list)
         for d in facts.delegations:
             self.delegations[(d.post_id, d.list_id, d.item_key)].append(d)
@@ -262,6 +263,7 @@ class Calculator:
                 post, lst, item, variant, tenures[0], periods, start_floor, end_cap, own_scope, check
             )
             return
+        sources = self._sources(post, lst.id, item.key, tenures)
         for (ps, pe, due, event_id, event_targets), active_start, active_end in active_periods(
             post, lst, rule, variant, periods, start_floor, end_cap, check
         ):
@@ -279,6 +281,7 @@ class Calculator:
                 active_start,
                 active_end,
                 scope,
+                sources,
             )
 
     def _period_shares(
@@ -295,6 +298,7 @@ class Calculator:
         start: date,
         end: date,
         scope: tuple[tuple[str, int], ...],
+        sources: tuple[Source, ...],
     ) -> Iterator[Obligation]:
         """A post's period, active over [start, end], judged once for the post against the
         records of whoever held it (or a delegation of it) on the day they acted, due on
@@ -312,7 +316,7 @@ class Calculator:
             segments: list[tuple[int | None, date, date]] = [(only.person_id, start, end)]
         else:
             segments = list(self._segments(post, start, end))
-        primary = _primary(segments, due)
+        primary = _primary(segments, due) if len(segments) > 1 else 0
         ob = self._judge(
             lst,
             item,
@@ -323,7 +327,7 @@ class Calculator:
             Span(segments[primary][0], ((start, end),), due, event_targets or scope),
             event_id,
             bool(event_targets),
-            self._sources(post, lst.id, item.key, tenures),
+            sources,
         )
         if len(segments) == 1:
             yield ob
@@ -335,13 +339,18 @@ class Calculator:
         self, post: PostFacts, list_id: int, key: str, tenures: Iterable[Tenure]
     ) -> tuple[Source, ...]:
         """Whose records count for the post's duty: each holder for the days they held it,
-        each delegate of the duty for the days of the delegation."""
-        out = [Source(t.person_id, t.start, t.end or date.max) for t in tenures]
-        out += [
-            Source(d.delegate_person_id, d.start, d.end, d.id)
-            for d in self.delegations.get((post.id, list_id, key), ())
-        ]
-        return tuple(out)
+        each delegate of the duty for the days of the delegation (kept per post and duty:
+        a daily duty asks for them 365 times a year)."""
+        cache_key = (post.id, list_id, key)
+        found = self._source_cache.get(cache_key)
+        if found is None:
+            out = [Source(t.person_id, t.start, t.end or date.max) for t in tenures]
+            out += [
+                Source(d.delegate_person_id, d.start, d.end, d.id)
+                for d in self.delegations.get(cache_key, ())
+            ]
+            found = self._source_cache[cache_key] = tuple(out)
+        return found
 
     def _count_shares(
         self,
@@ -392,8 +401,9 @@ class Calculator:
             post, lst, rule, variant, periods, start_floor, end_cap, check
         ):
             if held_from > start or (held_until is not None and held_until < end):
+                sources = self._sources(post, lst.id, item.key, self.facts.tenures.get(post.id, ()))
                 yield from self._period_shares(
-                    post, lst, item, variant, ps, pe, due, event_id, event_targets, start, end, scope
+                    post, lst, item, variant, ps, pe, due, event_id, event_targets, start, end, scope, sources
                 )
                 continue
             if due > end:

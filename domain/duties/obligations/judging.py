@@ -145,7 +145,23 @@ class ShareJudge:
         by_unit: bool,
         sources: tuple[Source, ...] | None,
     ) -> None:
-        candidates, delegated = self._candidates(span, ob.due_date, sources)
+        due = ob.due_date
+        delegated: set[int] | tuple[()] = ()
+        if sources is not None and len(sources) == 1 and sources[0].delegation_id is None:
+            # One holder, no delegation (most posts): their records in their days, in order.
+            only = sources[0]
+            first, last = span.intervals[0][0], span.intervals[-1][1]
+            s = only.start if only.start > first else first
+            e = only.end if only.end < last else last
+            candidates = [(r, r.performed_on > due) for r in self.records.within(only.person_id, s, e)]
+            if only.person_id in self.records.makeups:
+                candidates += [
+                    (r, True)
+                    for r in self.records.makeups_for(only.person_id, first, last)
+                    if only.start <= r.performed_on <= only.end
+                ]
+        else:
+            candidates, delegated = self._candidates(span, due, sources)
         if not candidates:
             return
         kinds = self.kinds[item.item_id]
