@@ -11,6 +11,7 @@ from strawberry import relay
 from api.access.types import Agency, AgencyContract, AgencyMember, ApiKey, ServiceClient
 from api.admin.types import AuditEvent, JointResponsibility, Permission, RoleGrant
 from api.context import Info
+from api.duties.defaults import DistrictFrequencyDefault
 from api.duties.delegation_types import DutyDelegation
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, DutyListVersion
@@ -34,6 +35,7 @@ DUTY_NODE_TYPES: list[type[relay.Node]] = [
     DutyRecord,
     CriticalPeriod,
     DutyDelegation,
+    DistrictFrequencyDefault,
 ]
 # The hazard ledger (api/hazards).
 HAZARD_NODE_TYPES: list[type[relay.Node]] = [Hazard, HazardCategory, TipOff]

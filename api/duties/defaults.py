@@ -5,7 +5,7 @@ effective from a date; corrections and withdrawals are new rows."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +19,7 @@ from api.duties.types import FrequencyRule
 from api.errors import UserError, mutate, present
 from api.guard import unit_domain_of
 from api.ids import decode_id, try_decode_id
+from api.nodes import LoadedNode
 from api.refs import Actor, actor_of
 from api.tree.types import OrgUnit
 from authz.catalogue import Action, Resource
@@ -31,6 +32,10 @@ from domain.duties.rules import parse_rule
 from domain.errors import not_found
 from domain.rows import has_row, row_by_id
 
+if TYPE_CHECKING:
+    from api.dataloader import DataLoader
+    from api.loader_registry import Loaders
+
 TYPE_NAME = "DistrictFrequencyDefault"
 
 
@@ -39,8 +44,8 @@ TYPE_NAME = "DistrictFrequencyDefault"
     description="区默认频次 — A district's own frequency for a duty whose frequency is a default (园区自定), "
     "from a date; corrections and withdrawals are new rows pointing at what they replace",
 )
-class DistrictFrequencyDefault:
-    id: relay.GlobalID = strawberry.field(description="编号 — The default's global ID")
+class DistrictFrequencyDefault(LoadedNode[DefaultRow]):
+    id: relay.NodeID[int]
     item_key: str = strawberry.field(description="职责编号 — The duty's key (in every list of the district)")
     effective_from: date = strawberry.field(
         description="生效日期 — Periods starting on or after this day use it"
@@ -53,7 +58,7 @@ class DistrictFrequencyDefault:
     @classmethod
     def from_row(cls, row: DefaultRow) -> DistrictFrequencyDefault:
         return cls(
-            id=relay.GlobalID(TYPE_NAME, str(row.id)),
+            id=row.id,
             item_key=row.item_key,
             effective_from=row.effective_from,
             note=row.note,
@@ -61,6 +66,10 @@ class DistrictFrequencyDefault:
             created_at=row.created_at,
             row=row,
         )
+
+    @classmethod
+    def node_loader(cls, loaders: Loaders) -> DataLoader[int, DefaultRow | None]:
+        return loaders.duties.delegations.district_default_by_id
 
     @strawberry.field(description="频次规则 — The district's rule (basis 园区自定)")
     def rule(self) -> FrequencyRule:

@@ -1,5 +1,6 @@
-"""Loaders of delegations and of what records counted for, one statement (or one engine
-run) per batch. Who may see a delegation is `authz.visibility.delegations`."""
+"""Loaders of delegations, district frequency defaults and of what records counted for, one
+statement (or one engine run) per batch. Who may see a delegation is
+`authz.visibility.delegations`; a district default, `authz.visibility.district_defaults`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from api.loaders import ByIdLoader
 from authz.catalogue import Resource
 from authz.reach import Reach
 from authz.visibility.delegations import delegations_visible
+from authz.visibility.district_defaults import defaults_visible
+from domain.duties.defaults.models import DistrictFrequencyDefault
 from domain.duties.delegations.models import DutyDelegation
 from domain.duties.delegations.reading import delegations_of_records
 from domain.duties.obligations import Obligation
@@ -27,6 +30,13 @@ class DelegationByIdLoader(ByIdLoader[DutyDelegation]):
 
     def visible(self, reach: Reach) -> ColumnElement[bool]:
         return delegations_visible(reach)
+
+
+class DistrictDefaultByIdLoader(ByIdLoader[DistrictFrequencyDefault]):
+    model = DistrictFrequencyDefault
+
+    def visible(self, reach: Reach) -> ColumnElement[bool]:
+        return defaults_visible(reach)
 
 
 class DelegationsByRecordLoader(DataLoader[int, list[DutyDelegation]]):
@@ -60,5 +70,6 @@ class CountedForByRecordLoader(DataLoader[int, list[Obligation]]):
 class DelegationLoaders:
     def __init__(self, ctx: Context) -> None:
         self.by_id = DelegationByIdLoader(ctx)
+        self.district_default_by_id = DistrictDefaultByIdLoader(ctx)
         self.by_record = DelegationsByRecordLoader(ctx)
         self.counted_for = CountedForByRecordLoader(ctx)

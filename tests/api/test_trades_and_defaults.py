@@ -273,6 +273,12 @@ async def test_a_district_default_changes_the_frequency_in_that_district_only_fr
         ("2024-07-01", "2024-09-30", "DEFAULT"),
     ]
 
+    # Fetched by its global ID, by its district's admin only.
+    by_id = "query($id: ID!) { node(id: $id) { ... on DistrictFrequencyDefault { itemKey effectiveFrom } } }"
+    found = await admin(by_id, {"id": written["id"]})
+    assert found["data"]["node"] == {"itemKey": "check", "effectiveFrom": "2024-05-01"}
+    assert (await as_(two["admin"])(by_id, {"id": written["id"]}))["data"]["node"] is None
+
     # Each admin lists their own district's defaults only.
     assert (await admin(LIST, {"history": False}))["data"]["districtFrequencyDefaults"]["totalCount"] == 1
     assert (await as_(two["admin"])(LIST, {"history": False}))["data"]["districtFrequencyDefaults"][
