@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -23,13 +22,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    and_,
-    exists,
-    select,
 )
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from domain.corrections import in_force
 from domain.db import Base, UTCDateTime, utcnow
 
 
@@ -275,20 +272,11 @@ class ExemptionDecision(Base):
     __table_args__ = (Index("uq_exemption_decision_record_id", "record_id", unique=True),)
 
 
-@cache  # an immutable clause: built once, it is shared by every statement that uses it
 def effective_record() -> ColumnElement[bool]:
     """Records in force: not replaced by a correction, and not withdrawals."""
-    correction = aliased(DutyRecord)
-    return and_(
-        DutyRecord.withdrawn.is_(False),
-        ~exists(select(correction.id).where(correction.corrects_id == DutyRecord.id)),
-    )
+    return in_force(DutyRecord)
 
 
-@cache  # an immutable clause: built once, it is shared by every statement that uses it
 def effective_period() -> ColumnElement[bool]:
-    correction = aliased(CriticalPeriod)
-    return and_(
-        CriticalPeriod.withdrawn.is_(False),
-        ~exists(select(correction.id).where(correction.corrects_id == CriticalPeriod.id)),
-    )
+    """Critical periods in force."""
+    return in_force(CriticalPeriod)

@@ -9,7 +9,6 @@ effective assignments are the rows no other row corrects, less withdrawals.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 
 from sqlalchemy import (
     Boolean,
@@ -20,13 +19,12 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
-    exists,
     or_,
-    select,
 )
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from domain.corrections import in_force
 from domain.db import Base, TimestampMixin, UTCDateTime, utcnow
 
 
@@ -99,14 +97,9 @@ class Assignment(Base):
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
 
-@cache  # an immutable clause: built once, it is shared by every statement that uses it
 def effective_assignment() -> ColumnElement[bool]:
     """Rows that are in force: not replaced by a correction, and not withdrawals."""
-    correction = aliased(Assignment)
-    return and_(
-        Assignment.withdrawn.is_(False),
-        ~exists(select(correction.id).where(correction.corrects_id == Assignment.id)),
-    )
+    return in_force(Assignment)
 
 
 def assignment_on(day: date | ColumnElement[date]) -> ColumnElement[bool]:

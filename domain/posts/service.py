@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.changes import mark_authz_dirty
 from domain.clock import today_shanghai
+from domain.corrections import is_corrected
 from domain.db import utcnow
 from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found, stale
 from domain.inputs import UNSET, Maybe, check_dates, clean_text
@@ -313,10 +314,7 @@ async def _require_effective(session: AsyncSession, assignment_id: int) -> Assig
             "这是一条撤回记录，不是在册的任职，不能结束或更正",
             "This record is a withdrawal, not an assignment in force; it cannot be ended or corrected",
         )
-    corrected_by = await session.scalar(
-        select(Assignment.id).where(Assignment.corrects_id == row.id).limit(1)
-    )
-    if corrected_by is not None:
+    if await is_corrected(session, Assignment, row.id):
         raise DomainError.one(
             ErrorCode.ALREADY_CORRECTED,
             "assignmentId",

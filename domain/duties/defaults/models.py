@@ -18,13 +18,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    and_,
-    exists,
-    select,
 )
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from domain.corrections import in_force
 from domain.db import Base, UTCDateTime, utcnow
 
 
@@ -56,8 +54,4 @@ class DistrictFrequencyDefault(Base):
 
 def default_in_force() -> ColumnElement[bool]:
     """Rows neither withdrawn nor replaced by a later correction."""
-    later = aliased(DistrictFrequencyDefault)
-    return and_(
-        DistrictFrequencyDefault.withdrawn.is_(False),
-        ~exists(select(later.id).where(later.corrects_id == DistrictFrequencyDefault.id)),
-    )
+    return in_force(DistrictFrequencyDefault)

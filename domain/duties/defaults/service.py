@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
 from domain.audit.service import insert_audited
+from domain.corrections import is_corrected
 from domain.duties.defaults.models import DistrictFrequencyDefault
 from domain.duties.models import DutyItem
 from domain.duties.rules import FrequencyBasis, parse_rule
@@ -150,9 +150,7 @@ async def _correctable(
             "更正的须是同一职责的默认频次",
             "must be a default of the same duty",
         )
-    if original.withdrawn or await session.scalar(
-        select(DistrictFrequencyDefault.id).where(DistrictFrequencyDefault.corrects_id == default_id)
-    ):
+    if original.withdrawn or await is_corrected(session, DistrictFrequencyDefault, default_id):
         raise DomainError.one(
             ErrorCode.ALREADY_CORRECTED, field, "该默认频次已撤回或更正", "Already withdrawn or corrected"
         )

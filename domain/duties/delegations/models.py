@@ -4,7 +4,6 @@ withdrawn by a new row that points at it (`corrects_id`, `withdrawn`), like reco
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
 
 from sqlalchemy import (
     Boolean,
@@ -15,13 +14,11 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    and_,
-    exists,
-    select,
 )
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
+from domain.corrections import in_force
 from domain.db import Base, UTCDateTime, utcnow
 
 
@@ -61,11 +58,6 @@ class DutyDelegation(Base):
     )
 
 
-@cache  # an immutable clause: built once, it is shared by every statement that uses it
 def effective_delegation() -> ColumnElement[bool]:
     """Delegations in force: not withdrawn, not replaced."""
-    later = aliased(DutyDelegation)
-    return and_(
-        DutyDelegation.withdrawn.is_(False),
-        ~exists(select(later.id).where(later.corrects_id == DutyDelegation.id)),
-    )
+    return in_force(DutyDelegation)

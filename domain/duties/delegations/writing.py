@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
 from domain.audit.service import insert_audited
+from domain.corrections import is_corrected
 from domain.duties.delegations.models import DutyDelegation, effective_delegation
 from domain.duties.delegations.reading import covers, park_path, posts_under, tenures
 from domain.duties.models import DutyItem, DutyList, DutyListVersion
@@ -168,9 +169,7 @@ async def withdraw_delegation(
     today: date,
 ) -> DutyDelegation:
     """A new row that withdraws the delegation: the delegate's records count no more."""
-    if delegation.withdrawn or await session.scalar(
-        select(DutyDelegation.id).where(DutyDelegation.corrects_id == delegation.id)
-    ):
+    if delegation.withdrawn or await is_corrected(session, DutyDelegation, delegation.id):
         raise DomainError.one(
             ErrorCode.ALREADY_ENDED, "delegationId", "该委托已撤回", "The delegation was already withdrawn"
         )

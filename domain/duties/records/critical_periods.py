@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
 from domain.audit.service import insert_audited
+from domain.corrections import is_corrected
 from domain.duties.models import (
     CriticalPeriod,
 )
@@ -107,9 +107,7 @@ async def withdraw_critical_period(
     original = await session.get(CriticalPeriod, period_id)
     if original is None:
         raise not_found("periodId", "特殊时期", "Critical period")
-    if original.withdrawn or await session.scalar(
-        select(CriticalPeriod.id).where(CriticalPeriod.corrects_id == period_id)
-    ):
+    if original.withdrawn or await is_corrected(session, CriticalPeriod, period_id):
         raise DomainError.one(
             ErrorCode.ALREADY_ENDED, "periodId", "该特殊时期已撤回或更正", "Already withdrawn or corrected"
         )

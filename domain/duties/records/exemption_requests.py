@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
 from domain.audit.service import insert_audited
+from domain.corrections import is_corrected
 from domain.duties.models import (
     EXEMPTION,
     DutyItem,
@@ -113,9 +114,7 @@ async def decide_exemption(
     )
     if record.kind != EXEMPTION:
         raise not_found("exemptionId", "豁免申请", "Exemption request")
-    if record.withdrawn or await session.scalar(
-        select(DutyRecord.id).where(DutyRecord.corrects_id == record.id)
-    ):
+    if record.withdrawn or await is_corrected(session, DutyRecord, record.id):
         raise DomainError.one(
             ErrorCode.ALREADY_ENDED, "exemptionId", "该申请已撤回", "The request was withdrawn"
         )

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
 from domain.audit.service import entry, insert_audited, insert_entries, row_snapshot
+from domain.corrections import is_corrected
 from domain.db import utcnow
 from domain.duties.delegations.reading import delegations_to
 from domain.duties.models import (
@@ -199,7 +200,7 @@ async def _replaceable(session: AsyncSession, record_id: int, recorder: Actor) -
         raise not_found("recordId", "履职记录", "Record")
     if original.withdrawn:
         raise DomainError.one(ErrorCode.ALREADY_ENDED, "recordId", "该记录已撤回", "The record was withdrawn")
-    if await session.scalar(select(DutyRecord.id).where(DutyRecord.corrects_id == record_id)):
+    if await is_corrected(session, DutyRecord, record_id):
         raise DomainError.one(
             ErrorCode.ALREADY_CORRECTED,
             "recordId",
