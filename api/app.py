@@ -41,6 +41,8 @@ from authz.watcher import AuthzListener
 from domain.clock import today_shanghai
 from domain.db import create_engine, create_session_factory
 from domain.dblimits import DatabaseLimits, database_failure
+from domain.files.stores import BlobStore
+from domain.files.stores.opening import open_store
 from domain.health import ping
 
 log = logging.getLogger("api.app")
@@ -175,6 +177,7 @@ def create_app(
     session_factory: async_sessionmaker[AsyncSession] | None = None,
     listen: bool | None = None,
     schema: strawberry.Schema | None = None,
+    file_store: BlobStore | None = None,
 ) -> Starlette:
     """Build the app. Tests pass a `session_factory` bound to their own connection; otherwise
     the lifespan creates the engine from `settings.database_url` and disposes of it.
@@ -246,6 +249,7 @@ def create_app(
                 await listener.stop()
             if engine is not None:
                 await engine.dispose()
+            await app.state.file_store.close()
             if tracing is not None:
                 await asyncio.to_thread(tracing.shutdown)  # flushes over HTTP
 
@@ -266,6 +270,8 @@ def create_app(
         exception_handlers={StarletteHTTPException: routing_error, Exception: unexpected_error},
     )
     app.state.settings = settings
+    # Where evidence content lives (FILE_STORE); tests pass their own. Opening connects to nothing.
+    app.state.file_store = file_store if file_store is not None else open_store(settings)
     authority = app.state.authority = Authority()
     app.state.authenticator = Authenticator(settings, generation=lambda: authority.generation)
     app.state.readiness_timeout = READINESS_TIMEOUT_SECONDS

@@ -9,10 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-not-for-production"
 DEFAULT_SQLITE_PATH = Path("data") / "safety.db"
@@ -58,6 +58,42 @@ class Settings(BaseSettings):
     score_refresh_seconds: float = Field(default=600.0, ge=0)
     # How long, in seconds, a compliance report's signed download link stays valid.
     report_link_seconds: int = Field(default=900, ge=1)
+    # Evidence files (domain.files). Where their content lives: `disk`, a folder (FILE_STORE_PATH,
+    # the embedded default), or `s3`, an S3-compatible object store (the S3_* settings).
+    file_store: Literal["disk", "s3"] = "disk"
+    file_store_path: Path = Path("data") / "files"
+    # S3: the endpoint (e.g. http://minio.internal:9000; not set: AWS itself), the bucket
+    # (created if missing), an optional key prefix, the region and the credentials (not set:
+    # the client library's own chain: environment, shared files, instance roles).
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "safety-evidence"
+    s3_prefix: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # S3: seconds to connect and to wait for each answer, and attempts per call.
+    s3_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    s3_read_timeout_seconds: float = Field(default=30.0, gt=0)
+    s3_max_attempts: int = Field(default=3, ge=1)
+    # The largest file accepted, in bytes, and the media types accepted (sniffed from the
+    # content), comma-separated.
+    file_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    file_allowed_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["image/jpeg", "image/png", "image/webp", "application/pdf"]
+    )
+    # Files sent with an anonymous tip-off: a smaller limit, images and PDF only, a few at most.
+    tip_off_file_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    tip_off_max_files: int = Field(default=4, ge=0, le=20)
+    # How long, in seconds, a file's or a dossier's signed download link stays valid.
+    file_link_seconds: int = Field(default=900, ge=1)
+
+    @field_validator("file_allowed_types", mode="before")
+    @classmethod
+    def _split_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip().lower() for item in value.split(",") if item.strip()]
+        return value
+
     # How many days after an act a person may still enter its record through a post they
     # held on the act's date but no longer act for (left it, say); later, ENTRY_WINDOW_CLOSED.
     record_entry_window_days: int = Field(default=30, ge=0, le=3660)

@@ -16,6 +16,7 @@ from domain.duties.models import (
     ExemptionDecision,
 )
 from domain.duties.targets import DutyListTarget
+from domain.files.models import EvidenceAttachment, EvidenceFile
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan, TipOff
 from domain.idempotency.models import IdempotencyKey
 from domain.people.models import Person
@@ -49,6 +50,8 @@ __all__ = [
     "DutySource",
     "EnterpriseClass",
     "EnterpriseProfile",
+    "EvidenceAttachment",
+    "EvidenceFile",
     "ExemptionDecision",
     "Hazard",
     "HazardCategory",

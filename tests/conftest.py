@@ -35,6 +35,8 @@ from api.schema import build_schema
 from api.settings import ApiSettings
 from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory
+from domain.files.stores import BlobStore
+from domain.files.stores.disk import DiskStore
 from migrations.runner import upgrade
 from scratch import temporary_database
 
@@ -193,8 +195,19 @@ def shared_schema(settings: ApiSettings) -> strawberry.Schema:
 
 
 @pytest.fixture
-def app(settings: ApiSettings, session_factory: async_sessionmaker[AsyncSession]) -> Any:
-    return create_app(settings, session_factory=session_factory, schema=shared_schema(settings))
+def file_store(tmp_path: Path) -> BlobStore:
+    """The evidence store of a test's app: a disk store in the test's own folder (the files
+    suites run on the S3 store too, by overriding this fixture)."""
+    return DiskStore(tmp_path / "files")
+
+
+@pytest.fixture
+def app(
+    settings: ApiSettings, session_factory: async_sessionmaker[AsyncSession], file_store: BlobStore
+) -> Any:
+    return create_app(
+        settings, session_factory=session_factory, schema=shared_schema(settings), file_store=file_store
+    )
 
 
 @pytest.fixture
