@@ -26,6 +26,7 @@ from authz.authority import Authority
 from authz.catalogue import Action, Resource
 from authz.credentials import Caller
 from authz.reach import Reach
+from domain.files.stores import BlobStore
 
 if TYPE_CHECKING:
     from api.loader_registry import Loaders
@@ -46,6 +47,12 @@ class Context:
     wrote: bool = False
     _loaders: Loaders | None = None
     _reach: Reach | None = None
+
+    @property
+    def file_store(self) -> BlobStore:
+        """Where evidence content lives (`app.state.file_store`, chosen by FILE_STORE)."""
+        store: BlobStore = self.request.app.state.file_store
+        return store
 
     @property
     def session(self) -> AsyncSession:
