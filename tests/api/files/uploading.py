@@ -66,3 +66,14 @@ async def uploaded(
     assert "errors" not in body, body
     payload: dict[str, Any] = body["data"]["uploadEvidenceFile"]
     return payload
+
+
+async def two_people(app: Any, session: Any) -> tuple[Any, Any]:
+    """Two people with no roles (each may read only their own uploads)."""
+    from tests import factories
+    from tests.api.helpers import reload
+
+    first = await factories.person(session, name="测试甲", phone=None)
+    second = await factories.person(session, name="测试乙", phone=None)
+    await reload(app, session)
+    return first, second
