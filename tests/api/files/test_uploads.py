@@ -28,14 +28,21 @@ async def test_a_photo_is_recorded_with_its_thumbnail_and_audited(
     assert payload["userErrors"] == []
     file = payload["file"]
     assert file["name"] == "现场照片.jpg"  # no folders
-    assert (file["mediaType"], file["size"], file["width"], file["height"]) == ("image/jpeg", len(data), 640, 480)
+    assert (file["mediaType"], file["size"], file["width"], file["height"]) == (
+        "image/jpeg",
+        len(data),
+        640,
+        480,
+    )
     assert file["hasThumbnail"] and not file["anonymous"]
     assert file["uploadedBy"] == {"id": gid("Person", me.id)}
     row = (await session.scalars(select(EvidenceFile))).one()
     assert row.uploaded_by == f"person:{me.id}" and row.uploaded_by_person_id == me.id
     assert await file_store.get(row.sha256) == data
     assert row.thumbnail_sha256 is not None and await file_store.exists(row.thumbnail_sha256)
-    audit = (await session.scalars(select(AuditEvent).where(AuditEvent.action == "evidence_file.upload"))).one()
+    audit = (
+        await session.scalars(select(AuditEvent).where(AuditEvent.action == "evidence_file.upload"))
+    ).one()
     assert (audit.target_type, audit.target_id, audit.actor) == ("EvidenceFile", row.id, f"person:{me.id}")
 
 
