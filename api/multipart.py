@@ -145,8 +145,9 @@ async def parse(request: Request, max_files: int) -> dict[str, Any]:
         form = await request.form(max_files=max_files, max_fields=MAX_FIELDS)
     except StarletteHTTPException as exc:  # malformed, or over the part counts
         raise bad_request(
-            f"multipart请求体无法解析（最多{max_files}个文件）",
-            f"The multipart body cannot be parsed ({exc.detail}; at most {max_files} files)",
+            f"multipart请求体无法解析：只能有 operations、map 和至多{max_files}个文件",
+            f"The multipart body cannot be parsed: {exc.detail} (it may hold `operations`, `map` and at "
+            f"most {max_files} files)",
         ) from exc
     operations = _json_field(form, "operations")
     files_map = _json_field(form, "map")
@@ -164,9 +165,11 @@ async def parse(request: Request, max_files: int) -> dict[str, Any]:
             "`map` must be a JSON object whose values are non-empty arrays of path strings",
         )
     parts = {key: value for key, value in form.multi_items() if isinstance(value, UploadFile)}
-    if len(parts) != len([k for k, _ in form.multi_items() if k not in ("operations", "map")]):
+    missing = sorted(set(files_map) - set(parts))
+    if missing:
         raise bad_request(
-            "除 operations 与 map 外只能有文件", "Besides `operations` and `map` only files may be sent"
+            f"map 中的 {', '.join(missing)} 没有对应的文件",
+            f"The map entries {', '.join(missing)} name no file part",
         )
     unnamed = set(parts) - set(files_map)
     if unnamed:
@@ -175,9 +178,7 @@ async def parse(request: Request, max_files: int) -> dict[str, Any]:
             f"The file part(s) {', '.join(sorted(unnamed))} are not in `map`",
         )
     for key, paths in files_map.items():
-        upload = parts.get(key)
-        if upload is None:
-            raise bad_request(f"map 中的 {key} 没有对应的文件", f"The map entry `{key}` names no file part")
+        upload = parts[key]
         part = UploadedPart(upload.filename, upload.content_type, await upload.read())
         for path in paths:
             _place(operations, path, part)
