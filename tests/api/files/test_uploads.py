@@ -65,7 +65,8 @@ async def _refused(http: Any, headers: dict[str, str], name: str, data: bytes) -
     assert payload["file"] is None
     [error] = payload["userErrors"]
     assert error["field"] == ["input", "file"]
-    return error
+    found: dict[str, Any] = error
+    return found
 
 
 async def test_bad_files_are_refused_with_typed_errors_and_nothing_recorded(

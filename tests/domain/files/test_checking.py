@@ -79,7 +79,8 @@ def test_a_decompression_bomb_is_refused_before_decoding() -> None:
 
 def test_tip_offs_take_images_and_pdf_only() -> None:
     settings = Settings(
-        environment=Environment.TEST, file_allowed_types="image/jpeg,image/gif,application/pdf,text/plain"
+        environment=Environment.TEST,
+        file_allowed_types=["image/jpeg", "image/gif", "application/pdf", "text/plain"],
     )
     limits = UploadLimits.tip_offs(settings)
     assert limits.allowed_types == {"image/jpeg", "application/pdf"}
