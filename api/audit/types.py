@@ -36,7 +36,7 @@ class ChainBreakReason(Enum):
 )
 class BrokenChainLink:
     seq: int | None = strawberry.field(
-        description="链节序号 — The link's place in its chain (1 first); null for unsealed rows, which have none"
+        description="链节序号 — The link's place in its chain (1 first); null for unsealed rows"
     )
     row_id: str | None = strawberry.field(
         description="记录主键 — The row's primary key in its table (a composite key's parts joined by ':')"
