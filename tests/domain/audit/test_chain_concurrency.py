@@ -37,7 +37,9 @@ async def test_interleaved_writers_extend_one_chain(tmp_path: Path) -> None:
                 b.add(_event(2))
                 await b.flush()
                 await asyncio.gather(b.commit(), a.commit())
-            rounds = [asyncio.gather(*(_write(sessions, n) for n in range(k, k + 4))) for k in range(3, 15, 4)]
+            rounds = [
+                asyncio.gather(*(_write(sessions, n) for n in range(k, k + 4))) for k in range(3, 15, 4)
+            ]
             for r in rounds:
                 await r
         else:
@@ -45,9 +47,13 @@ async def test_interleaved_writers_extend_one_chain(tmp_path: Path) -> None:
                 await _write(sessions, n)
         async with sessions() as s:
             links = (
-                await s.scalars(select(ChainLink).where(ChainLink.chain == "audit_event").order_by(ChainLink.seq))
+                await s.scalars(
+                    select(ChainLink).where(ChainLink.chain == "audit_event").order_by(ChainLink.seq)
+                )
             ).all()
-            events = (await s.scalars(select(AuditEvent.id).where(AuditEvent.action == "test.concurrent"))).all()
+            events = (
+                await s.scalars(select(AuditEvent.id).where(AuditEvent.action == "test.concurrent"))
+            ).all()
             assert [link.seq for link in links] == list(range(1, len(links) + 1))
             assert {int(link.row_key) for link in links} >= set(events) and len(events) == 14
             assert [link.prev_hash for link in links[1:]] == [link.hash for link in links[:-1]]
