@@ -23,7 +23,7 @@ from tests.rollback import rolled_back
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text a database keeps as given: no NUL (PostgreSQL refuses it), no lone surrogates.
-TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20)
+TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=20)
 JSON = st.recursive(
     st.none()
     | st.booleans()
