@@ -48,3 +48,14 @@ async def test_a_caller_without_an_audit_right_is_refused(as_: Any, session: Asy
     someone = await f.person(session, "无权限人员")
     await reload(app, session)
     assert error_code(await as_(f"person:{someone.id}")(QUERY)) == "FORBIDDEN"
+
+
+async def test_a_district_admin_may_verify(as_: Any, session: AsyncSession, app: Any) -> None:
+    district = await f.district(session)
+    admin = await f.person(session, "区管理员")
+    await f.grant_role(session, f"person:{admin.id}", "admin", district.id)
+    await seal_backlog(session)
+    await reload(app, session)
+    body = await as_(f"person:{admin.id}")(QUERY, {"chains": ["audit_event"]})
+    assert "errors" not in body, body
+    assert body["data"]["chainVerification"]["ok"] is True
