@@ -74,9 +74,10 @@ def _before_commit(session: Session) -> None:
         seal(connection, pending, backlog)
 
 
-def _forget(session: Session, previous: Any) -> None:
-    """The outermost transaction rolled back: nothing it noted exists."""
-    if previous.parent is None:
+def _forget(session: Session, transaction: Any) -> None:
+    """The outermost transaction ended: committed, its rows were sealed before; rolled back
+    or closed, nothing it noted exists."""
+    if transaction.parent is None:
         session.info.pop(_PENDING, None)
         session.info.pop(_BACKLOG, None)
 
@@ -159,4 +160,4 @@ async def seal_backlog(session: AsyncSession, chains: Sequence[str] | None = Non
 event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "do_orm_execute", _on_execute)
 event.listen(Session, "before_commit", _before_commit)
-event.listen(Session, "after_soft_rollback", _forget)
+event.listen(Session, "after_transaction_end", _forget)
