@@ -153,8 +153,18 @@ def _append(
 async def seal_backlog(session: AsyncSession, chains: Sequence[str] | None = None) -> int:
     """Seal every row not sealed yet (rows older than the chains, anything missed), in key
     order; the caller commits. The number of links appended."""
-    wanted = list(chains) if chains is not None else list(CHAINS)
-    return await session.run_sync(lambda s: seal(s.connection(), {}, wanted))
+    wanted = set(chains) if chains is not None else set(CHAINS)
+
+    def run(sync: Session) -> int:
+        # The rows this session noted in these chains are among the unsealed: sealed here,
+        # they must not be sealed again at commit.
+        pending: dict[str, Any] = sync.info.get(_PENDING, {})
+        for chain in wanted:
+            pending.pop(chain, None)
+        sync.info.get(_BACKLOG, set()).difference_update(wanted)
+        return seal(sync.connection(), {}, wanted)
+
+    return await session.run_sync(run)
 
 
 event.listen(Session, "after_flush", _after_flush)
