@@ -99,40 +99,44 @@ def seal(
     connection: Connection, pending: Mapping[str, Mapping[str, tuple[Any, ...]]], backlog: Iterable[str]
 ) -> int:
     """Append links for the `pending` rows (by chain, their keys) that exist, then for every
-    unsealed row of the `backlog` chains; the number of links appended."""
+    unsealed row of the `backlog` chains; the number of links appended. The pending rows'
+    links of every chain go in one statement."""
     backlog = set(backlog)
     chains = sorted(set(pending) | backlog)
     lock_chains(connection, chains)
-    last = heads(connection, chains)
-    appended = 0
-    for chain in chains:
-        sealed = BY_CHAIN[chain]
-        head = last[chain] or (0, GENESIS)
-        keys = pending.get(chain)
+    last = {c: h or (0, GENESIS) for c, h in heads(connection, chains).items()}
+    links: list[dict[str, Any]] = []
+    for chain, keys in sorted(pending.items()):
         if keys:
+            sealed = BY_CHAIN[chain]
             found = rows_by_key(connection, sealed, sealed.scheme, list(keys.values()))
-            rows = [found[k] for k in sorted(found, key=lambda k: keys[k])]
-            head = _append(connection, sealed, head, rows)
-            appended += len(rows)
-        if chain in backlog:
-            for batch in unsealed(connection, sealed, sealed.scheme):
-                head = _append(connection, sealed, head, batch)
-                appended += len(batch)
+            last[chain] = _link(
+                sealed, last[chain], [found[k] for k in sorted(found, key=lambda k: keys[k])], links
+            )
+    _insert(connection, links)
+    appended = len(links)
+    for chain in sorted(backlog):
+        sealed = BY_CHAIN[chain]
+        for batch in unsealed(connection, sealed, sealed.scheme):
+            links = []
+            last[chain] = _link(sealed, last[chain], batch, links)
+            _insert(connection, links)
+            appended += len(links)
     return appended
 
 
-def _append(
-    connection: Connection, sealed: SealedTable, head: tuple[int, str], rows: Sequence[Any]
+def _link(
+    sealed: SealedTable, head: tuple[int, str], rows: Sequence[Any], out: list[dict[str, Any]]
 ) -> tuple[int, str]:
+    """Links for `rows` after `head` (seq, hash), added to `out`; the new head."""
     seq, prev = head
-    links: list[dict[str, Any]] = []
     at = utcnow()
     for row in rows:
         seq += 1
         key = sealed.key_of(row._mapping)
         digest = digest_of(sealed, sealed.scheme, row)
         this = link_hash(prev, sealed.chain, seq, key, sealed.scheme, digest, at)
-        links.append(
+        out.append(
             {
                 "chain": sealed.chain,
                 "seq": seq,
@@ -145,9 +149,12 @@ def _append(
             }
         )
         prev = this
+    return seq, prev
+
+
+def _insert(connection: Connection, links: list[dict[str, Any]]) -> None:
     for start in range(0, len(links), BATCH):
         connection.execute(insert(LINKS), links[start : start + BATCH])
-    return seq, prev
 
 
 async def seal_backlog(session: AsyncSession, chains: Sequence[str] | None = None) -> int:
