@@ -35,6 +35,7 @@ from api.access.mutations import AccessMutation
 from api.access.queries import AccessQuery
 from api.admin.mutations import AdminMutation
 from api.admin.queries import AdminQuery
+from api.audit.queries import EvidenceChainQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
@@ -104,6 +105,7 @@ class Query(
     TradesQuery,
     DistrictDefaultsQuery,
     FilesQuery,
+    EvidenceChainQuery,
 ):
     pass
 
