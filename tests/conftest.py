@@ -40,6 +40,9 @@ from domain.files.stores.disk import DiskStore
 from migrations.runner import upgrade
 from scratch import temporary_database
 
+# The S3 store's fixtures (a local S3-protocol server per process, a bucket per test).
+pytest_plugins = ["tests.s3server"]
+
 
 def base_url() -> str | None:
     raw = os.environ.get("TEST_DATABASE_URL")
