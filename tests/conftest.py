@@ -70,6 +70,9 @@ def _build_demo_database(path: Path) -> None:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DATABASE_URL", f"sqlite:///{path.as_posix()}")
+        # The demo's evidence files beside the database, not in the repository's data/.
+        mp.setenv("FILE_STORE", "disk")
+        mp.setenv("FILE_STORE_PATH", str(path.parent / "demo-files"))
         get_settings.cache_clear()
         try:
             main(["migrate"])
