@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 # Subdued site colours: concrete, safety yellow, signal red, steel blue, grass.
 _PALETTE = [(120, 124, 130), (236, 190, 40), (200, 60, 50), (70, 110, 160), (90, 140, 80)]
-THUMBNAIL_EDGE = 256  # the longer edge of a thumbnail, in pixels
+THUMBNAIL_EDGE = 320  # the longer edge of a thumbnail, in pixels
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def _png(image: Image.Image) -> bytes:
 def thumbnail_of(image: Image.Image) -> bytes:
     small = image.convert("RGB")
     small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
-    return _jpeg(small, 75)
+    return _jpeg(small, 80)
 
 
 def photo(label: str, *, seed: int, png: bool = False, size: tuple[int, int] = (480, 360)) -> Picture:

@@ -42,7 +42,7 @@ async def test_the_demo_holds_files_in_the_store(session: AsyncSession, file_sto
             thumbnail = await file_store.get(file.thumbnail_sha256)
             assert len(thumbnail) == file.thumbnail_size
             with Image.open(io.BytesIO(thumbnail)) as image:
-                assert image.format == "JPEG" and max(image.size) <= 256
+                assert image.format == "JPEG" and max(image.size) <= 320
         else:
             assert file.media_type == "application/pdf" and file.thumbnail_sha256 is None
         if file.anonymous:
