@@ -20,6 +20,7 @@ from domain.files.stores.disk import DiskStore
 from domain.files.stores.opening import open_store
 from domain.files.stores.s3 import S3Store
 from scratch.s3server import ACCESS_KEY_ID, SECRET_ACCESS_KEY
+from tests.blobs import overwrite_blob, read_blob
 from tests.s3server import make_s3_store, remove_bucket
 
 
@@ -29,26 +30,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
         return DiskStore(tmp_path / "files")
     s3: S3Store = request.getfixturevalue("s3_store")
     return s3
-
-
-def behind_the_back(store: BlobStore, sha256: str, data: bytes) -> None:
-    """Replace what the store holds under `sha256` with `data`, as a person with access to the
-    folder or the bucket could."""
-    if isinstance(store, DiskStore):
-        store.path_of(sha256).write_bytes(data)
-    else:
-        assert isinstance(store, S3Store)
-        store._s3().put_object(Bucket=store.bucket, Key=store.key_of(sha256), Body=data)
-
-
-def raw_read(store: BlobStore, sha256: str) -> bytes:
-    if isinstance(store, DiskStore):
-        return store.path_of(sha256).read_bytes()
-    assert isinstance(store, S3Store)
-    body = store._s3().get_object(Bucket=store.bucket, Key=store.key_of(sha256))["Body"]
-    with body:
-        data: bytes = body.read()
-    return data
 
 
 def content(size: int = 1000, seed: int = 0) -> tuple[str, bytes]:
@@ -62,7 +43,7 @@ async def test_round_trip(store: BlobStore) -> None:
     await store.put(sha, data, "image/jpeg")
     assert await store.exists(sha)
     assert await store.get(sha) == data
-    assert raw_read(store, sha) == data
+    assert read_blob(store, sha) == data
 
 
 async def test_putting_the_same_content_twice_is_a_no_op(store: BlobStore) -> None:
@@ -76,10 +57,10 @@ async def test_a_second_put_never_overwrites_what_is_there(store: BlobStore) -> 
     # An object gone bad is reported, not silently replaced: what is there is evidence too.
     sha, data = content()
     await store.put(sha, data, "image/png")
-    behind_the_back(store, sha, b"changed by hand")
+    overwrite_blob(store, sha, b"changed by hand")
     with pytest.raises(BlobCorrupt):
         await store.put(sha, data, "image/png")
-    assert raw_read(store, sha) == b"changed by hand"
+    assert read_blob(store, sha) == b"changed by hand"
 
 
 async def test_content_not_hashing_to_its_key_is_refused(store: BlobStore) -> None:
@@ -100,7 +81,7 @@ async def test_a_missing_object_is_reported(store: BlobStore) -> None:
 async def test_a_corrupt_object_is_reported_not_served(store: BlobStore) -> None:
     sha, data = content()
     await store.put(sha, data, "image/jpeg")
-    behind_the_back(store, sha, data[:-1] + b"\x00")
+    overwrite_blob(store, sha, data[:-1] + b"\x00")
     with pytest.raises(BlobCorrupt):
         await store.get(sha)
 
@@ -180,7 +161,7 @@ async def test_s3_keys_carry_the_prefix_and_a_region_other_than_the_default(s3_e
         sha, data = content()
         await store.put(sha, data, "image/jpeg")
         assert store.key_of(sha) == f"evidence/{sha}"
-        assert raw_read(store, sha) == data
+        assert read_blob(store, sha) == data
         assert await store.get(sha) == data
     finally:
         remove_bucket(store)
