@@ -44,6 +44,7 @@ from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
 from api.extension_runner import PreparedExtensionsRunner
+from api.files.attach_mutations import AttachEvidenceMutation
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
 from api.labels import LabelsQuery
@@ -111,6 +112,7 @@ class Mutation(
     DelegationsMutation,
     DistrictDefaultsMutation,
     HazardsMutation,
+    AttachEvidenceMutation,
     TasksMutation,
     ScoringMutation,
     ReportsMutation,
