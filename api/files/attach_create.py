@@ -45,6 +45,7 @@ async def attach_created(
     files: Sequence[relay.GlobalID] | None,
     actor: Actor,
     domain: str,
+    field: tuple[str, ...] = ("files",),
 ) -> list[EvidenceAttachment]:
     """Attach `files` (none: nothing) to what the mutation just created."""
     if not files:
@@ -52,8 +53,9 @@ async def attach_created(
     return await attachments.attach_files(
         session,
         target=target,
-        file_ids=decode_files(files),
+        file_ids=decode_files(files, field),
         readable=readable_files(ctx.reach),
         actor=actor,
         domain=domain,
+        field=field,
     )
