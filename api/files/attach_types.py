@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 
 from api.context import Info
 from api.files.attach_loaders import Attached
 from api.files.file_type import EvidenceFile
+from api.keys import ID_DESCRIPTION, key_id
 from api.refs import Actor, actor_of
 from domain.files import models as fm
 from domain.files.models import AttachmentSubject
@@ -46,6 +48,10 @@ class AttachedEvidence:
             attachment=attachment,
             file_row=file,
         )
+
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("AttachedEvidence", self.attachment.id)
 
     @strawberry.field(description="文件 — The file")
     def file(self) -> EvidenceFile:
