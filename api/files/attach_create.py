@@ -26,6 +26,7 @@ FILES_DESCRIPTION = (
 def decode_files(files: Sequence[relay.GlobalID], field: tuple[str, ...] = ("files",)) -> list[int]:
     """Row ids of EvidenceFile global IDs; any other ID is FILE_NOT_FOUND at its position, as
     a file the caller may not read is."""
+    attachments.check_count(files, field)
     errors = ErrorCollector()
     ids: list[int] = []
     for n, gid in enumerate(files):

@@ -50,7 +50,7 @@ class AttachmentsBySubjectLoader(DataLoader[SubjectKey, list[Attached]]):
         )
         found: dict[SubjectKey, list[Attached]] = defaultdict(list)
         async with self.ctx.db() as session:
-            for attachment, file in (await session.execute(stmt)).tuples().all():
+            for attachment, file in (await session.execute(stmt)).all():
                 found[(AttachmentSubject(attachment.subject), attachment.subject_id)].append(
                     (attachment, file)
                 )

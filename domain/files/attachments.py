@@ -79,17 +79,22 @@ class Target:
     stage: EvidenceStage | None = None
 
 
-def check_files_field(errors: ErrorCollector, file_ids: Sequence[int], field: Field) -> None:
-    """The list itself: not empty, not too long, each file once."""
+def check_count(file_ids: Sequence[object], field: Field) -> None:
+    """Not empty, not too long: refused at once (nothing else about the files is asked)."""
     if not file_ids:
-        errors.add(ErrorCode.REQUIRED, field, "请选择要附加的文件", "Name at least one file")
+        raise DomainError.one(ErrorCode.REQUIRED, field, "请选择要附加的文件", "Name at least one file")
     if len(file_ids) > MAX_FILES:
-        errors.add(
+        raise DomainError.one(
             ErrorCode.TOO_MANY_FILES,
             field,
             f"一次最多附加{MAX_FILES}个文件",
             f"At most {MAX_FILES} files per request",
         )
+
+
+def check_files_field(errors: ErrorCollector, file_ids: Sequence[int], field: Field) -> None:
+    """The list itself: not empty, not too long, each file once."""
+    check_count(file_ids, field)
     seen: set[int] = set()
     for n, file_id in enumerate(file_ids):
         if file_id in seen:
@@ -115,7 +120,7 @@ async def attach_files(
         return []
     errors = ErrorCollector()
     check_files_field(errors, file_ids, field)
-    wanted = list(dict.fromkeys(file_ids))[: MAX_FILES + 1]
+    wanted = list(dict.fromkeys(file_ids))
     found = set(
         (await session.scalars(select(EvidenceFile.id).where(EvidenceFile.id.in_(wanted), readable))).all()
     )
