@@ -107,7 +107,7 @@ async def test_lists_of_evidence_are_batched(
     assert all(len(r["evidenceFiles"]) == 1 for r in large["data"]["dutyRecords"]["nodes"])
 
 
-async def test_the_compiled_path_leaves_evidence_to_the_resolvers_with_the_same_answer(
+async def test_the_compiled_path_answers_evidence_as_the_resolvers_do(
     settings: ApiSettings,
     session_factory: async_sessionmaker[AsyncSession],
     session: AsyncSession,
@@ -124,16 +124,24 @@ async def test_the_compiled_path_leaves_evidence_to_the_resolvers_with_the_same_
     await _hazards(session, w, file_store, 3)
     await pair.reload(session)
     pair.on_day(TODAY)
-    ledger = "{ hazards(first: 10) { nodes { id title plans { id } } } }"
-    with_files = f"{{ hazards(first: 10) {{ nodes {{ id title {FILES} plans {{ id {FILES} }} }} }} }}"
+    full = "evidenceFiles { __typename id stage attachedAt file { __typename id name mediaType size sha256 createdAt } }"
+    compiled = f"""query($stage: EvidenceStage) {{ hazards(first: 10) {{ nodes {{
+      id title {full} found: evidenceFiles(stage: FOUND) {{ id }} some: evidenceFiles(stage: $stage) {{ id }}
+      plan {{ id {full} }} plans {{ id {full} }} }} }} }}"""
+    # The Actor union is the resolvers': the whole root goes to them, with the same answer.
+    resolved = "{ hazards(first: 10) { nodes { id evidenceFiles { attachedBy { __typename } } } } }"
     for who in (platform_admin, subject(w, "boss"), subject(w, "food"), w["reader"].subject):
-        # Without evidence the compiled path answers; with it, the resolvers (a field the
-        # compiler does not know is Unsupported: the whole root goes to the resolvers).
-        await pair.both(who, ledger)
-        answer = await pair.both(who, with_files, served=False)
-        assert "errors" not in answer
-    seen = (await pair.both(subject(w, "boss"), with_files, served=False))["data"]["hazards"]["nodes"]
-    assert len(seen) == 3 and all(len(n["evidenceFiles"]) == 2 for n in seen)
+        for stage in (None, "RECTIFIED", "VERIFIED"):
+            answer = await pair.both(who, compiled, {"stage": stage})
+            assert "errors" not in answer
+        assert "errors" not in await pair.both(who, resolved, served=False)
+    seen = (await pair.both(subject(w, "boss"), compiled, {"stage": "RECTIFIED"}))["data"]["hazards"]["nodes"]
+    assert len(seen) == 3
+    for node in seen:
+        assert [e["stage"] for e in node["evidenceFiles"]] == ["FOUND", "RECTIFIED"]
+        assert [e["id"] for e in node["found"]] == [node["evidenceFiles"][0]["id"]]
+        assert [e["id"] for e in node["some"]] == [node["evidenceFiles"][1]["id"]]
+        assert len(node["plan"]["evidenceFiles"]) == 1
 
 
 async def test_files_are_readable_by_whoever_reads_what_they_are_attached_to(
