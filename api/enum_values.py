@@ -314,5 +314,18 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "ALREADY_ATTACHED": ("文件已附加", "The file is already attached there"),
         "TOO_MANY_FILES": ("文件过多", "Too many files in one request"),
         "WRONG_STAGE": ("阶段不符", "The subject is not at a point of its life that takes this evidence"),
+        "EMPTY_FILE": ("文件为空", "The file is empty"),
+        "FILE_TOO_LARGE": ("文件过大", "The file is larger than the limit"),
+        "FILE_TYPE_NOT_ALLOWED": (
+            "文件类型不允许",
+            "The file's type (sniffed from its content) is not accepted",
+        ),
+        "FILE_TYPE_MISMATCH": ("文件内容与扩展名不符", "The file's content contradicts its name's extension"),
+        "FILE_UNREADABLE": ("文件无法解析", "The file is damaged or its image too large to decode"),
+        "DUPLICATE_FILE": (
+            "已上传过相同文件",
+            "The same uploader sent the same content before; candidates name that file",
+        ),
+        "STORE_UNAVAILABLE": ("文件存储暂不可用，请重试", "The file store cannot be reached now; retry"),
     },
 }

@@ -28,6 +28,7 @@ from strawberry.extensions.max_aliases import create_validator as create_alias_v
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, get_object_definition
 
 from api.access.mutations import AccessMutation
@@ -45,13 +46,17 @@ from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
 from api.extension_runner import PreparedExtensionsRunner
 from api.files.attach_mutations import AttachEvidenceMutation
+from api.files.mutations import FilesMutation
+from api.files.queries import FilesQuery
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
 from api.labels import LabelsQuery
+from api.multipart import UPLOAD_SCALAR, Upload
 from api.node import (
     ACCESS_NODE_TYPES,
     ADMIN_NODE_TYPES,
     DUTY_NODE_TYPES,
+    FILE_NODE_TYPES,
     HAZARD_NODE_TYPES,
     SCORING_NODE_TYPES,
     NodeQuery,
@@ -99,6 +104,7 @@ class Query(
     LabelsQuery,
     TradesQuery,
     DistrictDefaultsQuery,
+    FilesQuery,
 ):
     pass
 
@@ -118,6 +124,7 @@ class Mutation(
     ReportsMutation,
     AccessMutation,
     AdminMutation,
+    FilesMutation,
 ):
     pass
 
@@ -280,9 +287,11 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
             *SCORING_NODE_TYPES,
             *ACCESS_NODE_TYPES,
             *ADMIN_NODE_TYPES,
+            *FILE_NODE_TYPES,
         ],
         extensions=_extensions(settings),
         execution_context_class=CompiledExecutionContext,
+        config=StrawberryConfig(scalar_map={Upload: UPLOAD_SCALAR}),
     )
     describe_schema(schema._schema)
     return schema

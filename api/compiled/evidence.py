@@ -15,13 +15,17 @@ from sqlalchemy.orm import InstrumentedAttribute
 from api.compiled.build import Build, Entity, FieldSql
 from api.compiled.fields import Field
 from api.compiled.refs import rows
-from api.compiled.scalars import global_id, plain, timestamp
+from api.compiled.scalars import boolean, global_id, plain, timestamp
 from domain.files.models import AttachmentSubject, EvidenceAttachment, EvidenceFile
 
 
 def _file(b: Build, alias: str, f: Field) -> str:
     stmt = select(EvidenceFile)
     return b.row(f, EVIDENCE_FILE, stmt, [EvidenceFile.id == b.ref(alias, EvidenceAttachment.file_id)])
+
+
+def _has_thumbnail(b: Build, alias: str, f: Field) -> str:
+    return b.j.boolean(f"({b.col(alias, EvidenceFile.thumbnail_sha256)} IS NOT NULL)")
 
 
 def evidence_files(subject: AttachmentSubject, key: InstrumentedAttribute[Any]) -> FieldSql:
@@ -49,7 +53,11 @@ EVIDENCE_FILE = Entity(
         "mediaType": plain(EvidenceFile.media_type),
         "size": plain(EvidenceFile.size),
         "sha256": plain(EvidenceFile.sha256),
-        "createdAt": timestamp(EvidenceFile.created_at),
+        "uploadedAt": timestamp(EvidenceFile.created_at),
+        "width": plain(EvidenceFile.width),
+        "height": plain(EvidenceFile.height),
+        "anonymous": boolean(EvidenceFile.anonymous),
+        "hasThumbnail": _has_thumbnail,
     },
     EvidenceFile.id,
 )

@@ -12,7 +12,7 @@ from strawberry import relay
 
 from api.context import Info
 from api.files.attach_loaders import Attached
-from api.files.file_type import EvidenceFile
+from api.files.types import EvidenceFile
 from api.keys import ID_DESCRIPTION, key_id
 from api.refs import Actor, actor_of
 from domain.files import models as fm
@@ -55,7 +55,8 @@ class AttachedEvidence:
 
     @strawberry.field(description="文件 — The file")
     def file(self) -> EvidenceFile:
-        return EvidenceFile.from_row(self.file_row)
+        # Attached to a subject the caller reached, so readable to them: links need no new check.
+        return EvidenceFile.from_row(self.file_row, readable=True)
 
     @strawberry.field(description="附加人 — The person or client that attached it, if you may see them")
     async def attached_by(self, info: Info) -> Actor | None:

@@ -124,7 +124,7 @@ async def test_the_compiled_path_answers_evidence_as_the_resolvers_do(
     await _hazards(session, w, file_store, 3)
     await pair.reload(session)
     pair.on_day(TODAY)
-    full = "evidenceFiles { __typename id stage attachedAt file { __typename id name mediaType size sha256 createdAt } }"
+    full = "evidenceFiles { __typename id stage attachedAt file { __typename id name mediaType size sha256 uploadedAt width height anonymous hasThumbnail } }"
     compiled = f"""query($stage: EvidenceStage) {{ hazards(first: 10) {{ nodes {{
       id title {full} found: evidenceFiles(stage: FOUND) {{ id }} some: evidenceFiles(stage: $stage) {{ id }}
       plan {{ id {full} }} plans {{ id {full} }} }} }} }}"""
