@@ -69,8 +69,10 @@ async def record(
     actor: Actor,
     anonymous: bool = False,
     field: Sequence[str] = ("file",),
+    domain: str = AUDIT_DOMAIN,
 ) -> EvidenceFile:
-    """Store a prepared file and record it (see the module's contract)."""
+    """Store a prepared file and record it (see the module's contract); its audit entry is
+    in `domain` (the platform's root unless the caller knows the unit concerned)."""
     uploaded_by = PUBLIC_UPLOADER if anonymous else actor.subject
     if not anonymous:
         earlier = await previous_upload(session, uploaded_by, prepared.sha256)
@@ -102,7 +104,7 @@ async def record(
         agency_id=None if anonymous else actor.agency_id,
         anonymous=anonymous,
     )
-    return await insert_audited(session, row, UPLOAD_ACTION, AUDIT_DOMAIN, actor=actor)
+    return await insert_audited(session, row, UPLOAD_ACTION, domain, actor=actor)
 
 
 async def upload(
