@@ -31,8 +31,8 @@ The rules, checked before anything is written (a refused request attaches nothin
   HAZARD_PLAN: whoever may set the hazard's plan (hazard-write on its unit), on the plan in
       force (the hazard's latest; a replaced plan is WRONG_STAGE) of an open hazard.
   TIP_OFF: a tip-off's files come only with it, from its anonymous reporter, through the
-      public endpoint (`attach_to_tip_off`); through the API nobody adds to what a member of
-      the public said (FORBIDDEN for those who may read it).
+      public endpoint (`domain.files.tip_offs`); through the API nobody adds to what a member
+      of the public said (FORBIDDEN for those who may read it).
 
 Files given when a subject is created (a record, a hazard's report, a rectification's
 submission, a verification, a plan, an exemption request) are attached by the same rules
@@ -55,7 +55,6 @@ from domain.corrections import is_corrected
 from domain.duties.models import DutyRecord
 from domain.errors import DomainError, ErrorCode, ErrorCollector
 from domain.files.models import (
-    PUBLIC_UPLOADER,
     AttachmentSubject,
     EvidenceAttachment,
     EvidenceFile,
@@ -66,6 +65,8 @@ from domain.hazards.states import OPEN_STATES, HazardState
 
 # Files attached by one request.
 MAX_FILES = 10
+# The audit action of every attachment (the public tip-off's files' too: domain.files.tip_offs).
+ATTACH_ACTION = "evidence.attach"
 
 Field = tuple[str, ...]
 
@@ -111,13 +112,9 @@ async def attach_files(
     actor: Actor,
     domain: str,
     field: Field = ("files",),
-    allow_empty: bool = False,
 ) -> list[EvidenceAttachment]:
     """Attach the files to the target, all or none. `readable` is the caller's filter on
-    EvidenceFile; `domain` the subject's, for the audit entries. `allow_empty`: a creating
-    mutation given no files attaches nothing and says nothing."""
-    if allow_empty and not file_ids:
-        return []
+    EvidenceFile; `domain` the subject's, for the audit entries."""
     errors = ErrorCollector()
     check_files_field(errors, file_ids, field)
     wanted = list(dict.fromkeys(file_ids))
@@ -166,26 +163,9 @@ async def attach_files(
         rows.append(row)
     await session.flush()
     for row in rows:
-        await record_row(session, "evidence.attach", row, domain, flush=False, actor=actor)
+        await record_row(session, ATTACH_ACTION, row, domain, flush=False, actor=actor)
     await session.flush()
     return rows
-
-
-async def attach_to_tip_off(
-    session: AsyncSession, *, tip_off_id: int, file_ids: Sequence[int], domain: str, actor: Actor
-) -> list[EvidenceAttachment]:
-    """The public endpoint's files, attached to the tip-off they came with: only anonymous
-    uploads (uploader "public") of that request."""
-    readable = EvidenceFile.anonymous.is_(True) & (EvidenceFile.uploaded_by == PUBLIC_UPLOADER)
-    return await attach_files(
-        session,
-        target=Target(AttachmentSubject.TIP_OFF, tip_off_id),
-        file_ids=file_ids,
-        readable=readable,
-        actor=actor,
-        domain=domain,
-        allow_empty=True,
-    )
 
 
 # --- the subjects' points of life that take evidence --------------------------------------

@@ -9,9 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.actors import Actor
-from domain.files import attachments
-from domain.files.models import PUBLIC_UPLOADER, EvidenceFile
+from domain.files.models import PUBLIC_UPLOADER, AttachmentSubject, EvidenceAttachment, EvidenceFile
 from domain.files.stores import BlobStore, sha256_hex
 from domain.hazards.models import TipOff
 from domain.posts import charges
@@ -152,10 +150,16 @@ async def test_a_tip_off_s_files_are_its_reporter_s_only(
     )  # fmt: skip
     session.add(sent)
     await session.flush()
-    # The public endpoint's way: the request's own anonymous uploads, with the tip-off.
-    await attachments.attach_to_tip_off(
-        session, tip_off_id=tip.id, file_ids=[sent.id], domain=w["park"].path, actor=Actor("anonymous")
+    # As the public endpoint leaves it (domain.files.tip_offs): an anonymous upload, attached.
+    session.add(
+        EvidenceAttachment(
+            file_id=sent.id,
+            subject=AttachmentSubject.TIP_OFF.value,
+            subject_id=tip.id,
+            attached_by=PUBLIC_UPLOADER,
+        )
     )
+    await session.flush()
     mine = await evidence_file(session, file_store, subject(w, "boss"), person_id=w["boss"].id)
     await reload(app, session)
     read = f"query($id: ID!) {{ node(id: $id) {{ ... on TipOff {{ evidenceFiles {{ {ATTACHED} }} }} }} }}"
