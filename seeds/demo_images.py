@@ -2,28 +2,19 @@
 across them), deterministic (a fixed seed per picture, no timestamps, no random IDs): the
 same label gives the same bytes on every run, so a second load of the demo stores nothing
 new. Text on pictures is ASCII in Pillow's built-in font (no system font needed, the same
-pixels everywhere); Chinese goes in the files' names."""
+pixels everywhere); Chinese goes in the files' names. Types, sizes and thumbnails are judged
+and made as for any upload (seeds/demo_files.py passes these through `domain.files.checking`)."""
 
 from __future__ import annotations
 
 import io
 import random
 import zlib
-from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
 # Subdued site colours: concrete, safety yellow, signal red, steel blue, grass.
 _PALETTE = [(120, 124, 130), (236, 190, 40), (200, 60, 50), (70, 110, 160), (90, 140, 80)]
-THUMBNAIL_EDGE = 320  # the longer edge of a thumbnail, in pixels
-
-
-@dataclass(frozen=True)
-class Picture:
-    data: bytes
-    width: int
-    height: int
-    thumbnail: bytes
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
@@ -39,13 +30,7 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def thumbnail_of(image: Image.Image) -> bytes:
-    small = image.convert("RGB")
-    small.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
-    return _jpeg(small, 80)
-
-
-def photo(label: str, *, seed: int, png: bool = False, size: tuple[int, int] = (480, 360)) -> Picture:
+def photo(label: str, *, seed: int, png: bool = False, size: tuple[int, int] = (480, 360)) -> bytes:
     """A made-up site photo: a coloured scene of blocks and stripes, "DEMO" and `label` on it."""
     rng = random.Random(seed)
     width, height = size
@@ -63,8 +48,7 @@ def photo(label: str, *, seed: int, png: bool = False, size: tuple[int, int] = (
     draw.text((24, 48), "DEMO", font=big, fill=(255, 255, 255), stroke_width=3, stroke_fill=(0, 0, 0))
     draw.text((24, 118), "SAMPLE PHOTO - FICTIONAL", font=small, fill=(255, 255, 255))
     draw.text((24, 146), label, font=small, fill=(255, 255, 255))
-    data = _png(image) if png else _jpeg(image, 70)
-    return Picture(data=data, width=width, height=height, thumbnail=thumbnail_of(image))
+    return _png(image) if png else _jpeg(image, 70)
 
 
 def _pdf_text(text: str) -> str:

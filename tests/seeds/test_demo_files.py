@@ -15,9 +15,13 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.audit.models import AuditEvent
+from domain.files.attachments import ATTACH_ACTION
 from domain.files.models import PUBLIC_UPLOADER, EvidenceAttachment, EvidenceFile
 from domain.files.stores import BlobStore, sha256_hex
 from domain.files.stores.disk import DiskStore
+from domain.files.thumbnails import THUMBNAIL_SIDE
+from domain.files.uploading import UPLOAD_ACTION
 from domain.hazards.models import Hazard, HazardEvent
 from seeds.demo_images import pdf, photo
 from seeds.loader import load_dataset
@@ -31,6 +35,15 @@ async def test_the_demo_holds_files_in_the_store(session: AsyncSession, file_sto
     attachments = (await session.scalars(select(EvidenceAttachment))).all()
     assert counts["evidence_files"] == len(files) >= 15
     assert counts["evidence_attachments"] == len(attachments) == len(files)
+    # Recorded as the API records them: each upload and each attachment audited.
+    audited = Counter(
+        (
+            await session.scalars(
+                select(AuditEvent.action).where(AuditEvent.action.in_((UPLOAD_ACTION, ATTACH_ACTION)))
+            )
+        ).all()
+    )
+    assert audited == {UPLOAD_ACTION: len(files), ATTACH_ACTION: len(attachments)}
 
     for file in files:
         data = await file_store.get(file.sha256)  # there, and hashing to its key
@@ -42,7 +55,7 @@ async def test_the_demo_holds_files_in_the_store(session: AsyncSession, file_sto
             thumbnail = await file_store.get(file.thumbnail_sha256)
             assert len(thumbnail) == file.thumbnail_size
             with Image.open(io.BytesIO(thumbnail)) as image:
-                assert image.format == "JPEG" and max(image.size) <= 320
+                assert image.format == "JPEG" and max(image.size) <= THUMBNAIL_SIDE
         else:
             assert file.media_type == "application/pdf" and file.thumbnail_sha256 is None
         if file.anonymous:
@@ -78,10 +91,10 @@ async def test_the_demo_holds_files_in_the_store(session: AsyncSession, file_sto
 def test_demo_content_is_the_same_on_every_run() -> None:
     # Same label, same bytes (so a second load stores nothing new); another label, other bytes.
     first, again = photo("HAZARD 1 - AS FOUND", seed=1), photo("HAZARD 1 - AS FOUND", seed=1)
-    assert (first.data, first.thumbnail) == (again.data, again.thumbnail)
-    assert photo("HAZARD 2 - AS FOUND", seed=2).data != first.data
+    assert first == again
+    assert photo("HAZARD 2 - AS FOUND", seed=2) != first
     assert pdf("Plan", ["one"]) == pdf("Plan", ["one"])
-    assert 2_000 < len(first.data) < 60_000
+    assert 2_000 < len(first) < 60_000
 
 
 def test_load_demo_command_stores_the_files_where_the_app_reads_them(demo_database_file: Path) -> None:
