@@ -9,7 +9,9 @@ import sqlite3
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
+import httpx
 import puremagic
 from PIL import Image
 from sqlalchemy import select
@@ -27,8 +29,16 @@ from seeds.demo_images import pdf, photo
 from seeds.loader import load_dataset
 from tests import factories as f
 
+HAZARD_EVIDENCE = """
+query($id: ID!) { node(id: $id) { ... on Hazard {
+  evidenceFiles { stage file { sha256 mediaType hasThumbnail downloadUrl thumbnailUrl } }
+} } }
+"""
 
-async def test_the_demo_holds_files_in_the_store(session: AsyncSession, file_store: BlobStore) -> None:
+
+async def test_the_demo_holds_files_in_the_store(
+    session: AsyncSession, file_store: BlobStore, gql: Any, client: httpx.AsyncClient
+) -> None:
     counts = await load_dataset(session, today=f.TODAY, store=file_store)
     await session.flush()
     files = (await session.scalars(select(EvidenceFile).order_by(EvidenceFile.id))).all()
@@ -86,6 +96,18 @@ async def test_the_demo_holds_files_in_the_store(session: AsyncSession, file_sto
                 select(HazardEvent.actor).where(HazardEvent.hazard_id == hazard.id, HazardEvent.kind == kind)
             )
             assert a.attached_by in actors.all()
+
+    # Through the API: the first hazard's photos, each stage's, downloaded and checked.
+    first = next(a.subject_id for a in attachments if a.subject == "HAZARD")
+    body = await gql(HAZARD_EVIDENCE, {"id": f.gid("Hazard", first)})
+    evidence = body["data"]["node"]["evidenceFiles"]
+    assert "FOUND" in {item["stage"] for item in evidence}
+    for item in evidence:
+        file = item["file"]
+        assert file["mediaType"] == "image/jpeg" and file["hasThumbnail"]
+        got = await client.get(file["downloadUrl"])
+        assert got.status_code == 200 and sha256_hex(got.content) == file["sha256"]
+        assert (await client.get(file["thumbnailUrl"])).status_code == 200
 
 
 def test_demo_content_is_the_same_on_every_run() -> None:
