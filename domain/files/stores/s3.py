@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
 import threading
 from typing import Any
 
@@ -32,6 +33,8 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
 
 from domain.config import Settings
 from domain.files.stores import BlobCorrupt, BlobMissing, StoreUnavailable, check_key, sha256_hex
+
+log = logging.getLogger(__name__)
 
 # Error codes meaning "no such object" (GET answers NoSuchKey, HEAD only a status).
 _NOT_FOUND = frozenset({"NoSuchKey", "404", "NotFound"})
@@ -116,7 +119,9 @@ class S3Store:
         return StoreUnavailable(sha256, f"{where}, bucket {self.bucket}: {exc}")
 
     def _ensure_bucket(self, sha256: str) -> Any:
-        """The client, once the bucket is known to exist (made here if it did not)."""
+        """The client, once the bucket is known to exist (made here if it did not). Asked once
+        per store: a bucket that disappears later is an incident, reported (NoSuchBucket:
+        StoreUnavailable) rather than hidden under a new, empty bucket."""
         s3 = self._s3()
         if self._bucket_ready:
             return s3
@@ -138,6 +143,7 @@ class S3Store:
             extra["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
         try:
             s3.create_bucket(Bucket=self.bucket, **extra)
+            log.info("created bucket %s at %s", self.bucket, self.endpoint_url or "S3")
         except ClientError as exc:
             if _code(exc) not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise self._unavailable(sha256, exc) from exc
