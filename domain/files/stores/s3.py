@@ -73,6 +73,9 @@ class S3Store:
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             retries={"max_attempts": max_attempts, "mode": "standard"},
+            # As many connections as asyncio's default thread pool has threads (at most 32),
+            # so concurrent calls never wait for, or discard, a pooled connection.
+            max_pool_connections=32,
             # MinIO-like endpoints serve buckets as paths, not as subdomains of the endpoint.
             s3={"addressing_style": "path" if endpoint_url else "auto"},
             # We send our own SHA-256 and check every object read against its key: botocore's
