@@ -6,6 +6,7 @@ object through a client of the test's own."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import time
@@ -89,6 +90,15 @@ async def test_a_corrupt_object_is_reported_not_served(store: BlobStore) -> None
 async def test_a_key_that_is_not_a_sha256_is_a_programming_error(store: BlobStore) -> None:
     with pytest.raises(ValueError, match="SHA-256"):
         await store.get("../../etc/passwd")
+
+
+async def test_concurrent_puts_of_the_same_and_of_other_content(store: BlobStore) -> None:
+    # Two uploads of one photo at once both succeed: the content is the same, whoever wins.
+    same = content(seed=7)
+    others = [content(seed=10 + n) for n in range(4)]
+    await asyncio.gather(*(store.put(sha, data, "image/jpeg") for sha, data in [same] * 4 + others))
+    for sha, data in [same, *others]:
+        assert await store.get(sha) == data
 
 
 async def test_ten_megabytes(store: BlobStore) -> None:
