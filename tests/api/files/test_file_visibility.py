@@ -29,7 +29,7 @@ Subject = tuple[AttachmentSubject, int, str]  # (kind, row id, the global ID the
 
 
 async def _subjects(session: AsyncSession, w: dict[str, Any], rnd: random.Random) -> list[Subject]:
-    people = ("expert", "boss", "food", "head")
+    people = ("expert", "boss", "grocer", "head")
     found: list[Subject] = []
     for n in range(4):
         unit = w[rnd.choice(("chem", "food"))]
@@ -78,7 +78,7 @@ async def test_a_file_is_read_exactly_through_its_uploader_or_what_it_is_attache
     callers = {
         "expert": (subject(w, "expert"), w["expert"].id),
         "boss": (subject(w, "boss"), w["boss"].id),
-        "food": (subject(w, "food"), w["food"].id),
+        "grocer": (subject(w, "grocer"), w["grocer"].id),
         "head": (subject(w, "head"), w["head"].id),
         "reader": (w["reader"].subject, None),
         "admin": (platform_admin, None),
