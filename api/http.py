@@ -44,8 +44,7 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from cross_web.request._starlette import StarletteRequestAdapter
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, get_operation_ast, parse
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
@@ -193,29 +192,8 @@ def unexpected_failure(result: ExecutionResult) -> BaseException | None:
     return None
 
 
-class RequestAdapter(StarletteRequestAdapter):
-    """Strawberry's adapter of a Starlette request, with the request itself at hand (the
-    multipart parser reads its form with limits of its own)."""
-
-    @property
-    def request(self) -> Request:
-        return self._request
-
-
-def is_mutation_document(query: str | None, operation_name: str | None) -> bool:
-    """The operation to run is a mutation. A document that does not parse or names no such
-    operation is not judged here: execution answers it with its own request error."""
-    if query is None:
-        return False
-    try:
-        operation = get_operation_ast(parse(query), operation_name)
-    except GraphQLError:
-        return True
-    return operation is None or operation.operation == OperationType.MUTATION
-
-
 class GraphQLView(GraphQL[Context, None]):
-    request_adapter_class = RequestAdapter
+    request_adapter_class = multipart.RequestAdapter
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -411,10 +389,8 @@ class GraphQLView(GraphQL[Context, None]):
         if request.method == "POST":
             media, params = content_type_of(request.content_type or "")
             is_multipart = media == multipart.MULTIPART
-            is_json = media == APPLICATION_JSON and params.get("charset", "utf-8").lower() in (
-                "utf-8",
-                "utf8",
-            )
+            charset = params.get("charset", "utf-8").lower()
+            is_json = media == APPLICATION_JSON and charset in ("utf-8", "utf8")
             if not (is_json or is_multipart):
                 raise ProtocolError(
                     415,
@@ -433,15 +409,18 @@ class GraphQLView(GraphQL[Context, None]):
             )
         if data.operation_name == "":
             data.operation_name = None  # the spec makes an empty name the same as none
-        if is_multipart and not is_mutation_document(data.query, data.operation_name):
-            raise bad_request(
-                "multipart请求只能执行变更（上传文件）", "A multipart request may carry a mutation only"
-            )
+        if is_multipart:
+            assert isinstance(request, multipart.RequestAdapter)
+            max_tokens = request.request.app.state.settings.max_tokens
+            if not multipart.is_mutation_document(data.query, data.operation_name, max_tokens):
+                raise bad_request(
+                    "multipart请求只能执行变更（上传文件）", "A multipart request may carry a mutation only"
+                )
         return data
 
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, Any]:
         """The operation of a multipart request with its files in place (`api.multipart`)."""
-        assert isinstance(request, RequestAdapter)
+        assert isinstance(request, multipart.RequestAdapter)
         starlette_request = request.request
         return await multipart.parse(starlette_request, starlette_request.app.state.settings.upload_max_files)
 

@@ -30,7 +30,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, NewType
 
+import graphql
 import strawberry
+from cross_web.request._starlette import StarletteRequestAdapter
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
@@ -53,6 +55,29 @@ class UploadedPart:
     filename: str | None
     content_type: str | None
     data: bytes
+
+
+class RequestAdapter(StarletteRequestAdapter):
+    """Strawberry's adapter of a Starlette request, with the request itself at hand (the
+    multipart parser reads its form with limits of its own)."""
+
+    @property
+    def request(self) -> Request:
+        return self._request
+
+
+def is_mutation_document(query: str | None, operation_name: str | None, max_tokens: int) -> bool:
+    """The operation to run is a mutation. A document that does not parse (or has more than
+    `max_tokens` tokens) or names no such operation is not judged here: execution answers it
+    with its own request error."""
+    if query is None:
+        return False
+    try:
+        document = graphql.parse(query, no_location=True, max_tokens=max_tokens)
+        operation = graphql.get_operation_ast(document, operation_name)
+    except graphql.GraphQLError:
+        return True
+    return operation is None or operation.operation == graphql.OperationType.MUTATION
 
 
 def _as_part(value: object) -> UploadedPart:

@@ -58,6 +58,12 @@ def _not_found() -> JSONResponse:
     return _refusal(404, "NOT_FOUND", "文件不存在", "No such file")
 
 
+def thumbnail_name(name: str) -> str:
+    """What a thumbnail is saved as: the file's name, marked, as JPEG."""
+    stem, dot, _ = name.rpartition(".")
+    return f"{stem if dot else name}_缩略图.jpg"
+
+
 def content_disposition(name: str, inline: bool) -> str:
     """The disposition with an ASCII fallback name and the real one per RFC 5987."""
     stem, dot, ext = name.rpartition(".")
@@ -70,15 +76,30 @@ def content_disposition(name: str, inline: bool) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-async def _readable_by(request: Request, subject: str, file_id: int) -> EvidenceFile | None:
-    """The file, if the signer may read it today."""
+def _signer(request: Request, file_id: int, variant: Variant) -> str | JSONResponse:
+    """The subject the link was signed for, or the refusal of a bad or expired link."""
     state = request.app.state
-    parsed = parse_subject(subject)
-    person_id = parsed[1] if parsed is not None and parsed[0] == "person" else None
-    async with state.session_factory() as session:
-        await state.authority.ensure_loaded(session)
-        reach = state.authority.reach(subject, person_id, state.clock())
-        return await file_by_id(session, file_id, readable_files(reach))
+    expires_raw = request.query_params.get("expires", "")
+    given = request.query_params.get("signature", "")
+    subject = signer_of(request.query_params.get("by", ""))
+    valid = expires_raw.isascii() and expires_raw.isdigit() and len(expires_raw) <= 12
+    expires = int(expires_raw) if valid else 0
+    expected = sign(state.settings.secret_key, file_id, variant, expires, subject or "")
+    # Constant time, on bytes: a str with non-ASCII characters cannot be compared so.
+    if (
+        not valid
+        or subject is None
+        or not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
+    ):
+        return _refusal(403, "BAD_SIGNATURE", "下载链接无效", "The download link is not valid")
+    if expires < unix_now(state):
+        return _refusal(
+            403,
+            "LINK_EXPIRED",
+            "下载链接已过期，请重新获取",
+            "The download link has expired; ask for a new one",
+        )
+    return subject
 
 
 async def download(request: Request) -> Response:
@@ -96,25 +117,15 @@ async def download(request: Request) -> Response:
         exists = await session.get(EvidenceFile, file_id)
         if exists is None or exists.name != request.path_params["file_name"]:
             return _not_found()
-    expires_raw = request.query_params.get("expires", "")
-    given = request.query_params.get("signature", "")
-    subject = signer_of(request.query_params.get("by", ""))
-    valid = expires_raw.isascii() and expires_raw.isdigit() and len(expires_raw) <= 12 and subject is not None
-    expires = int(expires_raw) if valid else 0
-    expected = sign(state.settings.secret_key, file_id, variant, expires, subject or "")
-    # Constant time, on bytes: a str with non-ASCII characters cannot be compared so.
-    if not valid or not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
-        return _refusal(403, "BAD_SIGNATURE", "下载链接无效", "The download link is not valid")
-    left = expires - unix_now(state)
-    if left < 0:
-        return _refusal(
-            403,
-            "LINK_EXPIRED",
-            "下载链接已过期，请重新获取",
-            "The download link has expired; ask for a new one",
-        )
-    assert subject is not None
-    row = await _readable_by(request, subject, file_id)
+        subject = _signer(request, file_id, variant)
+        if not isinstance(subject, str):
+            return subject
+        # The signer's reach today: a right withdrawn since the signing stops the link.
+        parsed = parse_subject(subject)
+        person_id = parsed[1] if parsed is not None and parsed[0] == "person" else None
+        await state.authority.ensure_loaded(session)
+        reach = state.authority.reach(subject, person_id, state.clock())
+        row = await file_by_id(session, file_id, readable_files(reach))
     if row is None:
         return _refusal(
             403,
@@ -122,6 +133,7 @@ async def download(request: Request) -> Response:
             "签发链接者已无权查看该文件",
             "Whoever the link was signed for may no longer read the file",
         )
+    left = int(request.query_params["expires"]) - unix_now(state)
     if variant is Variant.THUMBNAIL and row.thumbnail_sha256 is None:
         return _not_found()
     sha256 = row.thumbnail_sha256 if variant is Variant.THUMBNAIL else row.sha256
@@ -132,7 +144,9 @@ async def download(request: Request) -> Response:
         "Cache-Control": f"private, max-age={left}",
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Content-Disposition": content_disposition(row.name, is_image(media_type)),
+        "Content-Disposition": content_disposition(
+            thumbnail_name(row.name) if variant is Variant.THUMBNAIL else row.name, is_image(media_type)
+        ),
     }
     if f'"{sha256}"' in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)

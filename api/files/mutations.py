@@ -82,11 +82,14 @@ class FilesMutation:
             prepared: Prepared = await asyncio.to_thread(
                 check, part.filename, part.data, UploadLimits.of(ctx.settings)
             )
+            # Written before the transaction: a slow store holds no database lock. A blob
+            # written for an upload refused below is harmless (content-addressed).
+            stored = await uploading.put_blobs(ctx.file_store, prepared)
         except DomainError as exc:
             return UploadEvidenceFilePayload.of(None, _errors(exc))
 
         async def work(session: AsyncSession) -> EvidenceFileRow:
-            return await uploading.record(session, ctx.file_store, prepared, actor=actor(ctx))
+            return await uploading.record_stored(session, stored, actor=actor(ctx))
 
         row, errors = await run_mutation(info, work)
         return UploadEvidenceFilePayload.of(row, errors)

@@ -7,14 +7,16 @@ and recorded as one `evidence_file` row, audited in the same transaction.
 - Content is stored once by its SHA-256: a second uploader of the same bytes gets a row of
   their own and no new blob (the store writes nothing for a key it holds).
 - The blobs (the content, the thumbnail) are written and read back before the row is
-  flushed. A store that fails refuses the upload (STORE_UNAVAILABLE, retry later) and
-  nothing is recorded. A blob written for an upload refused later is harmless: it is
-  content-addressed, and unreachable until some upload records it.
+  flushed (`put_blobs`, whose `Stored` is what `record_stored` takes). A store that fails
+  refuses the upload (STORE_UNAVAILABLE, retry later) and nothing is recorded. A blob
+  written for an upload refused later is harmless: it is content-addressed, and
+  unreachable until some upload records it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,8 +47,17 @@ async def previous_upload(session: AsyncSession, uploaded_by: str, sha256: str) 
     return found.first()
 
 
-async def put_blobs(store: BlobStore, prepared: Prepared, field: Sequence[str] = ("file",)) -> None:
-    """Write the content and its thumbnail; STORE_UNAVAILABLE if the store fails."""
+@dataclass(frozen=True)
+class Stored:
+    """A prepared file whose blobs the store holds: only `put_blobs` makes one, so a row is
+    recorded (`record_stored`) only for content already written and read back."""
+
+    prepared: Prepared
+
+
+async def put_blobs(store: BlobStore, prepared: Prepared, field: Sequence[str] = ("file",)) -> Stored:
+    """Write the content and its thumbnail; STORE_UNAVAILABLE if the store fails. Callers
+    that can write before their transaction begins do (a slow store then holds no lock)."""
     try:
         await store.put(prepared.sha256, prepared.data, prepared.media_type)
         if prepared.thumbnail is not None:
@@ -59,6 +70,7 @@ async def put_blobs(store: BlobStore, prepared: Prepared, field: Sequence[str] =
             "文件存储暂不可用，未保存任何内容，请稍后重试",
             "The file store cannot take the file now; nothing was recorded, try again later",
         ) from exc
+    return Stored(prepared)
 
 
 async def record(
@@ -71,8 +83,24 @@ async def record(
     field: Sequence[str] = ("file",),
     domain: str = AUDIT_DOMAIN,
 ) -> EvidenceFile:
-    """Store a prepared file and record it (see the module's contract); its audit entry is
-    in `domain` (the platform's root unless the caller knows the unit concerned)."""
+    """Store a prepared file and record it (see the module's contract)."""
+    stored = await put_blobs(store, prepared, field)
+    return await record_stored(session, stored, actor=actor, anonymous=anonymous, field=field, domain=domain)
+
+
+async def record_stored(
+    session: AsyncSession,
+    stored: Stored,
+    *,
+    actor: Actor,
+    anonymous: bool = False,
+    field: Sequence[str] = ("file",),
+    domain: str = AUDIT_DOMAIN,
+) -> EvidenceFile:
+    """Record a stored file as the actor's upload (or an anonymous one), refusing the same
+    uploader's same content (DUPLICATE_FILE); its audit entry is in `domain` (the
+    platform's root unless the caller knows the unit concerned)."""
+    prepared = stored.prepared
     uploaded_by = PUBLIC_UPLOADER if anonymous else actor.subject
     if not anonymous:
         earlier = await previous_upload(session, uploaded_by, prepared.sha256)
@@ -88,7 +116,6 @@ async def record(
                     )
                 ]
             )
-    await put_blobs(store, prepared, field)
     thumb = prepared.thumbnail
     row = EvidenceFile(
         sha256=prepared.sha256,

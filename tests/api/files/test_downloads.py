@@ -13,7 +13,7 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.files.stores import BlobStore
-from tests.api.files.uploading import FILE, image_bytes, pdf_bytes, two_people, uploaded
+from tests.api.files.uploading import FILE, FailingStore, image_bytes, pdf_bytes, two_people, uploaded
 from tests.factories import gid
 
 
@@ -165,3 +165,14 @@ async def test_a_corrupt_or_missing_blob_is_reported_not_served(
     _remove(path)
     missing = await http.get(file["downloadUrl"])
     assert missing.status_code == 502 and _code(missing) == "FILE_MISSING"
+
+
+async def test_a_store_that_cannot_be_reached_is_503_with_retry_after(
+    app: Any, session: AsyncSession, as_: Any, http: Any
+) -> None:
+    me, _ = await two_people(app, session)
+    file = (await uploaded(http, as_(f"person:{me.id}").headers, "a.jpg", image_bytes()))["file"]
+    app.state.file_store = FailingStore()
+    response = await http.get(file["downloadUrl"])
+    assert response.status_code == 503 and _code(response) == "STORE_UNAVAILABLE"
+    assert response.headers["retry-after"]

@@ -13,7 +13,7 @@ from domain.files.models import PUBLIC_UPLOADER, EvidenceAttachment, EvidenceFil
 from domain.files.stores import BlobStore
 from domain.hazards.models import TipOff
 from tests import factories as f
-from tests.api.files.uploading import elf_bytes, image_bytes, pdf_bytes
+from tests.api.files.uploading import FailingStore, elf_bytes, image_bytes, pdf_bytes
 from tests.api.helpers import reload
 from tests.factories import gid
 
@@ -108,3 +108,44 @@ async def test_one_bad_file_refuses_the_whole_tip_off(
     assert await _count(session, TipOff) == 0
     assert await _count(session, EvidenceFile) == 0
     assert await _count(session, EvidenceAttachment) == 0
+
+
+async def test_a_store_that_fails_files_nothing_and_asks_for_a_retry(
+    app: Any, session: AsyncSession, http: httpx.AsyncClient
+) -> None:
+    park = await _park(app, session)
+    app.state.file_store = FailingStore()
+    files = [("files", ("a.jpg", image_bytes(), "image/jpeg"))]
+    response = await http.post("/public/tip-offs", data=_fields(park), files=files)
+    assert response.status_code == 503 and response.headers["retry-after"]
+    assert response.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+    assert await _count(session, TipOff) == 0 and await _count(session, EvidenceFile) == 0
+
+
+async def test_a_retried_tip_off_with_files_is_answered_once(
+    app: Any, session: AsyncSession, http: httpx.AsyncClient
+) -> None:
+    park = await _park(app, session)
+    headers = {"Idempotency-Key": "0b7e4c1e-8f0a-4a8e-9d55-5d1f3c2a7b10"}
+    photo = image_bytes(color="gray")
+    first = await http.post(
+        "/public/tip-offs",
+        data=_fields(park),
+        files=[("files", ("a.jpg", photo, "image/jpeg"))],
+        headers=headers,
+    )
+    again = await http.post(
+        "/public/tip-offs",
+        data=_fields(park),
+        files=[("files", ("a.jpg", photo, "image/jpeg"))],
+        headers=headers,
+    )
+    assert first.status_code == again.status_code == 201 and again.json() == first.json()
+    other = await http.post(
+        "/public/tip-offs",
+        data=_fields(park),
+        files=[("files", ("a.jpg", image_bytes(color="black"), "image/jpeg"))],
+        headers=headers,
+    )
+    assert other.status_code == 422
+    assert await _count(session, TipOff) == 1 and await _count(session, EvidenceFile) == 1

@@ -10,8 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.models import AuditEvent
 from domain.files.models import EvidenceFile
-from domain.files.stores import BlobStore, StoreUnavailable
-from tests.api.files.uploading import elf_bytes, image_bytes, pdf_bytes, two_people, upload, uploaded
+from domain.files.stores import BlobStore
+from tests.api.files.uploading import (
+    FailingStore,
+    elf_bytes,
+    image_bytes,
+    pdf_bytes,
+    two_people,
+    upload,
+    uploaded,
+)
 from tests.factories import gid
 
 
@@ -114,24 +122,6 @@ async def test_two_uploaders_of_the_same_bytes_get_a_row_each_and_share_one_blob
     assert [r.uploaded_by for r in rows] == [f"person:{first.id}", f"person:{second.id}"]
     assert {r.thumbnail_sha256 for r in rows} == {rows[0].thumbnail_sha256}
     assert await file_store.get(a["sha256"]) == data
-
-
-class FailingStore:
-    """A store that cannot be reached."""
-
-    kind = "failing"
-
-    async def put(self, sha256: str, data: bytes, media_type: str) -> None:
-        raise StoreUnavailable(sha256, "connection refused")
-
-    async def get(self, sha256: str) -> bytes:
-        raise StoreUnavailable(sha256, "connection refused")
-
-    async def exists(self, sha256: str) -> bool:
-        raise StoreUnavailable(sha256, "connection refused")
-
-    async def close(self) -> None:
-        return None
 
 
 async def test_a_store_that_fails_refuses_the_upload_retryably_and_nothing_is_recorded(

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from domain.files.stores import StoreUnavailable
+
 UPLOAD = """mutation($input: UploadEvidenceFileInput!) {
   uploadEvidenceFile(input: $input) {
     file { id name sha256 size mediaType width height hasThumbnail anonymous uploadedAt
@@ -77,3 +79,21 @@ async def two_people(app: Any, session: Any) -> tuple[Any, Any]:
     second = await factories.person(session, name="测试乙", phone=None)
     await reload(app, session)
     return first, second
+
+
+class FailingStore:
+    """A store that cannot be reached."""
+
+    kind = "failing"
+
+    async def put(self, sha256: str, data: bytes, media_type: str) -> None:
+        raise StoreUnavailable(sha256, "connection refused")
+
+    async def get(self, sha256: str) -> bytes:
+        raise StoreUnavailable(sha256, "connection refused")
+
+    async def exists(self, sha256: str) -> bool:
+        raise StoreUnavailable(sha256, "connection refused")
+
+    async def close(self) -> None:
+        return None

@@ -106,3 +106,22 @@ def test_a_transparent_png_gets_a_white_backed_thumbnail() -> None:
     thumbnail = make_thumbnail(out.getvalue())
     pixel = Image.open(io.BytesIO(thumbnail.data)).convert("RGB").getpixel((0, 0))
     assert isinstance(pixel, tuple) and all(channel > 240 for channel in pixel)
+
+
+def _claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims another canvas size (its CRC fixed to match)."""
+    import struct
+    import zlib
+
+    png = bytearray(_image((1, 1), "PNG", mode="L"))
+    ihdr = png.index(b"IHDR")
+    png[ihdr + 4 : ihdr + 12] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(png[ihdr : ihdr + 17]))
+    png[ihdr + 17 : ihdr + 21] = struct.pack(">I", crc)
+    return bytes(png)
+
+
+def test_a_header_claiming_a_huge_canvas_is_refused_without_decoding() -> None:
+    bomb = _claiming(100_000, 100_000)
+    assert len(bomb) < 100
+    assert _code("tiny.png", bomb) is ErrorCode.FILE_UNREADABLE
