@@ -26,6 +26,7 @@ async def evidence_file(
     name: str | None = None,
     media_type: str = "image/png",
     person_id: int | None = None,
+    anonymous: bool = False,
 ) -> EvidenceFile:
     n = next(_n)
     content = data if data is not None else PNG + f"现场照片（演示）{n}".encode()
@@ -38,7 +39,7 @@ async def evidence_file(
         name=name or f"photo-{n}.png",
         uploaded_by=uploaded_by,
         uploaded_by_person_id=person_id,
-        anonymous=False,
+        anonymous=anonymous,
     )
     session.add(row)
     await session.flush()

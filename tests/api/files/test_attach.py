@@ -49,10 +49,10 @@ async def test_a_hazard_takes_evidence_at_each_stage_from_its_side_only(
     after = await evidence_file(session, file_store, boss_s, person_id=w["boss"].id)
     after2 = await evidence_file(session, file_store, boss_s, person_id=w["boss"].id)
     check = await evidence_file(session, file_store, head_s, person_id=w["head"].id)
-    foreign = await evidence_file(session, file_store, subject(w, "food"), person_id=w["food"].id)
+    foreign = await evidence_file(session, file_store, subject(w, "grocer"), person_id=w["grocer"].id)
     await reload(app, session)
     app.state.clock = lambda: TODAY
-    expert, boss, head, food = (as_(subject(w, k)) for k in ("expert", "boss", "head", "food"))
+    expert, boss, head, food = (as_(subject(w, k)) for k in ("expert", "boss", "head", "grocer"))
 
     reported = ok(await expert(REPORT, report_input(w, [_fid(found)])))["hazard"]
     hid = reported["id"]

@@ -39,7 +39,7 @@ async def test_a_plan_takes_files_with_it_and_while_it_is_in_force(
     ]
     await reload(app, session)
     app.state.clock = lambda: TODAY
-    expert, boss, food = as_(subject(w, "expert")), as_(boss_s), as_(subject(w, "food"))
+    expert, boss, food = as_(subject(w, "expert")), as_(boss_s), as_(subject(w, "grocer"))
     hid = ok(await expert(REPORT, report_input(w)))["hazard"]["id"]
 
     def plan(files: list[str]) -> dict[str, Any]:

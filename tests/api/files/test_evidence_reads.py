@@ -130,7 +130,7 @@ async def test_the_compiled_path_answers_evidence_as_the_resolvers_do(
       plan {{ id {full} }} plans {{ id {full} }} }} }} }}"""
     # The Actor union is the resolvers': the whole root goes to them, with the same answer.
     resolved = "{ hazards(first: 10) { nodes { id evidenceFiles { attachedBy { __typename } } } } }"
-    for who in (platform_admin, subject(w, "boss"), subject(w, "food"), w["reader"].subject):
+    for who in (platform_admin, subject(w, "boss"), subject(w, "grocer"), w["reader"].subject):
         for stage in (None, "RECTIFIED", "VERIFIED"):
             answer = await pair.both(who, compiled, {"stage": stage})
             assert "errors" not in answer
@@ -149,7 +149,7 @@ async def test_files_are_readable_by_whoever_reads_what_they_are_attached_to(
 ) -> None:
     w = await world(session)
     hazards = await _hazards(session, w, file_store, 2)
-    own = await evidence_file(session, file_store, subject(w, "food"), person_id=w["food"].id)
+    own = await evidence_file(session, file_store, subject(w, "grocer"), person_id=w["grocer"].id)
     loose = await evidence_file(session, file_store, subject(w, "head"), person_id=w["head"].id)
     await reload(app, session)
     everything = set((await session.scalars(select(EvidenceFile.id))).all())
@@ -180,7 +180,7 @@ async def test_files_are_readable_by_whoever_reads_what_they_are_attached_to(
     assert await readable(w["reader"].subject, None) == set()
     assert await shown(w["reader"].subject) == set()
     # Another enterprise's principal: their own upload only.
-    assert await readable(subject(w, "food"), w["food"].id) == {own.id}
+    assert await readable(subject(w, "grocer"), w["grocer"].id) == {own.id}
     # The enterprise, its department head and the agency read every file attached at the
     # enterprise; the head also their own loose upload. The API shows the same attached files.
     for key in ("boss", "head", "expert"):

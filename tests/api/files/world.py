@@ -1,6 +1,6 @@
 """The world of the evidence tests: a park's chemical enterprise with its principal (the
 rectifier), the safety department's head above it (the verifier), an agency's expert under
-contract for it (the inspector), another enterprise's principal, and a district system that
+contract for it (the inspector), another enterprise's principal (the grocer), and a district system that
 reads the tree and compliance but no records or hazards. All fictional."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ async def world(session: AsyncSession) -> dict[str, Any]:
     for key, unit, kind in (
         ("head", t["safety"], PostKind.DEPARTMENT_HEAD),
         ("boss", t["chem"], PostKind.ENTERPRISE_PRINCIPAL),
-        ("food", t["food"], PostKind.ENTERPRISE_PRINCIPAL),
+        ("grocer", t["food"], PostKind.ENTERPRISE_PRINCIPAL),
     ):
         who = await f.person(session, name=f"{key}（演示）")
         await f.assign(session, await f.post(session, unit, kind), who)
