@@ -123,7 +123,7 @@ bench-fixed-cost: $(VENV)/.installed
 # Evidence file uploads and downloads (1 MB and 10 MB) through the API against the stores'
 # own put and get, on the disk store and on the S3 store (moto's S3 server, started by the
 # script); SQLite unless ARGS="--database-url postgresql://…". About a minute:
-# make bench-files ARGS="--sizes-mb 1,10 --count 8"
+# make bench-files ARGS="--sizes-mb 1,10 --count 12"
 bench-files: $(VENV)/.installed
 	$(PY) -m benchmarks.files $(ARGS)
 

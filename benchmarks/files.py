@@ -1,7 +1,7 @@
 """Evidence file throughput: uploads and downloads through the API, on the disk store and on
 the S3 store, each beside its floor (the store's own put and get, no HTTP, no database).
 
-    python -m benchmarks.files [--sizes-mb 1,10] [--count 8] [--database-url postgresql://…]
+    python -m benchmarks.files [--sizes-mb 1,10] [--count 12] [--database-url postgresql://…]
 
 Builds a temporary database (SQLite unless a PostgreSQL server URL is given), makes its first
 administrator (`create-admin`: the token's caller), starts moto's S3 server as a process of
@@ -262,7 +262,7 @@ async def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--database-url", default=None, help="PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--sizes-mb", default="1,10", help="comma-separated file sizes in MB (10^6 bytes)")
-    parser.add_argument("--count", type=int, default=8, help="files of each size (after one warm-up)")
+    parser.add_argument("--count", type=int, default=12, help="files of each size (after one warm-up)")
     parser.add_argument("--stores", default="disk,s3", help="comma-separated: disk, s3")
     ns = parser.parse_args(argv)
     sizes = [int(float(s) * MB) for s in ns.sizes_mb.split(",")]
