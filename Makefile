@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer bench-fixed-cost clean
+.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer bench-fixed-cost bench-files clean
 
 # Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
 # no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
@@ -119,6 +119,13 @@ bench-peer: $(VENV)/.installed
 # ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test". Needs wrk; about a minute.
 bench-fixed-cost: $(VENV)/.installed
 	$(PY) -m benchmarks.fixed_cost $(ARGS)
+
+# Evidence file uploads and downloads (1 MB and 10 MB) through the API against the stores'
+# own put and get, on the disk store and on the S3 store (moto's S3 server, started by the
+# script); SQLite unless ARGS="--database-url postgresql://…". About a minute:
+# make bench-files ARGS="--sizes-mb 1,10 --count 12"
+bench-files: $(VENV)/.installed
+	$(PY) -m benchmarks.files $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -23,7 +23,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from api.settings import get_settings
+from api.settings import ApiSettings, get_settings
 from domain.clock import today_shanghai
 
 log = logging.getLogger("api.cli")
@@ -53,11 +53,14 @@ async def _migrate(url: str) -> None:
         await engine.dispose()
 
 
-async def _load_demo(url: str, *, only_if_empty: bool) -> None:
+async def _load_demo(settings: ApiSettings, *, only_if_empty: bool) -> None:
     from domain.db import create_engine, create_session_factory
+    from domain.files.stores.opening import open_store
     from seeds.loader import is_empty, load_dataset
 
-    engine = create_engine(url)
+    engine = create_engine(settings.database_url)
+    # The demo's evidence files go where the app will look for them (FILE_STORE).
+    store = open_store(settings)
     try:
         async with create_session_factory(engine)() as session:
             if not await is_empty(session):
@@ -65,10 +68,11 @@ async def _load_demo(url: str, *, only_if_empty: bool) -> None:
                     log.info("database already holds data; demo data not loaded")
                     return
                 raise SystemExit("the database already holds data; demo data loads only into an empty one")
-            counts = await load_dataset(session, today=today_shanghai())
+            counts = await load_dataset(session, today=today_shanghai(), store=store)
             await session.commit()
             log.info("demo data loaded: %s", counts)
     finally:
+        await store.close()
         await engine.dispose()
 
 
@@ -179,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         asyncio.run(_migrate(settings.database_url))
     elif args.command == "load-demo":
-        asyncio.run(_load_demo(settings.database_url, only_if_empty=False))
+        asyncio.run(_load_demo(settings, only_if_empty=False))
     elif args.command == "escalate-hazards":
         asyncio.run(_escalate(settings.database_url))
     elif args.command == "rebuild-scores":
@@ -205,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
 
         asyncio.run(_migrate(settings.database_url))
         if settings.load_demo_data:
-            asyncio.run(_load_demo(settings.database_url, only_if_empty=True))
+            asyncio.run(_load_demo(settings, only_if_empty=True))
         print(f"GraphQL API (GraphiQL) on http://{args.host}:{args.port}/graphql", flush=True)
         # Proxy headers are ours to read (TRUSTED_PROXIES, api/proxies.py): uvicorn's own
         # would believe X-Forwarded-For from any client on loopback.

@@ -236,6 +236,11 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "OWN": ("仅本单元", "The unit's own posts and hazards"),
         "TREE": ("含下级", "The unit with its subtree"),
     },
+    "EvidenceStage": {
+        "FOUND": ("排查发现", "As found"),
+        "RECTIFIED": ("整改完成", "As rectified"),
+        "VERIFIED": ("验收", "At verification"),
+    },
     "TipOffStatus": {
         "RECEIVED": ("待核查", "Received, to be checked"),
         "DISMISSED": ("不予立案", "Dismissed"),
@@ -305,6 +310,10 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "OVERLAPPING_DELEGATION": ("委托期间重叠", "Overlaps another delegation of the duty"),
         "NOT_A_DEFAULT_ITEM": ("频次为文件规定", "The duty's frequency is the document's, not a default"),
         "RULE_KINDS_DIFFER": ("记录类型不同", "The rule names other record kinds than the duty"),
+        "FILE_NOT_FOUND": ("文件不存在", "No such file, or one you may not read"),
+        "ALREADY_ATTACHED": ("文件已附加", "The file is already attached there"),
+        "TOO_MANY_FILES": ("文件过多", "Too many files in one request"),
+        "WRONG_STAGE": ("阶段不符", "The subject is not at a point of its life that takes this evidence"),
         "EMPTY_FILE": ("文件为空", "The file is empty"),
         "FILE_TOO_LARGE": ("文件过大", "The file is larger than the limit"),
         "FILE_TYPE_NOT_ALLOWED": (

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from api.access.loaders import AccessLoaders
 from api.admin.loaders import AdminLoaders
 from api.duties.loaders import DutyLoaders
+from api.files.attach_loaders import EvidenceLoaders
 from api.hazards.loaders import HazardLoaders
 from api.loaders import (
     AssignmentByIdLoader,
@@ -57,6 +58,10 @@ class Loaders:
     @cached_property
     def duties(self) -> DutyLoaders:
         return DutyLoaders(self.ctx)
+
+    @cached_property
+    def evidence(self) -> EvidenceLoaders:
+        return EvidenceLoaders(self.ctx)
 
     @cached_property
     def hazards(self) -> HazardLoaders:

@@ -46,6 +46,7 @@ from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
 from api.extension_runner import PreparedExtensionsRunner
+from api.files.attach_mutations import AttachEvidenceMutation
 from api.files.mutations import FilesMutation
 from api.files.queries import FilesQuery
 from api.hazards.mutations import HazardsMutation
@@ -119,6 +120,7 @@ class Mutation(
     DelegationsMutation,
     DistrictDefaultsMutation,
     HazardsMutation,
+    AttachEvidenceMutation,
     TasksMutation,
     ScoringMutation,
     ReportsMutation,

@@ -53,6 +53,11 @@ class ErrorCode(StrEnum):
     OVERLAPPING_DELEGATION = "OVERLAPPING_DELEGATION"
     NOT_A_DEFAULT_ITEM = "NOT_A_DEFAULT_ITEM"
     RULE_KINDS_DIFFER = "RULE_KINDS_DIFFER"
+    # Evidence attachments (domain.files.attachments).
+    FILE_NOT_FOUND = "FILE_NOT_FOUND"
+    ALREADY_ATTACHED = "ALREADY_ATTACHED"
+    TOO_MANY_FILES = "TOO_MANY_FILES"
+    WRONG_STAGE = "WRONG_STAGE"
     # Evidence file uploads (domain.files.uploading)
     EMPTY_FILE = "EMPTY_FILE"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"

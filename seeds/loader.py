@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz import agencies, clients, policy
 from authz.models import ClientKind
 from domain.actors import SYSTEM
+from domain.files.stores import BlobStore
 from domain.people.service import create_person
 from domain.posts import service as posts
 from domain.posts.kinds import PostKind
@@ -24,6 +25,7 @@ from domain.tree import service as tree
 from domain.tree.kinds import RiskClass, Trade, UnitKind
 from domain.tree.models import OrgUnit
 from seeds.demo_duties import load_demo_duties
+from seeds.demo_files import load_demo_files
 from seeds.demo_hazards import load_demo_hazards
 from seeds.demo_scoring import load_demo_scoring
 from seeds.demo_tasks import load_demo_tasks
@@ -37,9 +39,10 @@ async def is_empty(session: AsyncSession) -> bool:
 
 
 class _Loader:
-    def __init__(self, session: AsyncSession, today: date) -> None:
+    def __init__(self, session: AsyncSession, today: date, store: BlobStore | None) -> None:
         self.session = session
         self.today = today
+        self.store = store
         self.people: dict[str, int] = {}
         # Districts and enterprises by code (unique in the dataset), for grants and contracts.
         self.units: dict[str, OrgUnit] = {}
@@ -155,6 +158,8 @@ class _Loader:
         counts |= await load_hazard_categories(self.session)
         counts |= await load_demo_hazards(self.session, parks, self.today)
         counts |= await load_demo_tasks(self.session, parks, self.today)
+        if self.store is not None:
+            counts |= await load_demo_files(self.session, self.store)
         # Scores are derived from all of the above: built once, then kept current.
         await rebuild(self.session, self.today)
         counts |= await load_demo_scoring(self.session, self.today)
@@ -229,12 +234,15 @@ def read_dataset(path: Path = DEMO_FILE) -> dict[str, Any]:
     return data
 
 
-async def load_dataset(session: AsyncSession, path: Path = DEMO_FILE, *, today: date) -> dict[str, int]:
-    """Load `path` into an empty database in the session's transaction (no commit)."""
+async def load_dataset(
+    session: AsyncSession, path: Path = DEMO_FILE, *, today: date, store: BlobStore | None = None
+) -> dict[str, int]:
+    """Load `path` into an empty database in the session's transaction (no commit); with a
+    blob store, the demo's evidence files too (their content into `store`)."""
     if not await is_empty(session):
         raise RuntimeError(
             "the database already holds organisation units; demo data loads only into an empty one"
         )
     # A small file read once, before any statement: blocking here costs nothing.
     data = read_dataset(path)
-    return await _Loader(session, today).load(data)
+    return await _Loader(session, today, store).load(data)

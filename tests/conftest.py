@@ -40,6 +40,9 @@ from domain.files.stores.disk import DiskStore
 from migrations.runner import upgrade
 from scratch import temporary_database
 
+# The S3 store's fixtures (a local S3-protocol server per process, a bucket per test).
+pytest_plugins = ["tests.s3server"]
+
 
 def base_url() -> str | None:
     raw = os.environ.get("TEST_DATABASE_URL")
@@ -67,6 +70,9 @@ def _build_demo_database(path: Path) -> None:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DATABASE_URL", f"sqlite:///{path.as_posix()}")
+        # The demo's evidence files beside the database, not in the repository's data/.
+        mp.setenv("FILE_STORE", "disk")
+        mp.setenv("FILE_STORE_PATH", str(path.parent / "demo-files"))
         get_settings.cache_clear()
         try:
             main(["migrate"])

@@ -16,12 +16,14 @@ from sqlalchemy import Numeric, func, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from api.compiled.build import Build, Entity, FieldSql
+from api.compiled.evidence import evidence_files
 from api.compiled.fields import Field, Unsupported
 from api.compiled.posts import PERSON
 from api.compiled.refs import day, days_between, rows, subject_ref
 from api.compiled.scalars import boolean, global_id, plain, timestamp
 from api.compiled.tree import ORG_UNIT
 from authz.visibility.hazards import categories_visible, hazards_visible
+from domain.files.models import AttachmentSubject
 from domain.hazards import ledger
 from domain.hazards import states as st
 from domain.hazards.models import Hazard, HazardCategory, HazardEvent, HazardNotice, HazardPlan
@@ -184,6 +186,7 @@ PLAN = Entity(
         "createdAt": timestamp(HazardPlan.created_at),
         "createdBy": subject_ref(HazardPlan.created_by),
         "responsiblePerson": _person(HazardPlan.responsible_person_id),
+        "evidenceFiles": evidence_files(AttachmentSubject.HAZARD_PLAN, HazardPlan.id),
     },
     HazardPlan.id,
 )
@@ -242,6 +245,7 @@ HAZARD = Entity(
         "history": _history,
         "pendingExtension": _pending_extension,
         "notices": _notices,
+        "evidenceFiles": evidence_files(AttachmentSubject.HAZARD, Hazard.id),
     },
     Hazard.id,
 )

@@ -14,6 +14,7 @@ from api.context import Info
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, DutyListVersion
 from api.errors import UserError, present
+from api.files.attach_create import FILES_DESCRIPTION
 from api.ids import MAX_ROW_ID, decode_id, try_decode_id
 from api.json_input import domain_json
 from domain.duties import lists as duty_lists
@@ -163,6 +164,7 @@ class RecordPerformanceInput:
     attachments: list[AttachmentInput] = strawberry.field(
         default_factory=list, description="附件 — Files' metadata"
     )
+    files: list[relay.GlobalID] | None = strawberry.field(default=None, description=FILES_DESCRIPTION)
     makeup_for: date | None = strawberry.field(
         default=None,
         description="补做期间 — A day of an earlier period this makes up for (counted late for it)",
@@ -231,6 +233,7 @@ class RequestExemptionInput:
     start: date = strawberry.field(name="from", description="开始日期 — First day covered")
     end: date = strawberry.field(name="to", description="结束日期 — Last day covered")
     reason: str = strawberry.field(description="理由 — e.g. 企业已停产关闭, 岗位空缺")
+    files: list[relay.GlobalID] | None = strawberry.field(default=None, description=FILES_DESCRIPTION)
 
 
 @strawberry.input(description="审批豁免 — Approve or refuse an exemption request")

@@ -37,6 +37,7 @@ from api.duties.inputs import (
     record_input,
 )
 from api.errors import mutate
+from api.files.attach_create import attach_created
 from api.ids import decode_id
 from domain.db import reuse_plans
 from domain.duties import exemptions
@@ -47,6 +48,8 @@ from domain.duties.models import DutyList as DutyListRow
 from domain.duties.models import DutyListVersion as DutyListVersionRow
 from domain.duties.models import DutyRecord as DutyRecordRow
 from domain.duties.records.choosing import with_chosen_duty
+from domain.files.attachments import Target
+from domain.files.models import AttachmentSubject
 
 T = TypeVar("T")
 
@@ -134,6 +137,8 @@ class DutiesMutation:
             row = await rec.create_record(
                 session, data=data, recorder=recorder, domain=domain, today=info.context.today, units=units
             )
+            target = Target(AttachmentSubject.RECORD, row.id)
+            await attach_created(info.context, session, target, input.files, recorder, domain)
             return row, chosen
 
         return await mutate(info, _planned(work), DutyRecordPayload.chosen)
@@ -165,6 +170,9 @@ class DutiesMutation:
                 today=info.context.today,
                 units=units,
             )
+            target = Target(AttachmentSubject.RECORD, row.id)
+            files = input.record.files
+            await attach_created(info.context, session, target, files, recorder, domain, ("record", "files"))
             return row, chosen
 
         return await mutate(info, _planned(work), DutyRecordPayload.chosen)
@@ -194,7 +202,8 @@ class DutiesMutation:
             domain, person_id = await guards.exemption_request(
                 info.context, session, post_id, input.person_id
             )
-            return await exemptions.request_exemption(
+            recorder = await guards.recorder(info.context, session, [])
+            row = await exemptions.request_exemption(
                 session,
                 item_id=item_id,
                 post_id=post_id,
@@ -202,10 +211,13 @@ class DutiesMutation:
                 start=input.start,
                 end=input.end,
                 reason=input.reason,
-                recorder=await guards.recorder(info.context, session, []),
+                recorder=recorder,
                 domain=domain,
                 today=info.context.today,
             )
+            target = Target(AttachmentSubject.EXEMPTION, row.id)
+            await attach_created(info.context, session, target, input.files, recorder, domain)
+            return row
 
         return await mutate(info, _planned(work), DutyRecordPayload.of)
 

@@ -10,6 +10,7 @@ from strawberry import relay
 
 from api.context import Info
 from api.duties.types import DutyItem, DutyRecordKind
+from api.files.attach_types import AttachedEvidence, evidence_of, record_subject
 from api.ids import try_decode_id
 from api.keys import ID_DESCRIPTION, key_id
 from api.lazy import lazy_class
@@ -275,6 +276,13 @@ class DutyRecord(LoadedNode[DutyRecordRow]):
             created_at=d.created_at,
             row=d,
         )
+
+    @strawberry.field(
+        description="证据文件 — Evidence files attached to it (uploaded and attached by its recorder), "
+        "oldest first"
+    )
+    async def evidence_files(self, info: Info) -> list[AttachedEvidence]:
+        return await evidence_of(info, record_subject(self.row.kind), self.row.id)
 
 
 @strawberry.type(

@@ -12,6 +12,7 @@ from strawberry import relay
 from api.context import Info
 from api.duties.inputs import AttachmentInput
 from api.errors import UserError, mutate, present
+from api.files.attach_create import FILES_DESCRIPTION, attach_created
 from api.guard import forbidden, read_person, write_unit
 from api.hazards import guards
 from api.hazards.types import Hazard, HazardCategory, TipOff
@@ -20,13 +21,22 @@ from authz import objects
 from authz.catalogue import Action as AuthzAction
 from authz.catalogue import Resource
 from authz.visibility.hazards import tip_offs_visible
-from domain.errors import ErrorCode, ErrorCollector, not_found
+from domain.errors import DomainError, ErrorCode, ErrorCollector, not_found
+from domain.files.attachments import Target
+from domain.files.models import AttachmentSubject, EvidenceStage
 from domain.hazards import service, tipoffs
 from domain.hazards.models import Hazard as HazardRow
 from domain.hazards.models import HazardCategory as HazardCategoryRow
 from domain.hazards.models import TipOff as TipOffRow
 from domain.hazards.states import Action, Grade, HazardDomain, Source
 from domain.rows import row_by_id
+
+# The stage of the files a step of the ledger takes.
+STAGE_OF_ACTION = {
+    Action.SUBMIT_RECTIFICATION: EvidenceStage.RECTIFIED,
+    Action.PASS_VERIFICATION: EvidenceStage.VERIFIED,
+    Action.FAIL_VERIFICATION: EvidenceStage.VERIFIED,
+}
 
 
 @strawberry.input(description="上报隐患 — A hazard found at a unit; you are its finder")
@@ -44,6 +54,9 @@ class ReportHazardInput:
     evidence: list[AttachmentInput] = strawberry.field(
         default_factory=list, description="证据 — Files' metadata"
     )
+    files: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description=FILES_DESCRIPTION + " (attached as found: FOUND)"
+    )
 
 
 @strawberry.input(description="五落实 — The plan of a hazard; a new one replaces the current one")
@@ -56,6 +69,9 @@ class SetHazardPlanInput:
     funds: Decimal = strawberry.field(description="整改资金（元） — Funds in yuan")
     deadline: date = strawberry.field(description="整改时限 — Deadline")
     contingency_plan: str = strawberry.field(description="应急预案 — Contingency plan")
+    files: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description=FILES_DESCRIPTION + " (attached to the new plan)"
+    )
 
 
 @strawberry.input(description="隐患流转 — Move a hazard along its states")
@@ -67,6 +83,11 @@ class TransitionHazardInput:
     )
     deadline: date | None = strawberry.field(
         default=None, description="整改时限 — For a general hazard without a plan, when rectification starts"
+    )
+    files: list[relay.GlobalID] | None = strawberry.field(
+        default=None,
+        description=FILES_DESCRIPTION + "; only with SUBMIT_RECTIFICATION (attached as RECTIFIED) or a "
+        "verification, passed or failed (attached as VERIFIED)",
     )
 
 
@@ -148,7 +169,8 @@ class HazardsMutation:
         async def work(session: AsyncSession) -> HazardRow:
             unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
             domain = await write_unit(info.context, session, unit_id, "unitId", Resource.HAZARD)
-            return await service.report_hazard(
+            who = await guards.actor(info.context, session, [unit_id])
+            hazard = await service.report_hazard(
                 session,
                 unit_id=unit_id,
                 category_id=decode_id(input.category_id, "HazardCategory", "categoryId"),
@@ -162,10 +184,13 @@ class HazardsMutation:
                     service.Evidence(a.name, a.media_type, a.size_bytes, a.sha256, a.uri)
                     for a in input.evidence
                 ],
-                actor=await guards.actor(info.context, session, [unit_id]),
+                actor=who,
                 domain=domain,
                 today=info.context.today,
             )
+            target = Target(AttachmentSubject.HAZARD, hazard.id, EvidenceStage.FOUND)
+            await attach_created(info.context, session, target, input.files, who, domain)
+            return hazard
 
         return await mutate(info, work, HazardPayload.of)
 
@@ -175,10 +200,11 @@ class HazardsMutation:
     async def set_hazard_plan(self, info: Info, input: SetHazardPlanInput) -> HazardPayload:
         async def work(session: AsyncSession) -> HazardRow:
             hazard_id = decode_id(input.hazard_id, "Hazard", "hazardId")
-            hazard, _ = await guards.hazard_for_change(info.context, session, hazard_id, None)
+            hazard, path = await guards.hazard_for_change(info.context, session, hazard_id, None)
             person_id = decode_id(input.responsible_person_id, "Person", "responsiblePersonId")
             await read_person(info.context, session, person_id, "responsiblePersonId")
-            await service.set_plan(
+            who = await guards.actor(info.context, session, [hazard.unit_id])
+            plan = await service.set_plan(
                 session,
                 hazard=hazard,
                 measures=input.measures,
@@ -186,8 +212,10 @@ class HazardsMutation:
                 funds=input.funds,
                 deadline=input.deadline,
                 contingency_plan=input.contingency_plan,
-                actor=await guards.actor(info.context, session, [hazard.unit_id]),
+                actor=who,
             )
+            target = Target(AttachmentSubject.HAZARD_PLAN, plan.id)
+            await attach_created(info.context, session, target, input.files, who, path)
             return hazard
 
         return await mutate(info, work, HazardPayload.of)
@@ -199,16 +227,29 @@ class HazardsMutation:
     async def transition_hazard(self, info: Info, input: TransitionHazardInput) -> HazardPayload:
         async def work(session: AsyncSession) -> HazardRow:
             hazard_id = decode_id(input.hazard_id, "Hazard", "hazardId")
-            hazard, _ = await guards.hazard_for_change(info.context, session, hazard_id, input.action)
-            return await service.transition(
+            hazard, path = await guards.hazard_for_change(info.context, session, hazard_id, input.action)
+            stage = STAGE_OF_ACTION.get(input.action)
+            if input.files and stage is None:
+                raise DomainError.one(
+                    ErrorCode.INVALID_VALUE,
+                    "files",
+                    "只有提交整改和验收时可以附加证据",
+                    "Files go only with SUBMIT_RECTIFICATION or a verification",
+                )
+            who = await guards.actor(info.context, session, [hazard.unit_id])
+            moved = await service.transition(
                 session,
                 hazard=hazard,
                 action=input.action,
                 note=input.note,
-                actor=await guards.actor(info.context, session, [hazard.unit_id]),
+                actor=who,
                 today=info.context.today,
                 deadline=input.deadline,
             )
+            if stage is not None:
+                target = Target(AttachmentSubject.HAZARD, hazard.id, stage)
+                await attach_created(info.context, session, target, input.files, who, path)
+            return moved
 
         return await mutate(info, work, HazardPayload.of)
 

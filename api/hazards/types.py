@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -12,11 +12,14 @@ from strawberry.scalars import JSON
 
 from api.context import Info
 from api.duties.record_types import DutyRecord, RecordAttachment
+from api.files.attach_types import AttachedEvidence, evidence_of
 from api.keys import ID_DESCRIPTION, key_id
 from api.nodes import LoadedNode
 from api.people.types import Person
 from api.refs import DEPRECATED_SUBJECT, Actor, actor_of, subject_ref
 from api.tree.types import OrgUnit
+from domain.files.models import AttachmentSubject
+from domain.files.models import EvidenceStage as EvidenceStageValue
 from domain.hazards import states as st
 from domain.hazards.models import Hazard as HazardRow
 from domain.hazards.models import HazardCategory as HazardCategoryRow
@@ -137,6 +140,10 @@ class HazardPlan:
     @strawberry.field(description="制定人 — The person or client that set it, if you may see them")
     async def created_by_node(self, info: Info) -> Actor | None:
         return await actor_of(info, self.row.created_by)
+
+    @strawberry.field(description="证据文件 — Evidence files attached to the plan, oldest first")
+    async def evidence_files(self, info: Info) -> list[AttachedEvidence]:
+        return await evidence_of(info, AttachmentSubject.HAZARD_PLAN, self.row.id)
 
 
 @strawberry.type(name="HazardEvent", description="隐患历史 — One entry of a hazard's history")
@@ -282,6 +289,20 @@ class Hazard(LoadedNode[HazardRow]):
             return None
         return (self.row.deadline - info.context.today).days
 
+    @strawberry.field(
+        description="证据文件 — Evidence files attached to it, oldest first: as found (FOUND), as rectified "
+        "(RECTIFIED), at verification (VERIFIED)"
+    )
+    async def evidence_files(
+        self,
+        info: Info,
+        stage: Annotated[
+            EvidenceStageValue | None,
+            strawberry.argument(description="阶段 — Only this stage's; all if null"),
+        ] = None,
+    ) -> list[AttachedEvidence]:
+        return await evidence_of(info, AttachmentSubject.HAZARD, self.row.id, stage)
+
     @strawberry.field(description="单位 — The unit (enterprise or park facility)")
     async def unit(self, info: Info) -> OrgUnit | None:
         row = await info.context.loaders.unit_by_id.load(self.row.unit_id)
@@ -386,6 +407,10 @@ class TipOff(LoadedNode[TipOffRow]):
     @strawberry.field(description="举报状态 — Where the tip-off stands")
     def tip_off_status(self) -> TipOffStatusValue:
         return TipOffStatusValue(self.row.status)
+
+    @strawberry.field(description="证据文件 — Files the reporter sent with it, oldest first")
+    async def evidence_files(self, info: Info) -> list[AttachedEvidence]:
+        return await evidence_of(info, AttachmentSubject.TIP_OFF, self.row.id)
 
     @strawberry.field(description="隐患 — The hazard it became, if accepted")
     async def hazard(self, info: Info) -> Hazard | None:

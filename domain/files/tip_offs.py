@@ -13,12 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.actors import Actor
 from domain.audit.service import insert_audited
 from domain.errors import DomainError, FieldError
+from domain.files.attachments import ATTACH_ACTION
 from domain.files.checking import Prepared, UploadLimits, check
 from domain.files.models import PUBLIC_UPLOADER, AttachmentSubject, EvidenceAttachment, EvidenceFile
 from domain.files.stores import BlobStore
 from domain.files.uploading import record
-
-ATTACH_ACTION = "evidence_attachment.create"
 
 
 def check_all(files: Sequence[tuple[str | None, bytes]], limits: UploadLimits) -> list[Prepared]:

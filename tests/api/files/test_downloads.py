@@ -4,16 +4,15 @@ the SHA-256 as ETag; expired, tampered, unknown, and missing or corrupt content 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-import pytest
 from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.files.stores import BlobStore
 from tests.api.files.uploading import FILE, FailingStore, image_bytes, pdf_bytes, two_people, uploaded
+from tests.blobs import overwrite_blob, remove_blob
 from tests.factories import gid
 
 
@@ -134,35 +133,16 @@ async def test_a_file_someone_else_uploaded_is_not_found_and_gets_no_link(
     assert direct["data"]["evidenceFile"] is None
 
 
-def _blob_path(store: BlobStore, sha256: str) -> Path:
-    """Where a disk store keeps a blob, to change it behind the store's back; other stores
-    are tested for this with their own means."""
-    path_of = getattr(store, "path_of", None)
-    if path_of is None:
-        pytest.skip(f"changing a blob of the {store.kind} store behind its back is tested with that store")
-    path: Path = path_of(sha256)
-    return path
-
-
-def _overwrite(path: Path) -> None:
-    path.write_bytes(b"not the content that was stored")
-
-
-def _remove(path: Path) -> None:
-    path.unlink()
-
-
 async def test_a_corrupt_or_missing_blob_is_reported_not_served(
     app: Any, session: AsyncSession, as_: Any, http: Any, file_store: BlobStore
 ) -> None:
     me, _ = await two_people(app, session)
     file = (await uploaded(http, as_(f"person:{me.id}").headers, "a.jpg", image_bytes()))["file"]
-    path = _blob_path(file_store, file["sha256"])
-    _overwrite(path)
+    overwrite_blob(file_store, file["sha256"], b"not the content that was stored")
     response = await http.get(file["downloadUrl"])
     assert response.status_code == 502 and _code(response) == "FILE_CORRUPT"
     assert b"not the content" not in response.content
-    _remove(path)
+    remove_blob(file_store, file["sha256"])
     missing = await http.get(file["downloadUrl"])
     assert missing.status_code == 502 and _code(missing) == "FILE_MISSING"
 
