@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from api.dossier import links as dossier_links
 from api.edge import EdgeMiddleware, InFlight
 from api.errors import ApiErrorCode, error_entry
 from api.hazards import public as tip_offs
@@ -265,6 +266,7 @@ def create_app(
             Route("/public/tip-offs", tip_offs.submit, methods=["POST"]),
             Route("/public/tip-offs/{code}", tip_offs.status, methods=["GET"]),
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
+            Route("/dossiers/{dossier_id}/{file_name}", dossier_links.download, methods=["GET"]),
         ],
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: routing_error, Exception: unexpected_error},

@@ -37,6 +37,8 @@ from api.admin.queries import AdminQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
+from api.dossier.mutations import DossierMutation
+from api.dossier.queries import DossierQuery
 from api.duties.defaults import DistrictDefaultsMutation, DistrictDefaultsQuery
 from api.duties.delegations import DelegationsMutation, DelegationsQuery
 from api.duties.mutations import DutiesMutation
@@ -98,6 +100,7 @@ class Query(
     LabelsQuery,
     TradesQuery,
     DistrictDefaultsQuery,
+    DossierQuery,
 ):
     pass
 
@@ -114,6 +117,7 @@ class Mutation(
     TasksMutation,
     ScoringMutation,
     ReportsMutation,
+    DossierMutation,
     AccessMutation,
     AdminMutation,
 ):

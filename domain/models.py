@@ -2,6 +2,7 @@
 
 from domain.audit.models import AuditEvent
 from domain.db import Base
+from domain.dossier.models import AccountabilityDossier
 from domain.duties.defaults.models import DistrictFrequencyDefault
 from domain.duties.delegations.models import DutyDelegation
 from domain.duties.models import (
@@ -33,6 +34,7 @@ from domain.tasks.models import WorkList, WorkTask, WorkTaskEvent, WorkTaskLeade
 from domain.tree.models import EnterpriseProfile, OrgUnit
 
 __all__ = [
+    "AccountabilityDossier",
     "Assignment",
     "AuditEvent",
     "Base",

@@ -1,0 +1,39 @@
+"""Identifiers and values as the API writes them, so that a dossier's entries can be laid
+beside the API's answers: Relay global IDs (base64 of "Type:key"), dates and instants in
+ISO 8601."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+def gid(type_name: str, *parts: object) -> str:
+    """The global ID the API gives an object of `type_name` with this key (composite keys
+    joined by ":", None as "-", as `api.keys.key_id` does)."""
+    key = ":".join("-" if p is None else str(p) for p in parts)
+    return base64.b64encode(f"{type_name}:{key}".encode()).decode("ascii")
+
+
+def maybe_gid(type_name: str, row_id: int | None) -> str | None:
+    return None if row_id is None else gid(type_name, row_id)
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready: dates and instants as ISO strings, decimals as strings (exact), the rest
+    (JSON columns) as stored."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value

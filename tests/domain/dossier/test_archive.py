@@ -1,0 +1,130 @@
+"""The archive: its manifest lists every entry with the right size and SHA-256, the
+platform's signature verifies with the published key and fails for any changed byte, the
+evidence files are in it with their bytes (a missing blob is listed, not dropped), and the
+same content gives the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.actors import SYSTEM
+from domain.dossier import service
+from domain.dossier.archive import ENTRY_TIME, MANIFEST, SIGNATURE
+from domain.dossier.evidence import archive_path
+from domain.dossier.sections import Scope
+from domain.dossier.service import ChainState
+from domain.dossier.signing import derived_key, verifies
+from domain.dossier.visibility import Visibility
+from domain.files.stores import BlobStore
+from tests.domain.dossier.world import AFTER, LOST, PHOTO, PLAN_PDF, dossier_world
+
+EVERYTHING = Visibility(*[true()] * 9)
+KEY = derived_key("a test secret that is long enough for the settings")
+AT = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+
+
+async def chain(_: AsyncSession) -> ChainState:
+    return ChainState(heads={"audit": "ab" * 32}, verification={"ok": True, "checked": 3})
+
+
+async def build(session: AsyncSession, store: BlobStore, unit: Any) -> service.Built:
+    return await service.build(
+        session,
+        store,
+        scope=Scope(unit, date(2026, 10, 1), date(2026, 11, 22), date(2026, 11, 22)),
+        visibility=EVERYTHING,
+        generated_by=SYSTEM,
+        generated_at=AT,
+        platform_version="0.1.0",
+        key=KEY,
+        chain=chain,
+    )
+
+
+def opened(archive: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(archive)) as z:
+        assert [i.filename for i in z.infolist()] == sorted(i.filename for i in z.infolist())
+        assert all(i.date_time == ENTRY_TIME for i in z.infolist())
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+async def test_manifest_signature_and_files(session: AsyncSession, file_store: BlobStore) -> None:
+    w = await dossier_world(session, file_store)
+    built = await build(session, file_store, w["park"])
+    entries = opened(built.packed.archive)
+    manifest = json.loads(entries[MANIFEST])
+    listed = {e["path"]: e for e in manifest["entries"]}
+    assert set(listed) == set(entries) - {MANIFEST, SIGNATURE}
+    for path, data in entries.items():
+        if path in listed:
+            assert listed[path] == {
+                "path": path,
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+    for name in ("holders", "duty_lists", "obligations", "hazards", "exemptions", "audit", "chain"):
+        assert f"{name}.json" in listed
+    assert "README.txt" in listed and "验证 Verification" in entries["README.txt"].decode()
+    assert manifest["unit"]["path"] == w["park"].path
+    assert manifest["period"] == {"from": "2026-10-01", "to": "2026-11-22"}
+    assert manifest["chain"] == {"heads": {"audit": "ab" * 32}, "verified": True}
+    assert manifest["signing"]["keyId"] == KEY.key_id
+
+    # The evidence: every stored content once, with its bytes; the lost one listed, not included.
+    for content, media in ((PHOTO, "image/jpeg"), (AFTER, "image/jpeg"), (PLAN_PDF, "application/pdf")):
+        assert entries[archive_path(hashlib.sha256(content).hexdigest(), media)] == content
+    lost = hashlib.sha256(LOST).hexdigest()
+    assert archive_path(lost, "image/jpeg") not in entries
+    assert manifest["evidence"]["notIncluded"] == [
+        {"sha256": lost, "path": archive_path(lost, "image/jpeg"), "reason": "missing"}
+    ]
+    record = json.loads(entries["obligations.json"])["records"]
+    (inspection,) = [r for r in record if r["performedOn"] == "2026-10-05"]
+    (photo,) = inspection["files"]
+    assert photo["content"] == "included" and entries[photo["path"]] == PHOTO
+    hazards = json.loads(entries["hazards.json"])["hazards"]
+    (hazard,) = [h for h in hazards if h["title"] == "消防通道堵塞（演示）"]
+    assert [(f["stage"], f["content"]) for f in hazard["files"]] == [
+        ("FOUND", "included"), ("RECTIFIED", "included"), ("FOUND", "missing")
+    ]  # fmt: skip
+    (plan,) = hazard["plans"]
+    assert entries[plan["files"][0]["path"]] == PLAN_PDF
+
+    # The signature: over the manifest's exact bytes, with the published key.
+    public = KEY.public_pem()
+    assert entries[SIGNATURE] == built.packed.signature
+    assert verifies(public, entries[MANIFEST], entries[SIGNATURE])
+    changed = bytearray(entries[MANIFEST])
+    changed[len(changed) // 2] ^= 1
+    assert not verifies(public, bytes(changed), entries[SIGNATURE])
+    assert not verifies(
+        derived_key("another secret, also long enough").public_pem(), entries[MANIFEST], entries[SIGNATURE]
+    )
+
+
+async def test_same_content_same_bytes(session: AsyncSession, file_store: BlobStore) -> None:
+    w = await dossier_world(session, file_store)
+    first = await build(session, file_store, w["park"])
+    again = await build(session, file_store, w["park"])
+    assert first.packed.archive == again.packed.archive
+    assert first.counts["files"] == 3 and first.counts["filesMissing"] == 1
+
+
+async def test_a_unit_holds_its_subtree_only(session: AsyncSession, file_store: BlobStore) -> None:
+    w = await dossier_world(session, file_store)
+    built = await build(session, file_store, w["chem"])
+    entries = opened(built.packed.archive)
+    hazards = json.loads(entries["hazards.json"])["hazards"]
+    assert {h["unit"] for h in hazards} == {json.loads(entries[MANIFEST])["unit"]["id"]}
+    # The chemical works' inspection photo is its own; the food factory's hazard photos are not.
+    assert sorted(p for p in entries if p.startswith("files/")) == [
+        archive_path(hashlib.sha256(PHOTO).hexdigest(), "image/jpeg")
+    ]
