@@ -24,7 +24,7 @@ from domain.dossier.service import ChainState
 from domain.dossier.signing import derived_key, verifies
 from domain.dossier.visibility import Visibility
 from domain.files.stores import BlobStore
-from tests.domain.dossier.world import AFTER, LOST, PHOTO, PLAN_PDF, dossier_world
+from tests.domain.dossier.world import AFTER, LOST, NOTE_PDF, PHOTO, PLAN_PDF, dossier_world
 
 EVERYTHING = Visibility(*[true()] * 9)
 KEY = derived_key("a test secret that is long enough for the settings")
@@ -95,6 +95,9 @@ async def test_manifest_signature_and_files(session: AsyncSession, file_store: B
     assert [(f["stage"], f["content"]) for f in hazard["files"]] == [
         ("FOUND", "included"), ("RECTIFIED", "included"), ("FOUND", "missing")
     ]  # fmt: skip
+    (exemption,) = json.loads(entries["exemptions.json"])["exemptions"]
+    assert exemption["decision"]["approved"] is True
+    assert entries[exemption["files"][0]["path"]] == NOTE_PDF
     (plan,) = hazard["plans"]
     assert entries[plan["files"][0]["path"]] == PLAN_PDF
 
@@ -115,7 +118,7 @@ async def test_same_content_same_bytes(session: AsyncSession, file_store: BlobSt
     first = await build(session, file_store, w["park"])
     again = await build(session, file_store, w["park"])
     assert first.packed.archive == again.packed.archive
-    assert first.counts["files"] == 3 and first.counts["filesMissing"] == 1
+    assert first.counts["files"] == 4 and first.counts["filesMissing"] == 1
 
 
 async def test_a_unit_holds_its_subtree_only(session: AsyncSession, file_store: BlobStore) -> None:

@@ -13,16 +13,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.duties.models import DutyRecord
+from domain.actors import Actor
+from domain.duties import exemptions
+from domain.duties.models import DutyItem, DutyRecord
 from domain.files.models import AttachmentSubject, EvidenceAttachment, EvidenceFile
 from domain.files.stores import BlobStore
 from domain.hazards.models import Hazard, HazardPlan
-from tests.api.report_helpers import report_world
+from domain.posts.models import Assignment
+from domain.scoring.maintain import rebuild
+from tests.api.report_helpers import TODAY, report_world
+
+
+def _as(person_id: int) -> Actor:
+    return Actor(f"person:{person_id}", person_id=person_id)
+
 
 # Plainly fictional contents: the dossier copies bytes, it does not decode them.
 PHOTO = b"\xff\xd8\xff\xe0 fictional inspection photo (demo) \xff\xd9"
 AFTER = b"\xff\xd8\xff\xe0 fictional photo after rectification (demo) \xff\xd9"
 PLAN_PDF = b"%PDF-1.4 fictional rectification plan (demo) %%EOF"
+NOTE_PDF = b"%PDF-1.4 fictional shutdown notice (demo) %%EOF"
 LOST = b"\xff\xd8\xff\xe0 a photo whose blob is missing (demo) \xff\xd9"
 
 
@@ -112,12 +122,31 @@ async def dossier_world(session: AsyncSession, store: BlobStore) -> dict[str, An
         stage="FOUND",
         stored=False,
     )
+    # The food factory's principal asks that October's inspection not apply (an approved exemption).
+    item_id = (await session.scalars(select(DutyItem.id).where(DutyItem.key == "check"))).one()
+    post_id = (
+        await session.scalars(select(Assignment.post_id).where(Assignment.person_id == w["food_boss"].id))
+    ).one()
+    request = await exemptions.request_exemption(
+        session, item_id=item_id, post_id=post_id, person_id=None, start=date(2026, 10, 1),
+        end=date(2026, 10, 31), reason="停产检修（演示）", recorder=_as(w["food_boss"].id),
+        domain=w["food"].path, today=TODAY,
+    )  # fmt: skip
+    await exemptions.decide_exemption(
+        session, record=request, approved=True, note="同意（演示）", decider=_as(w["admin"].id),
+        domain=w["food"].path, today=TODAY,
+    )  # fmt: skip
+    note = await attach(
+        session, store, AttachmentSubject.EXEMPTION, request.id, NOTE_PDF, "application/pdf", "停产通知.pdf"
+    )
     await session.flush()
+    await rebuild(session, TODAY)
     hazards = list((await session.scalars(select(Hazard).order_by(Hazard.id))).all())
     return {
         **w,
         "inspection": inspection,
         "plan": plan,
-        "files": {"photo": photo, "after": after, "pdf": pdf, "lost": lost},
+        "files": {"photo": photo, "after": after, "pdf": pdf, "lost": lost, "note": note},
+        "exemption": request,
         "hazards": hazards,
     }
