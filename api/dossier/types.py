@@ -85,6 +85,10 @@ class PlatformSigningKey:
     )
     public_key_pem: str = strawberry.field(description="公钥 — The public key, PEM (SubjectPublicKeyInfo)")
 
+    @strawberry.field(description=ID_DESCRIPTION)
+    def id(self) -> relay.GlobalID:
+        return key_id("PlatformSigningKey", self.key_id)
+
     @classmethod
     def of(cls, key: SigningKey) -> PlatformSigningKey:
         return cls(algorithm=ALGORITHM, key_id=key.key_id, public_key_pem=key.public_pem())

@@ -73,7 +73,7 @@ async def matches_the_api(who: Any, entries: dict[str, bytes], unit: str) -> Non
         api = await answers.post_holders(who, post["id"], START, END)
         assert {k: v for k, v in post.items() if k != "archivedAt"} == api
     api_hazards = await answers.hazards(who, unit, START, END)
-    shape = {k: None for k in api_hazards[0]} if api_hazards else {}
+    shape: dict[str, Any] = {k: None for k in api_hazards[0]} if api_hazards else {}
     shape.update(
         history={k: None for k in ("id", "kind", "fromState", "toState", "note", "createdAt")},
         plans={k: None for k in ("id", "measures", "funds", "deadline", "contingencyPlan", "createdAt")},
