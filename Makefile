@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer bench-fixed-cost clean
+.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer bench-fixed-cost bench-dossier clean
 
 # Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
 # no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
@@ -119,6 +119,12 @@ bench-peer: $(VENV)/.installed
 # ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test". Needs wrk; about a minute.
 bench-fixed-cost: $(VENV)/.installed
 	$(PY) -m benchmarks.fixed_cost $(ARGS)
+
+# The accountability dossier of the demo park for a year, through the app (build, keep,
+# download), with its size and counts; SQLite unless
+# ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test". About half a minute.
+bench-dossier: $(VENV)/.installed
+	$(PY) -m benchmarks.dossier $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
