@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.dossier.ids import gid, iso
+from domain.dossier.ids import chunks, gid, iso
 from domain.files.models import AttachmentSubject, EvidenceAttachment, EvidenceFile
 from domain.files.stores import BlobCorrupt, BlobMissing, BlobStore
 
@@ -56,22 +56,17 @@ async def gather(
 ) -> Evidence:
     """Every attachment of the given subjects, oldest first, with its file read (once per
     content) from the store."""
-    conds = [
-        and_(EvidenceAttachment.subject == s.value, EvidenceAttachment.subject_id.in_(list(ids)))
-        for s, ids in subjects.items()
-        if ids
-    ]
     out = Evidence()
-    if not conds:
-        return out
-    rows = (
-        await session.execute(
-            select(EvidenceAttachment, EvidenceFile)
-            .join(EvidenceFile, EvidenceFile.id == EvidenceAttachment.file_id)
-            .where(or_(*conds))
-            .order_by(EvidenceAttachment.id)
-        )
-    ).all()
+    rows: list[tuple[EvidenceAttachment, EvidenceFile]] = []
+    for subject, ids in subjects.items():
+        for chunk in chunks(ids):
+            found = await session.execute(
+                select(EvidenceAttachment, EvidenceFile)
+                .join(EvidenceFile, EvidenceFile.id == EvidenceAttachment.file_id)
+                .where(EvidenceAttachment.subject == subject.value, EvidenceAttachment.subject_id.in_(chunk))
+            )
+            rows.extend((a, f) for a, f in found.all())
+    rows.sort(key=lambda r: r[0].id)
     state: dict[str, str] = {}
     for attachment, file in rows:
         path = archive_path(file.sha256, file.media_type)

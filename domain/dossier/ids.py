@@ -5,9 +5,20 @@ ISO 8601."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+# Ids per statement: SQLite and asyncpg take at most 32,766 bind parameters in one.
+ID_CHUNK = 10_000
+
+
+def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids, sorted and deduplicated, in lists of at most ID_CHUNK."""
+    ordered = sorted(set(ids))
+    for i in range(0, len(ordered), ID_CHUNK):
+        yield ordered[i : i + ID_CHUNK]
 
 
 def gid(type_name: str, *parts: object) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit import lists as audit_lists
 from domain.audit.models import AuditEvent
 from domain.clock import SHANGHAI
-from domain.dossier.ids import gid, iso, maybe_gid, plain
+from domain.dossier.ids import chunks, gid, iso, maybe_gid, plain
 from domain.dossier.sections import Scope
 from domain.dossier.visibility import Visibility
 from domain.duties import reads
@@ -48,23 +48,20 @@ async def hazards(
             )
         ).all()
     }
-    events = (
-        await session.scalars(
-            select(HazardEvent).where(HazardEvent.hazard_id.in_(ids)).order_by(HazardEvent.id)
+    events: list[HazardEvent] = []
+    plans: list[HazardPlan] = []
+    notices: list[HazardNotice] = []
+    for chunk in chunks(ids):
+        events.extend(
+            (await session.scalars(select(HazardEvent).where(HazardEvent.hazard_id.in_(chunk)))).all()
         )
-    ).all()
-    plans = list(
-        (
-            await session.scalars(
-                select(HazardPlan).where(HazardPlan.hazard_id.in_(ids)).order_by(HazardPlan.id)
-            )
-        ).all()
-    )
-    notices = (
-        await session.scalars(
-            select(HazardNotice).where(HazardNotice.hazard_id.in_(ids)).order_by(HazardNotice.id)
+        plans.extend((await session.scalars(select(HazardPlan).where(HazardPlan.hazard_id.in_(chunk)))).all())
+        notices.extend(
+            (await session.scalars(select(HazardNotice).where(HazardNotice.hazard_id.in_(chunk)))).all()
         )
-    ).all()
+    events.sort(key=lambda e: e.id)
+    plans.sort(key=lambda p: p.id)
+    notices.sort(key=lambda n: n.id)
     entries: dict[int, dict[str, Any]] = {}
     for h in found:
         category = categories[h.category_id]

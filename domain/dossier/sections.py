@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.dossier.ids import gid, iso, maybe_gid, plain
+from domain.dossier.ids import chunks, gid, iso, maybe_gid, plain
 from domain.dossier.visibility import Visibility
 from domain.duties import queries as dq
 from domain.duties import reads
-from domain.duties.models import DutyItem, DutyList, DutyListVersion, DutyRecord
+from domain.duties.models import EXEMPTION, DutyItem, DutyList, DutyListVersion, DutyRecord
 from domain.duties.obligations import Obligation
 from domain.duties.pages import page_key
 from domain.people.models import Person
@@ -44,24 +44,23 @@ class Scope:
 
 async def person_names(session: AsyncSession, vis: Visibility, ids: Iterable[int | None]) -> dict[int, str]:
     """Names of the persons the caller may see (others stay unnamed, as in the API)."""
-    wanted = sorted({i for i in ids if i is not None})
-    found = await rows_by_ids(session, Person, wanted, vis.persons) if wanted else {}
-    return {i: p.name for i, p in found.items()}
+    names: dict[int, str] = {}
+    for chunk in chunks(i for i in ids if i is not None):
+        found = await session.execute(select(Person.id, Person.name).where(Person.id.in_(chunk), vis.persons))
+        names.update({i: name for i, name in found.all()})
+    return names
 
 
 async def holders(session: AsyncSession, scope: Scope, vis: Visibility) -> dict[str, Any]:
     """Every post of the subtree the caller may see, with the assignments (in force, as
     `Post.assignments` lists them) overlapping the period: who held it and when."""
-    posts = (
-        await session.scalars(
-            select(Post).where(Post.unit_id.in_(scope.subtree()), vis.posts).order_by(Post.id)
-        )
-    ).all()
+    visible = select(Post).where(Post.unit_id.in_(scope.subtree()), vis.posts)
+    posts = (await session.scalars(visible.order_by(Post.id))).all()
     rows = (
         await session.scalars(
             select(Assignment)
             .where(
-                Assignment.post_id.in_([p.id for p in posts]),
+                Assignment.post_id.in_(visible.with_only_columns(Post.id)),
                 effective_assignment(),
                 assignment_overlaps(scope.start, scope.end),
                 vis.assignments,
@@ -206,11 +205,11 @@ def obligation_id(o: Obligation) -> str:
 
 async def obligations(
     session: AsyncSession, scope: Scope, vis: Visibility
-) -> tuple[dict[str, Any], list[int]]:
+) -> tuple[dict[str, Any], list[DutyRecord]]:
     """The obligations of the subtree's posts for periods overlapping the period, with their
     statuses as of today: exactly `obligations(unitId, includeDescendants: true, from, to)`.
     Records are named only when the caller may read them (as the API's `onTimeRecords`).
-    Also gives the ids of the records that counted, for the records' section."""
+    Also gives the records of the records' section (`records`)."""
     posts = reads.posts_among(dq.posts_of_unit(scope.unit.path, subtree=True), vis.duty_posts)
     found = await dq.obligations_of_posts(session, posts, scope.start, scope.end, scope.today)
     found.sort(key=page_key)
@@ -219,9 +218,8 @@ async def obligations(
         mentioned.update(o.on_time_record_ids, o.late_record_ids, o.delegated_record_ids)
         if o.exemption_record_id is not None:
             mentioned.add(o.exemption_record_id)
-    readable = set(
-        (await rows_by_ids(session, DutyRecord, sorted(mentioned), vis.records)).keys() if mentioned else ()
-    )
+    kept = await records(session, scope, vis, mentioned)
+    readable = {r.id for r in kept}
 
     def named(ids: Iterable[int]) -> list[str]:
         return [gid("DutyRecord", i) for i in ids if i in readable]
@@ -259,20 +257,20 @@ async def obligations(
     counts = {s: 0 for s in sorted({o.status.value for o in found})}
     for o in found:
         counts[o.status.value] += 1
-    return {"obligations": entries, "byStatus": counts}, sorted(readable)
+    return {"obligations": entries, "byStatus": counts}, kept
 
 
 async def records(
-    session: AsyncSession, scope: Scope, vis: Visibility, counted: list[int]
+    session: AsyncSession, scope: Scope, vis: Visibility, counted: set[int]
 ) -> list[DutyRecord]:
-    """The records the caller may read that counted for an obligation, and those covering
-    the subtree performed in the period (`dutyRecords(unitId, from, to)`), by id."""
+    """The records the caller may read covering the subtree performed in the period
+    (`dutyRecords(unitId, from, to)`), and those that counted for an obligation, by id."""
     performed = reads.records(
         vis.records, unit_given=True, unit=scope.unit, start=scope.start, end=scope.end
-    ).where(DutyRecord.kind != "EXEMPTION")
+    ).where(DutyRecord.kind != EXEMPTION)
     found = {r.id: r for r in (await session.scalars(performed)).all()}
-    if counted:
-        found.update(await rows_by_ids(session, DutyRecord, counted, vis.records))
+    for chunk in chunks(counted - found.keys()):
+        found.update(await rows_by_ids(session, DutyRecord, chunk, vis.records))
     return [found[i] for i in sorted(found)]
 
 

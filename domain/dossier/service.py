@@ -88,8 +88,7 @@ async def build(
     vis = visibility
     holders = await sections.holders(session, scope, vis)
     duty_lists = await sections.duty_lists(session, scope, vis)
-    obligations, counted = await sections.obligations(session, scope, vis)
-    records = await sections.records(session, scope, vis, counted)
+    obligations, records = await sections.obligations(session, scope, vis)
     hazards, plans, hazard_entries = await ledger.hazards(session, scope, vis)
     exemptions, decisions = await ledger.exemptions(session, scope, vis)
     audit = await ledger.audit(session, scope, vis)
