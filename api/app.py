@@ -267,6 +267,7 @@ def create_app(
             Route("/public/tip-offs/{code}", tip_offs.status, methods=["GET"]),
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
             Route("/dossiers/{dossier_id}/{file_name}", dossier_links.download, methods=["GET"]),
+            Route("/public/signing-key", dossier_links.public_key, methods=["GET"]),
         ],
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: routing_error, Exception: unexpected_error},

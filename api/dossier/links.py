@@ -27,7 +27,7 @@ from api.scoring.reports import unix_now
 from api.settings import ApiSettings
 from authz.catalogue import Action, Resource
 from domain.dossier.models import AccountabilityDossier as DossierRow
-from domain.dossier.signing import SigningKey, platform_key
+from domain.dossier.signing import ALGORITHM, SigningKey, platform_key
 from domain.files.stores import BlobCorrupt, BlobMissing
 from domain.tree.models import OrgUnit
 
@@ -69,6 +69,16 @@ def content_disposition(row: DossierRow) -> str:
     """`attachment` with an ASCII fallback name and the real (Chinese) one per RFC 5987."""
     stem = _ASCII_UNSAFE.sub("_", row.file_name.rsplit(".", 1)[0]).strip("_")
     return f"attachment; filename=\"dossier_{stem}.zip\"; filename*=UTF-8''{quote(row.file_name, safe='')}"
+
+
+async def public_key(request: Request) -> Response:
+    """GET /public/signing-key: the platform's public signing key, without credentials (as
+    `platformSigningKey`), for whoever must verify a dossier and has no account."""
+    key = signing_key(request.app.state.settings)
+    return JSONResponse(
+        {"algorithm": ALGORITHM, "keyId": key.key_id, "publicKeyPem": key.public_pem()},
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
 
 async def download(request: Request) -> Response:

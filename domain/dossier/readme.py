@@ -51,8 +51,8 @@ and period.
 
 验证 Verification
 -----------------
-1. 从平台获取公钥 Get the published public key (GraphQL):
-     query {{ platformSigningKey {{ algorithm keyId publicKeyPem }} }}
+1. 从平台获取公钥 Get the published public key: GET /public/signing-key (no account
+   needed), or GraphQL query {{ platformSigningKey {{ algorithm keyId publicKeyPem }} }}.
    保存为 Save publicKeyPem as platform.pem; keyId must be {key_id}.
 2. 验证签名 Verify the signature (OpenSSL 3):
      openssl pkeyutl -verify -pubin -inkey platform.pem -rawin \\

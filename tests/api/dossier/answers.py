@@ -55,6 +55,24 @@ query($unit: ID!, $to: Date!) {
 }"""
 
 
+POST_DUTIES = """
+query($post: ID!, $on: Date!) {
+  postDuties(postId: $post, on: $on, first: 100) {
+    pageInfo { hasNextPage } edges { node { dutyList { id } dutyItem { id } } } }
+}"""
+
+
+async def post_duties(who: Any, post: str, on: str) -> list[dict[str, str]]:
+    body = await who(POST_DUTIES, {"post": post, "on": on})
+    assert "errors" not in body, body
+    found = body["data"]["postDuties"]
+    assert not found["pageInfo"]["hasNextPage"]
+    return [
+        {"dutyList": n["dutyList"]["id"], "dutyItem": n["dutyItem"]["id"]}
+        for n in (e["node"] for e in found["edges"])
+    ]
+
+
 def _ids(nodes: list[dict[str, Any]] | None) -> list[str]:
     return [n["id"] for n in nodes or []]
 

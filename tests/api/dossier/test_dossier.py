@@ -64,7 +64,7 @@ def projected(entry: dict[str, Any], keys: dict[str, Any]) -> dict[str, Any]:
 
 
 async def matches_the_api(who: Any, entries: dict[str, bytes], unit: str) -> None:
-    """Field by field: obligations, each post's holders, the hazard ledger."""
+    """Field by field: obligations, each post's holders and duties, the hazard ledger."""
     assert section(entries, "obligations.json")["obligations"] == await answers.obligations(
         who, unit, START, END
     )
@@ -72,6 +72,8 @@ async def matches_the_api(who: Any, entries: dict[str, bytes], unit: str) -> Non
     for post in posts:
         api = await answers.post_holders(who, post["id"], START, END)
         assert {k: v for k, v in post.items() if k != "archivedAt"} == api
+    for duties in section(entries, "duty_lists.json")["postDuties"]:
+        assert duties["duties"] == await answers.post_duties(who, duties["post"], END)
     api_hazards = await answers.hazards(who, unit, START, END)
     shape: dict[str, Any] = {k: None for k in api_hazards[0]} if api_hazards else {}
     shape.update(
@@ -95,6 +97,9 @@ async def test_the_dossier_matches_the_api_and_verifies(
 
     # Signed by the platform: the published key verifies the manifest's exact bytes.
     key = (await admin(answers.KEY))["data"]["platformSigningKey"]
+    published = await http.get("/public/signing-key")  # the same, without credentials
+    assert published.status_code == 200 and published.json() == {k: key[k] for k in published.json()}
+    assert set(published.json()) == {"algorithm", "keyId", "publicKeyPem"}
     assert key["algorithm"] == "Ed25519" and key["keyId"] == dossier["keyId"]
     assert verifies(key["publicKeyPem"], entries[MANIFEST], entries[SIGNATURE])
     assert entries[SIGNATURE].hex() == dossier["signature"]

@@ -12,10 +12,13 @@ import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import true
+import pytest
+from sqlalchemy import select, text, true
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import SYSTEM
+from domain.audit.models import AuditEvent
 from domain.dossier import service
 from domain.dossier.archive import ENTRY_TIME, MANIFEST, SIGNATURE
 from domain.dossier.evidence import archive_path
@@ -131,3 +134,51 @@ async def test_a_unit_holds_its_subtree_only(session: AsyncSession, file_store: 
     assert sorted(p for p in entries if p.startswith("files/")) == [
         archive_path(hashlib.sha256(PHOTO).hexdigest(), "image/jpeg")
     ]
+
+
+async def test_a_corrupt_blob_is_listed_not_included(
+    session: AsyncSession, file_store: BlobStore, tmp_path: Any
+) -> None:
+    w = await dossier_world(session, file_store)
+    after = hashlib.sha256(AFTER).hexdigest()
+    (stored,) = list(tmp_path.rglob(after))
+    stored.write_bytes(b"changed on disk")
+    entries = opened((await build(session, file_store, w["park"])).packed.archive)
+    assert archive_path(after, "image/jpeg") not in entries
+    reasons = {m["sha256"]: m["reason"] for m in json.loads(entries[MANIFEST])["evidence"]["notIncluded"]}
+    assert reasons == {after: "corrupt", hashlib.sha256(LOST).hexdigest(): "missing"}
+
+
+async def test_kept_dossiers_are_append_only_and_audited(
+    session: AsyncSession, file_store: BlobStore
+) -> None:
+    w = await dossier_world(session, file_store)
+    row = await service.create(
+        session,
+        file_store,
+        unit=w["chem"],
+        start=date(2026, 11, 1),
+        end=date(2026, 11, 1),
+        today=date(2026, 11, 22),
+        visibility=EVERYTHING,
+        actor=SYSTEM,
+        generated_at=AT,
+        platform_version="0.1.0",
+        key=KEY,
+        chain=chain,
+    )
+    assert row.file_name == "追责材料包_E-CHEM_2026-11-01.zip"
+    archive = await file_store.get(row.sha256)
+    assert len(archive) == row.size
+    manifest = opened(archive)[MANIFEST]
+    assert hashlib.sha256(manifest).hexdigest() == row.manifest_sha256
+    assert verifies(KEY.public_pem(), manifest, bytes.fromhex(row.signature))
+    event = await session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "dossier.create", AuditEvent.target_id == row.id)
+    )
+    assert event is not None and event.domain == w["chem"].path and event.after is not None
+    assert event.after["sha256"] == row.sha256
+    for statement in ("UPDATE accountability_dossier SET size = 1", "DELETE FROM accountability_dossier"):
+        with pytest.raises(DBAPIError):
+            async with session.begin_nested():
+                await session.execute(text(statement))
