@@ -115,11 +115,14 @@ async def hazards(
     return found, plans, entries
 
 
-def plan_entry(p: HazardPlan, files: list[dict[str, Any]]) -> dict[str, Any]:
+def plan_entry(p: HazardPlan, names: dict[int, str], files: list[dict[str, Any]]) -> dict[str, Any]:
+    """A plan; its responsible person named only if the caller may see them (`names`)."""
+    seen = p.responsible_person_id in names
     return {
         "id": gid("HazardPlan", p.id),
         "measures": p.measures,
-        "responsiblePerson": gid("Person", p.responsible_person_id),
+        "responsiblePerson": gid("Person", p.responsible_person_id) if seen else None,
+        "responsiblePersonName": names.get(p.responsible_person_id),
         "funds": plain(p.funds),
         "deadline": iso(p.deadline),
         "contingencyPlan": p.contingency_plan,

@@ -104,9 +104,10 @@ async def build(
     )
     for h in hazards:
         hazard_entries[h.id]["files"] = evidence.of(AttachmentSubject.HAZARD, h.id)
+    responsible = await sections.person_names(session, vis, (p.responsible_person_id for p in plans))
     for p in plans:
         hazard_entries[p.hazard_id]["plans"].append(
-            ledger.plan_entry(p, evidence.of(AttachmentSubject.HAZARD_PLAN, p.id))
+            ledger.plan_entry(p, responsible, evidence.of(AttachmentSubject.HAZARD_PLAN, p.id))
         )
     state = await chain(session)
     period = {"from": iso(scope.start), "to": iso(scope.end)}

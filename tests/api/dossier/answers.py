@@ -48,7 +48,7 @@ query($unit: ID!, $to: Date!) {
       id grade title description source foundOn state deadline closedOn version
       unit { id } category { id code name } record { id }
       history { id kind fromState toState note createdAt }
-      plans { id measures funds deadline contingencyPlan createdAt }
+      plans { id measures funds deadline contingencyPlan createdAt responsiblePerson { id } }
       notices { id noticeKind createdAt }
     } }
   }
@@ -171,7 +171,7 @@ async def hazards(who: Any, unit: str, start: str, end: str) -> list[dict[str, A
             "closedOn": h["closedOn"],
             "version": h["version"],
             "history": h["history"],
-            "plans": h["plans"],
+            "plans": [{**p, "responsiblePerson": _id(p["responsiblePerson"])} for p in h["plans"]],
             "notices": [
                 {"id": n["id"], "kind": n["noticeKind"], "createdAt": n["createdAt"]} for n in h["notices"]
             ],

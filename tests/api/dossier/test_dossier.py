@@ -78,7 +78,18 @@ async def matches_the_api(who: Any, entries: dict[str, bytes], unit: str) -> Non
     shape: dict[str, Any] = {k: None for k in api_hazards[0]} if api_hazards else {}
     shape.update(
         history={k: None for k in ("id", "kind", "fromState", "toState", "note", "createdAt")},
-        plans={k: None for k in ("id", "measures", "funds", "deadline", "contingencyPlan", "createdAt")},
+        plans={
+            k: None
+            for k in (
+                "id",
+                "measures",
+                "funds",
+                "deadline",
+                "contingencyPlan",
+                "createdAt",
+                "responsiblePerson",
+            )
+        },
         notices={k: None for k in ("id", "kind", "createdAt")},
     )
     assert [projected(h, shape) for h in section(entries, "hazards.json")["hazards"]] == api_hazards
