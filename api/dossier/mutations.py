@@ -23,6 +23,7 @@ from api.dossier.types import AccountabilityDossier
 from api.errors import UserError, run_mutation
 from api.ids import decode_id
 from api.scoring.reports import unix_now
+from api.unit_of_work import end_read
 from authz.catalogue import Resource
 from authz.reach import Reach
 from authz.visibility.admin import audit_visible
@@ -31,6 +32,7 @@ from authz.visibility.hazards import hazards_visible
 from domain.db import utcnow
 from domain.dossier import service
 from domain.dossier.models import AccountabilityDossier as DossierRow
+from domain.dossier.sections import Scope
 from domain.dossier.visibility import Visibility
 from domain.errors import DomainError, ErrorCode, not_found
 from domain.tree.models import OrgUnit
@@ -103,6 +105,29 @@ def dossier_of(ctx: Context, row: DossierRow) -> AccountabilityDossier:
     return AccountabilityDossier.of(row, download_url=link, expires_at=datetime.fromtimestamp(expires, UTC))
 
 
+async def _build(
+    ctx: Context, session: AsyncSession, input: RequestAccountabilityDossierInput
+) -> service.Built:
+    """Authorize, check the period and build, reading only."""
+    unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None or not ctx.can(RIGHT[0], RIGHT[1], unit.path):
+        raise not_found("unitId", "组织单元", "Unit")
+    start, end = _period(input)
+    service.check_period(start, end)
+    return await service.build(
+        session,
+        ctx.file_store,
+        scope=Scope(unit, start, end, ctx.today),
+        visibility=dossier_visibility(ctx.reach),
+        generated_by=actor(ctx),
+        generated_at=utcnow(),
+        platform_version=PLATFORM_VERSION,
+        key=signing_key(ctx.settings),
+        chain=chain_state,
+    )
+
+
 @strawberry.type
 class DossierMutation:
     @strawberry.mutation(
@@ -115,28 +140,24 @@ class DossierMutation:
     async def request_accountability_dossier(
         self, info: Info, input: RequestAccountabilityDossierInput
     ) -> RequestAccountabilityDossierPayload:
+        """Built while reading, kept in a short write: a year of a park is read for seconds,
+        and on SQLite a write transaction holds the process's write gate (every other
+        writer waits) for as long as it lasts."""
         ctx = info.context
+        try:
+            async with ctx.db() as session:
+                built = await _build(ctx, session, input)
+                if not ctx.wrote and ctx.request is not None:
+                    # End the read so that keeping begins a write transaction (SQLite); a
+                    # request that wrote already goes on in its write transaction.
+                    await end_read(ctx.request)
+        except DomainError as exc:
+            return RequestAccountabilityDossierPayload(
+                dossier=None, user_errors=[UserError.from_domain(e) for e in exc.errors]
+            )
 
         async def work(session: AsyncSession) -> DossierRow:
-            unit_id = decode_id(input.unit_id, "OrgUnit", "unitId")
-            unit = await session.get(OrgUnit, unit_id)
-            if unit is None or not ctx.can(RIGHT[0], RIGHT[1], unit.path):
-                raise not_found("unitId", "组织单元", "Unit")
-            start, end = _period(input)
-            return await service.create(
-                session,
-                ctx.file_store,
-                unit=unit,
-                start=start,
-                end=end,
-                today=ctx.today,
-                visibility=dossier_visibility(ctx.reach),
-                actor=actor(ctx),
-                generated_at=utcnow(),
-                platform_version=PLATFORM_VERSION,
-                key=signing_key(ctx.settings),
-                chain=chain_state,
-            )
+            return await service.keep(session, ctx.file_store, built)
 
         row, errors = await run_mutation(info, work)
         if row is None:

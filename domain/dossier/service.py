@@ -54,8 +54,18 @@ ChainCheck = Callable[[AsyncSession], Awaitable[ChainState]]
 
 @dataclass(frozen=True)
 class Built:
+    """A dossier built, not yet kept: the archive and what its row says."""
+
     packed: Packed
     counts: dict[str, int]
+    unit_id: int
+    unit_path: str
+    file_name: str
+    start: date
+    end: date
+    key_id: str
+    generated_at: datetime
+    generated_by: Actor
 
 
 def check_period(start: date, end: date) -> None:
@@ -173,7 +183,18 @@ async def build(
         "files": len(evidence.contents),
         "filesMissing": len(evidence.missing),
     }
-    return Built(pack(contents, header, key), counts)
+    return Built(
+        packed=pack(contents, header, key),
+        counts=counts,
+        unit_id=unit.id,
+        unit_path=unit.path,
+        file_name=file_name(unit, scope.start, scope.end),
+        start=scope.start,
+        end=scope.end,
+        key_id=key.key_id,
+        generated_at=generated_at,
+        generated_by=generated_by,
+    )
 
 
 def _evidence_summary(evidence: Evidence) -> dict[str, Any]:
@@ -201,7 +222,7 @@ async def create(
     key: SigningKey,
     chain: ChainCheck,
 ) -> AccountabilityDossier:
-    """Check the period, build the dossier, keep the archive in the store and its row."""
+    """Check the period, build the dossier and keep it, in one transaction."""
     check_period(start, end)
     built = await build(
         session,
@@ -214,20 +235,28 @@ async def create(
         key=key,
         chain=chain,
     )
+    return await keep(session, store, built)
+
+
+async def keep(session: AsyncSession, store: BlobStore, built: Built) -> AccountabilityDossier:
+    """Put the archive in the store (read back and checked there) and write its row and
+    audit entry. Only this writes: a caller may build while reading and keep in a short
+    write transaction (the API does, so that a year's dossier does not hold SQLite's write
+    gate while it is read together)."""
     packed = built.packed
     await store.put(packed.sha256, packed.archive, "application/zip")
     row = AccountabilityDossier(
-        unit_id=unit.id,
-        period_start=start,
-        period_end=end,
-        file_name=file_name(unit, start, end),
+        unit_id=built.unit_id,
+        period_start=built.start,
+        period_end=built.end,
+        file_name=built.file_name,
         sha256=packed.sha256,
         size=len(packed.archive),
         manifest_sha256=packed.manifest_sha256,
         signature=packed.signature.hex(),
-        key_id=key.key_id,
-        created_by=actor.subject,
-        created_at=generated_at,
+        key_id=built.key_id,
+        created_by=built.generated_by.subject,
+        created_at=built.generated_at,
     )
     session.add(row)
     await session.flush()
@@ -239,8 +268,8 @@ async def create(
         action="dossier.create",
         target_type="AccountabilityDossier",
         target_id=row.id,
-        domain=unit.path,
+        domain=built.unit_path,
         after=snapshot(row, fields),
-        actor=actor,
+        actor=built.generated_by,
     )
     return row
