@@ -11,6 +11,7 @@ export-schema  write schema.graphql (or check it with --check)
 token, create-api-key, revoke-api-key, demo-logins   credentials (see api/access/cli.py)
 export-policy  model.conf and policy.csv for stock Casbin (see api/admin/cli.py)
 create-admin   the first platform administrator of a new installation (api/admin/first_admin.py)
+seal-chains, verify-chain   the evidence chains (see api/audit/cli.py)
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ log = logging.getLogger("api.cli")
 
 
 async def _migrate(url: str) -> None:
-    from domain.db import create_engine, create_session_factory
+    from domain.audit.chain.sealing import seal_backlog
+    from domain.db import begin_write, create_engine, create_session_factory
     from domain.scoring.maintain import rebuild_if_emptied
     from migrations.runner import upgrade
 
@@ -40,6 +42,13 @@ async def _migrate(url: str) -> None:
             if await rebuild_if_emptied(session, today_shanghai()):
                 await session.commit()
                 log.info("scores rebuilt from the evidence after a migration emptied them")
+        # Rows written before the evidence chains (or missed) are sealed now, in key order.
+        async with create_session_factory(engine)() as session:
+            await begin_write(session)
+            sealed = await seal_backlog(session)
+            await session.commit()
+            if sealed:
+                log.info("evidence chains: %d row(s) sealed", sealed)
     finally:
         await engine.dispose()
 
@@ -146,9 +155,11 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--check", action="store_true", help="fail if the file differs from the code")
     from api.access import cli as access_cli
     from api.admin import cli as admin_cli
+    from api.audit import cli as chain_cli
 
     access_cli.add_commands(sub)
     admin_cli.add_commands(sub)
+    chain_cli.add_commands(sub)
     args = parser.parse_args(argv)
     from api.ops.logs import configure_logging
 
@@ -160,6 +171,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.command in admin_cli.COMMANDS:
         admin_cli.run(args, settings)
+        return
+    if args.command in chain_cli.COMMANDS:
+        chain_cli.run(args, settings.database_url)
         return
 
     if args.command == "migrate":

@@ -1,5 +1,6 @@
 """Every mapped table, imported in one place for Alembic and the test setup."""
 
+from domain.audit.chain.models import ChainLink
 from domain.audit.models import AuditEvent
 from domain.db import Base
 from domain.dossier.models import AccountabilityDossier
@@ -33,11 +34,15 @@ from domain.scoring.models import (
 from domain.tasks.models import WorkList, WorkTask, WorkTaskEvent, WorkTaskLeader, WorkTaskUnit
 from domain.tree.models import EnterpriseProfile, OrgUnit
 
+# Registers the sealing of the evidence chains on every session (domain/audit/chain/sealing.py).
+import domain.audit.chain.sealing  # noqa: F401  isort: skip
+
 __all__ = [
     "AccountabilityDossier",
     "Assignment",
     "AuditEvent",
     "Base",
+    "ChainLink",
     "ComplianceReport",
     "CriticalPeriod",
     "DistrictFrequencyDefault",

@@ -14,6 +14,7 @@ from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
+from domain.audit.chain import sealing
 from domain.audit.models import AuditEvent
 from domain.db import utcnow
 
@@ -125,8 +126,21 @@ def _insert_entry() -> Insert:
 
 async def insert_entries(session: AsyncSession, entries: Sequence[dict[str, Any]]) -> None:
     """Write audit entries (`entry`) by one Core statement, for the hot write paths that
-    write their own rows without the ORM's unit of work."""
-    if entries:
+    write their own rows without the ORM's unit of work. Their ids come back (RETURNING)
+    for the evidence chain to seal them at commit; a database that cannot return them
+    from a multi-row insert has the chain's backlog pass find them instead."""
+    if not entries:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.insert_executemany_returning or (len(entries) == 1 and dialect.insert_returning):
+        table = _insert_entry().table
+        ids = (
+            await session.execute(
+                _insert_entry().returning(table.c.id), list(entries), execution_options=sealing.NOTED
+            )
+        ).scalars()
+        sealing.note(session, AuditEvent, [{"id": i} for i in ids])
+    else:
         await session.execute(_insert_entry(), list(entries))
 
 

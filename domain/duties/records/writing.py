@@ -14,6 +14,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.actors import Actor
+from domain.audit.chain import sealing
 from domain.audit.service import entry, insert_audited, insert_entries, row_snapshot
 from domain.corrections import is_corrected
 from domain.db import utcnow
@@ -114,13 +115,27 @@ async def _write(
         record_id = (await session.execute(_write_in_one(), in_one)).scalar_one()
     else:
         add_record, add_units, add_items = _write_statements()
-        inserted = cast(CursorResult[Any], await session.execute(add_record, values))
+        inserted = cast(
+            CursorResult[Any], await session.execute(add_record, values, execution_options=sealing.NOTED)
+        )
         key = inserted.inserted_primary_key
         assert key is not None
         record_id = key[0]
-        await session.execute(add_units, [{"record_id": record_id, "unit_id": u} for u in unit_ids])
+        await session.execute(
+            add_units,
+            [{"record_id": record_id, "unit_id": u} for u in unit_ids],
+            execution_options=sealing.NOTED,
+        )
         if item_ids:
-            await session.execute(add_items, [{"record_id": record_id, "item_id": i} for i in item_ids])
+            await session.execute(
+                add_items,
+                [{"record_id": record_id, "item_id": i} for i in item_ids],
+                execution_options=sealing.NOTED,
+            )
+    # Sealed into the evidence chains when the transaction commits.
+    sealing.note(session, DutyRecord, [{"id": record_id}])
+    sealing.note(session, DutyRecordUnit, [{"record_id": record_id, "unit_id": u} for u in unit_ids])
+    sealing.note(session, DutyRecordItem, [{"record_id": record_id, "item_id": i} for i in item_ids])
     record = DutyRecord(id=record_id, **values)
     await insert_entries(
         session,
