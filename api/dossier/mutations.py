@@ -17,7 +17,6 @@ from strawberry import relay
 
 from api.actors import actor
 from api.context import Context, Info
-from api.dossier.chain import chain_state
 from api.dossier.links import RIGHT, download_path, sign, signing_key
 from api.dossier.types import AccountabilityDossier
 from api.errors import UserError, run_mutation
@@ -31,6 +30,7 @@ from authz.visibility.duties import lists_visible, records_visible
 from authz.visibility.hazards import hazards_visible
 from domain.db import utcnow
 from domain.dossier import service
+from domain.dossier.chain import chain_state
 from domain.dossier.models import AccountabilityDossier as DossierRow
 from domain.dossier.sections import Scope
 from domain.dossier.visibility import Visibility

@@ -3,7 +3,7 @@
 in the blob store under their SHA-256.
 
 Revision ID: 20261208_0018
-Revises: 20261208_0016
+Revises: 20261208_0017
 Create Date: 2026-12-08 00:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261208_0018"
-down_revision: str | None = "20261208_0016"
+down_revision: str | None = "20261208_0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -25,6 +25,7 @@ from domain.files.stores import BlobStore
 from tests import factories as f
 from tests.api.dossier import answers
 from tests.api.helpers import refused, reload
+from tests.domain.audit.chain_helpers import tamper
 from tests.domain.dossier.world import AFTER, NOTE_PDF, PHOTO, PLAN_PDF, dossier_world
 from tests.factories import gid
 
@@ -136,6 +137,12 @@ async def test_the_dossier_matches_the_api_and_verifies(
     records = section(entries, "obligations.json")["records"]
     (inspection,) = [r for r in records if r["id"] == gid("DutyRecord", w["inspection"].id)]
     assert [entries[x["path"]] for x in inspection["files"]] == [PHOTO]
+
+    # The trail: verified, and its heads in the signed manifest.
+    chain = section(entries, "chain.json")
+    assert chain["verification"]["ok"] is True and chain["verification"]["chains"]
+    assert manifest["chain"] == {"heads": chain["heads"], "verified": True}
+    assert chain["heads"]["audit_event"]["length"] > 0
 
     # Kept: the archive in the store under its hash, the row unchanged.
     assert await file_store.get(dossier["sha256"]) == (await http.get(dossier["downloadUrl"])).content
@@ -252,3 +259,26 @@ async def test_a_lost_archive_is_not_served(
         response.status_code == 503
         and response.json()["errors"][0]["extensions"]["code"] == "FILE_UNAVAILABLE"
     )
+
+
+async def test_a_tampered_row_shows_in_the_next_dossier(
+    app: Any, session: AsyncSession, as_: Any, http: Any, file_store: BlobStore
+) -> None:
+    w = await world(app, session, file_store)
+    admin = as_(f"person:{w['admin'].id}")
+    park = gid("OrgUnit", w["park"].id)
+    await tamper(
+        session,
+        "duty_record",
+        "UPDATE duty_record SET title = :t WHERE id = :id",
+        t="改过",
+        id=w["inspection"].id,
+    )
+    await session.commit()
+    entries = await fetch(http, await answers.request(admin, park, asOf=END))
+    chain = section(entries, "chain.json")["verification"]
+    assert chain["ok"] is False
+    (broken,) = [c for c in chain["chains"] if not c["ok"]]
+    assert broken["firstBroken"]["reason"] == "ROW_CHANGED"
+    assert broken["firstBroken"]["rowKey"] == str(w["inspection"].id)
+    assert json.loads(entries[MANIFEST])["chain"]["verified"] is False
