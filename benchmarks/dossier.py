@@ -11,7 +11,8 @@ audit log included), it sends `requestAccountabilityDossier` for park ZY from 1 
 31 December of --today's year through the app (ASGI, in process, its clock pinned to that
 day) and downloads the archive through its link; after one warm-up request it prints per
 run the time to build and keep the dossier (the mutation) and to download it, the SQL
-statements, and once the archive's size and its sections' counts.
+statements, the part of it that verifies the evidence chains (every chain of the platform,
+timed alone), and once the archive's size and its sections' counts.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from benchmarks.calibration import print_calibration
 from domain.clock import today_shanghai
 from domain.config import Environment, normalize_database_url
 from domain.db import create_engine, create_session_factory
+from domain.dossier.chain import chain_state
 from domain.files.stores.disk import DiskStore
 from domain.tree.models import OrgUnit
 from migrations.runner import upgrade
@@ -149,6 +151,15 @@ async def run(url: str, runs: int, today: date, caller: str, store_root: Path) -
             f"(n={len(build)}; {made[-1]} statements)"
         )
         print(f"download            median {statistics.median(fetch) * 1000:7.1f} ms")
+        async with factory() as session:
+            start = time.perf_counter()
+            state = await chain_state(session)
+            verified = time.perf_counter() - start
+        links = sum(h["length"] for h in state.heads.values())
+        print(
+            f"of which the chain  {verified:7.2f} s   (every chain verified: {len(state.heads)} chains, "
+            f"{links:,} links, ok={state.verification['ok']})"
+        )
         print(f"archive             {len(archive):,} bytes")
         for label, n in counts(archive).items():
             print(f"  {label:<18}{n:>10,}")
