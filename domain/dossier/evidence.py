@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.dossier.ids import chunks, gid, iso
+from domain.dossier.ids import chunks, gid, iso, subject_ref
 from domain.files.models import AttachmentSubject, EvidenceAttachment, EvidenceFile
 from domain.files.stores import BlobCorrupt, BlobMissing, BlobStore
 
@@ -78,7 +78,7 @@ async def gather(
                 "subject": attachment.subject,
                 "subjectId": gid(SUBJECT_TYPES[AttachmentSubject(attachment.subject)], attachment.subject_id),
                 "stage": attachment.stage,
-                "attachedBy": attachment.attached_by,
+                "attachedBy": subject_ref(attachment.attached_by),
                 "attachedAt": iso(attachment.created_at),
                 "file": {
                     "id": gid("EvidenceFile", file.id),
@@ -86,7 +86,7 @@ async def gather(
                     "size": file.size,
                     "mediaType": file.media_type,
                     "name": file.name,
-                    "uploadedBy": file.uploaded_by,
+                    "uploadedBy": subject_ref(file.uploaded_by),
                     "uploadedAt": iso(file.created_at),
                 },
                 "path": path if state[path] == "included" else None,

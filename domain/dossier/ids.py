@@ -32,6 +32,32 @@ def maybe_gid(type_name: str, row_id: int | None) -> str | None:
     return None if row_id is None else gid(type_name, row_id)
 
 
+_NODE_OF_SUBJECT = {"person": "Person", "client": "ServiceClient"}
+
+
+def subject_ref(subject: str) -> str:
+    """Who acted, as the API answers it: the global ID of `person:<id>` / `client:<id>`;
+    `system`, `cli`, `public` as they are. No internal id leaves the platform."""
+    kind, _, raw = subject.partition(":")
+    if kind in _NODE_OF_SUBJECT and raw.isascii() and raw.isdigit() and len(raw) <= 9:
+        return gid(_NODE_OF_SUBJECT[kind], int(raw))
+    return subject
+
+
+def domain_ref(domain: str) -> str:
+    """A domain path as the API answers it: each unit id replaced by the unit's global ID
+    and a post segment (`p33`) by the post's, the shape kept."""
+    parts = []
+    for segment in domain.split("/"):
+        if segment.isascii() and segment.isdigit():
+            parts.append(gid("OrgUnit", segment))
+        elif segment.startswith("p") and segment[1:].isascii() and segment[1:].isdigit():
+            parts.append(gid("Post", segment[1:]))
+        else:
+            parts.append(segment)
+    return "/".join(parts)
+
+
 def iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 

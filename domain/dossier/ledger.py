@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit import lists as audit_lists
 from domain.audit.models import AuditEvent
 from domain.clock import SHANGHAI
-from domain.dossier.ids import chunks, gid, iso, maybe_gid, plain
+from domain.dossier.ids import chunks, domain_ref, gid, iso, maybe_gid, plain, subject_ref
 from domain.dossier.sections import Scope
 from domain.dossier.visibility import Visibility
 from domain.duties import reads
@@ -79,7 +79,7 @@ async def hazards(
             "source": h.source,
             "record": maybe_gid("DutyRecord", h.record_id),
             "foundOn": iso(h.found_on),
-            "foundBy": h.found_by,
+            "foundBy": subject_ref(h.found_by),
             "state": h.state,
             "deadline": iso(h.deadline),
             "closedOn": iso(h.closed_on),
@@ -97,7 +97,7 @@ async def hazards(
                 "kind": e.kind,
                 "fromState": e.from_state,
                 "toState": e.to_state,
-                "actor": e.actor,
+                "actor": subject_ref(e.actor),
                 "note": e.note,
                 "data": plain(e.data),
                 "createdAt": iso(e.created_at),
@@ -127,7 +127,7 @@ def plan_entry(p: HazardPlan, names: dict[int, str], files: list[dict[str, Any]]
         "deadline": iso(p.deadline),
         "contingencyPlan": p.contingency_plan,
         "createdAt": iso(p.created_at),
-        "createdBy": p.created_by,
+        "createdBy": subject_ref(p.created_by),
         "files": files,
     }
 
@@ -165,14 +165,14 @@ def exemption_entry(
         "exemptTo": iso(r.exempt_to),
         "reason": r.reason,
         "requestedOn": iso(r.performed_on),
-        "requestedBy": r.recorder,
+        "requestedBy": subject_ref(r.recorder),
         "createdAt": iso(r.created_at),
         "decision": None
         if decision is None
         else {
             "id": gid("ExemptionDecision", decision.id),
             "approved": decision.approved,
-            "decidedBy": decision.decided_by,
+            "decidedBy": subject_ref(decision.decided_by),
             "note": decision.note,
             "createdAt": iso(decision.created_at),
         },
@@ -200,11 +200,11 @@ async def audit(session: AsyncSession, scope: Scope, vis: Visibility) -> list[di
         {
             "id": gid("AuditEvent", e.id),
             "at": iso(e.at),
-            "actor": e.actor,
+            "actor": subject_ref(e.actor),
             "action": e.action,
             "targetType": e.target_type,
             "targetId": e.target_id,
-            "domain": e.domain,
+            "domain": domain_ref(e.domain),
             "before": plain(e.before),
             "after": plain(e.after),
             "requestId": e.request_id,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.dossier.ids import chunks, gid, iso, maybe_gid, plain
+from domain.dossier.ids import chunks, gid, iso, maybe_gid, plain, subject_ref
 from domain.dossier.visibility import Visibility
 from domain.duties import queries as dq
 from domain.duties import reads
@@ -281,7 +281,7 @@ def record_entry(r: DutyRecord, files: list[dict[str, Any]]) -> dict[str, Any]:
         "performedOn": iso(r.performed_on),
         "title": r.title,
         "findings": r.findings,
-        "recorder": r.recorder,
+        "recorder": subject_ref(r.recorder),
         "makeupFor": iso(r.makeup_for),
         "withdrawn": r.withdrawn,
         "reason": r.reason,

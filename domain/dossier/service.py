@@ -25,7 +25,7 @@ from domain.audit.service import record, snapshot
 from domain.dossier import ledger, sections
 from domain.dossier.archive import Packed, json_bytes, pack
 from domain.dossier.evidence import Evidence, gather
-from domain.dossier.ids import gid, iso
+from domain.dossier.ids import domain_ref, gid, iso, subject_ref
 from domain.dossier.models import AccountabilityDossier
 from domain.dossier.readme import readme
 from domain.dossier.sections import Scope
@@ -154,19 +154,24 @@ async def build(
     unit = scope.unit
     contents["README.txt"] = readme(
         unit_name=unit.name,
-        unit_path=unit.path,
+        unit_path=domain_ref(unit.path),
         start=period["from"] or "",
         end=period["to"] or "",
         generated_at=generated_at.isoformat(),
-        generated_by=generated_by.subject,
+        generated_by=subject_ref(generated_by.subject),
         key_id=key.key_id,
     )
     header = {
-        "unit": {"id": gid("OrgUnit", unit.id), "code": unit.code, "name": unit.name, "path": unit.path},
+        "unit": {
+            "id": gid("OrgUnit", unit.id),
+            "code": unit.code,
+            "name": unit.name,
+            "path": domain_ref(unit.path),
+        },
         "period": period,
         "asOf": iso(scope.today),
         "generatedAt": generated_at.isoformat(),
-        "generatedBy": generated_by.subject,
+        "generatedBy": subject_ref(generated_by.subject),
         "platformVersion": platform_version,
         "evidence": _evidence_summary(evidence),
         "chain": {"heads": state.heads, "verified": state.verification.get("ok")},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.helpers import ok
+from tests.api.helpers import ok, pk
 
 REQUEST = """
 mutation($input: RequestAccountabilityDossierInput!) {
@@ -71,6 +71,26 @@ async def post_duties(who: Any, post: str, on: str) -> list[dict[str, str]]:
         {"dutyList": n["dutyList"]["id"], "dutyItem": n["dutyItem"]["id"]}
         for n in (e["node"] for e in found["edges"])
     ]
+
+
+AUDIT = """
+query($since: DateTime!, $until: DateTime!) {
+  auditEvents(since: $since, until: $until, first: 100) {
+    pageInfo { hasNextPage }
+    edges { node { id at action targetType domain before after requestId } }
+  }
+}"""
+
+
+async def audit(who: Any, path: str, since: str, until: str) -> list[dict[str, Any]]:
+    """The audit log of the subtree at `path` (as the API writes paths) in [since, until),
+    oldest first."""
+    body = await who(AUDIT, {"since": since, "until": until})
+    assert "errors" not in body, body
+    found = body["data"]["auditEvents"]
+    assert not found["pageInfo"]["hasNextPage"]
+    events = [e["node"] for e in found["edges"] if e["node"]["domain"].startswith(path)]
+    return sorted(events, key=lambda e: pk(e["id"]))
 
 
 def _ids(nodes: list[dict[str, Any]] | None) -> list[str]:

@@ -10,15 +10,17 @@ import io
 import json
 import time
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.clock import SHANGHAI, today_shanghai
 from domain.dossier.archive import MANIFEST, SIGNATURE
 from domain.dossier.evidence import archive_path
+from domain.dossier.ids import domain_ref
 from domain.dossier.models import AccountabilityDossier
 from domain.dossier.signing import verifies
 from domain.files.stores import BlobStore
@@ -120,7 +122,8 @@ async def test_the_dossier_matches_the_api_and_verifies(
     for e in manifest["entries"]:
         assert hashlib.sha256(entries[e["path"]]).hexdigest() == e["sha256"]
     assert {e["path"] for e in manifest["entries"]} == set(entries) - {MANIFEST, SIGNATURE}
-    assert manifest["generatedBy"] == f"person:{w['admin'].id}"
+    assert manifest["generatedBy"] == gid("Person", w["admin"].id)
+    assert manifest["unit"]["path"] == domain_ref(w["park"].path)
 
     await matches_the_api(admin, entries, park)
     holders = section(entries, "holders.json")["posts"]
@@ -282,3 +285,30 @@ async def test_a_tampered_row_shows_in_the_next_dossier(
     assert broken["firstBroken"]["reason"] == "ROW_CHANGED"
     assert broken["firstBroken"]["rowKey"] == str(w["inspection"].id)
     assert json.loads(entries[MANIFEST])["chain"]["verified"] is False
+
+
+async def test_the_audit_entries_of_the_period_match_the_api(
+    app: Any, session: AsyncSession, as_: Any, http: Any, file_store: BlobStore
+) -> None:
+    """Audit entries carry the wall clock's instants: a period around the real today."""
+    w = await world(app, session, file_store)
+    admin = as_(f"person:{w['admin'].id}")
+    park = gid("OrgUnit", w["park"].id)
+    await answers.request(admin, park, asOf=END)  # audited now
+    day = today_shanghai()
+    start = day - timedelta(days=1)
+    entries = await fetch(
+        http, await answers.request(admin, park, **{"from": start.isoformat(), "to": day.isoformat()})
+    )
+    events = section(entries, "audit.json")["events"]
+    assert "dossier.create" in {e["action"] for e in events}
+    since = datetime.combine(start, datetime.min.time(), SHANGHAI).isoformat()
+    until = datetime.combine(day + timedelta(days=1), datetime.min.time(), SHANGHAI).isoformat()
+    keys = ("id", "at", "action", "targetType", "domain", "before", "after", "requestId")
+    mine = [{k: e[k] for k in keys} for e in events]
+    theirs = await answers.audit(admin, domain_ref(w["park"].path), since, until)
+    for e in mine + theirs:
+        e["at"] = datetime.fromisoformat(e["at"])
+    # The API also lists the second request's own entry, written after its dossier was built.
+    assert theirs[-1]["action"] == "dossier.create" and theirs[-1] not in mine
+    assert mine == theirs[:-1]

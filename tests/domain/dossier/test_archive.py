@@ -22,6 +22,7 @@ from domain.audit.models import AuditEvent
 from domain.dossier import service
 from domain.dossier.archive import ENTRY_TIME, MANIFEST, SIGNATURE
 from domain.dossier.evidence import archive_path
+from domain.dossier.ids import domain_ref
 from domain.dossier.sections import Scope
 from domain.dossier.service import ChainState
 from domain.dossier.signing import derived_key, verifies
@@ -76,7 +77,7 @@ async def test_manifest_signature_and_files(session: AsyncSession, file_store: B
     for name in ("holders", "duty_lists", "obligations", "hazards", "exemptions", "audit", "chain"):
         assert f"{name}.json" in listed
     assert "README.txt" in listed and "验证 Verification" in entries["README.txt"].decode()
-    assert manifest["unit"]["path"] == w["park"].path
+    assert manifest["unit"]["path"] == domain_ref(w["park"].path)
     assert manifest["period"] == {"from": "2026-10-01", "to": "2026-11-22"}
     assert manifest["chain"] == {"heads": {"audit": "ab" * 32}, "verified": True}
     assert manifest["signing"]["keyId"] == KEY.key_id
