@@ -125,6 +125,7 @@ async def _build(
         platform_version=PLATFORM_VERSION,
         key=signing_key(ctx.settings),
         chain=chain_state,
+        max_evidence_bytes=ctx.settings.dossier_max_evidence_bytes,
     )
 
 

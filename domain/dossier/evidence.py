@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.dossier.ids import chunks, gid, iso, subject_ref
+from domain.errors import DomainError, ErrorCode
 from domain.files.models import AttachmentSubject, EvidenceAttachment, EvidenceFile
 from domain.files.stores import BlobCorrupt, BlobMissing, BlobStore
 
@@ -52,10 +53,15 @@ class Evidence:
 
 
 async def gather(
-    session: AsyncSession, store: BlobStore, subjects: dict[AttachmentSubject, Sequence[int]]
+    session: AsyncSession,
+    store: BlobStore,
+    subjects: dict[AttachmentSubject, Sequence[int]],
+    *,
+    max_bytes: int,
 ) -> Evidence:
     """Every attachment of the given subjects, oldest first, with its file read (once per
-    content) from the store."""
+    content) from the store. Contents weighing more than `max_bytes` together are refused
+    (DOSSIER_TOO_LARGE) before any is read."""
     out = Evidence()
     rows: list[tuple[EvidenceAttachment, EvidenceFile]] = []
     for subject, ids in subjects.items():
@@ -67,6 +73,15 @@ async def gather(
             )
             rows.extend((a, f) for a, f in found.all())
     rows.sort(key=lambda r: r[0].id)
+    total = sum({f.sha256: f.size for _, f in rows}.values())
+    if total > max_bytes:
+        raise DomainError.one(
+            ErrorCode.DOSSIER_TOO_LARGE,
+            "to",
+            f"该期间的证据文件共 {total:,} 字节，超过上限 {max_bytes:,} 字节，请缩短期间",
+            f"The period's evidence files weigh {total:,} bytes, more than the {max_bytes:,} allowed; "
+            "ask for a shorter period",
+        )
     state: dict[str, str] = {}
     for attachment, file in rows:
         path = archive_path(file.sha256, file.media_type)

@@ -93,6 +93,7 @@ async def build(
     platform_version: str,
     key: SigningKey,
     chain: ChainCheck,
+    max_evidence_bytes: int,
 ) -> Built:
     """The dossier of `scope` as `visibility` lets the caller see it, packed and signed."""
     vis = visibility
@@ -111,6 +112,7 @@ async def build(
             AttachmentSubject.HAZARD_PLAN: [p.id for p in plans],
             AttachmentSubject.EXEMPTION: [r.id for r in exemptions],
         },
+        max_bytes=max_evidence_bytes,
     )
     for h in hazards:
         hazard_entries[h.id]["files"] = evidence.of(AttachmentSubject.HAZARD, h.id)
@@ -226,6 +228,7 @@ async def create(
     platform_version: str,
     key: SigningKey,
     chain: ChainCheck,
+    max_evidence_bytes: int,
 ) -> AccountabilityDossier:
     """Check the period, build the dossier and keep it, in one transaction."""
     check_period(start, end)
@@ -239,6 +242,7 @@ async def create(
         platform_version=platform_version,
         key=key,
         chain=chain,
+        max_evidence_bytes=max_evidence_bytes,
     )
     return await keep(session, store, built)
 

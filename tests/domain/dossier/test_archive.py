@@ -27,6 +27,7 @@ from domain.dossier.sections import Scope
 from domain.dossier.service import ChainState
 from domain.dossier.signing import derived_key, verifies
 from domain.dossier.visibility import Visibility
+from domain.errors import DomainError, ErrorCode
 from domain.files.stores import BlobStore
 from tests.domain.dossier.world import AFTER, LOST, NOTE_PDF, PHOTO, PLAN_PDF, dossier_world
 
@@ -39,7 +40,7 @@ async def chain(_: AsyncSession) -> ChainState:
     return ChainState(heads={"audit": "ab" * 32}, verification={"ok": True, "checked": 3})
 
 
-async def build(session: AsyncSession, store: BlobStore, unit: Any) -> service.Built:
+async def build(session: AsyncSession, store: BlobStore, unit: Any, max_bytes: int = 10**9) -> service.Built:
     return await service.build(
         session,
         store,
@@ -50,6 +51,7 @@ async def build(session: AsyncSession, store: BlobStore, unit: Any) -> service.B
         platform_version="0.1.0",
         key=KEY,
         chain=chain,
+        max_evidence_bytes=max_bytes,
     )
 
 
@@ -167,6 +169,7 @@ async def test_kept_dossiers_are_append_only_and_audited(
         platform_version="0.1.0",
         key=KEY,
         chain=chain,
+        max_evidence_bytes=10**9,
     )
     assert row.file_name == "追责材料包_E-CHEM_2026-11-01.zip"
     archive = await file_store.get(row.sha256)
@@ -183,3 +186,14 @@ async def test_kept_dossiers_are_append_only_and_audited(
         with pytest.raises(DBAPIError):
             async with session.begin_nested():
                 await session.execute(text(statement))
+
+
+async def test_too_much_evidence_is_refused_before_reading(
+    session: AsyncSession, file_store: BlobStore
+) -> None:
+    w = await dossier_world(session, file_store)
+    weight = sum(len(c) for c in (PHOTO, AFTER, PLAN_PDF, NOTE_PDF, LOST))
+    await build(session, file_store, w["park"], max_bytes=weight)
+    with pytest.raises(DomainError) as refused:
+        await build(session, file_store, w["park"], max_bytes=weight - 1)
+    assert [(e.code, e.field) for e in refused.value.errors] == [(ErrorCode.DOSSIER_TOO_LARGE, ("to",))]
