@@ -62,6 +62,12 @@ async def hazards(
     events.sort(key=lambda e: e.id)
     plans.sort(key=lambda p: p.id)
     notices.sort(key=lambda n: n.id)
+    # The inspection record that found a hazard is named only where the caller may read it.
+    readable: set[int] = set()
+    for chunk in chunks(h.record_id for h in found if h.record_id is not None):
+        readable.update(
+            (await session.scalars(select(DutyRecord.id).where(DutyRecord.id.in_(chunk), vis.records))).all()
+        )
     entries: dict[int, dict[str, Any]] = {}
     for h in found:
         category = categories[h.category_id]
@@ -77,7 +83,7 @@ async def hazards(
             "title": h.title,
             "description": h.description,
             "source": h.source,
-            "record": maybe_gid("DutyRecord", h.record_id),
+            "record": maybe_gid("DutyRecord", h.record_id if h.record_id in readable else None),
             "foundOn": iso(h.found_on),
             "foundBy": subject_ref(h.found_by),
             "state": h.state,

@@ -169,7 +169,7 @@ async def test_one_date_and_narrower_reach(
 
 
 async def test_outside_reach_is_not_found_and_nothing_is_kept(
-    app: Any, session: AsyncSession, as_: Any, file_store: BlobStore
+    app: Any, session: AsyncSession, as_: Any, http: Any, file_store: BlobStore
 ) -> None:
     w = await dossier_world(session, file_store)
     other = await f.district(session, name="另一区（演示）")
@@ -193,9 +193,12 @@ async def test_outside_reach_is_not_found_and_nothing_is_kept(
     refused(await as_(f"person:{w['admin'].id}")(answers.REQUEST, {"input": {"unitId": missing, **period}}),
             "NOT_FOUND", ["input", "unitId"])  # fmt: skip
     assert await session.scalar(select(func.count()).select_from(AccountabilityDossier)) == 0
-    # The agency asks for the enterprise it serves: allowed, and only that.
+    # The agency asks for the enterprise it serves: allowed, and what it sees there only.
     chem = gid("OrgUnit", w["chem"].id)
-    await answers.request(as_(f"person:{inspector.id}"), chem, **period)
+    agency = as_(f"person:{inspector.id}")
+    entries = await fetch(http, await answers.request(agency, chem, **period))
+    await matches_the_api(agency, entries, chem)
+    assert section(entries, "hazards.json")["hazards"], "the agency reads the enterprise's hazards"
 
 
 async def test_bad_periods_are_typed_errors(
