@@ -34,6 +34,7 @@ from api.access.mutations import AccessMutation
 from api.access.queries import AccessQuery
 from api.admin.mutations import AdminMutation
 from api.admin.queries import AdminQuery
+from api.audit.queries import EvidenceChainQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
@@ -101,6 +102,7 @@ class Query(
     TradesQuery,
     DistrictDefaultsQuery,
     DossierQuery,
+    EvidenceChainQuery,
 ):
     pass
 

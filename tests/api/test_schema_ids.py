@@ -39,6 +39,9 @@ WITHOUT_ID = {
     "PolicyLine": "part of an AccessReason",
     "RecordAttachment": "part of a DutyRecord or Hazard",
     "RecordParticipant": "part of a DutyRecord",
+    "EvidenceChainVerification": "the answer of a check at one instant, not stored",
+    "ChainStatus": "part of an EvidenceChainVerification",
+    "BrokenChainLink": "part of a ChainStatus",
 }
 
 

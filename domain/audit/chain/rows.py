@@ -38,9 +38,10 @@ def key_columns(sealed: SealedTable) -> list[Any]:
 
 def _key_match(sealed: SealedTable, keys: Sequence[tuple[Any, ...]]) -> ColumnElement[bool]:
     columns = key_columns(sealed)
-    if len(columns) == 1:
-        return columns[0].in_([k[0] for k in keys])
-    return tuple_(*columns).in_(keys)
+    match: ColumnElement[bool] = (
+        columns[0].in_([k[0] for k in keys]) if len(columns) == 1 else tuple_(*columns).in_(keys)
+    )
+    return match
 
 
 def _select(sealed: SealedTable, scheme: int) -> Select[Any]:

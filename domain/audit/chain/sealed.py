@@ -76,7 +76,7 @@ class SealedTable:
     def scheme(self) -> int:
         return max(self.schemes)
 
-    def key_of(self, values: Mapping[str, Any]) -> str:
+    def key_of(self, values: Mapping[Any, Any]) -> str:
         return ":".join(str(values[k]) for k in self.key)
 
 
