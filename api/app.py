@@ -23,9 +23,11 @@ from starlette.routing import Mount, Route
 from api.dossier import links as dossier_links
 from api.edge import EdgeMiddleware, InFlight
 from api.errors import ApiErrorCode, error_entry
+from api.files import downloads as file_downloads
 from api.hazards import public as tip_offs
 from api.http import GraphQLView
 from api.ide import page as ide_page
+from api.multipart import multipart_body_limit, tip_off_body_limit
 from api.ops.metrics import Metrics, engine_of_session_factory, pool_of_session_factory
 from api.ops.scrape import metrics_endpoint
 from api.ops.tracing import tracing_for
@@ -268,6 +270,7 @@ def create_app(
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
             Route("/dossiers/{dossier_id}/{file_name}", dossier_links.download, methods=["GET"]),
             Route("/public/signing-key", dossier_links.public_key, methods=["GET"]),
+            Route("/files/{file_id}/{variant}/{file_name}", file_downloads.download, methods=["GET"]),
         ],
         lifespan=lifespan,
         exception_handlers={StarletteHTTPException: routing_error, Exception: unexpected_error},
@@ -287,7 +290,14 @@ def create_app(
     # The request id, metrics and body limit of every request, in one layer (api/edge.py).
     in_flight = app.state.in_flight = InFlight()
     app.add_middleware(
-        EdgeMiddleware, metrics=app.state.metrics, max_bytes=settings.max_body_bytes, in_flight=in_flight
+        EdgeMiddleware,
+        metrics=app.state.metrics,
+        max_bytes=settings.max_body_bytes,
+        in_flight=in_flight,
+        multipart_limits={
+            "/graphql": multipart_body_limit(settings),
+            "/public/tip-offs": tip_off_body_limit(settings),
+        },
     )
     app.state.tracing = tracing
     if tracing is not None:

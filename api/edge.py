@@ -7,7 +7,8 @@ their own cost a request a wrapped `send` and an awaited frame each):
 2. Its metrics (`api.ops.metrics`), except for UNOBSERVED_PATHS: status, duration, error
    codes of JSON answers; an exception out of the app counts as INTERNAL_SERVER_ERROR.
 3. Its body, read here up to MAX_BODY_BYTES (`api.body`): 413 before any endpoint sees a
-   larger one.
+   larger one. A `multipart/form-data` body to a path that takes files (`multipart_limits`:
+   /graphql, /public/tip-offs) has that path's own, larger limit (`api.multipart`).
 
 In that order: the 413 is counted and carries the request id.
 
@@ -22,6 +23,7 @@ import asyncio
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -55,11 +57,30 @@ class InFlight:
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics, max_bytes: int, in_flight: InFlight) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: Metrics,
+        max_bytes: int,
+        in_flight: InFlight,
+        multipart_limits: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.max_bytes = max_bytes
         self.in_flight = in_flight
+        # Body limits of multipart/form-data requests, by path.
+        self.multipart_limits = dict(multipart_limits or {})
+
+    def limit_of(self, scope: Scope, headers: dict[bytes, bytes]) -> int:
+        """The body limit of a request: its path's multipart limit for a multipart body to
+        a path that takes files, MAX_BODY_BYTES otherwise."""
+        limit = self.multipart_limits.get(scope["path"])
+        if limit is not None:
+            media = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+            if media == b"multipart/form-data":
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,10 +112,11 @@ class EdgeMiddleware:
         token = request_id_var.set(request_id)
         self.in_flight.enter()
         try:
+            limit = self.limit_of(scope, headers)
             try:
-                content = await read_body(receive, headers.get(b"content-length"), self.max_bytes)
+                content = await read_body(receive, headers.get(b"content-length"), limit)
             except BodyTooLarge:
-                await refuse(edge_send, self.max_bytes)
+                await refuse(edge_send, limit)
                 return
             except ClientGone:
                 return

@@ -307,5 +307,18 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "OVERLAPPING_DELEGATION": ("委托期间重叠", "Overlaps another delegation of the duty"),
         "NOT_A_DEFAULT_ITEM": ("频次为文件规定", "The duty's frequency is the document's, not a default"),
         "RULE_KINDS_DIFFER": ("记录类型不同", "The rule names other record kinds than the duty"),
+        "EMPTY_FILE": ("文件为空", "The file is empty"),
+        "FILE_TOO_LARGE": ("文件过大", "The file is larger than the limit"),
+        "FILE_TYPE_NOT_ALLOWED": (
+            "文件类型不允许",
+            "The file's type (sniffed from its content) is not accepted",
+        ),
+        "FILE_TYPE_MISMATCH": ("文件内容与扩展名不符", "The file's content contradicts its name's extension"),
+        "FILE_UNREADABLE": ("文件无法解析", "The file is damaged or its image too large to decode"),
+        "DUPLICATE_FILE": (
+            "已上传过相同文件",
+            "The same uploader sent the same content before; candidates name that file",
+        ),
+        "STORE_UNAVAILABLE": ("文件存储暂不可用，请重试", "The file store cannot be reached now; retry"),
     },
 }

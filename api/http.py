@@ -8,8 +8,11 @@ An Accept header that allows neither gets 406. Bodies are UTF-8 and say so.
 
 Status codes:
 - Not a well-formed request (body not JSON, `query` missing or not a string, `variables` or
-  `extensions` not an object, `operationName` not a string): 400. A POST body that is not
-  `application/json` in UTF-8: 415.
+  `extensions` not an object, `operationName` not a string): 400. A POST body that is
+  neither `application/json` in UTF-8 nor `multipart/form-data`: 415.
+- File uploads: `multipart/form-data` per the GraphQL multipart request spec, for mutations
+  only (a query or subscription sent so: 400), with a body limit of its own; `api.multipart`
+  describes the format, its checks and why no CSRF header is required.
 - A request error (the document does not parse or validate, its operation cannot be
   determined, its variables do not coerce, a limit refuses it): `errors` and no `data` entry;
   400 with `application/graphql-response+json`, 200 with `application/json`.
@@ -54,7 +57,7 @@ from strawberry.http.types import QueryParams
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from api import unit_of_work
+from api import multipart, unit_of_work
 from api.context import Context
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
@@ -190,6 +193,14 @@ def unexpected_failure(result: ExecutionResult) -> BaseException | None:
 
 
 class GraphQLView(GraphQL[Context, None]):
+    request_adapter_class = multipart.RequestAdapter
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Multipart requests (file uploads) are parsed by `parse_multipart` below
+        # (api.multipart), not by Strawberry's own placeholder replacement.
+        self.multipart_uploads_enabled = True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -224,6 +235,8 @@ class GraphQLView(GraphQL[Context, None]):
         finally:
             # Bounded: a connection cut off silently is dropped, not waited for.
             await unit_of_work.close(request)
+            # The spooled files of a multipart form, if one was parsed.
+            await request.close()
         await response(scope, receive, send)
 
     async def send_stopping(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
@@ -372,14 +385,19 @@ class GraphQLView(GraphQL[Context, None]):
                 f"Accept 须允许 {GRAPHQL_RESPONSE_JSON} 或 {APPLICATION_JSON}",
                 f"Accept must allow {GRAPHQL_RESPONSE_JSON} or {APPLICATION_JSON}",
             )
+        is_multipart = False
         if request.method == "POST":
             media, params = content_type_of(request.content_type or "")
-            if media != APPLICATION_JSON or params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+            is_multipart = media == multipart.MULTIPART
+            charset = params.get("charset", "utf-8").lower()
+            is_json = media == APPLICATION_JSON and charset in ("utf-8", "utf8")
+            if not (is_json or is_multipart):
                 raise ProtocolError(
                     415,
                     ApiErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    f"请求体须为UTF-8编码的 {APPLICATION_JSON}",
-                    f"The request body must be {APPLICATION_JSON} in UTF-8",
+                    f"请求体须为UTF-8编码的 {APPLICATION_JSON}（上传文件用 {multipart.MULTIPART}）",
+                    f"The request body must be {APPLICATION_JSON} in UTF-8 "
+                    f"({multipart.MULTIPART} for file uploads)",
                 )
         data = await super().parse_http_body(request)
         if isinstance(data, list):  # batching is off, so Strawberry has refused lists already
@@ -391,7 +409,20 @@ class GraphQLView(GraphQL[Context, None]):
             )
         if data.operation_name == "":
             data.operation_name = None  # the spec makes an empty name the same as none
+        if is_multipart:
+            assert isinstance(request, multipart.RequestAdapter)
+            max_tokens = request.request.app.state.settings.max_tokens
+            if not multipart.is_mutation_document(data.query, data.operation_name, max_tokens):
+                raise bad_request(
+                    "multipart请求只能执行变更（上传文件）", "A multipart request may carry a mutation only"
+                )
         return data
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, Any]:
+        """The operation of a multipart request with its files in place (`api.multipart`)."""
+        assert isinstance(request, multipart.RequestAdapter)
+        starlette_request = request.request
+        return await multipart.parse(starlette_request, starlette_request.app.state.settings.upload_max_files)
 
     async def execute_single(
         self,
@@ -402,7 +433,9 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        await check_key(request, request_data, f"{response_media_type(request)}; charset=utf-8")
+        await check_key(
+            request, multipart.fingerprintable(request_data), f"{response_media_type(request)}; charset=utf-8"
+        )
         try:
             return await super().execute_single(
                 request=request,

@@ -16,6 +16,7 @@ from api.duties.delegation_types import DutyDelegation
 from api.duties.record_types import CriticalPeriod, DutyRecord
 from api.duties.types import DutyItem, DutyList, DutyListVersion
 from api.errors import BadInput
+from api.files.types import EvidenceFile
 from api.hazards.types import Hazard, HazardCategory, TipOff
 from api.nodes import NODE_TYPES as NODE_TYPES
 from api.nodes import resolve_global_ids as resolve_global_ids
@@ -47,9 +48,11 @@ SCORING_NODE_TYPES: list[type[relay.Node]] = [ScoringSchemeVersion, EnterpriseCl
 ACCESS_NODE_TYPES: list[type[relay.Node]] = [Agency, AgencyMember, AgencyContract, ServiceClient, ApiKey]
 # Role templates, grants, declarations and audit events (api/admin), each filtered by reach.
 ADMIN_NODE_TYPES: list[type[relay.Node]] = [Permission, RoleGrant, JointResponsibility, AuditEvent]
+# Evidence files (api/files), filtered by `authz.visibility.files.readable_files`.
+FILE_NODE_TYPES: list[type[relay.Node]] = [EvidenceFile]
 
 _ALL = CORE_NODE_TYPES + DUTY_NODE_TYPES + HAZARD_NODE_TYPES + TASK_NODE_TYPES + SCORING_NODE_TYPES
-_ALL += ACCESS_NODE_TYPES + ADMIN_NODE_TYPES
+_ALL += ACCESS_NODE_TYPES + ADMIN_NODE_TYPES + FILE_NODE_TYPES
 if {t.__name__: t for t in _ALL} != NODE_TYPES:
     raise RuntimeError(f"node types registered and listed differ: {sorted(NODE_TYPES)}")
 

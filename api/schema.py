@@ -28,6 +28,7 @@ from strawberry.extensions.max_aliases import create_validator as create_alias_v
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_validator
 from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, get_object_definition
 
 from api.access.mutations import AccessMutation
@@ -47,13 +48,17 @@ from api.duties.queries import DutiesQuery
 from api.error_shape import shape_errors
 from api.errors import ApiError, ApiErrorCode, error_entry
 from api.extension_runner import PreparedExtensionsRunner
+from api.files.mutations import FilesMutation
+from api.files.queries import FilesQuery
 from api.hazards.mutations import HazardsMutation
 from api.hazards.queries import HazardsQuery
 from api.labels import LabelsQuery
+from api.multipart import UPLOAD_SCALAR, Upload
 from api.node import (
     ACCESS_NODE_TYPES,
     ADMIN_NODE_TYPES,
     DUTY_NODE_TYPES,
+    FILE_NODE_TYPES,
     HAZARD_NODE_TYPES,
     SCORING_NODE_TYPES,
     NodeQuery,
@@ -103,6 +108,7 @@ class Query(
     DistrictDefaultsQuery,
     DossierQuery,
     EvidenceChainQuery,
+    FilesQuery,
 ):
     pass
 
@@ -122,6 +128,7 @@ class Mutation(
     DossierMutation,
     AccessMutation,
     AdminMutation,
+    FilesMutation,
 ):
     pass
 
@@ -284,9 +291,11 @@ def build_schema(settings: ApiSettings) -> strawberry.Schema:
             *SCORING_NODE_TYPES,
             *ACCESS_NODE_TYPES,
             *ADMIN_NODE_TYPES,
+            *FILE_NODE_TYPES,
         ],
         extensions=_extensions(settings),
         execution_context_class=CompiledExecutionContext,
+        config=StrawberryConfig(scalar_map={Upload: UPLOAD_SCALAR}),
     )
     describe_schema(schema._schema)
     return schema

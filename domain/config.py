@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # Files sent with an anonymous tip-off: a smaller limit, images and PDF only, a few at most.
     tip_off_file_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     tip_off_max_files: int = Field(default=4, ge=0, le=20)
+    # How many files one multipart request to /graphql may carry (each up to FILE_MAX_BYTES).
+    upload_max_files: int = Field(default=4, ge=1, le=20)
     # How long, in seconds, a file's or a dossier's signed download link stays valid.
     file_link_seconds: int = Field(default=900, ge=1)
     # The platform's Ed25519 key that signs accountability dossiers: a PEM private key, or the

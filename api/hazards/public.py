@@ -4,6 +4,9 @@
                                    → 201 {"trackingCode", "status"}; 400 with typed errors
                                      (text checked by `domain.text` first); 429 with
                                      Retry-After past the rate limit
+                                   or the same fields as multipart/form-data with up to
+                                     TIP_OFF_MAX_FILES files (`files`; images and PDF of at
+                                     most TIP_OFF_FILE_MAX_BYTES each: `domain.files.tip_offs`)
     GET  /public/tip-offs/{code}   → 200 {"trackingCode", "status"}; 404 for an unknown code
 
 A phone on a poor network may send the POST with an `Idempotency-Key` header (a fresh UUID
@@ -11,12 +14,20 @@ per tip-off): a retry with the same key gets the first answer (the same tracking
 `Idempotent-Replayed: true`) and files nothing; the same key with other content is 422.
 Keys of anonymous senders share one namespace, so they must be unguessable (a UUID).
 
+Files are checked before anything is written, all of them: one bad file (empty, too
+large, not an image or PDF, a name contradicting its content, an image that does not
+decode) refuses the whole tip-off with its typed error at `files.<index>`, and nothing is
+filed or stored. Accepted files are stored and recorded as anonymous uploads (uploader
+`public`) and attached to the tip-off in its transaction; a file store that cannot take
+them is 503 STORE_UNAVAILABLE with Retry-After, and nothing is filed.
+
 The answer never holds anything but the code and the status. Errors have the API's one
 shape (`api.errors`): `{"message": zh, "extensions": {"code", "messageEn", "field"}}`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
@@ -27,13 +38,18 @@ from starlette.responses import JSONResponse, Response
 from strawberry import relay
 
 from api.errors import ApiErrorCode, endpoint_error_entry
+from api.files.tip_off_form import read_form
 from api.idempotency import HEADER, MALFORMED, PendingKey, answer_for, refusal
 from api.ids import try_decode_id
+from api.multipart import MULTIPART
 from domain.db import begin_write, utcnow
 from domain.errors import DomainError, ErrorCode, FieldError
+from domain.files.checking import UploadLimits
+from domain.files.tip_offs import attach_to_tip_off, check_all
 from domain.hazards import tipoffs
 from domain.idempotency.service import StoredAnswer, find, fingerprint, keep, valid_key
 from domain.text import rule_for, text_error
+from domain.tree.models import OrgUnit
 
 TEXT_FIELDS = ("content", "location", "contact")
 # The namespace of anonymous senders' idempotency keys.
@@ -74,11 +90,23 @@ def _park_id(raw: Any) -> int | None:
         return None
 
 
+async def _read(request: Request) -> tuple[Any, list[tuple[str | None, bytes]]]:
+    """The tip-off's fields (None if the body is not a JSON object) and its files."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media == MULTIPART:
+        form = await read_form(request, request.app.state.settings.tip_off_max_files)
+        return form.body, form.files
+    try:
+        return json.loads(await request.body()), []
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
+        return None, []
+
+
 async def submit(request: Request) -> Response:
     try:
-        body = json.loads(await request.body())
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deeply
-        body = None
+        body, files = await _read(request)
+    except DomainError as exc:
+        return _errors(exc.errors)
     if not isinstance(body, dict):
         return _errors(
             [
@@ -94,11 +122,18 @@ async def submit(request: Request) -> Response:
     if refused:
         return _errors(refused)
     state = request.app.state
+    try:
+        # Sniffing and decoding images is CPU work: off the event loop, before any write.
+        prepared = await asyncio.to_thread(check_all, files, UploadLimits.tip_offs(state.settings))
+    except DomainError as exc:
+        return _errors(exc.errors)
     address = request.client.host if request.client else "unknown"
     key = request.headers.get(HEADER)
     if key is not None and not valid_key(key):
         return refusal(400, ApiErrorCode.INVALID_VALUE, *MALFORMED, "application/json")
-    pending = PendingKey(TIP_OFF_KEYS, key, fingerprint(None, "submitTipOff", body)) if key else None
+    # Files count by their content: the same files again are the same request.
+    identity = {**body, "files": [p.sha256 for p in prepared]} if prepared else body
+    pending = PendingKey(TIP_OFF_KEYS, key, fingerprint(None, "submitTipOff", identity)) if key else None
     async with state.session_factory() as session:
         await begin_write(session)
         if pending is not None:
@@ -117,6 +152,16 @@ async def submit(request: Request) -> Response:
                 secret=state.settings.secret_key,
                 now=utcnow(),
             )
+            if prepared:
+                park = await session.get(OrgUnit, tip.park_id)
+                await attach_to_tip_off(
+                    session,
+                    state.file_store,
+                    prepared,
+                    tip_off_id=tip.id,
+                    domain=park.path if park is not None else "/",
+                    request_id=getattr(request.state, "request_id", None),
+                )
         except tipoffs.RateLimited as exc:
             await session.rollback()
             return JSONResponse(
@@ -134,6 +179,9 @@ async def submit(request: Request) -> Response:
             )
         except DomainError as exc:
             await session.rollback()
+            if any(e.code is ErrorCode.STORE_UNAVAILABLE for e in exc.errors):
+                retry_after = str(state.settings.retry_after_seconds)
+                return _errors(exc.errors, 503, {"Retry-After": retry_after})
             return _errors(exc.errors)
         answer = JSONResponse(
             {"trackingCode": tip.tracking_code, "status": tipoffs.PublicStatus.RECEIVED.value},

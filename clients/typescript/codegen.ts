@@ -15,6 +15,8 @@ const config: CodegenConfig = {
           DateTime: "string",
           Decimal: "string",
           JSON: "unknown",
+          // The GraphQL multipart request spec: a file part of the request.
+          Upload: "File | Blob",
         },
         enumsAsTypes: true,
         useTypeImports: true,
