@@ -75,6 +75,7 @@ FIELD_RULES: Final[dict[str, TextRule]] = {
     "targetType": TextRule(200),
     "kinds": TextRule(64),
     "statuses": TextRule(64),
+    "chains": TextRule(40),  # chainVerification(chains:): table names
     "enum": TextRule(100),  # enumLabels(enum:): a type name
     "after": TextRule(1000),  # cursors
     # several lines

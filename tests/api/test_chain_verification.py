@@ -48,3 +48,59 @@ async def test_a_caller_without_an_audit_right_is_refused(as_: Any, session: Asy
     someone = await f.person(session, "无权限人员")
     await reload(app, session)
     assert error_code(await as_(f"person:{someone.id}")(QUERY)) == "FORBIDDEN"
+
+
+async def test_a_district_admin_may_verify(as_: Any, session: AsyncSession, app: Any) -> None:
+    district = await f.district(session)
+    admin = await f.person(session, "区管理员")
+    await f.grant_role(session, f"person:{admin.id}", "admin", district.id)
+    await seal_backlog(session)
+    await reload(app, session)
+    body = await as_(f"person:{admin.id}")(QUERY, {"chains": ["audit_event"]})
+    assert "errors" not in body, body
+    assert body["data"]["chainVerification"]["ok"] is True
+
+
+async def test_mutations_of_one_request_are_sealed_with_it(gql: Any, session: AsyncSession) -> None:
+    """The second mutation runs in a savepoint, the third fails in its own: the entries the
+    request kept are sealed when it commits, and nothing it undid."""
+    from sqlalchemy import func, select
+
+    from domain.audit.chain.models import ChainLink
+    from domain.audit.models import AuditEvent
+
+    t = await f.small_tree(session)
+    await seal_backlog(session)
+    await session.commit()
+    body = await gql(
+        """mutation($a: CreateUnitInput!, $b: CreateUnitInput!, $c: CreateUnitInput!) {
+             a: createUnit(input: $a) { userErrors { code } }
+             b: createUnit(input: $b) { userErrors { code } }
+             c: createUnit(input: $c) { userErrors { code } } }""",
+        {
+            "a": {
+                "kind": "DEPARTMENT",
+                "code": "DZ",
+                "name": "党政办",
+                "parentId": f.gid("OrgUnit", t["park"].id),
+            },
+            "b": {
+                "kind": "DEPARTMENT",
+                "code": "JJ",
+                "name": "经济发展局",
+                "parentId": f.gid("OrgUnit", t["park"].id),
+            },
+            "c": {
+                "kind": "DEPARTMENT",
+                "code": "DZ",
+                "name": "重复",
+                "parentId": f.gid("OrgUnit", t["park"].id),
+            },
+        },
+    )
+    assert [body["data"][k]["userErrors"] for k in "abc"][:2] == [[], []], body
+    assert body["data"]["c"]["userErrors"][0]["code"] == "DUPLICATE_CODE"
+    links = await session.scalar(select(func.count()).where(ChainLink.chain == "audit_event"))
+    assert links == await session.scalar(select(func.count()).select_from(AuditEvent))
+    result = await gql(QUERY, {"chains": ["audit_event"]})
+    assert result["data"]["chainVerification"]["ok"] is True

@@ -18,8 +18,9 @@ Design (and why):
   Projection columns that services update legitimately (a hazard's state, a tip-off's
   status, an assignment's end) are not sealed; their changes are sealed where they are
   facts, in the hazard's events and in the audit log.
-- Sealing happens in the transaction that writes the rows, in one place
-  (`sealing.before_commit`): the session collects the new rows of sealed tables (ORM
+- Sealing happens in the transaction that writes the rows, in one place (the session's
+  before_commit event, `sealing._before_commit`; it also runs when a savepoint of a
+  request's later mutation is released): the session collects the new rows of sealed tables (ORM
   inserts by `after_flush`; Core inserts name their keys with `sealing.note`, and a Core
   insert that does not is caught by `do_orm_execute` and sealed by a backlog pass over its
   table), reads them back as stored, and appends their links, on PostgreSQL under a

@@ -74,9 +74,10 @@ def _before_commit(session: Session) -> None:
         seal(connection, pending, backlog)
 
 
-def _forget(session: Session, previous: Any) -> None:
-    """The outermost transaction rolled back: nothing it noted exists."""
-    if previous.parent is None:
+def _forget(session: Session, transaction: Any) -> None:
+    """The outermost transaction ended: committed, its rows were sealed before; rolled back
+    or closed, nothing it noted exists."""
+    if transaction.parent is None:
         session.info.pop(_PENDING, None)
         session.info.pop(_BACKLOG, None)
 
@@ -152,11 +153,21 @@ def _append(
 async def seal_backlog(session: AsyncSession, chains: Sequence[str] | None = None) -> int:
     """Seal every row not sealed yet (rows older than the chains, anything missed), in key
     order; the caller commits. The number of links appended."""
-    wanted = list(chains) if chains is not None else list(CHAINS)
-    return await session.run_sync(lambda s: seal(s.connection(), {}, wanted))
+    wanted = set(chains) if chains is not None else set(CHAINS)
+
+    def run(sync: Session) -> int:
+        # The rows this session noted in these chains are among the unsealed: sealed here,
+        # they must not be sealed again at commit.
+        pending: dict[str, Any] = sync.info.get(_PENDING, {})
+        for chain in wanted:
+            pending.pop(chain, None)
+        sync.info.get(_BACKLOG, set()).difference_update(wanted)
+        return seal(sync.connection(), {}, wanted)
+
+    return await session.run_sync(run)
 
 
 event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "do_orm_execute", _on_execute)
 event.listen(Session, "before_commit", _before_commit)
-event.listen(Session, "after_soft_rollback", _forget)
+event.listen(Session, "after_transaction_end", _forget)
