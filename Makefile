@@ -10,7 +10,7 @@ PY      = $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer bench-fixed-cost bench-files clean
+.PHONY: run test lock lint typecheck schema check-schema check-clients migrate load-demo token demo-logins export-policy bench bench-authz bench-duties bench-obligation-pages bench-scores bench-peer bench-fixed-cost bench-files bench-dossier clean
 
 # Dependencies come from requirements.lock: every package pinned, with its hashes (plain pip,
 # no other tool needed). `pip check` fails when pyproject.toml names a package the lock lacks:
@@ -126,6 +126,12 @@ bench-fixed-cost: $(VENV)/.installed
 # make bench-files ARGS="--sizes-mb 1,10 --count 12"
 bench-files: $(VENV)/.installed
 	$(PY) -m benchmarks.files $(ARGS)
+
+# The accountability dossier of the demo park for a year, through the app (build, keep,
+# download), with its size and counts; SQLite unless
+# ARGS="--database-url postgresql://postgres@127.0.0.1:5432/test". About half a minute.
+bench-dossier: $(VENV)/.installed
+	$(PY) -m benchmarks.dossier $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from api.dossier import links as dossier_links
 from api.edge import EdgeMiddleware, InFlight
 from api.errors import ApiErrorCode, error_entry
 from api.files import downloads as file_downloads
@@ -267,6 +268,8 @@ def create_app(
             Route("/public/tip-offs", tip_offs.submit, methods=["POST"]),
             Route("/public/tip-offs/{code}", tip_offs.status, methods=["GET"]),
             Route("/reports/{report_id}/{file_name}", compliance_reports.download, methods=["GET"]),
+            Route("/dossiers/{dossier_id}/{file_name}", dossier_links.download, methods=["GET"]),
+            Route("/public/signing-key", dossier_links.public_key, methods=["GET"]),
             Route("/files/{file_id}/{variant}/{file_name}", file_downloads.download, methods=["GET"]),
         ],
         lifespan=lifespan,

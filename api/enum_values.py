@@ -284,6 +284,8 @@ ENUM_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "INVALID_POST_KIND": ("岗位类型不适用", "Post kind not allowed here"),
         "ENTERPRISE_FIELDS_NOT_ALLOWED": ("仅企业可填", "Enterprise fields on a unit that is not one"),
         "INVALID_DATE_RANGE": ("日期范围无效", "Invalid date range"),
+        "PERIOD_TOO_LONG": ("期间过长", "The period is longer than allowed"),
+        "DOSSIER_TOO_LARGE": ("材料包过大", "The dossier's evidence is larger than allowed"),
         "OVERLAPPING_ASSIGNMENT": ("任职时间重叠", "Overlapping assignment"),
         "ALREADY_ENDED": ("已结束", "Already ended"),
         "ALREADY_CORRECTED": ("已更正", "Already corrected"),

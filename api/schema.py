@@ -39,6 +39,8 @@ from api.audit.queries import EvidenceChainQuery
 from api.compiled.executor import CompiledExecutionContext
 from api.cost import RequestedNodesLimiter
 from api.descriptions import describe_schema
+from api.dossier.mutations import DossierMutation
+from api.dossier.queries import DossierQuery
 from api.duties.defaults import DistrictDefaultsMutation, DistrictDefaultsQuery
 from api.duties.delegations import DelegationsMutation, DelegationsQuery
 from api.duties.mutations import DutiesMutation
@@ -107,6 +109,7 @@ class Query(
     DistrictDefaultsQuery,
     FilesQuery,
     EvidenceChainQuery,
+    DossierQuery,
 ):
     pass
 
@@ -124,6 +127,7 @@ class Mutation(
     TasksMutation,
     ScoringMutation,
     ReportsMutation,
+    DossierMutation,
     AccessMutation,
     AdminMutation,
     FilesMutation,

@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     upload_max_files: int = Field(default=4, ge=1, le=20)
     # How long, in seconds, a file's or a dossier's signed download link stays valid.
     file_link_seconds: int = Field(default=900, ge=1)
+    # The platform's Ed25519 key that signs accountability dossiers: a PEM private key, or the
+    # path of a file holding one. Not set: derived from SECRET_KEY (HKDF-SHA256), so every
+    # process of a deployment signs with the same key (domain.dossier.signing).
+    dossier_signing_key: SecretStr | None = None
+    # The most evidence, in bytes, one dossier may carry: it is built in memory. A period whose
+    # files weigh more is refused (DOSSIER_TOO_LARGE): ask for shorter periods.
+    dossier_max_evidence_bytes: int = Field(default=1024 * 1024 * 1024, ge=1024)
 
     @field_validator("file_allowed_types", mode="before")
     @classmethod

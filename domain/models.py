@@ -3,6 +3,7 @@
 from domain.audit.chain.models import ChainLink
 from domain.audit.models import AuditEvent
 from domain.db import Base
+from domain.dossier.models import AccountabilityDossier
 from domain.duties.defaults.models import DistrictFrequencyDefault
 from domain.duties.delegations.models import DutyDelegation
 from domain.duties.models import (
@@ -37,6 +38,7 @@ from domain.tree.models import EnterpriseProfile, OrgUnit
 import domain.audit.chain.sealing  # noqa: F401  isort: skip
 
 __all__ = [
+    "AccountabilityDossier",
     "Assignment",
     "AuditEvent",
     "Base",
