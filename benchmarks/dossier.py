@@ -90,8 +90,10 @@ async def run(url: str, runs: int, today: date, caller: str, store_root: Path) -
         await upgrade(engine)
         factory = create_session_factory(engine)
         started = time.perf_counter()
+        store = DiskStore(store_root)
         async with factory() as session:
-            await load_dataset(session, today=today)
+            # With the store: the demo's evidence files go into the dossier as they would.
+            await load_dataset(session, today=today, store=store)
             await session.commit()
         loaded = time.perf_counter() - started
         async with factory() as session:
@@ -112,7 +114,7 @@ async def run(url: str, runs: int, today: date, caller: str, store_root: Path) -
 
         event.listen(engine.sync_engine, "before_cursor_execute", count)
         settings = ApiSettings(environment=Environment.TEST, database_url=url)
-        app = create_app(settings, session_factory=factory, file_store=DiskStore(store_root))
+        app = create_app(settings, session_factory=factory, file_store=store)
         app.state.clock = lambda: today
         async with factory() as session:
             await app.state.authority.load(session)
