@@ -13,17 +13,13 @@ compliance reports' (api/scoring/reports.py) with these terms:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.errors import endpoint_error_entry
+from api import signed_links as links
 from api.ids import MAX_ROW_ID
-from api.scoring.reports import unix_now
 from api.settings import ApiSettings
 from authz.catalogue import Action, Resource
 from domain.dossier.models import AccountabilityDossier as DossierRow
@@ -42,33 +38,19 @@ def signing_key(settings: ApiSettings) -> SigningKey:
 
 
 def sign(secret: str, dossier_id: int, expires: int, subject: str) -> str:
-    parts = [SIGNATURE_CONTEXT, str(dossier_id).encode(), str(expires).encode(), subject.encode()]
-    return hmac.new(secret.encode(), b"\n".join(parts), hashlib.sha256).hexdigest()
+    return links.sign(secret, SIGNATURE_CONTEXT, [dossier_id, expires, subject])
 
 
 def download_path(row: DossierRow, expires: int, signature: str) -> str:
     return f"/dossiers/{row.id}/{quote(row.file_name, safe='')}?expires={expires}&signature={signature}"
 
 
-def _refusal(status: int, code: str, zh: str, en: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [endpoint_error_entry(code, zh, en)]},
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
-
-
 def _not_found() -> JSONResponse:
-    return _refusal(404, "NOT_FOUND", "材料包不存在", "No such dossier")
-
-
-_ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+    return links.refusal(404, "NOT_FOUND", "材料包不存在", "No such dossier")
 
 
 def content_disposition(row: DossierRow) -> str:
-    """`attachment` with an ASCII fallback name and the real (Chinese) one per RFC 5987."""
-    stem = _ASCII_UNSAFE.sub("_", row.file_name.rsplit(".", 1)[0]).strip("_")
-    return f"attachment; filename=\"dossier_{stem}.zip\"; filename*=UTF-8''{quote(row.file_name, safe='')}"
+    return links.content_disposition(row.file_name, fallback_prefix="dossier_")
 
 
 async def public_key(request: Request) -> Response:
@@ -87,31 +69,22 @@ async def download(request: Request) -> Response:
     raw_id = request.path_params["dossier_id"]
     if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ROW_ID:
         return _not_found()
-    expires_raw = request.query_params.get("expires", "")
-    given = request.query_params.get("signature", "")
     async with state.session_factory() as session:
         row = await session.get(DossierRow, int(raw_id))
         if row is None or row.file_name != request.path_params["file_name"]:
             return _not_found()
-        valid = expires_raw.isascii() and expires_raw.isdigit() and len(expires_raw) <= 12
-        expires = int(expires_raw) if valid else 0
-        expected = sign(state.settings.secret_key, row.id, expires, row.created_by)
-        if not valid or not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
-            return _refusal(403, "INVALID_SIGNATURE", "下载链接无效", "The download link is not valid")
-        if unix_now(state) > expires:
-            return _refusal(
-                403,
-                "LINK_EXPIRED",
-                "下载链接已过期，请重新申请",
-                "The download link has expired; request it again",
-            )
+        checked = links.checked_expiry(
+            state, request.query_params, SIGNATURE_CONTEXT, [row.id], row.created_by
+        )
+        if isinstance(checked, JSONResponse):
+            return checked
         unit = await session.get(OrgUnit, row.unit_id)
         await state.authority.ensure_loaded(session)
         allowed = unit is not None and state.authority.enforce(
             row.created_by, RIGHT[0].value, RIGHT[1].value, unit.path, state.clock()
         )
         if not allowed:
-            return _refusal(
+            return links.refusal(
                 403,
                 "FORBIDDEN",
                 "申请人已无权查看该单位的履职职责",
@@ -121,7 +94,7 @@ async def download(request: Request) -> Response:
     try:
         content = await state.file_store.get(sha256)
     except (BlobMissing, BlobCorrupt):
-        return _refusal(
+        return links.refusal(
             503,
             "FILE_UNAVAILABLE",
             "材料包文件缺失或已损坏，请重新申请",

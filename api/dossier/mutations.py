@@ -21,7 +21,7 @@ from api.dossier.links import RIGHT, download_path, sign, signing_key
 from api.dossier.types import AccountabilityDossier
 from api.errors import UserError, run_mutation
 from api.ids import decode_id
-from api.scoring.reports import unix_now
+from api.signed_links import unix_now
 from api.unit_of_work import end_read
 from authz.catalogue import Resource
 from authz.reach import Reach

@@ -1,7 +1,7 @@
 """`GET /files/{id}/{variant}/{fileName}?expires=…&by=…&signature=…`: an evidence file (or
 its thumbnail) through a signed link (`api.files.links`).
 
-- A signature that does not match: 403 BAD_SIGNATURE; a link past its expiry: 403
+- A signature that does not match: 403 INVALID_SIGNATURE; a link past its expiry: 403
   LINK_EXPIRED; a signer who may no longer read the file: 403 FORBIDDEN. An unknown file, a
   variant that is not `original` or `thumbnail`, a thumbnail of a file without one, a file
   name not the file's own: 404 NOT_FOUND. Errors are JSON in the API's one shape, Chinese
@@ -22,17 +22,14 @@ its thumbnail) through a signed link (`api.files.links`).
 
 from __future__ import annotations
 
-import hmac
 import logging
-import re
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.errors import endpoint_error_entry
-from api.files.links import Variant, sign, signer_of, unix_now
+from api.files.links import SIGNATURE_CONTEXT, Variant, signer_of
 from api.ids import MAX_ROW_ID
+from api.signed_links import checked_expiry, content_disposition, refusal, unix_now
 from authz.policy import parse_subject
 from authz.visibility.files import readable_files
 from domain.files.models import EvidenceFile
@@ -43,19 +40,9 @@ from domain.files.thumbnails import THUMBNAIL_MEDIA_TYPE
 
 log = logging.getLogger("api.files")
 
-_ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def _refusal(status: int, code: str, zh: str, en: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [endpoint_error_entry(code, zh, en)]},
-        status_code=status,
-        headers={"Cache-Control": "no-store", **(headers or {})},
-    )
-
 
 def _not_found() -> JSONResponse:
-    return _refusal(404, "NOT_FOUND", "文件不存在", "No such file")
+    return refusal(404, "NOT_FOUND", "文件不存在", "No such file")
 
 
 def thumbnail_name(name: str) -> str:
@@ -64,41 +51,16 @@ def thumbnail_name(name: str) -> str:
     return f"{stem if dot else name}_缩略图.jpg"
 
 
-def content_disposition(name: str, inline: bool) -> str:
-    """The disposition with an ASCII fallback name and the real one per RFC 5987."""
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    safe_stem = _ASCII_UNSAFE.sub("_", stem).strip("_") or "file"
-    safe_ext = _ASCII_UNSAFE.sub("", ext)
-    fallback = f"{safe_stem}.{safe_ext}" if safe_ext else safe_stem
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def _signer(request: Request, file_id: int, variant: Variant) -> str | JSONResponse:
     """The subject the link was signed for, or the refusal of a bad or expired link."""
     state = request.app.state
-    expires_raw = request.query_params.get("expires", "")
-    given = request.query_params.get("signature", "")
     subject = signer_of(request.query_params.get("by", ""))
-    valid = expires_raw.isascii() and expires_raw.isdigit() and len(expires_raw) <= 12
-    expires = int(expires_raw) if valid else 0
-    expected = sign(state.settings.secret_key, file_id, variant, expires, subject or "")
-    # Constant time, on bytes: a str with non-ASCII characters cannot be compared so.
-    if (
-        not valid
-        or subject is None
-        or not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
-    ):
-        return _refusal(403, "BAD_SIGNATURE", "下载链接无效", "The download link is not valid")
-    if expires < unix_now(state):
-        return _refusal(
-            403,
-            "LINK_EXPIRED",
-            "下载链接已过期，请重新获取",
-            "The download link has expired; ask for a new one",
-        )
+    checked = checked_expiry(
+        state, request.query_params, SIGNATURE_CONTEXT, [file_id, variant.value], subject
+    )
+    if isinstance(checked, JSONResponse):
+        return checked
+    assert subject is not None  # a link without a signer has no valid signature
     return subject
 
 
@@ -127,7 +89,7 @@ async def download(request: Request) -> Response:
         reach = state.authority.reach(subject, person_id, state.clock())
         row = await file_by_id(session, file_id, readable_files(reach))
     if row is None:
-        return _refusal(
+        return refusal(
             403,
             "FORBIDDEN",
             "签发链接者已无权查看该文件",
@@ -145,7 +107,8 @@ async def download(request: Request) -> Response:
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
         "Content-Disposition": content_disposition(
-            thumbnail_name(row.name) if variant is Variant.THUMBNAIL else row.name, is_image(media_type)
+            thumbnail_name(row.name) if variant is Variant.THUMBNAIL else row.name,
+            inline=is_image(media_type),
         ),
     }
     if f'"{sha256}"' in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
@@ -156,12 +119,12 @@ async def download(request: Request) -> Response:
         log.error(
             "evidence file %s (%s) is missing from the %s store", file_id, sha256, state.file_store.kind
         )
-        return _refusal(
+        return refusal(
             502, "FILE_MISSING", "文件内容在存储中缺失", "The file's content is missing from the store"
         )
     except BlobCorrupt:
         log.error("evidence file %s (%s) is corrupt in the %s store", file_id, sha256, state.file_store.kind)
-        return _refusal(
+        return refusal(
             502,
             "FILE_CORRUPT",
             "文件内容已损坏，未予提供",
@@ -170,7 +133,7 @@ async def download(request: Request) -> Response:
     except StoreUnavailable:
         log.warning("file store unavailable serving evidence file %s", file_id, exc_info=True)
         retry_after = str(state.settings.retry_after_seconds)
-        return _refusal(
+        return refusal(
             503,
             "STORE_UNAVAILABLE",
             "文件存储暂不可用，请稍后重试",

@@ -1,5 +1,5 @@
-"""Signed, expiring links to evidence files, as compliance reports have
-(`api.scoring.reports`):
+"""Signed, expiring links to evidence files (`api.signed_links` holds the contract they share
+with compliance reports and dossiers):
 
     GET /files/{id}/{variant}/{fileName}?expires=<unix seconds>&signature=<hex>
 
@@ -14,15 +14,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from enum import StrEnum
-from typing import Any
 from urllib.parse import quote
 
 from strawberry import relay
 
+from api import signed_links as links
 from api.ids import try_decode_id
 from api.refs import subject_ref
 
@@ -35,17 +32,9 @@ class Variant(StrEnum):
     THUMBNAIL = "thumbnail"  # images: the JPEG thumbnail
 
 
-def unix_now(state: Any) -> int:
-    """Wall-clock seconds for links; tests pin `app.state.file_clock`."""
-    clock = getattr(state, "file_clock", None) or time.time
-    return int(clock())
-
-
 def sign(secret: str, file_id: int, variant: Variant, expires: int, subject: str) -> str:
     """The link's signature: keyed with the secret, over what the link grants."""
-    parts = [SIGNATURE_CONTEXT, str(file_id).encode(), variant.value.encode(), str(expires).encode()]
-    message = b"\n".join([*parts, subject.encode()])
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return links.sign(secret, SIGNATURE_CONTEXT, [file_id, variant.value, expires, subject])
 
 
 def link(secret: str, file_id: int, name: str, variant: Variant, expires: int, subject: str) -> str:

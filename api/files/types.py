@@ -14,9 +14,10 @@ from strawberry import relay
 
 from api.context import Context, Info
 from api.errors import BadInput
-from api.files.links import Variant, link, unix_now
+from api.files.links import Variant, link
 from api.nodes import LoadedNode
 from api.refs import Actor, actor_of
+from api.signed_links import unix_now
 from authz.visibility.files import readable_files
 from domain.files.models import EvidenceFile as EvidenceFileRow
 from domain.files.reading import file_by_id, files_by_ids

@@ -17,12 +17,7 @@ The link's contract:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import time
 from datetime import UTC, date, datetime
-from typing import Any
 from urllib.parse import quote
 
 import strawberry
@@ -31,9 +26,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry import relay
 
+from api import signed_links as links
 from api.actors import actor
 from api.context import Context, Info
-from api.errors import UserError, endpoint_error_entry, run_mutation
+from api.errors import UserError, run_mutation
 from api.ids import MAX_ROW_ID, decode_id
 from api.keys import ID_DESCRIPTION, key_id
 from api.scoring.loaders import may_read
@@ -59,17 +55,9 @@ ReportFormat = strawberry.enum(
 SIGNATURE_CONTEXT = b"compliance-report/v1"
 
 
-def unix_now(state: Any) -> int:
-    """Wall-clock seconds for links; tests pin `app.state.report_clock`."""
-    clock = getattr(state, "report_clock", None) or time.time
-    return int(clock())
-
-
 def sign(secret: str, report_id: int, expires: int, subject: str) -> str:
     """The link's signature: keyed with the secret, over what the link grants."""
-    parts = [SIGNATURE_CONTEXT, str(report_id).encode(), str(expires).encode(), subject.encode()]
-    message = b"\n".join(parts)
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return links.sign(secret, SIGNATURE_CONTEXT, [report_id, expires, subject])
 
 
 def download_path(row: ReportRow, expires: int, signature: str) -> str:
@@ -186,7 +174,7 @@ class ReportsMutation:
             row,
             subject=actor(ctx).subject,
             secret=ctx.settings.secret_key,
-            now=unix_now(state),
+            now=links.unix_now(state),
             ttl=ctx.settings.report_link_seconds,
         )
         return ComplianceReportPayload(report=report, user_errors=[])
@@ -195,27 +183,13 @@ class ReportsMutation:
 # --- the download -----------------------------------------------------------------------------
 
 
-def _refusal(status: int, code: str, zh: str, en: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [endpoint_error_entry(code, zh, en)]},
-        status_code=status,
-        headers={"Cache-Control": "no-store"},
-    )
-
-
 def _not_found() -> JSONResponse:
-    return _refusal(404, "NOT_FOUND", "报表不存在", "No such report")
-
-
-_ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+    return links.refusal(404, "NOT_FOUND", "报表不存在", "No such report")
 
 
 def content_disposition(row: ReportRow) -> str:
     """`attachment` with an ASCII fallback name and the real (Chinese) one per RFC 5987."""
-    ext = rp.EXTENSIONS[rp.FileFormat(row.file_format)]
-    stem = _ASCII_UNSAFE.sub("_", row.file_name.rsplit(".", 1)[0]).strip("_")
-    fallback = f"{row.kind.lower()}-report_{stem}.{ext}"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(row.file_name, safe='')}"
+    return links.content_disposition(row.file_name, fallback_prefix=f"{row.kind.lower()}-report_")
 
 
 async def download(request: Request) -> Response:
@@ -224,32 +198,22 @@ async def download(request: Request) -> Response:
     raw_id = request.path_params["report_id"]
     if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ROW_ID:
         return _not_found()
-    expires_raw = request.query_params.get("expires", "")
-    given = request.query_params.get("signature", "")
     async with state.session_factory() as session:
         row = await session.get(ReportRow, int(raw_id))
         if row is None or row.file_name != request.path_params["file_name"]:
             return _not_found()
-        valid = expires_raw.isascii() and expires_raw.isdigit() and len(expires_raw) <= 12
-        expires = int(expires_raw) if valid else 0
-        expected = sign(state.settings.secret_key, row.id, expires, row.created_by)
-        # Constant time, on bytes: a str with non-ASCII characters cannot be compared so.
-        if not valid or not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
-            return _refusal(403, "INVALID_SIGNATURE", "下载链接无效", "The download link is not valid")
-        if unix_now(state) > expires:
-            return _refusal(
-                403,
-                "LINK_EXPIRED",
-                "下载链接已过期，请重新申请报表",
-                "The download link has expired; request the report again",
-            )
+        checked = links.checked_expiry(
+            state, request.query_params, SIGNATURE_CONTEXT, [row.id], row.created_by
+        )
+        if isinstance(checked, JSONResponse):
+            return checked
         unit = await session.get(OrgUnit, row.unit_id)
         await state.authority.ensure_loaded(session)
         allowed = unit is not None and state.authority.enforce(
             row.created_by, Resource.COMPLIANCE.value, Action.READ.value, unit.path, state.clock()
         )
         if not allowed:
-            return _refusal(
+            return links.refusal(
                 403,
                 "FORBIDDEN",
                 "申请人已无权查看该园区的履职评分",

@@ -47,7 +47,7 @@ async def test_links_are_signed_expire_and_follow_the_signers_right(
     await reload(app, session)
     app.state.clock = lambda: TODAY
     now = int(time.time())
-    app.state.report_clock = lambda: now
+    app.state.link_clock = lambda: now
     admin = as_(f"person:{w['admin'].id}")
     report = await request_report(admin, w["park"], "MONTHLY", "2026-10-01", "CSV")
     url = report["downloadUrl"]
@@ -76,13 +76,13 @@ async def test_links_are_signed_expire_and_follow_the_signers_right(
     refused_link(await http.get(url.replace(f"/reports/{other_id}/", "/reports/x/")), 404, "NOT_FOUND")
     refused_link(await http.get(url.replace(".csv?", ".xlsx?")), 404, "NOT_FOUND")
 
-    app.state.report_clock = lambda: now + 900
+    app.state.link_clock = lambda: now + 900
     assert (await http.get(url)).status_code == 200, "valid to its last second"
-    app.state.report_clock = lambda: now + 901
+    app.state.link_clock = lambda: now + 901
     refused_link(await http.get(url), 403, "LINK_EXPIRED")
 
     # A link is as good as its signer's right: a grant that ended stops it.
-    app.state.report_clock = lambda: now
+    app.state.link_clock = lambda: now
     mine = await request_report(as_(f"person:{temp.id}"), w["park"], "WEEKLY", THURSDAY.isoformat(), "XLSX")
     assert (await http.get(mine["downloadUrl"])).status_code == 200
     app.state.clock = lambda: TODAY + timedelta(days=1)

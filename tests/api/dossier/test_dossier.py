@@ -227,7 +227,7 @@ async def test_links_expire_and_follow_the_right(
     await reload(app, session)
     app.state.clock = lambda: TODAY
     now = int(time.time())
-    app.state.report_clock = lambda: now
+    app.state.link_clock = lambda: now
     park = gid("OrgUnit", w["park"].id)
     dossier = await answers.request(as_(f"person:{temp.id}"), park, asOf="2026-11-19")
     url = dossier["downloadUrl"]
@@ -246,9 +246,9 @@ async def test_links_expire_and_follow_the_right(
     refused_link(
         await http.get(url.replace("/dossiers/", "/dossiers/9").replace("/9", "/99", 1)), 404, "NOT_FOUND"
     )
-    app.state.report_clock = lambda: now + 901
+    app.state.link_clock = lambda: now + 901
     refused_link(await http.get(url), 403, "LINK_EXPIRED")
-    app.state.report_clock = lambda: now
+    app.state.link_clock = lambda: now
     app.state.clock = lambda: TODAY + timedelta(days=1)
     refused_link(await http.get(url), 403, "FORBIDDEN")
 

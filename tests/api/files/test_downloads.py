@@ -58,7 +58,7 @@ async def test_a_link_may_be_shorter_lived_but_not_longer(
     me, _ = await two_people(app, session)
     caller = as_(f"person:{me.id}")
     file = (await uploaded(http, caller.headers, "a.jpg", image_bytes()))["file"]
-    app.state.file_clock = lambda: 1_900_000_000
+    app.state.link_clock = lambda: 1_900_000_000
     query = "query($id: ID!, $s: Int) { node(id: $id) { ... on EvidenceFile { downloadUrl(expiresInSeconds: $s) } } }"
     short = await caller(query, {"id": file["id"], "s": 60})
     url = short["data"]["node"]["downloadUrl"]
@@ -78,18 +78,18 @@ async def test_an_expired_or_tampered_link_is_refused(
     signature = params["signature"][0]
     tampered = url.replace(signature, ("0" if signature[0] != "0" else "1") + signature[1:])
     response = await http.get(tampered)
-    assert response.status_code == 403 and _code(response) == "BAD_SIGNATURE"
+    assert response.status_code == 403 and _code(response) == "INVALID_SIGNATURE"
     assert response.json()["errors"][0]["message"] == "下载链接无效"
     later = url.replace(f"expires={params['expires'][0]}", f"expires={int(params['expires'][0]) + 3600}")
-    assert _code(await http.get(later)) == "BAD_SIGNATURE"
+    assert _code(await http.get(later)) == "INVALID_SIGNATURE"
     signer = f"by={quote(params['by'][0], safe='')}"
     assert signer in url
     as_other = url.replace(signer, f"by={gid_of(other.id)}")
-    assert _code(await http.get(as_other)) == "BAD_SIGNATURE"
+    assert _code(await http.get(as_other)) == "INVALID_SIGNATURE"
     thumbnail_signature = url.replace("/original/", "/thumbnail/")
-    assert _code(await http.get(thumbnail_signature)) == "BAD_SIGNATURE"
-    assert _code(await http.get(path)) == "BAD_SIGNATURE"
-    app.state.file_clock = lambda: int(params["expires"][0]) + 1
+    assert _code(await http.get(thumbnail_signature)) == "INVALID_SIGNATURE"
+    assert _code(await http.get(path)) == "INVALID_SIGNATURE"
+    app.state.link_clock = lambda: int(params["expires"][0]) + 1
     expired = await http.get(url)
     assert expired.status_code == 403 and _code(expired) == "LINK_EXPIRED"
     assert "expired" in expired.json()["errors"][0]["extensions"]["messageEn"]
