@@ -2,6 +2,9 @@
 // changes a field these screens read (a type, nullability, an enum value), this fails.
 import type {
   DutyRecordsQuery,
+  EvidenceStage,
+  HazardEvidenceQuery,
+  UploadEvidenceFileMutationVariables,
   EnumLabelSetsQuery,
   HazardDetailQuery,
   HazardLedgerQuery,
@@ -100,4 +103,23 @@ export function inspection(unitIds: string[], on: string): RecordPerformanceMuta
 
 export function reportErrors(result: ReportHazardMutation): string[] {
   return result.reportHazard.userErrors.map((e) => `${e.field.join(".")}: ${e.message}`);
+}
+
+// Evidence: a hazard's photos by stage, for a gallery with thumbnails.
+type Evidence = Extract<NonNullable<HazardEvidenceQuery["node"]>, { __typename?: "Hazard" }>["evidenceFiles"];
+
+export function photosByStage(evidence: Evidence): Map<EvidenceStage | "NONE", string[]> {
+  const byStage = new Map<EvidenceStage | "NONE", string[]>();
+  for (const item of evidence) {
+    const url = item.file.thumbnailUrl ?? item.file.downloadUrl;
+    if (!url) continue;
+    const key = item.stage ?? "NONE";
+    byStage.set(key, [...(byStage.get(key) ?? []), url]);
+  }
+  return byStage;
+}
+
+// The upload's variables: the file itself travels as a part of the multipart request.
+export function uploadVariables(file: File): UploadEvidenceFileMutationVariables {
+  return { file };
 }
