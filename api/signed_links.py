@@ -23,9 +23,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from api.errors import endpoint_error_entry
+from api.ids import MAX_ROW_ID
+from authz.catalogue import Action, Resource
+from domain.tree.models import OrgUnit
 
 _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -90,3 +94,37 @@ def content_disposition(name: str, *, inline: bool = False, fallback_prefix: str
     fallback = fallback_prefix + (f"{safe_stem}.{safe_ext}" if safe_ext else safe_stem)
     kind = "inline" if inline else "attachment"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+async def signed_unit_row(
+    request: Request,
+    model: type[Any],
+    id_param: str,
+    context: bytes,
+    right: tuple[Resource, Action],
+    not_found: tuple[str, str],
+    withdrawn: tuple[str, str],
+) -> Any:
+    """The row a link of a unit's file (a report, a dossier: rows with `id`, `file_name`,
+    `created_by` and `unit_id`) grants, or the refusal: 404 for an unknown row or a file name
+    not its own, the link's own refusals, 403 FORBIDDEN when whoever asked may no longer
+    exercise `right` at the unit. The row is read in a session of its own, closed on return."""
+    state = request.app.state
+    raw_id = request.path_params[id_param]
+    if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ROW_ID:
+        return refusal(404, "NOT_FOUND", *not_found)
+    async with state.session_factory() as session:
+        row = await session.get(model, int(raw_id))
+        if row is None or row.file_name != request.path_params["file_name"]:
+            return refusal(404, "NOT_FOUND", *not_found)
+        checked = checked_expiry(state, request.query_params, context, [row.id], row.created_by)
+        if isinstance(checked, JSONResponse):
+            return checked
+        unit = await session.get(OrgUnit, row.unit_id)
+        await state.authority.ensure_loaded(session)
+        allowed = unit is not None and state.authority.enforce(
+            row.created_by, right[0].value, right[1].value, unit.path, state.clock()
+        )
+        if not allowed:
+            return refusal(403, "FORBIDDEN", *withdrawn)
+        return row

@@ -19,13 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api import signed_links as links
-from api.ids import MAX_ROW_ID
 from api.settings import ApiSettings
 from authz.catalogue import Action, Resource
 from domain.dossier.models import AccountabilityDossier as DossierRow
 from domain.dossier.signing import ALGORITHM, SigningKey, platform_key
 from domain.files.stores import BlobCorrupt, BlobMissing
-from domain.tree.models import OrgUnit
 
 SIGNATURE_CONTEXT = b"accountability-dossier/v1"
 # Who may ask for a unit's dossier, and fetch it: those who may read its duties there.
@@ -45,10 +43,6 @@ def download_path(row: DossierRow, expires: int, signature: str) -> str:
     return f"/dossiers/{row.id}/{quote(row.file_name, safe='')}?expires={expires}&signature={signature}"
 
 
-def _not_found() -> JSONResponse:
-    return links.refusal(404, "NOT_FOUND", "材料包不存在", "No such dossier")
-
-
 def content_disposition(row: DossierRow) -> str:
     return links.content_disposition(row.file_name, fallback_prefix="dossier_")
 
@@ -66,31 +60,21 @@ async def public_key(request: Request) -> Response:
 async def download(request: Request) -> Response:
     """GET /dossiers/{dossier_id}/{file_name}?expires=<unix>&signature=<hex>."""
     state = request.app.state
-    raw_id = request.path_params["dossier_id"]
-    if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ROW_ID:
-        return _not_found()
-    async with state.session_factory() as session:
-        row = await session.get(DossierRow, int(raw_id))
-        if row is None or row.file_name != request.path_params["file_name"]:
-            return _not_found()
-        checked = links.checked_expiry(
-            state, request.query_params, SIGNATURE_CONTEXT, [row.id], row.created_by
-        )
-        if isinstance(checked, JSONResponse):
-            return checked
-        unit = await session.get(OrgUnit, row.unit_id)
-        await state.authority.ensure_loaded(session)
-        allowed = unit is not None and state.authority.enforce(
-            row.created_by, RIGHT[0].value, RIGHT[1].value, unit.path, state.clock()
-        )
-        if not allowed:
-            return links.refusal(
-                403,
-                "FORBIDDEN",
-                "申请人已无权查看该单位的履职职责",
-                "Whoever asked for the dossier may no longer read the unit's duties",
-            )
-        sha256, disposition = row.sha256, content_disposition(row)
+    row = await links.signed_unit_row(
+        request,
+        DossierRow,
+        "dossier_id",
+        SIGNATURE_CONTEXT,
+        RIGHT,
+        ("材料包不存在", "No such dossier"),
+        (
+            "申请人已无权查看该单位的履职职责",
+            "Whoever asked for the dossier may no longer read the unit's duties",
+        ),
+    )
+    if isinstance(row, JSONResponse):
+        return row
+    sha256, disposition = row.sha256, content_disposition(row)
     try:
         content = await state.file_store.get(sha256)
     except (BlobMissing, BlobCorrupt):

@@ -30,7 +30,7 @@ from api import signed_links as links
 from api.actors import actor
 from api.context import Context, Info
 from api.errors import UserError, run_mutation
-from api.ids import MAX_ROW_ID, decode_id
+from api.ids import decode_id
 from api.keys import ID_DESCRIPTION, key_id
 from api.scoring.loaders import may_read
 from api.scoring.report_files import render
@@ -183,10 +183,6 @@ class ReportsMutation:
 # --- the download -----------------------------------------------------------------------------
 
 
-def _not_found() -> JSONResponse:
-    return links.refusal(404, "NOT_FOUND", "报表不存在", "No such report")
-
-
 def content_disposition(row: ReportRow) -> str:
     """`attachment` with an ASCII fallback name and the real (Chinese) one per RFC 5987."""
     return links.content_disposition(row.file_name, fallback_prefix=f"{row.kind.lower()}-report_")
@@ -194,33 +190,22 @@ def content_disposition(row: ReportRow) -> str:
 
 async def download(request: Request) -> Response:
     """GET /reports/{report_id}/{file_name}?expires=<unix>&signature=<hex>."""
-    state = request.app.state
-    raw_id = request.path_params["report_id"]
-    if not (raw_id.isascii() and raw_id.isdigit()) or not 0 < int(raw_id) <= MAX_ROW_ID:
-        return _not_found()
-    async with state.session_factory() as session:
-        row = await session.get(ReportRow, int(raw_id))
-        if row is None or row.file_name != request.path_params["file_name"]:
-            return _not_found()
-        checked = links.checked_expiry(
-            state, request.query_params, SIGNATURE_CONTEXT, [row.id], row.created_by
-        )
-        if isinstance(checked, JSONResponse):
-            return checked
-        unit = await session.get(OrgUnit, row.unit_id)
-        await state.authority.ensure_loaded(session)
-        allowed = unit is not None and state.authority.enforce(
-            row.created_by, Resource.COMPLIANCE.value, Action.READ.value, unit.path, state.clock()
-        )
-        if not allowed:
-            return links.refusal(
-                403,
-                "FORBIDDEN",
-                "申请人已无权查看该园区的履职评分",
-                "Whoever asked for the report may no longer read the park's compliance",
-            )
-        content, file_format = row.content, rp.FileFormat(row.file_format)
-        disposition = content_disposition(row)
+    row = await links.signed_unit_row(
+        request,
+        ReportRow,
+        "report_id",
+        SIGNATURE_CONTEXT,
+        (Resource.COMPLIANCE, Action.READ),
+        ("报表不存在", "No such report"),
+        (
+            "申请人已无权查看该园区的履职评分",
+            "Whoever asked for the report may no longer read the park's compliance",
+        ),
+    )
+    if isinstance(row, JSONResponse):
+        return row
+    content, file_format = row.content, rp.FileFormat(row.file_format)
+    disposition = content_disposition(row)
     return Response(
         content,
         media_type=rp.CONTENT_TYPES[file_format],
